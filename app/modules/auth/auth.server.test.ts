@@ -1,0 +1,125 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { action as loginAction } from "~/routes/login";
+import { loader as homeLoader } from "~/routes/_index";
+import { createPerson, createUnit, createUser, TEST_PASSWORD, uid } from "../../../test/factories";
+import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
+import { hashPassword, verifyPassword } from "./password.server";
+import { getCurrentSession, requireSession, revokeAllSessions } from "./session.server";
+import { THROTTLE } from "./login.server";
+
+describe("passwords", () => {
+  it("are hashed with argon2id and verified", async () => {
+    const hash = await hashPassword("s3cret-Pass");
+    expect(hash.startsWith("$argon2id$")).toBe(true);
+    expect(await verifyPassword(hash, "s3cret-Pass")).toBe(true);
+    expect(await verifyPassword(hash, "wrong")).toBe(false);
+    expect(await verifyPassword("not-a-hash", "x")).toBe(false);
+  });
+});
+
+describe("sign-in", () => {
+  let email: string;
+  beforeAll(async () => {
+    const unit = await createUnit("DIVISION");
+    const person = await createPerson(unit.id);
+    const user = await createUser({ personId: person.id });
+    email = user.email;
+  });
+
+  it("signs in with the right password and sets an opaque session cookie", async () => {
+    const res = await respond(() =>
+      loginAction({ request: postForm("/login", { email: email.toUpperCase(), password: TEST_PASSWORD, redirectTo: "/" }), params: {}, context: {} }),
+    );
+    expect(res.status).toBe(302);
+    const cookie = res.headers.get("Set-Cookie")!;
+    expect(cookie).toMatch(/^hre_session=[a-z2-7]{32};.*HttpOnly.*SameSite=Lax/);
+    const token = cookie.split(";")[0]!.split("=")[1]!;
+    // The database keeps only a hash of the token.
+    expect(await prisma.session.count({ where: { id: token } })).toBe(0);
+  });
+
+  it("refuses a wrong password with a translated message and keeps the e-mail", async () => {
+    const res = await respond(() =>
+      loginAction({ request: postForm("/login", { email, password: "nope" }), params: {}, context: {} }),
+    );
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.formError).toBe("이메일 또는 비밀번호가 올바르지 않습니다.");
+    expect(body.email).toBe(email);
+  });
+
+  it("answers in English when the reader chose English", async () => {
+    const req = postForm("/login", { email, password: "nope" });
+    const withLang = new Request(req, { headers: { ...Object.fromEntries(req.headers), Cookie: "hre_lang=en" } });
+    const res = await respond(() => loginAction({ request: withLang, params: {}, context: {} }));
+    expect((await res.json()).formError).toBe("The e-mail or password is not correct.");
+  });
+
+  it("reports missing fields per field", async () => {
+    const res = await respond(() => loginAction({ request: postForm("/login", { email: "not-an-email", password: "" }), params: {}, context: {} }));
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.fieldErrors.email).toBeTruthy();
+    expect(body.fieldErrors.password).toBeTruthy();
+  });
+
+  it("throttles repeated failures for one e-mail, even with the right password", async () => {
+    const unit = await createUnit("DIVISION");
+    const user = await createUser({ personId: (await createPerson(unit.id)).id });
+    for (let i = 0; i < THROTTLE.perEmail; i++) {
+      await respond(() => loginAction({ request: postForm("/login", { email: user.email, password: "bad" }), params: {}, context: {} }));
+    }
+    const res = await respond(() =>
+      loginAction({ request: postForm("/login", { email: user.email, password: TEST_PASSWORD }), params: {}, context: {} }),
+    );
+    expect(res.status).toBe(429);
+    expect((await res.json()).formError).toContain("15분");
+  });
+});
+
+describe("sessions", () => {
+  it("are revocable: revoking signs every browser out", async () => {
+    const user = await createUser();
+    const cookie = await sessionCookieFor(user.id);
+    expect(await getCurrentSession(getRequest("/", cookie))).not.toBeNull();
+    await revokeAllSessions(user.id);
+    expect(await getCurrentSession(getRequest("/", cookie))).toBeNull();
+  });
+
+  it("end at the absolute lifetime even while in use", async () => {
+    const user = await createUser();
+    const cookie = await sessionCookieFor(user.id);
+    await prisma.session.updateMany({ where: { userId: user.id }, data: { absoluteExpiresAt: new Date(Date.now() - 1000) } });
+    expect(await getCurrentSession(getRequest("/", cookie))).toBeNull();
+    expect(await prisma.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
+  it("slide forward when half the idle window has passed, never past the cap", async () => {
+    const user = await createUser();
+    const cookie = await sessionCookieFor(user.id);
+    const cap = new Date(Date.now() + 60_000);
+    await prisma.session.updateMany({
+      where: { userId: user.id },
+      data: { expiresAt: new Date(Date.now() + 30_000), absoluteExpiresAt: cap },
+    });
+    const current = await getCurrentSession(getRequest("/", cookie));
+    expect(current?.refreshCookie).toContain("hre_session=");
+    const row = await prisma.session.findFirstOrThrow({ where: { userId: user.id } });
+    expect(row.expiresAt.getTime()).toBeLessThanOrEqual(cap.getTime());
+  });
+
+  it("send an expired session back to sign-in with a reason", async () => {
+    const res = await respond(() => requireSession(getRequest("/learn/x", `hre_session=${"a".repeat(32)}`)));
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/login?redirectTo=%2Flearn%2Fx&expired=1");
+  });
+
+  it("a disabled account loses its sessions", async () => {
+    const user = await createUser({ email: `d-${uid()}@test.example` });
+    const cookie = await sessionCookieFor(user.id);
+    await prisma.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    const res = await respond(() => homeLoader({ request: getRequest("/", cookie), params: {}, context: {} }));
+    expect((await res.json()).signedIn).toBe(false);
+  });
+});

@@ -1,0 +1,40 @@
+import { prisma } from "~/utils/db.server";
+import { dummyHash, verifyPassword } from "./password.server";
+
+/** Failed attempts allowed per e-mail and per IP address in the window. */
+export const THROTTLE = { windowMinutes: 15, perEmail: 5, perIp: 30 } as const;
+
+export type LoginResult =
+  | { ok: true; userId: string }
+  | { ok: false; reason: "invalid" | "throttled" };
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export async function attemptLogin(
+  rawEmail: string,
+  password: string,
+  ipAddress: string | null,
+): Promise<LoginResult> {
+  const email = normalizeEmail(rawEmail);
+  const since = new Date(Date.now() - THROTTLE.windowMinutes * 60_000);
+  const [byEmail, byIp] = await Promise.all([
+    prisma.loginAttempt.count({ where: { email, success: false, createdAt: { gte: since } } }),
+    ipAddress
+      ? prisma.loginAttempt.count({ where: { ipAddress, success: false, createdAt: { gte: since } } })
+      : Promise.resolve(0),
+  ]);
+  if (byEmail >= THROTTLE.perEmail || byIp >= THROTTLE.perIp) {
+    await prisma.loginAttempt.create({ data: { email, ipAddress, success: false } });
+    return { ok: false, reason: "throttled" };
+  }
+
+  const user = await prisma.user.findUnique({ where: { email } });
+  const valid = user
+    ? !user.disabledAt && (await verifyPassword(user.passwordHash, password))
+    : (await verifyPassword(await dummyHash(), password)) && false;
+  await prisma.loginAttempt.create({ data: { email, ipAddress, success: valid } });
+  if (!user || !valid) return { ok: false, reason: "invalid" };
+  return { ok: true, userId: user.id };
+}

@@ -1,0 +1,104 @@
+import { randomInt } from "node:crypto";
+import type { Prisma } from "~/generated/prisma/client";
+import { prisma } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { TIME_ZONE } from "~/utils/i18n";
+import type { Actor } from "~/modules/auth/permissions.server";
+import { unitIsInScope } from "~/modules/org/org.server";
+
+// Crockford-style alphabet without look-alikes (0/O, 1/I/L, U).
+const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** A public verification code such as "K7QM-2XPD-9HTR" (about 59 bits). */
+export function newVerificationCode(): string {
+  let s = "";
+  for (let i = 0; i < 12; i++) s += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)];
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+}
+
+export function normalizeVerificationCode(input: string): string | null {
+  const raw = input.toUpperCase().replace(/[^0-9A-Z]/g, "");
+  if (raw.length !== 12 || [...raw].some((c) => !CODE_ALPHABET.includes(c))) return null;
+  return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`;
+}
+
+/**
+ * Issue the certificate for a completed assignment, inside the caller's
+ * transaction. What it states is copied from the records at this moment.
+ */
+export async function issueCertificate(tx: Prisma.TransactionClient, assignmentId: string): Promise<string> {
+  const prefix = getEnv().CERTIFICATE_PREFIX;
+  const code = newVerificationCode();
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    WITH s AS (SELECT nextval(pg_get_serial_sequence('certificate', 'serial')) AS serial)
+    INSERT INTO certificate (serial, number, verification_code, assignment_id, person_id, course_version_id,
+      holder_name, course_title_ko, course_title_en, obligation_title_ko, obligation_title_en, cycle_label, completed_at)
+    SELECT s.serial,
+           ${prefix} || '-' || to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY') || '-' || lpad(s.serial::text, 6, '0'),
+           ${code}, a.id, a.person_id, a.course_version_id, p.name, v.title_ko, v.title_en,
+           o.title_ko, o.title_en, c.label, a.completed_at
+    FROM s, assignment a
+    JOIN person p ON p.id = a.person_id
+    JOIN course_version v ON v.id = a.course_version_id
+    JOIN cycle c ON c.id = a.cycle_id
+    JOIN obligation o ON o.id = c.obligation_id
+    WHERE a.id = ${assignmentId}::uuid AND a.status = 'COMPLETED'
+    RETURNING id`;
+  const id = rows[0]?.id;
+  if (!id) throw new Error(`assignment ${assignmentId} is not completed`);
+  return id;
+}
+
+/**
+ * A certificate the actor may see: their own, or one of a person in an HR
+ * officer's scope. Anything else is null (shown as not found).
+ */
+export async function getCertificateForActor(actor: Actor, certificateId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(certificateId)) return null;
+  const cert = await prisma.certificate.findUnique({
+    where: { id: certificateId },
+    include: { person: { select: { orgUnitId: true } } },
+  });
+  if (!cert) return null;
+  if (actor.user.personId && cert.personId === actor.user.personId) return cert;
+  if (actor.roles.has("SYSTEM_ADMIN") || actor.roles.has("ACADEMY_ADMIN")) return cert;
+  if (cert.person.orgUnitId && (await unitIsInScope(actor.hrScopeUnitIds, cert.person.orgUnitId))) return cert;
+  return null;
+}
+
+/** Mask a name for the public page: 홍길동 → 홍*동, Jane Doe → J*** D**. */
+export function maskName(name: string): string {
+  const trimmed = name.trim();
+  if (/^[\p{Script=Hangul}]+$/u.test(trimmed)) {
+    if (trimmed.length <= 2) return `${trimmed[0]}*`;
+    return `${trimmed[0]}${"*".repeat(trimmed.length - 2)}${trimmed[trimmed.length - 1]}`;
+  }
+  return trimmed
+    .split(/\s+/)
+    .map((w) => `${w[0]}${"*".repeat(Math.max(1, w.length - 1))}`)
+    .join(" ");
+}
+
+export async function verifyCertificate(code: string) {
+  const normalized = normalizeVerificationCode(code);
+  if (!normalized) return null;
+  const cert = await prisma.certificate.findUnique({
+    where: { verificationCode: normalized },
+    select: {
+      number: true,
+      verificationCode: true,
+      holderName: true,
+      courseTitleKo: true,
+      courseTitleEn: true,
+      obligationTitleKo: true,
+      obligationTitleEn: true,
+      cycleLabel: true,
+      completedAt: true,
+      issuedAt: true,
+      status: true,
+      statusChangedAt: true,
+    },
+  });
+  if (!cert) return null;
+  return { ...cert, holderName: maskName(cert.holderName) };
+}

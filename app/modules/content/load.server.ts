@@ -1,0 +1,119 @@
+import { prisma } from "~/utils/db.server";
+import type { ContentTree, CourseSource } from "./source.server";
+import type { ObligationFile } from "./schema";
+
+export class ContentConflictError extends Error {}
+
+export interface LoadReport {
+  created: string[];
+  unchanged: string[];
+  obligations: string[];
+}
+
+/**
+ * Publish course versions and obligations from the content tree. A published
+ * version is immutable: changing its files without raising `version` is an
+ * error, because learners' progress is pinned to it.
+ */
+export async function loadContent(tree: ContentTree): Promise<LoadReport> {
+  const report: LoadReport = { created: [], unchanged: [], obligations: [] };
+  for (const source of tree.courses) {
+    const outcome = await loadCourse(source);
+    (outcome === "created" ? report.created : report.unchanged).push(`${source.course.slug}@${source.course.version}`);
+  }
+  for (const o of tree.obligations) {
+    await loadObligation(o);
+    report.obligations.push(o.code);
+  }
+  return report;
+}
+
+async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"> {
+  const { course, lessons, quiz, contentHash } = source;
+  return prisma.$transaction(async (tx) => {
+    const row = await tx.course.upsert({ where: { slug: course.slug }, create: { slug: course.slug }, update: {} });
+    const existing = await tx.courseVersion.findUnique({
+      where: { courseId_version: { courseId: row.id, version: course.version } },
+      select: { contentHash: true },
+    });
+    if (existing) {
+      if (existing.contentHash !== contentHash) {
+        throw new ContentConflictError(
+          `content/courses/${course.slug}: files changed but version is still ${course.version}; raise 'version' in course.yaml to publish the change`,
+        );
+      }
+      return "unchanged";
+    }
+    await tx.courseVersion.create({
+      data: {
+        courseId: row.id,
+        version: course.version,
+        contentHash,
+        titleKo: course.title.ko,
+        titleEn: course.title.en,
+        summaryKo: course.summary.ko,
+        summaryEn: course.summary.en,
+        objectivesKo: course.objectives.ko,
+        objectivesEn: course.objectives.en,
+        estimatedMinutes: course.estimatedMinutes,
+        passMark: course.passMark,
+        lessons: {
+          create: lessons.map((l, i) => ({
+            position: i + 1,
+            slug: l.slug,
+            kind: l.kind,
+            titleKo: l.titleKo,
+            titleEn: l.titleEn,
+            bodyHtmlKo: l.bodyHtmlKo,
+            bodyHtmlEn: l.bodyHtmlEn,
+            sourcesKo: l.sourcesKo,
+            sourcesEn: l.sourcesEn,
+            estimatedMinutes: l.minutes,
+          })),
+        },
+        questions: {
+          create: quiz.questions.map((q, i) => ({
+            position: i + 1,
+            key: q.key,
+            promptKo: q.prompt.ko,
+            promptEn: q.prompt.en,
+            options: q.options,
+            correctKey: q.answer,
+            explanationKo: q.explanation.ko,
+            explanationEn: q.explanation.en,
+          })),
+        },
+      },
+    });
+    return "created";
+  });
+}
+
+async function loadObligation(o: ObligationFile) {
+  await prisma.$transaction(async (tx) => {
+    const data = {
+      titleKo: o.title.ko,
+      titleEn: o.title.en,
+      legalBasisKo: o.legalBasis.ko,
+      legalBasisEn: o.legalBasis.en,
+      cycleKind: o.cycle === "annual" ? ("ANNUAL" as const) : ("HALF_YEAR" as const),
+      unitKinds: o.audience.unitKinds,
+    };
+    const row = await tx.obligation.upsert({ where: { code: o.code }, create: { code: o.code, ...data }, update: data });
+    await tx.obligationRoute.deleteMany({ where: { obligationId: row.id } });
+    const courses = await tx.course.findMany({
+      where: { slug: { in: o.routes.map((r) => r.course) } },
+      select: { id: true, slug: true },
+    });
+    const bySlug = new Map(courses.map((c) => [c.slug, c.id]));
+    await tx.obligationRoute.createMany({
+      data: o.routes.flatMap((r) =>
+        r.staffCategories.map((staffCategory) => ({
+          obligationId: row.id,
+          staffCategory,
+          courseId: bySlug.get(r.course)!,
+        })),
+      ),
+    });
+  });
+}

@@ -1,0 +1,105 @@
+import { z } from "zod";
+
+/** The content format of content/courses/<slug>/ (see content/README.md). */
+
+const text = z.string().trim().min(1, "must not be empty");
+export const bilingual = z.object({ ko: text, en: text }, { required_error: "needs ko and en" });
+const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case (a-z, 0-9, -)");
+
+export const courseFileSchema = z
+  .object({
+    slug,
+    version: z.number().int().positive(),
+    title: bilingual,
+    summary: bilingual,
+    estimatedMinutes: z.number().int().positive(),
+    passMark: z.number().int().min(1).max(100),
+    objectives: z.object({ ko: z.array(text).min(1), en: z.array(text).min(1) }),
+    lessons: z
+      .array(
+        z.object({
+          slug,
+          kind: z.enum(["text", "case_study", "video"]),
+          minutes: z.number().int().positive(),
+        }).strict(),
+      )
+      .min(1, "a course needs at least one lesson"),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.lessons.forEach((l, i) => {
+      if (seen.has(l.slug)) ctx.addIssue({ code: "custom", path: ["lessons", i, "slug"], message: `duplicate lesson slug ${l.slug}` });
+      seen.add(l.slug);
+    });
+    if (c.objectives.ko.length !== c.objectives.en.length) {
+      ctx.addIssue({ code: "custom", path: ["objectives"], message: "ko and en must list the same number of objectives" });
+    }
+  });
+
+export const lessonFrontMatterSchema = z
+  .object({
+    title: text,
+    sources: z.array(text).min(1, "a lesson lists at least one source"),
+  })
+  .strict();
+
+export const quizFileSchema = z
+  .object({
+    questions: z
+      .array(
+        z
+          .object({
+            key: z.string().regex(/^[a-z0-9-]+$/, "must be a-z, 0-9, -"),
+            prompt: bilingual,
+            options: z
+              .array(z.object({ key: z.string().regex(/^[a-z]$/), ko: text, en: text }).strict())
+              .min(2, "a question needs at least two options"),
+            answer: z.string(),
+            explanation: bilingual,
+          })
+          .strict()
+          .superRefine((q, ctx) => {
+            if (!q.options.some((o) => o.key === q.answer)) {
+              ctx.addIssue({ code: "custom", path: ["answer"], message: `answer '${q.answer}' is not one of the options` });
+            }
+            const keys = q.options.map((o) => o.key);
+            if (new Set(keys).size !== keys.length) ctx.addIssue({ code: "custom", path: ["options"], message: "duplicate option keys" });
+          }),
+      )
+      .min(1, "a quiz needs at least one question"),
+  })
+  .strict()
+  .superRefine((quiz, ctx) => {
+    const seen = new Set<string>();
+    quiz.questions.forEach((q, i) => {
+      if (seen.has(q.key)) ctx.addIssue({ code: "custom", path: ["questions", i, "key"], message: `duplicate question key ${q.key}` });
+      seen.add(q.key);
+    });
+  });
+
+const staffCategory = z.enum([
+  "SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED_STAFF", "WELFARE_FACILITY_STAFF", "EDUCATIONAL_STAFF", "CITIZEN",
+]);
+const unitKind = z.enum([
+  "CITY", "BUREAU", "DIVISION", "TEAM", "AFFILIATED_ORG", "WELFARE_FACILITY", "EDUCATIONAL_INSTITUTION",
+]);
+
+export const obligationFileSchema = z
+  .object({
+    code: slug,
+    title: bilingual,
+    legalBasis: bilingual,
+    cycle: z.enum(["annual", "half_year"]),
+    audience: z.object({ unitKinds: z.array(unitKind).min(1) }).strict(),
+    routes: z
+      .array(z.object({ staffCategories: z.array(staffCategory).min(1), course: slug }).strict())
+      .min(1),
+    /** Deadline as month-day within the cycle's period, Asia/Seoul, end of day. */
+    deadline: z.string().regex(/^\d{2}-\d{2}$/, "must be MM-DD"),
+  })
+  .strict();
+
+export type CourseFile = z.infer<typeof courseFileSchema>;
+export type QuizFile = z.infer<typeof quizFileSchema>;
+export type ObligationFile = z.infer<typeof obligationFileSchema>;

@@ -1,0 +1,21 @@
+import { json } from "@remix-run/node";
+import { requireSession } from "~/modules/auth/session.server";
+import { InvalidSubmissionError, NotFoundError } from "./learning.server";
+
+/** The learner's person id, or 403 for an account with no personnel record. */
+export async function requireLearner(request: Request): Promise<{ personId: string; userId: string }> {
+  const current = await requireSession(request);
+  if (!current.user.personId) throw json({ error: "forbidden" }, { status: 403 });
+  return { personId: current.user.personId, userId: current.userId };
+}
+
+/** Map domain errors to 404/400 responses; anything else propagates. */
+export async function asHttp<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof NotFoundError) throw json({ error: "not-found" }, { status: 404 });
+    if (e instanceof InvalidSubmissionError) throw json({ error: "bad-request", message: e.message }, { status: 400 });
+    throw e;
+  }
+}

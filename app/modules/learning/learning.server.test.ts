@@ -1,0 +1,128 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { action as lessonAction, loader as lessonLoader } from "~/routes/learn.$assignmentId.lessons.$slug";
+import { action as quizAction } from "~/routes/learn.$assignmentId.quiz._index";
+import { loader as homeLoader } from "~/routes/_index";
+import { loader as certificateLoader } from "~/routes/certificates.$certificateId[.pdf]";
+import { loader as verifyLoader } from "~/routes/verify.$code";
+import { createPerson, createUser, createWorld, openTestCycle } from "../../../test/factories";
+import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
+import { getCourseForLearner, getQuizForLearner } from "./learning.server";
+
+describe("a civil servant's annual course", () => {
+  let cookie: string;
+  let personId: string;
+  let assignmentId: string;
+  let otherCookie: string;
+
+  beforeAll(async () => {
+    const world = await createWorld();
+    const person = await createPerson(world.division.id, "CIVIL_SERVANT", "김하늘");
+    const user = await createUser({ personId: person.id });
+    const other = await createUser({ personId: (await createPerson(world.division.id)).id });
+    const { assigned } = await openTestCycle(world.obligation.id);
+    expect(assigned).toBe(2);
+    personId = person.id;
+    cookie = await sessionCookieFor(user.id);
+    otherCookie = await sessionCookieFor(other.id);
+    assignmentId = (await prisma.assignment.findFirstOrThrow({ where: { personId } })).id;
+  });
+
+  it("shows what I owe on the home page", async () => {
+    const res = await respond(() => homeLoader({ request: getRequest("/", cookie), params: {}, context: {} }));
+    const data = await res.json();
+    expect(data.assignments).toHaveLength(1);
+    expect(data.assignments[0]).toMatchObject({ id: assignmentId, status: "ASSIGNED", lessonsDone: 0, cycleLabel: "2026" });
+    expect(data.assignments[0].lessonCount).toBeGreaterThanOrEqual(3);
+  });
+
+  it("keeps other people's assignments out of reach", async () => {
+    const course = await getCourseForLearner(personId, assignmentId);
+    const res = await respond(() =>
+      lessonLoader({ request: getRequest(`/learn/${assignmentId}/lessons/x`, otherCookie), params: { assignmentId, slug: course.lessons[0]!.slug }, context: {} }),
+    );
+    expect(res.status).toBe(404);
+  });
+
+  it("refuses the quiz before the lessons are done", async () => {
+    const quiz = await getQuizForLearner(personId, assignmentId);
+    expect(quiz.lessons.some((l) => !l.done)).toBe(true);
+  });
+
+  it("saves progress lesson by lesson and resumes where I left off", async () => {
+    const course = await getCourseForLearner(personId, assignmentId);
+    const [first, second] = course.lessons;
+    const res = await respond(() =>
+      lessonAction({ request: postForm(`/learn/${assignmentId}/lessons/${first!.slug}`, { intent: "complete" }, cookie), params: { assignmentId, slug: first!.slug }, context: {} }),
+    );
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe(`/learn/${assignmentId}/lessons/${second!.slug}`);
+    const after = await getCourseForLearner(personId, assignmentId);
+    expect(after.assignment.status).toBe("IN_PROGRESS");
+    expect(after.assignment.courseVersionId).toBe(course.version.id);
+    expect(after.resumeLesson?.slug).toBe(second!.slug);
+  });
+
+  it("rejects a tampered lesson form", async () => {
+    const course = await getCourseForLearner(personId, assignmentId);
+    const res = await respond(() =>
+      lessonAction({ request: postForm("/x", { intent: "delete-everything" }, cookie), params: { assignmentId, slug: course.lessons[1]!.slug }, context: {} }),
+    );
+    expect(res.status).toBe(400);
+  });
+
+  it("grades the quiz, refuses unknown questions and explains, then completes with a verifiable certificate", async () => {
+    const course = await getCourseForLearner(personId, assignmentId);
+    for (const l of course.lessons) {
+      await respond(() => lessonAction({ request: postForm("/x", { intent: "complete" }, cookie), params: { assignmentId, slug: l.slug }, context: {} }));
+    }
+    const quiz = await getQuizForLearner(personId, assignmentId);
+    const params = { assignmentId };
+
+    // An answer for a question that does not exist: 400, nothing saved.
+    const bogus = await respond(() =>
+      quizAction({ request: postForm("/x", [["q:no-such-question", "a"]], cookie), params, context: {} }),
+    );
+    expect(bogus.status).toBe(400);
+    expect(await prisma.quizAttempt.count({ where: { assignmentId } })).toBe(0);
+
+    // Unanswered questions are named.
+    const partial = await respond(() => quizAction({ request: postForm("/x", [[`q:${quiz.questions[0]!.key}`, "a"]], cookie), params, context: {} }));
+    expect(partial.status).toBe(400);
+    expect((await partial.json()).formError).toContain("답하지 않은 문항");
+
+    // All wrong: a failed attempt is recorded, the assignment is not complete.
+    const wrong = quiz.questions.map((q) => {
+      const opts = q.options as Array<{ key: string }>;
+      return [`q:${q.key}`, opts.find((o) => o.key !== q.correctKey)!.key] as [string, string];
+    });
+    const failed = await respond(() => quizAction({ request: postForm("/x", wrong, cookie), params, context: {} }));
+    expect(failed.status).toBe(302);
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: assignmentId } })).status).toBe("IN_PROGRESS");
+
+    // Retry with the right answers.
+    const right = quiz.questions.map((q) => [`q:${q.key}`, q.correctKey] as [string, string]);
+    const passed = await respond(() => quizAction({ request: postForm("/x", right, cookie), params, context: {} }));
+    expect(passed.status).toBe(302);
+    const a = await prisma.assignment.findUniqueOrThrow({ where: { id: assignmentId }, include: { certificate: true } });
+    expect(a.status).toBe("COMPLETED");
+    expect(a.certificate?.number).toMatch(/^SHRA-\d{4}-\d{6}$/);
+    expect(a.certificate?.holderName).toBe("김하늘");
+
+    // Certificate PDF: for me, not for a colleague.
+    const pdf = await respond(() => certificateLoader({ request: getRequest("/c", cookie), params: { certificateId: a.certificate!.id }, context: {} }));
+    expect(pdf.headers.get("Content-Type")).toBe("application/pdf");
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString()).toBe("%PDF-");
+    const denied = await respond(() => certificateLoader({ request: getRequest("/c", otherCookie), params: { certificateId: a.certificate!.id }, context: {} }));
+    expect(denied.status).toBe(404);
+
+    // Public verification shows the real details with a masked name.
+    const verified = await respond(() => verifyLoader({ request: getRequest("/v"), params: { code: a.certificate!.verificationCode.toLowerCase() }, context: {} }));
+    expect(verified.status).toBe(200);
+    const v = await verified.json();
+    expect(v.cert).toMatchObject({ number: a.certificate!.number, status: "VALID", holderName: "김*늘", cycleLabel: "2026" });
+    const unknown = await respond(() => verifyLoader({ request: getRequest("/v"), params: { code: "2222-2222-2222" }, context: {} }));
+    expect(unknown.status).toBe(404);
+  });
+});

@@ -1,0 +1,58 @@
+import { UnrecoverableError } from "bullmq";
+import { z } from "zod";
+import type { Locale } from "~/generated/prisma/enums";
+import { prisma } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import { escapeHtml } from "~/utils/mail.server";
+import { formatDate, pick, translator } from "~/utils/i18n";
+
+export interface RenderedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const assignmentPayload = z.object({ assignmentId: z.string().uuid() });
+
+function layout(title: string, paragraphs: string[], action: { href: string; label: string }, footer: string) {
+  const body = paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join("");
+  return `<!doctype html><html><body style="font-family:sans-serif;color:#1a1a1a;line-height:1.6">
+<h1 style="font-size:20px;color:#1d4e89">${escapeHtml(title)}</h1>${body}
+<p><a href="${escapeHtml(action.href)}" style="color:#1d4e89;font-weight:bold">${escapeHtml(action.label)}</a></p>
+<hr><p style="font-size:12px;color:#555">${escapeHtml(footer)}</p></body></html>`;
+}
+
+export async function renderTemplate(template: string, locale: Locale, payload: unknown): Promise<RenderedMail> {
+  const t = translator(locale);
+  const env = getEnv();
+  switch (template) {
+    case "assignment-notice": {
+      const parsed = assignmentPayload.safeParse(payload);
+      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
+      const a = await prisma.assignment.findUnique({
+        where: { id: parsed.data.assignmentId },
+        include: { person: true, cycle: { include: { obligation: true } } },
+      });
+      if (!a) throw new UnrecoverableError(`assignment ${parsed.data.assignmentId} is gone`);
+      const obligation = pick(locale, a.cycle.obligation.titleKo, a.cycle.obligation.titleEn);
+      const due = formatDate(a.dueAt, locale);
+      const vars = { name: a.person.name, obligation, cycle: a.cycle.label, due };
+      const subject = t("mail.assignmentNotice.subject", vars);
+      const lines = [
+        t("mail.assignmentNotice.greeting", vars),
+        t("mail.assignmentNotice.body", vars),
+        t("mail.assignmentNotice.basis", { basis: pick(locale, a.cycle.obligation.legalBasisKo, a.cycle.obligation.legalBasisEn) }),
+      ];
+      const href = `${env.APP_ORIGIN}/`;
+      const action = t("mail.assignmentNotice.action");
+      const footer = t("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
+      return {
+        subject,
+        text: `${lines.join("\n\n")}\n\n${action}: ${href}\n\n-- \n${footer}\n`,
+        html: layout(subject, lines, { href, label: action }, footer),
+      };
+    }
+    default:
+      throw new UnrecoverableError(`unknown mail template ${template}`);
+  }
+}

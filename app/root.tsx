@@ -1,0 +1,173 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  NavLink,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { useMemo } from "react";
+import { I18nextProvider, useTranslation } from "react-i18next";
+import { getCurrentSession } from "~/modules/auth/session.server";
+import { loadActor } from "~/modules/auth/permissions.server";
+import { createI18n, type AppLocale } from "~/utils/i18n";
+import { resolveLocale } from "~/utils/locale.server";
+import stylesHref from "~/styles.css?url";
+
+export const meta: MetaFunction = () => [{ title: "인권교육 이수관리 · Human Rights Education" }];
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request);
+  const actor = current ? await loadActor(current) : null;
+  const locale = resolveLocale(request, current?.user.locale);
+  const headers = new Headers();
+  if (current?.refreshCookie) headers.append("Set-Cookie", current.refreshCookie);
+  return Response.json(
+    {
+      locale,
+      user: actor
+        ? { displayName: actor.user.displayName, roles: [...actor.roles], isLearner: Boolean(actor.user.personId) }
+        : null,
+    },
+    { headers },
+  );
+}
+
+type RootData = {
+  locale: AppLocale;
+  user: { displayName: string; roles: string[]; isLearner: boolean } | null;
+};
+
+function Header({ data }: { data: RootData }) {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const here = location.pathname + location.search;
+  const other: AppLocale = data.locale === "ko" ? "en" : "ko";
+  return (
+    <header className="site-header">
+      <div className="bar">
+        <Link to="/" className="brand">
+          <span aria-hidden="true" className="brand-mark">◆</span> {t("app.name")}
+        </Link>
+        <nav aria-label={data.locale === "ko" ? "주 메뉴" : "Main"}>
+          <ul>
+            {data.user?.isLearner ? (
+              <li><NavLink to="/" end>{t("app.nav.home")}</NavLink></li>
+            ) : null}
+            {data.user?.roles.includes("HR_OFFICER") ? (
+              <li><NavLink to="/hr">{t("app.nav.hr")}</NavLink></li>
+            ) : null}
+            <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
+          </ul>
+        </nav>
+        <div className="session">
+          <Form method="post" action="/language" className="inline">
+            <input type="hidden" name="locale" value={other} />
+            <input type="hidden" name="redirectTo" value={here} />
+            <button type="submit" className="link-button" lang={other} aria-label={t("app.switchToLabel")}>
+              {t("app.switchTo")}
+            </button>
+          </Form>
+          {data.user ? (
+            <>
+              <span className="who">{t("app.signedInAs", { name: data.user.displayName })}</span>
+              <Form method="post" action="/logout" className="inline">
+                <button type="submit" className="link-button">{t("app.nav.signOut")}</button>
+              </Form>
+            </>
+          ) : (
+            <Link to="/login">{t("app.nav.signIn")}</Link>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}
+
+function Document({ locale, children }: { locale: AppLocale; children: React.ReactNode }) {
+  const i18n = useMemo(() => createI18n(locale), [locale]);
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <I18nextProvider i18n={i18n}>{children}</I18nextProvider>
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function Shell({ data, children }: { data: RootData; children: React.ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <a href="#main" className="skip-link">{t("app.skipToContent")}</a>
+      <Header data={data} />
+      <main id="main" tabIndex={-1}>{children}</main>
+      <footer className="site-footer">
+        <p>{t("app.academy")} · {t("app.footer")}</p>
+      </footer>
+    </>
+  );
+}
+
+export default function App() {
+  const data = useRouteLoaderData<RootData>("root")!;
+  return (
+    <Document locale={data.locale}>
+      <Shell data={data}>
+        <Outlet />
+      </Shell>
+    </Document>
+  );
+}
+
+function ErrorContent() {
+  const error = useRouteError();
+  const { t } = useTranslation();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  if (status >= 500) console.error(error);
+  const [title, body] =
+    status === 404
+      ? [t("errors.notFoundTitle"), t("errors.notFoundBody")]
+      : status === 403
+        ? [t("errors.forbiddenTitle"), t("errors.forbiddenBody")]
+        : status >= 400 && status < 500
+          ? [t("errors.badRequestTitle"), isRouteErrorResponse(error) && error.data?.message ? String(error.data.message) : ""]
+          : [t("errors.serverTitle"), t("errors.serverBody")];
+  return (
+    <section className="panel" aria-labelledby="error-title">
+      <h1 id="error-title">{title}</h1>
+      {body ? <p>{body}</p> : null}
+      <p><Link to="/">{t("errors.home")}</Link></p>
+    </section>
+  );
+}
+
+export function ErrorBoundary() {
+  const data = useRouteLoaderData<RootData>("root");
+  const locale = data?.locale ?? "ko";
+  const shellData: RootData = data ?? { locale, user: null };
+  return (
+    <Document locale={locale}>
+      <Shell data={shellData}>
+        <ErrorContent />
+      </Shell>
+    </Document>
+  );
+}

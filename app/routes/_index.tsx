@@ -1,0 +1,80 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { getCurrentSession } from "~/modules/auth/session.server";
+import { listMyAssignments } from "~/modules/learning/learning.server";
+import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "인권교육 이수관리 · Human Rights Education" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request);
+  if (!current) return { signedIn: false as const, assignments: [] };
+  const assignments = current.user.personId ? await listMyAssignments(current.user.personId) : [];
+  return { signedIn: true as const, assignments, now: new Date().toISOString() };
+}
+
+export default function Home() {
+  const data = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  if (!data.signedIn) {
+    return (
+      <section className="panel" aria-labelledby="welcome">
+        <h1 id="welcome">{t("home.welcomeTitle")}</h1>
+        <p className="lead">{t("home.welcomeBody")}</p>
+        <div className="actions">
+          <Link className="button" to="/login">{t("home.signInPrompt")}</Link>
+          <Link className="button secondary" to="/verify">{t("home.verifyPrompt")}</Link>
+        </div>
+      </section>
+    );
+  }
+  const now = new Date(data.now ?? Date.now());
+  return (
+    <>
+      <h1>{t("home.title")}</h1>
+      <p className="lead">{t("home.intro")}</p>
+      {data.assignments.length === 0 ? <p className="panel">{t("home.none")}</p> : null}
+      <ul className="cards">
+        {data.assignments.map((a) => {
+          const overdue = (a.status === "ASSIGNED" || a.status === "IN_PROGRESS") && new Date(a.dueAt) < now;
+          const action =
+            a.status === "COMPLETED" ? t("home.review") : a.status === "ASSIGNED" ? t("home.start") : t("home.resume");
+          const headingId = `a-${a.id}`;
+          return (
+            <li key={a.id} className="card" aria-labelledby={headingId}>
+              <h2 id={headingId}>{pick(locale, a.obligationTitleKo, a.obligationTitleEn)} · {a.cycleLabel}</h2>
+              <p className="meta">{pick(locale, a.courseTitleKo, a.courseTitleEn)} · {t("home.minutes", { count: a.estimatedMinutes })}</p>
+              <p className="meta">
+                <span className={`badge ${a.status}`}>{t(`status.${a.status}`)}</span>{" "}
+                {overdue ? <span className="badge overdue">{t("home.overdue")}</span> : null}{" "}
+                {a.completedAt
+                  ? t("home.completedOn", { date: formatDate(a.completedAt, locale) })
+                  : t("home.due", { date: formatDate(a.dueAt, locale) })}
+              </p>
+              {a.status !== "EXEMPTED" ? (
+                <p className="meta">
+                  <label htmlFor={`p-${a.id}`} className="visually-hidden">{t("course.progressLabel")}</label>
+                  <progress id={`p-${a.id}`} max={a.lessonCount} value={a.lessonsDone} />{" "}
+                  {t("home.progress", { done: a.lessonsDone, total: a.lessonCount })}
+                </p>
+              ) : null}
+              <p className="meta"><small>{t("home.legalBasis")}: {pick(locale, a.legalBasisKo, a.legalBasisEn)}</small></p>
+              {a.status !== "EXEMPTED" ? (
+                <div className="actions">
+                  <Link className="button" to={`/learn/${a.id}`}>{action}<span className="visually-hidden">: {pick(locale, a.courseTitleKo, a.courseTitleEn)}</span></Link>
+                  {a.certificateId ? (
+                    <a className="button secondary" href={`/certificates/${a.certificateId}.pdf`} download>
+                      {t("home.certificate")}
+                    </a>
+                  ) : null}
+                </div>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+    </>
+  );
+}

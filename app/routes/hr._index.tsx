@@ -1,0 +1,105 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { unitCompliance } from "~/modules/compliance/compliance.server";
+import { requireHrCycle } from "~/modules/compliance/guard.server";
+import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+
+export const meta: MetaFunction = () => [{ title: "이수 현황 · Compliance" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const { actor, cycles, cycle } = await requireHrCycle(request);
+  const units = cycle ? await unitCompliance(actor, cycle.id) : [];
+  return { cycles, cycle, units, hasScope: actor.hrScopeUnitIds.length > 0 };
+}
+
+export default function Compliance() {
+  const d = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const total = d.units.reduce(
+    (acc, u) => ({
+      assigned: acc.assigned + u.assigned,
+      completed: acc.completed + u.completed,
+      inProgress: acc.inProgress + u.inProgress,
+      notStarted: acc.notStarted + u.notStarted,
+      exempted: acc.exempted + u.exempted,
+      overdue: acc.overdue + u.overdue,
+    }),
+    { assigned: 0, completed: 0, inProgress: 0, notStarted: 0, exempted: 0, overdue: 0 },
+  );
+  const totalRate = total.assigned - total.exempted > 0 ? Math.round((100 * total.completed) / (total.assigned - total.exempted)) : null;
+  return (
+    <>
+      <h1>{t("hr.title")}</h1>
+      <p className="lead">{t("hr.intro")}</p>
+      {!d.hasScope ? <p className="alert">{t("hr.noScope")}</p> : null}
+      {!d.cycle ? <p className="panel">{t("hr.noCycles")}</p> : (
+        <>
+          <Form method="get" className="filters">
+            <div>
+              <label htmlFor="cycle">{t("hr.cycle")}</label>
+              <select id="cycle" name="cycle" defaultValue={d.cycle.id}>
+                {d.cycles.map((c) => (
+                  <option key={c.id} value={c.id}>{pick(locale, c.obligationTitleKo, c.obligationTitleEn)} · {c.label}</option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="primary">{t("hr.show")}</button>
+            <a className="button secondary" href={`/hr/export.csv?cycle=${d.cycle.id}`} download>{t("hr.exportCsv")}</a>
+          </Form>
+          <p className="meta">{t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}</p>
+          <table>
+            <caption>{pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("hr.unit")}</th>
+                <th scope="col" className="num">{t("hr.assigned")}</th>
+                <th scope="col" className="num">{t("hr.completed")}</th>
+                <th scope="col" className="num">{t("hr.inProgress")}</th>
+                <th scope="col" className="num">{t("hr.notStarted")}</th>
+                <th scope="col" className="num">{t("hr.exempted")}</th>
+                <th scope="col" className="num">{t("hr.overdue")}</th>
+                <th scope="col" className="num">{t("hr.rate")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.units.map((u) => {
+                const name = pick(locale, u.nameKo, u.nameEn);
+                const pending = u.assigned - u.completed - u.exempted;
+                return (
+                  <tr key={u.unitId}>
+                    <th scope="row" className={`indent-${Math.min(u.depth, 3)}`}>
+                      {u.assigned > 0 ? (
+                        <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
+                      ) : name}
+                    </th>
+                    <td className="num">{u.assigned}</td>
+                    <td className="num">{u.completed}</td>
+                    <td className="num">{u.inProgress}</td>
+                    <td className="num">{u.notStarted}</td>
+                    <td className="num">{u.exempted}</td>
+                    <td className="num">{u.overdue}</td>
+                    <td className="num">{u.ratePercent === null ? "—" : `${u.ratePercent}%`}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+            <tfoot>
+              <tr>
+                <th scope="row">{t("hr.total")}</th>
+                <td className="num">{total.assigned}</td>
+                <td className="num">{total.completed}</td>
+                <td className="num">{total.inProgress}</td>
+                <td className="num">{total.notStarted}</td>
+                <td className="num">{total.exempted}</td>
+                <td className="num">{total.overdue}</td>
+                <td className="num">{totalRate === null ? "—" : `${totalRate}%`}</td>
+              </tr>
+            </tfoot>
+          </table>
+        </>
+      )}
+    </>
+  );
+}

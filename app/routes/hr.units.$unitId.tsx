@@ -1,0 +1,70 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { unitPeople } from "~/modules/compliance/compliance.server";
+import { requireHrCycle } from "~/modules/compliance/guard.server";
+import { getOrgUnit } from "~/modules/org/org.server";
+import { notFound } from "~/utils/http.server";
+import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit?.nameKo ?? ""} 대상자 · Compliance` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { actor, cycle } = await requireHrCycle(request);
+  if (!cycle || !/^[0-9a-f-]{36}$/i.test(params.unitId!)) notFound();
+  const filter = new URL(request.url).searchParams.get("show") === "all" ? "all" : "pending";
+  const people = await unitPeople(actor, params.unitId!, cycle.id, filter);
+  if (!people) notFound();
+  const unit = await getOrgUnit(params.unitId!);
+  return { unit, cycle, people, filter };
+}
+
+export default function UnitPeople() {
+  const d = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const name = d.unit ? pick(locale, d.unit.nameKo, d.unit.nameEn) : "";
+  const base = `/hr/units/${d.unit?.id}?cycle=${d.cycle.id}`;
+  return (
+    <>
+      <p className="meta"><Link to={`/hr?cycle=${d.cycle.id}`}>{t("hr.back")}</Link></p>
+      <h1>{t("hr.peopleTitle", { unit: name })}</h1>
+      <p className="meta">{pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}</p>
+      <nav aria-label={t("hr.status")} className="actions">
+        {d.filter === "pending" ? <strong aria-current="page">{t("hr.pendingOnly")}</strong> : <Link to={base}>{t("hr.pendingOnly")}</Link>}
+        {d.filter === "all" ? <strong aria-current="page">{t("hr.everyone")}</strong> : <Link to={`${base}&show=all`}>{t("hr.everyone")}</Link>}
+      </nav>
+      {d.people.length === 0 ? <p className="panel">{t("hr.nobody")}</p> : (
+        <table>
+          <caption>{t("hr.peopleTitle", { unit: name })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("hr.employeeNo")}</th>
+              <th scope="col">{t("hr.name")}</th>
+              <th scope="col">{t("hr.category")}</th>
+              <th scope="col">{t("hr.grade")}</th>
+              <th scope="col">{t("hr.status")}</th>
+              <th scope="col" className="num">{t("hr.lessons")}</th>
+              <th scope="col">{t("hr.due")}</th>
+              <th scope="col">{t("hr.completedAt")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {d.people.map((p) => (
+              <tr key={p.personId}>
+                <td>{p.employeeNo ?? "—"}</td>
+                <th scope="row">{p.name}</th>
+                <td>{t(`staffCategory.${p.staffCategory}`)}</td>
+                <td>{p.grade ?? "—"}</td>
+                <td><span className={`badge ${p.status}`}>{t(`status.${p.status}`)}</span></td>
+                <td className="num">{p.lessonsDone}</td>
+                <td>{formatDate(p.dueAt, locale)}</td>
+                <td>{p.completedAt ? formatDate(p.completedAt, locale) : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,75 @@
+import type { MetaFunction, ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { asHttp, requireLearner } from "~/modules/learning/guard.server";
+import { completeLesson, getLessonForLearner } from "~/modules/learning/learning.server";
+import { pick, type AppLocale } from "~/utils/i18n";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.lesson.titleKo} · ${data.courseTitleKo}` : "인권교육 · Human Rights Education" }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { personId } = await requireLearner(request);
+  const d = await asHttp(() => getLessonForLearner(personId, params.assignmentId!, params.slug!));
+  return {
+    assignmentId: params.assignmentId!,
+    courseTitleKo: d.version.titleKo,
+    courseTitleEn: d.version.titleEn,
+    lesson: {
+      slug: d.lesson.slug,
+      kind: d.lesson.kind,
+      titleKo: d.lesson.titleKo,
+      titleEn: d.lesson.titleEn,
+      bodyHtmlKo: d.lesson.bodyHtmlKo,
+      bodyHtmlEn: d.lesson.bodyHtmlEn,
+      sourcesKo: d.lesson.sourcesKo,
+      sourcesEn: d.lesson.sourcesEn,
+      estimatedMinutes: d.lesson.estimatedMinutes,
+    },
+    n: d.index + 1,
+    total: d.lessons.length,
+    done: d.lessons[d.index]!.done,
+    doneCount: d.lessons.filter((l) => l.done).length,
+    previous: d.previous?.slug ?? null,
+    next: d.next?.slug ?? null,
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { personId } = await requireLearner(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "complete") throw Response.json({ error: "bad-request", message: "intent" }, { status: 400 });
+  const { next } = await asHttp(() => completeLesson(personId, params.assignmentId!, params.slug!));
+  return redirect(next ? `/learn/${params.assignmentId}/lessons/${next.slug}` : `/learn/${params.assignmentId}/quiz`);
+}
+
+export default function LessonPage() {
+  const d = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const sources = pick(locale, d.lesson.sourcesKo, d.lesson.sourcesEn);
+  return (
+    <article aria-labelledby="lesson-title">
+      <p className="meta">
+        <Link to={`/learn/${d.assignmentId}`}>{pick(locale, d.courseTitleKo, d.courseTitleEn)}</Link> · {t("course.lessonOf", { n: d.n, total: d.total })} ·{" "}
+        {t(`course.kind.${d.lesson.kind}`)} · {t("course.minutes", { count: d.lesson.estimatedMinutes })}
+      </p>
+      <p>
+        <label htmlFor="lesson-progress" className="visually-hidden">{t("course.progressLabel")}</label>
+        <progress id="lesson-progress" max={d.total} value={d.doneCount} />
+      </p>
+      <h1 id="lesson-title">{pick(locale, d.lesson.titleKo, d.lesson.titleEn)}</h1>
+      <div className="lesson-body" dangerouslySetInnerHTML={{ __html: pick(locale, d.lesson.bodyHtmlKo, d.lesson.bodyHtmlEn) }} />
+      <aside className="sources" aria-labelledby="sources-title">
+        <h2 id="sources-title">{t("course.sources")}</h2>
+        <ul>{sources.map((s) => <li key={s}>{s}</li>)}</ul>
+      </aside>
+      <Form method="post" className="actions">
+        <input type="hidden" name="intent" value="complete" />
+        <button type="submit" className="primary">{d.next ? t("course.markDone") : t("course.markDoneLast")}</button>
+        {d.previous ? <Link to={`/learn/${d.assignmentId}/lessons/${d.previous}`}>{t("course.previous")}</Link> : null}
+        <Link to={`/learn/${d.assignmentId}`}>{t("course.backToCourse")}</Link>
+      </Form>
+    </article>
+  );
+}

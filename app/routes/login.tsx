@@ -1,0 +1,116 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { useEffect, useRef } from "react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { attemptLogin } from "~/modules/auth/login.server";
+import { createUserSession, getCurrentSession } from "~/modules/auth/session.server";
+import { safeRedirectPath } from "~/utils/http.server";
+import { requestTranslator } from "~/utils/locale.server";
+
+export const meta: MetaFunction = () => [{ title: "로그인 · Sign in" }];
+
+const LoginSchema = z.object({
+  email: z.string().trim().min(1, "required").email("emailFormat").max(254),
+  password: z.string().min(1, "required").max(200),
+  redirectTo: z.string().optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request);
+  const url = new URL(request.url);
+  if (current) throw redirect(safeRedirectPath(url.searchParams.get("redirectTo")));
+  return { expired: url.searchParams.get("expired") === "1" };
+}
+
+type ActionData = {
+  formError?: string;
+  fieldErrors?: Partial<Record<"email" | "password", string>>;
+  email?: string;
+};
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const { t } = requestTranslator(request);
+  const form = await request.formData();
+  const parsed = LoginSchema.safeParse(Object.fromEntries(form));
+  if (!parsed.success) {
+    const fieldErrors: ActionData["fieldErrors"] = {};
+    for (const issue of parsed.error.issues) {
+      const field = issue.path[0];
+      if (field === "email" || field === "password") fieldErrors[field] ??= t(`login.${issue.message}`);
+    }
+    return Response.json(
+      { fieldErrors, email: String(form.get("email") ?? "") } satisfies ActionData,
+      { status: 400 },
+    );
+  }
+  const ip = (context as { ip?: string } | undefined)?.ip ?? null;
+  const result = await attemptLogin(parsed.data.email, parsed.data.password, ip);
+  if (!result.ok) {
+    return Response.json(
+      { formError: t(result.reason === "throttled" ? "login.throttled" : "login.invalid"), email: parsed.data.email } satisfies ActionData,
+      { status: result.reason === "throttled" ? 429 : 400 },
+    );
+  }
+  const cookie = await createUserSession(result.userId, { ipAddress: ip, userAgent: request.headers.get("User-Agent") });
+  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const { t } = useTranslation();
+  const { expired } = useLoaderData<typeof loader>();
+  const data = useActionData<ActionData>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const alertRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (data?.formError || data?.fieldErrors) alertRef.current?.focus();
+  }, [data]);
+  const emailError = data?.fieldErrors?.email;
+  const passwordError = data?.fieldErrors?.password;
+  return (
+    <section className="panel" aria-labelledby="login-title">
+      <h1 id="login-title">{t("login.title")}</h1>
+      {expired && !data ? <p className="notice" role="status">{t("login.expired")}</p> : null}
+      {data?.formError || data?.fieldErrors ? (
+        <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>
+          {data.formError ?? t("login.errorSummary")}
+        </div>
+      ) : null}
+      <Form method="post" className="stack" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+        <div>
+          <label htmlFor="email">{t("login.email")}</label>
+          <input
+            id="email"
+            name="email"
+            type="email"
+            autoComplete="username"
+            required
+            defaultValue={data?.email}
+            aria-invalid={emailError ? true : undefined}
+            aria-describedby={emailError ? "email-error" : undefined}
+          />
+          {emailError ? <p id="email-error" className="field-error">{emailError}</p> : null}
+        </div>
+        <div>
+          <label htmlFor="password">{t("login.password")}</label>
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-invalid={passwordError ? true : undefined}
+            aria-describedby={passwordError ? "password-error" : undefined}
+          />
+          {passwordError ? <p id="password-error" className="field-error">{passwordError}</p> : null}
+        </div>
+        <div>
+          <button type="submit" className="primary" disabled={busy}>{t("login.submit")}</button>
+        </div>
+      </Form>
+    </section>
+  );
+}

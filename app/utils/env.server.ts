@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/**
+ * The environment, validated once at boot. Secrets and service addresses have
+ * no defaults: a missing one stops the process with a message naming it.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url(),
+  REDIS_URL: z.string().url(),
+  /** smtp://host:port for nodemailer. */
+  SMTP_URL: z.string().url(),
+  MAIL_FROM: z.string().min(3),
+  /** The public origin of the app (scheme://host:port). Mutations must come from it. */
+  APP_ORIGIN: z.string().url(),
+  /** Sliding session lifetime in minutes, and the absolute cap in hours. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60 * 8),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(24),
+  /** The name of the issuing academy as printed on certificates. */
+  ACADEMY_NAME_KO: z.string().default("서울시 인권교육원"),
+  ACADEMY_NAME_EN: z.string().default("Seoul Human Rights Academy"),
+  CERTIFICATE_PREFIX: z.string().regex(/^[A-Z]{2,8}$/).default("SHRA"),
+  CERT_FONT_PATH: z.string().default("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
+  CERT_FONT_BOLD_PATH: z.string().default("/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"),
+  TIME_ZONE: z.string().default("Asia/Seoul"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests change the environment between suites. */
+export function resetEnvCache() {
+  cached = undefined;
+}

@@ -1,0 +1,49 @@
+import i18next, { type i18n as I18n } from "i18next";
+import { initReactI18next } from "react-i18next";
+import { en } from "~/locales/en";
+import { ko } from "~/locales/ko";
+
+export const LOCALES = ["ko", "en"] as const;
+export type AppLocale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: AppLocale = "ko";
+export const TIME_ZONE = "Asia/Seoul";
+
+export function isLocale(value: unknown): value is AppLocale {
+  return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
+}
+
+/** A synchronous i18next instance for one locale; used on the server and in the browser. */
+export function createI18n(locale: AppLocale): I18n {
+  const instance = i18next.createInstance();
+  void instance.use(initReactI18next).init({
+    lng: locale,
+    fallbackLng: false,
+    resources: { ko: { translation: ko }, en: { translation: en } },
+    interpolation: { escapeValue: false },
+    initAsync: false,
+    returnNull: false,
+    showSupportNotice: false,
+  });
+  return instance;
+}
+
+/** Server-side translate function for mail, PDFs and error messages. */
+export function translator(locale: AppLocale) {
+  return createI18n(locale).t;
+}
+
+export function formatDate(date: Date | string, locale: AppLocale, withTime = false): string {
+  const d = typeof date === "string" ? new Date(date) : date;
+  return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", {
+    timeZone: TIME_ZONE,
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    ...(withTime ? { hour: "2-digit", minute: "2-digit" } : {}),
+  }).format(d);
+}
+
+/** Pick the Korean or English variant of a bilingual field pair. */
+export function pick<T>(locale: AppLocale, ko: T, en: T): T {
+  return locale === "en" ? en : ko;
+}

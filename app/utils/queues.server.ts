@@ -1,0 +1,50 @@
+import { Queue } from "bullmq";
+import { readyProducer } from "./redis.server";
+
+/**
+ * Queue names and their payloads. Payloads carry ids only, never personal data.
+ */
+export const QUEUES = {
+  cycles: "cycles",
+  mail: "mail",
+} as const;
+
+export type CyclesJob = { name: "cycle-opened"; data: { cycleId: string } };
+export type MailJob = { name: "deliver"; data: { outboxId: string } };
+
+const queues = new Map<string, Queue>();
+
+async function queue(name: string): Promise<Queue> {
+  const existing = queues.get(name);
+  if (existing) return existing;
+  const q = new Queue(name, {
+    connection: await readyProducer(),
+    defaultJobOptions: {
+      attempts: 8,
+      backoff: { type: "exponential", delay: 2000 },
+      removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 30 * 24 * 3600 },
+    },
+  });
+  queues.set(name, q);
+  return q;
+}
+
+/** Job ids are built from business keys so that a repeated request is one job. */
+export async function enqueueCycleOpened(cycleId: string) {
+  const q = await queue(QUEUES.cycles);
+  await q.add("cycle-opened", { cycleId }, { jobId: `cycle-opened_${cycleId}` });
+}
+
+export async function enqueueMailDelivery(outboxIds: string[]) {
+  if (outboxIds.length === 0) return;
+  const q = await queue(QUEUES.mail);
+  await q.addBulk(
+    outboxIds.map((outboxId) => ({ name: "deliver", data: { outboxId }, opts: { jobId: `deliver_${outboxId}` } })),
+  );
+}
+
+export async function closeQueues() {
+  await Promise.all([...queues.values()].map((q) => q.close()));
+  queues.clear();
+}

@@ -1,0 +1,24 @@
+import { UnrecoverableError, type Job } from "bullmq";
+import { z } from "zod";
+import { createAssignmentNotices, deliverOutbox } from "~/modules/notifications/outbox.server";
+import { enqueueMailDelivery } from "~/utils/queues.server";
+
+const cyclePayload = z.object({ cycleId: z.string().uuid() });
+const mailPayload = z.object({ outboxId: z.string().uuid() });
+
+/** cycles queue: a cycle was opened, notify everyone assigned. */
+export async function processCycleJob(job: Job) {
+  if (job.name !== "cycle-opened") throw new UnrecoverableError(`unknown job ${job.name}`);
+  const parsed = cyclePayload.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError("bad cycle-opened payload");
+  const ids = await createAssignmentNotices(parsed.data.cycleId);
+  await enqueueMailDelivery(ids);
+  return { notices: ids.length };
+}
+
+/** mail queue: deliver one outbox row. */
+export async function processMailJob(job: Job) {
+  const parsed = mailPayload.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError("bad deliver payload");
+  return { outcome: await deliverOutbox(parsed.data.outboxId) };
+}

@@ -1,0 +1,185 @@
+/**
+ * Demo data: a Seoul-like city with bureaus, divisions, an affiliated
+ * organization and a disability welfare facility, about two hundred people,
+ * the current year's annual cycle opened, and one account per role.
+ * Safe to run twice: it does nothing when the demo city already exists.
+ */
+import { join } from "node:path";
+import type { OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
+import { prisma } from "~/utils/db.server";
+import { hashPassword } from "~/modules/auth/password.server";
+import { readContentTree } from "~/modules/content/source.server";
+import { loadContent } from "~/modules/content/load.server";
+import { openCycle } from "~/modules/obligations/cycles.server";
+import { completeLesson, getCourseForLearner, getQuizForLearner, submitQuiz } from "~/modules/learning/learning.server";
+import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
+
+export const DEMO_ACCOUNTS: Array<{ email: string; password: string; role: Role; label: string }> = [
+  { email: "learner@demo.seoul.kr", password: "Learner-2026!", role: "LEARNER", label: "civil servant (learner)" },
+  { email: "hr@demo.seoul.kr", password: "HrOfficer-2026!", role: "HR_OFFICER", label: "HR officer, Welfare Policy Office" },
+  { email: "academy@demo.seoul.kr", password: "Academy-2026!", role: "ACADEMY_ADMIN", label: "academy administrator" },
+  { email: "lecturer@demo.seoul.kr", password: "Lecturer-2026!", role: "LECTURER", label: "human rights lecturer" },
+  { email: "sysadmin@demo.seoul.kr", password: "SysAdmin-2026!", role: "SYSTEM_ADMIN", label: "system administrator" },
+];
+
+type UnitSpec = { code: string; kind: OrgUnitKind; ko: string; en: string; parent?: string; staff: number; category: StaffCategory };
+
+const UNITS: UnitSpec[] = [
+  { code: "SEOUL", kind: "CITY", ko: "서울특별시", en: "Seoul Metropolitan Government", staff: 0, category: "CIVIL_SERVANT" },
+  { code: "ADM", kind: "BUREAU", ko: "행정국", en: "Administration Bureau", parent: "SEOUL", staff: 3, category: "CIVIL_SERVANT" },
+  { code: "ADM-HR", kind: "DIVISION", ko: "인사과", en: "Personnel Division", parent: "ADM", staff: 18, category: "CIVIL_SERVANT" },
+  { code: "ADM-GA", kind: "DIVISION", ko: "총무과", en: "General Affairs Division", parent: "ADM", staff: 16, category: "CIVIL_SERVANT" },
+  { code: "WEL", kind: "BUREAU", ko: "복지정책실", en: "Welfare Policy Office", parent: "SEOUL", staff: 3, category: "CIVIL_SERVANT" },
+  { code: "WEL-DIS", kind: "DIVISION", ko: "장애인복지정책과", en: "Disability Welfare Policy Division", parent: "WEL", staff: 20, category: "CIVIL_SERVANT" },
+  { code: "WEL-ELD", kind: "DIVISION", ko: "어르신복지과", en: "Senior Welfare Division", parent: "WEL", staff: 17, category: "CIVIL_SERVANT" },
+  { code: "WEL-DIS-T1", kind: "TEAM", ko: "장애인자립지원팀", en: "Independent Living Support Team", parent: "WEL-DIS", staff: 8, category: "CIVIL_SERVANT" },
+  { code: "HOU", kind: "BUREAU", ko: "주택정책실", en: "Housing Policy Office", parent: "SEOUL", staff: 2, category: "CIVIL_SERVANT" },
+  { code: "HOU-RED", kind: "DIVISION", ko: "재개발사업과", en: "Redevelopment Division", parent: "HOU", staff: 15, category: "CIVIL_SERVANT" },
+  { code: "CIT", kind: "BUREAU", ko: "시민소통기획관", en: "Citizen Communication Office", parent: "SEOUL", staff: 2, category: "CIVIL_SERVANT" },
+  { code: "CIT-PET", kind: "DIVISION", ko: "민원총괄과", en: "Civil Petitions Division", parent: "CIT", staff: 16, category: "CIVIL_SERVANT" },
+  { code: "AFF-120", kind: "AFFILIATED_ORG", ko: "120다산콜재단", en: "120 Dasan Call Foundation", parent: "SEOUL", staff: 30, category: "AFFILIATED_STAFF" },
+  { code: "FAC-HANBIT", kind: "WELFARE_FACILITY", ko: "한빛장애인복지관", en: "Hanbit Disability Welfare Centre", parent: "SEOUL", staff: 24, category: "WELFARE_FACILITY_STAFF" },
+];
+
+const SURNAMES = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황"];
+const GIVEN = ["민준", "서연", "지훈", "하은", "도윤", "수아", "예준", "지우", "현우", "서윤", "준서", "지민", "유진", "승현", "다은", "태희", "성민", "은지", "재원", "소영"];
+
+/** A small deterministic generator so every demo has the same people. */
+function rng(seed: number) {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+}
+
+export async function seedDemo(options: { log?: (line: string) => void; completeShare?: number } = {}) {
+  const log = options.log ?? console.log;
+  if (await prisma.orgUnit.findUnique({ where: { code: "SEOUL" } })) {
+    log("Demo data already present: nothing to do.");
+    return;
+  }
+  const contentRoot = join(process.cwd(), "content");
+  const report = await loadContent(readContentTree(contentRoot));
+  log(`Content published: ${report.created.join(", ") || "(already loaded)"}`);
+
+  const unitIds = new Map<string, string>();
+  for (const u of UNITS) {
+    const row = await prisma.orgUnit.create({
+      data: { code: u.code, kind: u.kind, nameKo: u.ko, nameEn: u.en, parentId: u.parent ? unitIds.get(u.parent)! : null },
+    });
+    unitIds.set(u.code, row.id);
+  }
+
+  const random = rng(20260101);
+  const people: Array<{ employeeNo: string; name: string; email: string; orgUnitId: string; staffCategory: StaffCategory; grade: number | null }> = [];
+  let n = 0;
+  for (const u of UNITS) {
+    for (let i = 0; i < u.staff; i++) {
+      n++;
+      const name = SURNAMES[Math.floor(random() * SURNAMES.length)]! + GIVEN[Math.floor(random() * GIVEN.length)]!;
+      const isHead = u.kind === "BUREAU" && i === 0;
+      const category: StaffCategory = isHead ? "SENIOR_OFFICIAL" : u.category;
+      const grade = category === "SENIOR_OFFICIAL" ? 3 + (i % 2) : u.category === "CIVIL_SERVANT" ? 5 + Math.floor(random() * 5) : null;
+      people.push({
+        employeeNo: `E${String(100000 + n)}`,
+        name,
+        email: `staff${String(n).padStart(3, "0")}@demo.seoul.kr`,
+        orgUnitId: unitIds.get(u.code)!,
+        staffCategory: category,
+        grade,
+      });
+    }
+  }
+  await prisma.person.createMany({ data: people });
+  log(`People: ${people.length} across ${UNITS.length} organization units`);
+
+  // The demo learner: a grade-7 officer of the Disability Welfare Policy Division.
+  const learnerPerson = await prisma.person.create({
+    data: {
+      employeeNo: "E200001",
+      name: "김하늘",
+      email: "learner@demo.seoul.kr",
+      orgUnitId: unitIds.get("WEL-DIS")!,
+      staffCategory: "CIVIL_SERVANT",
+      grade: 7,
+    },
+  });
+
+  for (const account of DEMO_ACCOUNTS) {
+    const user = await prisma.user.create({
+      data: {
+        email: account.email,
+        passwordHash: await hashPassword(account.password),
+        displayName: account.role === "LEARNER" ? "김하늘" : account.label,
+        personId: account.role === "LEARNER" ? learnerPerson.id : null,
+      },
+    });
+    if (account.role !== "LEARNER") {
+      await prisma.roleGrant.create({
+        data: { userId: user.id, role: account.role, orgUnitId: account.role === "HR_OFFICER" ? unitIds.get("WEL")! : null },
+      });
+    }
+  }
+
+  const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Seoul", year: "numeric" }).format(new Date()));
+  const obligation = await prisma.obligation.findUniqueOrThrow({ where: { code: "annual-human-rights" } });
+  const cycle = await prisma.cycle.create({
+    data: {
+      obligationId: obligation.id,
+      label: String(year),
+      startsOn: new Date(`${year}-01-01T00:00:00Z`),
+      endsOn: new Date(`${year}-12-31T00:00:00Z`),
+      dueAt: new Date(`${year}-12-31T23:59:59+09:00`),
+    },
+  });
+  const assigned = await openCycle(cycle.id, null);
+  log(`Cycle ${cycle.label} of ${obligation.code} opened: ${assigned} people assigned`);
+
+  // A realistic mid-year picture: some finished, some part-way.
+  const share = options.completeShare ?? 0.45;
+  const others = await prisma.assignment.findMany({
+    where: { cycleId: cycle.id, personId: { not: learnerPerson.id } },
+    select: { id: true, personId: true },
+    orderBy: { person: { employeeNo: "asc" } },
+  });
+  let completed = 0;
+  let started = 0;
+  for (const a of others) {
+    const roll = random();
+    if (roll < share) {
+      await finishCourse(a.personId, a.id);
+      completed++;
+    } else if (roll < share + 0.2) {
+      const course = await getCourseForLearner(a.personId, a.id);
+      await completeLesson(a.personId, a.id, course.lessons[0]!.slug);
+      started++;
+    }
+  }
+  log(`Progress: ${completed} completed, ${started} in progress`);
+
+  try {
+    await enqueueCycleOpened(cycle.id);
+    log("Assignment notices queued for the worker");
+  } catch (e) {
+    log(`Could not queue assignment notices (is Redis up?): ${(e as Error).message}`);
+  } finally {
+    await closeQueues();
+  }
+}
+
+/** Walk a person through every lesson and pass the quiz, as the player would. */
+export async function finishCourse(personId: string, assignmentId: string) {
+  const course = await getCourseForLearner(personId, assignmentId);
+  for (const l of course.lessons) await completeLesson(personId, assignmentId, l.slug);
+  const quiz = await getQuizForLearner(personId, assignmentId);
+  return submitQuiz(personId, assignmentId, Object.fromEntries(quiz.questions.map((q) => [q.key, q.correctKey])));
+}
+
+const isMain = import.meta.url === `file://${process.argv[1]}`;
+if (isMain && process.argv.includes("--accounts")) {
+  for (const a of DEMO_ACCOUNTS) console.log(`    ${a.email.padEnd(26)} ${a.password.padEnd(18)} ${a.label}`);
+} else if (isMain) {
+  await seedDemo();
+  await prisma.$disconnect();
+}

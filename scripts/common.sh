@@ -1,0 +1,20 @@
+# Shared steps of scripts/demo.sh and scripts/test.sh.
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+# Install dependencies when node_modules is missing or older than the lockfile.
+ensure_node_modules() {
+  if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+    step "Installing dependencies (npm ci)"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+# Prisma's client is generated from schema.prisma; the schema engine it would
+# download is not needed for generation.
+generate_prisma_client() {
+  if [[ ! -f app/generated/prisma/client.ts || prisma/schema.prisma -nt app/generated/prisma/client.ts ]]; then
+    step "Generating the Prisma client"
+    PRISMA_SCHEMA_ENGINE_BINARY=/bin/false npx prisma generate >/dev/null
+  fi
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Brings the app up with demo data on a fresh machine: dependencies,
+# PostgreSQL and Redis (unless DATABASE_URL / REDIS_URL are set), a local mail
+# catcher (unless SMTP_URL is set), migrations, content, demo data, the worker
+# and the web server. Ctrl-C stops what it started (the databases keep
+# running; `bash scripts/services.sh down` stops them).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/common.sh
+
+ensure_node_modules
+bash scripts/services.sh up
+source .data/services.env
+generate_prisma_client
+
+export NODE_ENV=production
+export PORT="${PORT:-3000}"
+export APP_ORIGIN="${APP_ORIGIN:-http://127.0.0.1:$PORT}"
+export MAIL_FROM="${MAIL_FROM:-서울시 인권교육원 <no-reply@hr-edu.localhost>}"
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+
+if [[ -z "${SMTP_URL:-}" ]]; then
+  export MAIL_CATCHER_PORT="${MAIL_CATCHER_PORT:-1025}"
+  export SMTP_URL="smtp://127.0.0.1:$MAIL_CATCHER_PORT"
+  step "Starting the mail catcher (messages are saved in .data/mail)"
+  npx tsx scripts/mail-catcher.ts &
+  pids+=($!)
+fi
+
+step "Applying database migrations"
+npx tsx prisma/migrate.ts deploy
+
+step "Publishing content"
+npm run --silent content:load
+
+step "Loading demo data"
+npx tsx prisma/seed.ts
+
+step "Building the app"
+npx remix vite:build >/dev/null
+
+step "Starting the worker and the web server"
+npx tsx jobs/worker.ts &
+pids+=($!)
+node --import tsx server.ts &
+pids+=($!)
+
+for _ in $(seq 1 60); do
+  if curl -fsS "$APP_ORIGIN/healthz" >/dev/null 2>&1; then break; fi
+  sleep 0.5
+done
+curl -fsS "$APP_ORIGIN/healthz" >/dev/null || { echo "The app did not become healthy" >&2; exit 1; }
+
+cat <<BANNER
+
+  Human rights education is running at $APP_ORIGIN
+
+  Demo accounts (e-mail / password):
+$(npx tsx prisma/seed.ts --accounts)
+
+  Mail sent by the worker is saved in .data/mail (or goes to SMTP_URL when set).
+  Press Ctrl-C to stop.
+BANNER
+
+wait -n "${pids[@]}"

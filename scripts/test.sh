@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: installs dependencies and the
+# services it needs, prepares the test database, then runs every test
+# (unit, database, worker, end-to-end in Chromium) with Vitest.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/common.sh
+
+ensure_node_modules
+bash scripts/services.sh up
+source .data/services.env
+generate_prisma_client
+
+step "Checking content"
+npm run --silent content:check
+
+step "Checking that migrations match schema.prisma"
+bash scripts/check-migrations.sh
+
+step "Type-checking and linting"
+npx tsc --noEmit
+npx eslint . --max-warnings 0
+
+step "Building the app for the end-to-end tests"
+npx remix vite:build >/dev/null
+
+step "Running the tests"
+export DATABASE_URL="$TEST_DATABASE_URL"
+export REDIS_URL="${TEST_REDIS_URL:-${REDIS_URL%/}/1}"
+exec npx vitest run "$@"

@@ -1,0 +1,186 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
+import { launchChromium, startApp } from "./app-server";
+
+const SHOTS = join(process.cwd(), "test-results", "screens");
+
+/** Every page a person visits is scanned for WCAG 2.2 AA violations. */
+async function expectAccessible(page: Page, name: string) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const result = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
+  const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(summary, `axe violations on ${name}`).toEqual([]);
+}
+
+describe("end to end: a civil servant completes the annual course; the HR officer sees it", { timeout: 120_000 }, () => {
+  let app: Awaited<ReturnType<typeof startApp>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let learnerEmail: string;
+  let hrEmail: string;
+  let divisionName: string;
+  let certificateCode = "";
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const world = await createWorld();
+    divisionName = world.division.nameKo;
+    const learner = await createPerson(world.division.id, "CIVIL_SERVANT", "김하늘");
+    await createPerson(world.division.id, "CIVIL_SERVANT", "이서윤");
+    learnerEmail = (await createUser({ personId: learner.id })).email;
+    hrEmail = (await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).email;
+    await openTestCycle(world.obligation.id);
+    app = await startApp();
+    browser = await launchChromium();
+    context = await browser.newContext({ acceptDownloads: true, locale: "ko-KR", baseURL: app.origin });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  async function signIn(email: string) {
+    await page.goto("/login");
+    await page.getByLabel("이메일").fill(email);
+    await page.getByLabel("비밀번호").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "로그인" }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+  }
+
+  it("shows a clear message for a wrong password", async () => {
+    await page.goto("/");
+    await expectAccessible(page, "01-welcome");
+    await page.goto("/login");
+    await page.getByLabel("이메일").fill(learnerEmail);
+    await page.getByLabel("비밀번호").fill("wrong-password");
+    await page.getByRole("button", { name: "로그인" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("올바르지 않습니다");
+    await expectAccessible(page, "02-login-error");
+  });
+
+  it("takes the course with the keyboard, passes the quiz and gets a certificate", async () => {
+    await signIn(learnerEmail);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("나의 교육");
+    await expectAccessible(page, "03-home");
+    await page.getByRole("link", { name: /학습 시작/ }).click();
+    await page.waitForURL(/\/learn\/[^/]+$/);
+    await expectAccessible(page, "04-course");
+
+    await page.getByRole("link", { name: "학습 시작" }).click();
+    await page.waitForURL(/\/lessons\//);
+    for (let n = 1; ; n++) {
+      if (n <= 3) await expectAccessible(page, `05-lesson-${n}`);
+      const done = page.getByRole("button", { name: /학습 완료/ });
+      const last = (await done.textContent())?.includes("평가로");
+      const before = page.url();
+      // Keyboard only: focus the button and press Enter.
+      await done.focus();
+      await page.keyboard.press("Enter");
+      await page.waitForURL((u) => u.href !== before);
+      if (last) break;
+    }
+    await page.waitForURL(/\/quiz$/);
+    await expectAccessible(page, "06-quiz");
+
+    const questions = await prisma.quizQuestion.findMany({
+      where: { courseVersion: { assignments: { some: { person: { user: { email: learnerEmail } } } } } },
+      orderBy: { position: "asc" },
+    });
+    for (const [i, q] of questions.entries()) {
+      const options = q.options as Array<{ key: string; ko: string }>;
+      const correct = options.find((o) => o.key === q.correctKey)!;
+      const group = page.getByRole("group", { name: new RegExp(`^문항 ${i + 1}\\.`) });
+      await group.getByLabel(correct.ko, { exact: true }).check();
+    }
+    await page.getByRole("button", { name: "답안 제출" }).click();
+    await page.waitForURL(/\/quiz\/[^/]+$/);
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("이수했습니다");
+    await expectAccessible(page, "07-result");
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: /수료증 내려받기/ }).click(),
+    ]);
+    const pdfPath = join(SHOTS, "certificate.pdf");
+    await download.saveAs(pdfPath);
+    const text = execFileSync("pdftotext", ["-layout", pdfPath, "-"]).toString();
+    expect(text.replace(/\s+/g, "")).toContain("수료증");
+    expect(text).toContain("김하늘");
+    const cert = await prisma.certificate.findFirstOrThrow({ where: { person: { user: { email: learnerEmail } } } });
+    expect(text).toContain(cert.number);
+    expect(text).toContain(cert.verificationCode);
+    certificateCode = cert.verificationCode;
+  });
+
+  it("verifies the certificate publicly, and says so clearly for an unknown code", async () => {
+    await context.clearCookies();
+    await page.goto("/verify");
+    await expectAccessible(page, "08-verify");
+    await page.getByLabel("진위 확인 코드").fill(certificateCode.toLowerCase().replace(/-/g, " "));
+    await page.getByRole("button", { name: "확인" }).click();
+    await page.waitForURL(/\/verify\/[A-Z0-9-]+$/);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("유효한 수료증");
+    expect(await page.locator("dl").textContent()).toContain("김*늘");
+    await expectAccessible(page, "09-verified");
+    const res = await page.goto("/verify/2222-3333-4444");
+    expect(res?.status()).toBe(404);
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("발급된 수료증이 없습니다");
+  });
+
+  it("lets the HR officer see the completion, drill down and download the CSV", async () => {
+    await signIn(hrEmail);
+    await page.goto("/hr");
+    await expectAccessible(page, "10-hr");
+    const row = page.getByRole("row", { name: new RegExp(divisionName) });
+    await expect.poll(() => row.textContent()).toMatch(/2\s*1\s*0\s*1\s*0\s*0\s*50%/);
+    await row.getByRole("link").click();
+    await page.waitForURL(/\/hr\/units\//);
+    await expect.poll(() => page.locator("h1").textContent()).toContain("대상자");
+    expect(await page.locator("tbody").textContent()).toContain("이서윤");
+    expect(await page.locator("tbody").textContent()).not.toContain("김하늘");
+    await expectAccessible(page, "11-hr-unit");
+    await page.goto("/hr");
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "CSV 내려받기" }).click(),
+    ]);
+    const csvPath = join(SHOTS, "compliance.csv");
+    await download.saveAs(csvPath);
+    const csv = readFileSync(csvPath);
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(csv.toString("utf8")).toContain("김하늘");
+    expect(csv.toString("utf8")).toContain("이수 완료");
+  });
+
+  it("switches to English and remembers it", async () => {
+    await page.goto("/hr");
+    await page.getByRole("button", { name: /English/ }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Compliance");
+    await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
+    await expectAccessible(page, "12-hr-en");
+    await page.goto("/verify");
+    expect(await page.locator("h1").textContent()).toBe("Verify a certificate");
+  });
+
+  it("refuses a form posted from another site", async () => {
+    const res = await fetch(`${app.origin}/logout`, { method: "POST", headers: { Origin: "http://evil.example" }, redirect: "manual" });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("Request refused");
+  });
+
+  it("reports its health from PostgreSQL and Redis", async () => {
+    const res = await fetch(`${app.origin}/healthz`);
+    expect(await res.json()).toEqual({ status: "ok", checks: { postgres: "ok", redis: "ok" } });
+  });
+});

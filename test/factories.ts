@@ -1,0 +1,84 @@
+import { randomUUID } from "node:crypto";
+import type { OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
+import { prisma } from "~/utils/db.server";
+import { hashPassword } from "~/modules/auth/password.server";
+import { openCycle } from "~/modules/obligations/cycles.server";
+
+/** A short unique tag so test files can share one database without colliding. */
+export function uid(): string {
+  return randomUUID().slice(0, 8);
+}
+
+export async function createUnit(kind: OrgUnitKind, parentId: string | null = null, name = "단위") {
+  const tag = uid();
+  return prisma.orgUnit.create({
+    data: { code: `T-${tag}`, kind, nameKo: `${name} ${tag}`, nameEn: `Unit ${tag}`, parentId },
+  });
+}
+
+export async function createPerson(orgUnitId: string, staffCategory: StaffCategory = "CIVIL_SERVANT", name = "홍길동") {
+  const tag = uid();
+  return prisma.person.create({
+    data: { employeeNo: `T${tag}`, name, email: `p-${tag}@test.example`, orgUnitId, staffCategory, grade: 7 },
+  });
+}
+
+export const TEST_PASSWORD = "Correct-Horse-2026!";
+let passwordHash: Promise<string> | undefined;
+
+export async function createUser(opts: { personId?: string | null; roles?: Array<{ role: Role; orgUnitId?: string | null }>; email?: string } = {}) {
+  const email = opts.email ?? `u-${uid()}@test.example`;
+  const user = await prisma.user.create({
+    data: {
+      email,
+      passwordHash: await (passwordHash ??= hashPassword(TEST_PASSWORD)),
+      displayName: "테스트 사용자",
+      personId: opts.personId ?? null,
+    },
+  });
+  for (const r of opts.roles ?? []) {
+    await prisma.roleGrant.create({ data: { userId: user.id, role: r.role, orgUnitId: r.orgUnitId ?? null } });
+  }
+  return user;
+}
+
+/**
+ * A city-like tree with its own annual obligation and open cycle routed to
+ * the real civil-servant course, isolated from other test files.
+ */
+export async function createWorld() {
+  const city = await createUnit("CITY", null, "시");
+  const bureau = await createUnit("BUREAU", city.id, "국");
+  const division = await createUnit("DIVISION", bureau.id, "과");
+  const otherBureau = await createUnit("BUREAU", city.id, "다른국");
+  const course = await prisma.course.findUniqueOrThrow({ where: { slug: "annual-civil-servants" } });
+  const tag = uid();
+  const obligation = await prisma.obligation.create({
+    data: {
+      code: `test-annual-${tag}`,
+      titleKo: `연간 인권교육 ${tag}`,
+      titleEn: `Annual human rights education ${tag}`,
+      legalBasisKo: "서울특별시 인권 기본 조례",
+      legalBasisEn: "Seoul Human Rights Ordinance",
+      cycleKind: "ANNUAL",
+      unitKinds: ["CITY", "BUREAU", "DIVISION", "TEAM", "AFFILIATED_ORG"],
+      audienceRootId: city.id,
+      routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: course.id }] },
+    },
+  });
+  return { city, bureau, division, otherBureau, course, obligation };
+}
+
+export async function openTestCycle(obligationId: string, label = "2026", dueAt = new Date("2026-12-31T14:59:59Z")) {
+  const cycle = await prisma.cycle.create({
+    data: {
+      obligationId,
+      label,
+      startsOn: new Date("2026-01-01T00:00:00Z"),
+      endsOn: new Date("2026-12-31T00:00:00Z"),
+      dueAt,
+    },
+  });
+  const assigned = await openCycle(cycle.id, null);
+  return { cycle, assigned };
+}
