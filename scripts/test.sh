@@ -27,4 +27,12 @@ npx remix vite:build >/dev/null
 step "Running the tests"
 export DATABASE_URL="$TEST_DATABASE_URL"
 export REDIS_URL="${TEST_REDIS_URL:-${REDIS_URL%/}/1}"
-exec npx vitest run "$@"
+export TEST_SUMMARY_FILE=.data/test-summary.txt
+rm -f "$TEST_SUMMARY_FILE"
+status=0
+npx vitest run "$@" || status=$?
+if [[ -f "$TEST_SUMMARY_FILE" ]]; then
+  echo
+  cat "$TEST_SUMMARY_FILE"
+fi
+exit "$status"

@@ -1,8 +1,9 @@
+import { writeFileSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 /**
  * Prints one plain closing line, "Tests: N passed, N failed, N skipped",
- * after Vitest's own summary, for tools that read the last line of a run.
+ * as the last line of a run, for tools that read it.
  */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(modules: ReadonlyArray<TestModule>, errors: ReadonlyArray<unknown>) {
@@ -20,6 +21,10 @@ export default class SummaryReporter implements Reporter {
       if (m.state() === "failed" && [...m.children.allTests()].length === 0) failed++;
     }
     failed += errors.length;
-    process.stdout.write(`\nTests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    const line = `Tests: ${passed} passed, ${failed} failed, ${skipped} skipped`;
+    // scripts/test.sh prints this file last, after Vitest's own summary.
+    const file = process.env.TEST_SUMMARY_FILE;
+    if (file) writeFileSync(file, `${line}\n`);
+    else process.stdout.write(`\n${line}\n`);
   }
 }
