@@ -182,4 +182,5 @@ if (isMain && process.argv.includes("--accounts")) {
 } else if (isMain) {
   await seedDemo();
   await prisma.$disconnect();
+  process.exit(0);
 }

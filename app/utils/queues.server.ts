@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import { readyProducer } from "./redis.server";
+import { closeProducer, readyProducer } from "./redis.server";
 
 /**
  * Queue names and their payloads. Payloads carry ids only, never personal data.
@@ -47,4 +47,5 @@ export async function enqueueMailDelivery(outboxIds: string[]) {
 export async function closeQueues() {
   await Promise.all([...queues.values()].map((q) => q.close()));
   queues.clear();
+  await closeProducer();
 }

@@ -43,3 +43,10 @@ export async function readyProducer(timeoutMs = 2000): Promise<Redis> {
   });
   return redis;
 }
+
+/** Close the producer connection so a short-lived script can exit. */
+export async function closeProducer() {
+  const redis = globalThis.__redis;
+  globalThis.__redis = undefined;
+  if (redis) await redis.quit().catch(() => redis.disconnect());
+}
