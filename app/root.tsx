@@ -21,7 +21,9 @@ import { createI18n, type AppLocale } from "~/utils/i18n";
 import { resolveLocale } from "~/utils/locale.server";
 import stylesHref from "~/styles.css?url";
 
-export const meta: MetaFunction = () => [{ title: "인권교육 이수관리 · Human Rights Education" }];
+export const meta: MetaFunction = ({ data }) => [
+  { title: (data as { locale?: string } | undefined)?.locale === "en" ? "Human Rights Education" : "인권교육 이수관리" },
+];
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
 

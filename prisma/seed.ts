@@ -14,12 +14,12 @@ import { openCycle } from "~/modules/obligations/cycles.server";
 import { completeLesson, getCourseForLearner, getQuizForLearner, submitQuiz } from "~/modules/learning/learning.server";
 import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
 
-export const DEMO_ACCOUNTS: Array<{ email: string; password: string; role: Role; label: string }> = [
-  { email: "learner@demo.seoul.kr", password: "Learner-2026!", role: "LEARNER", label: "civil servant (learner)" },
-  { email: "hr@demo.seoul.kr", password: "HrOfficer-2026!", role: "HR_OFFICER", label: "HR officer, Welfare Policy Office" },
-  { email: "academy@demo.seoul.kr", password: "Academy-2026!", role: "ACADEMY_ADMIN", label: "academy administrator" },
-  { email: "lecturer@demo.seoul.kr", password: "Lecturer-2026!", role: "LECTURER", label: "human rights lecturer" },
-  { email: "sysadmin@demo.seoul.kr", password: "SysAdmin-2026!", role: "SYSTEM_ADMIN", label: "system administrator" },
+export const DEMO_ACCOUNTS: Array<{ email: string; password: string; role: Role; label: string; displayName: string }> = [
+  { email: "learner@demo.seoul.kr", password: "Learner-2026!", role: "LEARNER", label: "civil servant (learner)", displayName: "김하늘" },
+  { email: "hr@demo.seoul.kr", password: "HrOfficer-2026!", role: "HR_OFFICER", label: "HR officer, Welfare Policy Office", displayName: "박지현 (복지정책실 인사)" },
+  { email: "academy@demo.seoul.kr", password: "Academy-2026!", role: "ACADEMY_ADMIN", label: "academy administrator", displayName: "이도윤 (인권교육원)" },
+  { email: "lecturer@demo.seoul.kr", password: "Lecturer-2026!", role: "LECTURER", label: "human rights lecturer", displayName: "정수아 (인권강사)" },
+  { email: "sysadmin@demo.seoul.kr", password: "SysAdmin-2026!", role: "SYSTEM_ADMIN", label: "system administrator", displayName: "시스템 관리자" },
 ];
 
 type UnitSpec = { code: string; kind: OrgUnitKind; ko: string; en: string; parent?: string; staff: number; category: StaffCategory };
@@ -111,7 +111,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
       data: {
         email: account.email,
         passwordHash: await hashPassword(account.password),
-        displayName: account.role === "LEARNER" ? "김하늘" : account.label,
+        displayName: account.displayName,
         personId: account.role === "LEARNER" ? learnerPerson.id : null,
       },
     });

@@ -18,3 +18,13 @@ generate_prisma_client() {
     PRISMA_SCHEMA_ENGINE_BINARY=/bin/false npx prisma generate >/dev/null
   fi
 }
+
+# Dependencies, PostgreSQL and Redis, their URLs in the environment, and the
+# Prisma client: what both the demo and the tests start from.
+prepare_machine() {
+  ensure_node_modules
+  bash scripts/services.sh up
+  # shellcheck disable=SC1091
+  source .data/services.env
+  generate_prisma_client
+}

@@ -8,10 +8,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/common.sh
 
-ensure_node_modules
-bash scripts/services.sh up
-source .data/services.env
-generate_prisma_client
+prepare_machine
 
 export NODE_ENV=production
 export PORT="${PORT:-3000}"

@@ -1,11 +1,12 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { listMyAssignments } from "~/modules/learning/learning.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 
-export const meta: MetaFunction = () => [{ title: "인권교육 이수관리 · Human Rights Education" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "나의 교육", "My training");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);

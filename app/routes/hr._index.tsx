@@ -1,16 +1,30 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { unitCompliance } from "~/modules/compliance/compliance.server";
 import { requireHrCycle } from "~/modules/compliance/guard.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 
-export const meta: MetaFunction = () => [{ title: "이수 현황 · Compliance" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 현황", "Compliance");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, cycles, cycle } = await requireHrCycle(request);
   const units = cycle ? await unitCompliance(actor, cycle.id) : [];
   return { cycles, cycle, units, hasScope: actor.hrScopeUnitIds.length > 0 };
+}
+
+type Counts = { assigned: number; completed: number; inProgress: number; notStarted: number; exempted: number; overdue: number; ratePercent: number | null };
+
+function CountCells({ counts: c }: { counts: Counts }) {
+  return (
+    <>
+      {[c.assigned, c.completed, c.inProgress, c.notStarted, c.exempted, c.overdue].map((n, i) => (
+        <td key={i} className="num">{n}</td>
+      ))}
+      <td className="num">{c.ratePercent === null ? "—" : `${c.ratePercent}%`}</td>
+    </>
+  );
 }
 
 export default function Compliance() {
@@ -74,13 +88,7 @@ export default function Compliance() {
                         <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
                       ) : name}
                     </th>
-                    <td className="num">{u.assigned}</td>
-                    <td className="num">{u.completed}</td>
-                    <td className="num">{u.inProgress}</td>
-                    <td className="num">{u.notStarted}</td>
-                    <td className="num">{u.exempted}</td>
-                    <td className="num">{u.overdue}</td>
-                    <td className="num">{u.ratePercent === null ? "—" : `${u.ratePercent}%`}</td>
+                    <CountCells counts={u} />
                   </tr>
                 );
               })}
@@ -88,13 +96,7 @@ export default function Compliance() {
             <tfoot>
               <tr>
                 <th scope="row">{t("hr.total")}</th>
-                <td className="num">{total.assigned}</td>
-                <td className="num">{total.completed}</td>
-                <td className="num">{total.inProgress}</td>
-                <td className="num">{total.notStarted}</td>
-                <td className="num">{total.exempted}</td>
-                <td className="num">{total.overdue}</td>
-                <td className="num">{totalRate === null ? "—" : `${totalRate}%`}</td>
+                <CountCells counts={{ ...total, ratePercent: totalRate }} />
               </tr>
             </tfoot>
           </table>

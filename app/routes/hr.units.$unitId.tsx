@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { unitPeople } from "~/modules/compliance/compliance.server";
@@ -7,7 +8,8 @@ import { getOrgUnit } from "~/modules/org/org.server";
 import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.unit?.nameKo ?? ""} 대상자 · Compliance` }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, `${data?.unit?.nameKo ?? ""} 대상자`, `People in ${data?.unit?.nameEn ?? ""}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, cycle } = await requireHrCycle(request);

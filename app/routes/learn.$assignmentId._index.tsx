@@ -1,11 +1,13 @@
 import type { MetaFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asHttp, requireLearner } from "~/modules/learning/guard.server";
 import { getCourseForLearner } from "~/modules/learning/learning.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? data.version.titleKo : "인권교육 · Human Rights Education" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, data?.version.titleKo ?? "", data?.version.titleEn ?? "");
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { personId } = await requireLearner(request);

@@ -1,4 +1,5 @@
 import type { MetaFunction, ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -6,7 +7,8 @@ import { asHttp, requireLearner } from "~/modules/learning/guard.server";
 import { completeLesson, getLessonForLearner } from "~/modules/learning/learning.server";
 import { pick, type AppLocale } from "~/utils/i18n";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.lesson.titleKo} · ${data.courseTitleKo}` : "인권교육 · Human Rights Education" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, `${data?.lesson.titleKo} · ${data?.courseTitleKo}`, `${data?.lesson.titleEn} · ${data?.courseTitleEn}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { personId } = await requireLearner(request);

@@ -1,4 +1,5 @@
 import type { MetaFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
@@ -8,7 +9,8 @@ import { pick, type AppLocale } from "~/utils/i18n";
 
 type Option = { key: string; ko: string; en: string };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `평가 결과 Quiz result · ${data.courseTitleKo}` : "인권교육 · Human Rights Education" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, `평가 결과 · ${data?.courseTitleKo}`, `Quiz result · ${data?.courseTitleEn}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { personId } = await requireLearner(request);

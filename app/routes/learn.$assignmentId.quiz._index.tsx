@@ -1,4 +1,5 @@
 import type { MetaFunction, ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
@@ -10,7 +11,8 @@ import { requestTranslator } from "~/utils/locale.server";
 
 type Option = { key: string; ko: string; en: string };
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `평가 Quiz · ${data.courseTitleKo}` : "인권교육 · Human Rights Education" }];
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, `평가 · ${data?.courseTitleKo}`, `Quiz · ${data?.courseTitleEn}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { personId } = await requireLearner(request);

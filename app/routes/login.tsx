@@ -1,15 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { TextField } from "~/components/text-field";
 import { attemptLogin } from "~/modules/auth/login.server";
 import { createUserSession, getCurrentSession } from "~/modules/auth/session.server";
 import { safeRedirectPath } from "~/utils/http.server";
 import { requestTranslator } from "~/utils/locale.server";
 
-export const meta: MetaFunction = () => [{ title: "로그인 · Sign in" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "로그인", "Sign in");
 
 const LoginSchema = z.object({
   email: z.string().trim().min(1, "required").email("emailFormat").max(254),
@@ -80,33 +82,8 @@ export default function Login() {
       ) : null}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
-        <div>
-          <label htmlFor="email">{t("login.email")}</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autoComplete="username"
-            required
-            defaultValue={data?.email}
-            aria-invalid={emailError ? true : undefined}
-            aria-describedby={emailError ? "email-error" : undefined}
-          />
-          {emailError ? <p id="email-error" className="field-error">{emailError}</p> : null}
-        </div>
-        <div>
-          <label htmlFor="password">{t("login.password")}</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autoComplete="current-password"
-            required
-            aria-invalid={passwordError ? true : undefined}
-            aria-describedby={passwordError ? "password-error" : undefined}
-          />
-          {passwordError ? <p id="password-error" className="field-error">{passwordError}</p> : null}
-        </div>
+        <TextField name="email" label={t("login.email")} error={emailError} type="email" autoComplete="username" required defaultValue={data?.email} />
+        <TextField name="password" label={t("login.password")} error={passwordError} type="password" autoComplete="current-password" required />
         <div>
           <button type="submit" className="primary" disabled={busy}>{t("login.submit")}</button>
         </div>

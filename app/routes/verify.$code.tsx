@@ -1,11 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { verifyCertificate } from "~/modules/certificates/certificates.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { getEnv } from "~/utils/env.server";
 
-export const meta: MetaFunction = () => [{ title: "수료증 진위 확인 · Verify a certificate" }, { name: "robots", content: "noindex" }];
+export const meta: MetaFunction = ({ matches }) => [
+  ...pageTitle(matches, "수료증 진위 확인", "Verify a certificate"),
+  { name: "robots", content: "noindex" },
+];
 
 /** Public: anyone holding a code may check it. Unknown codes answer 404 with a clear message. */
 export async function loader({ params }: LoaderFunctionArgs) {

@@ -1,11 +1,13 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
+import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TextField } from "~/components/text-field";
 import { normalizeVerificationCode } from "~/modules/certificates/certificates.server";
 import { requestTranslator } from "~/utils/locale.server";
 
-export const meta: MetaFunction = () => [{ title: "수료증 진위 확인 · Verify a certificate" }];
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "수료증 진위 확인", "Verify a certificate");
 
 export async function action({ request }: ActionFunctionArgs) {
   const { t } = requestTranslator(request);
@@ -19,22 +21,17 @@ function VerifyForm({ error, value }: { error?: string; value?: string }) {
   const { t } = useTranslation();
   return (
     <Form method="post" action="/verify?index" className="stack" noValidate>
-      <div>
-        <label htmlFor="code">{t("certificate.code")}</label>
-        <p id="code-hint" className="meta">{t("certificate.codeHint")}</p>
-        <input
-          id="code"
-          name="code"
-          type="text"
-          autoComplete="off"
-          spellCheck={false}
-          defaultValue={value}
-          required
-          aria-describedby={error ? "code-hint code-error" : "code-hint"}
-          aria-invalid={error ? true : undefined}
-        />
-        {error ? <p id="code-error" className="field-error" role="alert">{error}</p> : null}
-      </div>
+      <TextField
+        name="code"
+        label={t("certificate.code")}
+        hint={t("certificate.codeHint")}
+        error={error}
+        type="text"
+        autoComplete="off"
+        spellCheck={false}
+        defaultValue={value}
+        required
+      />
       <div><button type="submit" className="primary">{t("certificate.check")}</button></div>
     </Form>
   );
