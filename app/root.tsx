@@ -65,8 +65,12 @@ function Header({ data }: { data: RootData }) {
             {data.user?.isLearner ? (
               <li><NavLink to="/" end>{t("app.nav.home")}</NavLink></li>
             ) : null}
+            <li><NavLink to="/catalog">{t("app.nav.catalog")}</NavLink></li>
             {data.user?.roles.includes("HR_OFFICER") ? (
               <li><NavLink to="/hr">{t("app.nav.hr")}</NavLink></li>
+            ) : null}
+            {data.user?.roles.includes("ACADEMY_ADMIN") ? (
+              <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>
             ) : null}
             <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
           </ul>

@@ -21,13 +21,24 @@ async function main() {
     }
     throw e;
   }
+  let totalLessons = 0;
+  let totalCases = 0;
   for (const c of tree.courses) {
-    const cases = c.lessons.filter((l) => l.kind === "CASE_STUDY").length;
+    const cases = c.lessons.filter((l) => l.kind === "CASE_STUDY");
+    const families = new Map<string, number>();
+    for (const l of cases) families.set(l.jobFamily ?? "?", (families.get(l.jobFamily ?? "?") ?? 0) + 1);
+    const byFamily = [...families].map(([f, n]) => `${f} ${n}`).join(", ");
+    totalLessons += c.lessons.length;
+    totalCases += cases.length;
     console.log(
-      `  ${c.course.slug}@${c.course.version}: ${c.lessons.length} lessons (${cases} case studies), ` +
-        `${c.quiz.questions.length} quiz items, ${c.course.estimatedMinutes} min, pass mark ${c.course.passMark}%`,
+      `  ${c.course.slug}@${c.course.version} [${c.course.track}${c.course.edition ? ` ${c.course.edition}` : ""}]: ` +
+        `${c.lessons.length} lessons, ${cases.length} case studies${byFamily ? ` (${byFamily})` : ""}, ` +
+        `${c.quiz.questions.length} quiz items, ${c.pretest?.questions.length ?? 0} pre-test items, ` +
+        `${c.glossary.length} glossary terms, ${c.course.estimatedMinutes} min, pass mark ${c.course.passMark}%` +
+        `${c.course.casePath ? `, case path: ${c.course.casePath.required} chosen` : ""}${c.practicum ? `, practicum ${c.practicum.criteria.length} criteria` : ""}`,
     );
   }
+  console.log(`  total: ${totalLessons} lessons, ${totalCases} case studies`);
   for (const o of tree.obligations) console.log(`  obligation ${o.code}: ${o.routes.length} route(s)`);
   console.log(`Content OK: ${tree.courses.length} course(s), ${tree.obligations.length} obligation(s)`);
   if (command === "load") {

@@ -5,12 +5,12 @@
  * Safe to run twice: it does nothing when the demo city already exists.
  */
 import { join } from "node:path";
-import type { OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
+import type { JobFamily, OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { readContentTree } from "~/modules/content/source.server";
 import { loadContent } from "~/modules/content/load.server";
-import { openCycle } from "~/modules/obligations/cycles.server";
+import { closeCycle, openCycle, planCycle } from "~/modules/obligations/cycles.server";
 import { completeLesson, getCourseForLearner, getQuizForLearner, submitQuiz } from "~/modules/learning/learning.server";
 import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
 
@@ -22,23 +22,32 @@ export const DEMO_ACCOUNTS: Array<{ email: string; password: string; role: Role;
   { email: "sysadmin@demo.seoul.kr", password: "SysAdmin-2026!", role: "SYSTEM_ADMIN", label: "system administrator", displayName: "시스템 관리자" },
 ];
 
-type UnitSpec = { code: string; kind: OrgUnitKind; ko: string; en: string; parent?: string; staff: number; category: StaffCategory };
+type UnitSpec = {
+  code: string;
+  kind: OrgUnitKind;
+  ko: string;
+  en: string;
+  parent?: string;
+  staff: number;
+  category: StaffCategory;
+  jobFamily?: JobFamily;
+};
 
 const UNITS: UnitSpec[] = [
   { code: "SEOUL", kind: "CITY", ko: "서울특별시", en: "Seoul Metropolitan Government", staff: 0, category: "CIVIL_SERVANT" },
   { code: "ADM", kind: "BUREAU", ko: "행정국", en: "Administration Bureau", parent: "SEOUL", staff: 3, category: "CIVIL_SERVANT" },
-  { code: "ADM-HR", kind: "DIVISION", ko: "인사과", en: "Personnel Division", parent: "ADM", staff: 18, category: "CIVIL_SERVANT" },
-  { code: "ADM-GA", kind: "DIVISION", ko: "총무과", en: "General Affairs Division", parent: "ADM", staff: 16, category: "CIVIL_SERVANT" },
+  { code: "ADM-HR", kind: "DIVISION", ko: "인사과", en: "Personnel Division", parent: "ADM", staff: 18, category: "CIVIL_SERVANT", jobFamily: "WORKPLACE" },
+  { code: "ADM-GA", kind: "DIVISION", ko: "총무과", en: "General Affairs Division", parent: "ADM", staff: 16, category: "CIVIL_SERVANT", jobFamily: "PROCUREMENT" },
   { code: "WEL", kind: "BUREAU", ko: "복지정책실", en: "Welfare Policy Office", parent: "SEOUL", staff: 3, category: "CIVIL_SERVANT" },
-  { code: "WEL-DIS", kind: "DIVISION", ko: "장애인복지정책과", en: "Disability Welfare Policy Division", parent: "WEL", staff: 20, category: "CIVIL_SERVANT" },
-  { code: "WEL-ELD", kind: "DIVISION", ko: "어르신복지과", en: "Senior Welfare Division", parent: "WEL", staff: 17, category: "CIVIL_SERVANT" },
-  { code: "WEL-DIS-T1", kind: "TEAM", ko: "장애인자립지원팀", en: "Independent Living Support Team", parent: "WEL-DIS", staff: 8, category: "CIVIL_SERVANT" },
+  { code: "WEL-DIS", kind: "DIVISION", ko: "장애인복지정책과", en: "Disability Welfare Policy Division", parent: "WEL", staff: 20, category: "CIVIL_SERVANT", jobFamily: "WELFARE" },
+  { code: "WEL-ELD", kind: "DIVISION", ko: "어르신복지과", en: "Senior Welfare Division", parent: "WEL", staff: 17, category: "CIVIL_SERVANT", jobFamily: "WELFARE" },
+  { code: "WEL-DIS-T1", kind: "TEAM", ko: "장애인자립지원팀", en: "Independent Living Support Team", parent: "WEL-DIS", staff: 8, category: "CIVIL_SERVANT", jobFamily: "WELFARE" },
   { code: "HOU", kind: "BUREAU", ko: "주택정책실", en: "Housing Policy Office", parent: "SEOUL", staff: 2, category: "CIVIL_SERVANT" },
-  { code: "HOU-RED", kind: "DIVISION", ko: "재개발사업과", en: "Redevelopment Division", parent: "HOU", staff: 15, category: "CIVIL_SERVANT" },
+  { code: "HOU-RED", kind: "DIVISION", ko: "재개발사업과", en: "Redevelopment Division", parent: "HOU", staff: 15, category: "CIVIL_SERVANT", jobFamily: "HOUSING" },
   { code: "CIT", kind: "BUREAU", ko: "시민소통기획관", en: "Citizen Communication Office", parent: "SEOUL", staff: 2, category: "CIVIL_SERVANT" },
-  { code: "CIT-PET", kind: "DIVISION", ko: "민원총괄과", en: "Civil Petitions Division", parent: "CIT", staff: 16, category: "CIVIL_SERVANT" },
-  { code: "AFF-120", kind: "AFFILIATED_ORG", ko: "120다산콜재단", en: "120 Dasan Call Foundation", parent: "SEOUL", staff: 30, category: "AFFILIATED_STAFF" },
-  { code: "FAC-HANBIT", kind: "WELFARE_FACILITY", ko: "한빛장애인복지관", en: "Hanbit Disability Welfare Centre", parent: "SEOUL", staff: 24, category: "WELFARE_FACILITY_STAFF" },
+  { code: "CIT-PET", kind: "DIVISION", ko: "민원총괄과", en: "Civil Petitions Division", parent: "CIT", staff: 16, category: "CIVIL_SERVANT", jobFamily: "FRONT_DESK" },
+  { code: "AFF-120", kind: "AFFILIATED_ORG", ko: "120다산콜재단", en: "120 Dasan Call Foundation", parent: "SEOUL", staff: 30, category: "AFFILIATED_STAFF", jobFamily: "CALL_CENTRE" },
+  { code: "FAC-HANBIT", kind: "WELFARE_FACILITY", ko: "한빛장애인복지관", en: "Hanbit Disability Welfare Centre", parent: "SEOUL", staff: 24, category: "WELFARE_FACILITY_STAFF", jobFamily: "CARE_FACILITY" },
 ];
 
 const SURNAMES = ["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황"];
@@ -72,7 +81,15 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
   }
 
   const random = rng(20260101);
-  const people: Array<{ employeeNo: string; name: string; email: string; orgUnitId: string; staffCategory: StaffCategory; grade: number | null }> = [];
+  const people: Array<{
+    employeeNo: string;
+    name: string;
+    email: string;
+    orgUnitId: string;
+    staffCategory: StaffCategory;
+    grade: number | null;
+    jobFamily: JobFamily | null;
+  }> = [];
   let n = 0;
   for (const u of UNITS) {
     for (let i = 0; i < u.staff; i++) {
@@ -88,6 +105,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
         orgUnitId: unitIds.get(u.code)!,
         staffCategory: category,
         grade,
+        jobFamily: category === "SENIOR_OFFICIAL" ? "POLICY" : (u.jobFamily ?? null),
       });
     }
   }
@@ -103,6 +121,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
       orgUnitId: unitIds.get("WEL-DIS")!,
       staffCategory: "CIVIL_SERVANT",
       grade: 7,
+      jobFamily: "WELFARE",
     },
   });
 
@@ -123,43 +142,54 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
   }
 
   const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Seoul", year: "numeric" }).format(new Date()));
-  const obligation = await prisma.obligation.findUniqueOrThrow({ where: { code: "annual-human-rights" } });
-  const cycle = await prisma.cycle.create({
-    data: {
-      obligationId: obligation.id,
-      label: String(year),
-      startsOn: new Date(`${year}-01-01T00:00:00Z`),
-      endsOn: new Date(`${year}-12-31T00:00:00Z`),
-      dueAt: new Date(`${year}-12-31T23:59:59+09:00`),
-    },
-  });
-  const assigned = await openCycle(cycle.id, null);
-  log(`Cycle ${cycle.label} of ${obligation.code} opened: ${assigned} people assigned`);
+  const random2 = rng(4242);
 
-  // A realistic mid-year picture: some finished, some part-way.
-  const share = options.completeShare ?? 0.45;
-  const others = await prisma.assignment.findMany({
-    where: { cycleId: cycle.id, personId: { not: learnerPerson.id } },
-    select: { id: true, personId: true },
-    orderBy: { person: { employeeNo: "asc" } },
-  });
-  let completed = 0;
-  let started = 0;
-  for (const a of others) {
-    const roll = random();
-    if (roll < share) {
+  // The first half of the disability duty is over: most finished, then it was closed.
+  const h1 = await planCycle("disability-rights", year, "H1");
+  await openCycle(h1.id, null);
+  const h1Assignments = await prisma.assignment.findMany({ where: { cycleId: h1.id }, select: { id: true, personId: true } });
+  let h1Done = 0;
+  for (const a of h1Assignments) {
+    if (random2() < 0.85) {
       await finishCourse(a.personId, a.id);
-      completed++;
-    } else if (roll < share + 0.2) {
-      const course = await getCourseForLearner(a.personId, a.id);
-      await completeLesson(a.personId, a.id, course.lessons[0]!.slug);
-      started++;
+      h1Done++;
     }
   }
-  log(`Progress: ${completed} completed, ${started} in progress`);
+  await closeCycle(h1.id, null);
+  log(`Cycle ${h1.label} of disability-rights: ${h1Done} of ${h1Assignments.length} completed, then closed`);
+
+  const opened: string[] = [];
+  for (const [code, period, share] of [
+    ["annual-human-rights", "", options.completeShare ?? 0.45],
+    ["disability-rights", "H2", 0.3],
+  ] as const) {
+    const cycle = await planCycle(code, year, period);
+    const assigned = await openCycle(cycle.id, null);
+    opened.push(cycle.id);
+    // A realistic late-year picture: some finished, some part-way; the demo learner untouched.
+    const others = await prisma.assignment.findMany({
+      where: { cycleId: cycle.id, personId: { not: learnerPerson.id } },
+      select: { id: true, personId: true },
+      orderBy: { person: { employeeNo: "asc" } },
+    });
+    let completed = 0;
+    let started = 0;
+    for (const a of others) {
+      const roll = random();
+      if (roll < share) {
+        await finishCourse(a.personId, a.id);
+        completed++;
+      } else if (roll < share + 0.2) {
+        const course = await getCourseForLearner(a.personId, a.id);
+        await completeLesson(a.personId, a.id, course.path.todo[0]!.slug);
+        started++;
+      }
+    }
+    log(`Cycle ${cycle.label} of ${code} opened: ${assigned} assigned, ${completed} completed, ${started} in progress`);
+  }
 
   try {
-    await enqueueCycleOpened(cycle.id);
+    for (const id of opened) await enqueueCycleOpened(id);
     log("Assignment notices queued for the worker");
   } catch (e) {
     log(`Could not queue assignment notices (is Redis up?): ${(e as Error).message}`);
@@ -171,7 +201,13 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
 /** Walk a person through every lesson and pass the quiz, as the player would. */
 export async function finishCourse(personId: string, assignmentId: string) {
   const course = await getCourseForLearner(personId, assignmentId);
-  for (const l of course.lessons) await completeLesson(personId, assignmentId, l.slug);
+  if (course.pretestCount > 0 && !course.pretestTaken) {
+    // Before the course people know some of it: answer the first option everywhere.
+    const pre = await getQuizForLearner(personId, assignmentId, "PRETEST");
+    const firstOptions = pre.questions.map((q) => [q.key, (q.options as Array<{ key: string }>)[0]!.key]);
+    await submitQuiz(personId, assignmentId, Object.fromEntries(firstOptions), "PRETEST");
+  }
+  for (const l of course.path.todo) await completeLesson(personId, assignmentId, l.slug);
   const quiz = await getQuizForLearner(personId, assignmentId);
   return submitQuiz(personId, assignmentId, Object.fromEntries(quiz.questions.map((q) => [q.key, q.correctKey])));
 }

@@ -22,7 +22,7 @@ export default async function globalSetup() {
   const { readContentTree } = await import("~/modules/content/source.server");
   const { loadContent } = await import("~/modules/content/load.server");
   const { prisma } = await import("~/utils/db.server");
-  await loadContent(readContentTree(join(process.cwd(), "content")));
+  await loadContent(readContentTree(process.env.CONTENT_ROOT ?? join(process.cwd(), "content")));
   await prisma.$disconnect();
 
   const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 1 });

@@ -17,8 +17,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export default function Home() {
   const data = useLoaderData<typeof loader>();
-  const { t, i18n } = useTranslation();
-  const locale = i18n.language as AppLocale;
+  const { t } = useTranslation();
   if (!data.signedIn) {
     return (
       <section className="panel" aria-labelledby="welcome">
@@ -32,50 +31,72 @@ export default function Home() {
     );
   }
   const now = new Date(data.now ?? Date.now());
+  const owed = data.assignments.filter((a) => a.cycleLabel);
+  const chosen = data.assignments.filter((a) => !a.cycleLabel);
   return (
     <>
       <h1>{t("home.title")}</h1>
       <p className="lead">{t("home.intro")}</p>
-      {data.assignments.length === 0 ? <p className="panel">{t("home.none")}</p> : null}
+      {owed.length === 0 ? <p className="panel">{t("home.none")}</p> : null}
       <ul className="cards">
-        {data.assignments.map((a) => {
-          const overdue = (a.status === "ASSIGNED" || a.status === "IN_PROGRESS") && new Date(a.dueAt) < now;
-          const action =
-            a.status === "COMPLETED" ? t("home.review") : a.status === "ASSIGNED" ? t("home.start") : t("home.resume");
-          const headingId = `a-${a.id}`;
-          return (
-            <li key={a.id} className="card" aria-labelledby={headingId}>
-              <h2 id={headingId}>{pick(locale, a.obligationTitleKo, a.obligationTitleEn)} · {a.cycleLabel}</h2>
-              <p className="meta">{pick(locale, a.courseTitleKo, a.courseTitleEn)} · {t("home.minutes", { count: a.estimatedMinutes })}</p>
-              <p className="meta">
-                <span className={`badge ${a.status}`}>{t(`status.${a.status}`)}</span>{" "}
-                {overdue ? <span className="badge overdue">{t("home.overdue")}</span> : null}{" "}
-                {a.completedAt
-                  ? t("home.completedOn", { date: formatDate(a.completedAt, locale) })
-                  : t("home.due", { date: formatDate(a.dueAt, locale) })}
-              </p>
-              {a.status !== "EXEMPTED" ? (
-                <p className="meta">
-                  <label htmlFor={`p-${a.id}`} className="visually-hidden">{t("course.progressLabel")}</label>
-                  <progress id={`p-${a.id}`} max={a.lessonCount} value={a.lessonsDone} />{" "}
-                  {t("home.progress", { done: a.lessonsDone, total: a.lessonCount })}
-                </p>
-              ) : null}
-              <p className="meta"><small>{t("home.legalBasis")}: {pick(locale, a.legalBasisKo, a.legalBasisEn)}</small></p>
-              {a.status !== "EXEMPTED" ? (
-                <div className="actions">
-                  <Link className="button" to={`/learn/${a.id}`}>{action}<span className="visually-hidden">: {pick(locale, a.courseTitleKo, a.courseTitleEn)}</span></Link>
-                  {a.certificateId ? (
-                    <a className="button secondary" href={`/certificates/${a.certificateId}.pdf`} download>
-                      {t("home.certificate")}
-                    </a>
-                  ) : null}
-                </div>
-              ) : null}
-            </li>
-          );
-        })}
+        {owed.map((a) => <AssignmentCard key={a.id} a={a} now={now} />)}
       </ul>
+      <h2>{t("catalog.myElectives")}</h2>
+      <ul className="cards">
+        {chosen.map((a) => <AssignmentCard key={a.id} a={a} now={now} />)}
+      </ul>
+      <p><Link to="/catalog">{t("catalog.browse")}</Link></p>
     </>
+  );
+}
+
+type Card = ReturnType<typeof useLoaderData<typeof loader>>["assignments"][number];
+
+function AssignmentCard({ a, now }: { a: Card; now: Date }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const overdue = (a.status === "ASSIGNED" || a.status === "IN_PROGRESS") && a.dueAt !== null && new Date(a.dueAt) < now;
+  const action = a.status === "COMPLETED" ? t("home.review") : a.status === "ASSIGNED" ? t("home.start") : t("home.resume");
+  const headingId = `a-${a.id}`;
+  const courseTitle = pick(locale, a.courseTitleKo, a.courseTitleEn);
+  return (
+    <li className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        {a.cycleLabel ? `${pick(locale, a.obligationTitleKo, a.obligationTitleEn)} · ${a.cycleLabel}` : courseTitle}
+      </h2>
+      <p className="meta">
+        {a.cycleLabel ? `${courseTitle} · ` : `${t("catalog.elective")} · `}
+        {t("home.minutes", { count: a.estimatedMinutes })}
+      </p>
+      <p className="meta">
+        <span className={`badge ${a.status}`}>{t(`status.${a.status}`)}</span>{" "}
+        {overdue ? <span className="badge overdue">{t("home.overdue")}</span> : null}{" "}
+        {a.completedAt
+          ? t("home.completedOn", { date: formatDate(a.completedAt, locale) })
+          : a.dueAt
+            ? t("home.due", { date: formatDate(a.dueAt, locale) })
+            : null}
+      </p>
+      {a.status !== "EXEMPTED" ? (
+        <p className="meta">
+          <label htmlFor={`p-${a.id}`} className="visually-hidden">{t("course.progressLabel")}</label>
+          <progress id={`p-${a.id}`} max={a.lessonCount} value={a.lessonsDone} />{" "}
+          {t("home.progress", { done: a.lessonsDone, total: a.lessonCount })}
+        </p>
+      ) : null}
+      {a.legalBasisKo ? (
+        <p className="meta"><small>{t("home.legalBasis")}: {pick(locale, a.legalBasisKo, a.legalBasisEn)}</small></p>
+      ) : null}
+      {a.status !== "EXEMPTED" ? (
+        <div className="actions">
+          <Link className="button" to={`/learn/${a.id}`}>{action}<span className="visually-hidden">: {courseTitle}</span></Link>
+          {a.certificateId ? (
+            <a className="button secondary" href={`/certificates/${a.certificateId}.pdf`} download>
+              {t("home.certificate")}<span className="visually-hidden">: {courseTitle}</span>
+            </a>
+          ) : null}
+        </div>
+      ) : null}
+    </li>
   );
 }

@@ -27,11 +27,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       sourcesKo: d.lesson.sourcesKo,
       sourcesEn: d.lesson.sourcesEn,
       estimatedMinutes: d.lesson.estimatedMinutes,
+      jobFamily: d.lesson.jobFamily,
     },
     n: d.index + 1,
     total: d.lessons.length,
     done: d.lessons[d.index]!.done,
-    doneCount: d.lessons.filter((l) => l.done).length,
+    doneCount: d.path.done,
+    pathTotal: d.path.total,
     previous: d.previous?.slug ?? null,
     next: d.next?.slug ?? null,
   };
@@ -54,11 +56,12 @@ export default function LessonPage() {
     <article aria-labelledby="lesson-title">
       <p className="meta">
         <Link to={`/learn/${d.assignmentId}`}>{pick(locale, d.courseTitleKo, d.courseTitleEn)}</Link> · {t("course.lessonOf", { n: d.n, total: d.total })} ·{" "}
-        {t(`course.kind.${d.lesson.kind}`)} · {t("course.minutes", { count: d.lesson.estimatedMinutes })}
+        {t(`course.kind.${d.lesson.kind}`)}
+        {d.lesson.jobFamily ? ` · ${t(`jobFamily.${d.lesson.jobFamily}`)}` : ""} · {t("course.minutes", { count: d.lesson.estimatedMinutes })}
       </p>
       <p>
         <label htmlFor="lesson-progress" className="visually-hidden">{t("course.progressLabel")}</label>
-        <progress id="lesson-progress" max={d.total} value={d.doneCount} />
+        <progress id="lesson-progress" max={d.pathTotal} value={d.doneCount} />
       </p>
       <h1 id="lesson-title">{pick(locale, d.lesson.titleKo, d.lesson.titleEn)}</h1>
       <div className="lesson-body" dangerouslySetInnerHTML={{ __html: pick(locale, d.lesson.bodyHtmlKo, d.lesson.bodyHtmlEn) }} />

@@ -21,6 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     passMark: d.version.passMark,
     courseTitleKo: d.version.titleKo,
     courseTitleEn: d.version.titleEn,
+    isPretest: d.attempt.set === "PRETEST",
+    nextLesson: d.resumeLesson?.slug ?? null,
     attempt: {
       passed: d.attempt.passed,
       scorePercent: d.attempt.scorePercent,
@@ -28,7 +30,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       questionCount: d.attempt.questionCount,
     },
     completed: d.assignment.status === "COMPLETED",
-    lessonsDone: d.lessons.every((l) => l.done),
+    lessonsDone: d.path.complete,
     certificateId: d.certificate?.id ?? null,
     items: d.questions.map((q) => ({
       key: q.key,
@@ -56,22 +58,32 @@ export default function QuizResult() {
   return (
     <>
       <p className="meta"><Link to={`/learn/${d.assignmentId}`}>{pick(locale, d.courseTitleKo, d.courseTitleEn)}</Link></p>
-      <h1 tabIndex={-1} ref={headingRef}>{t("quiz.resultTitle")}</h1>
-      <div className={d.attempt.passed ? "success" : "alert"} role="status">
-        <p><strong>{t("quiz.score", { correct: d.attempt.correctCount, total: d.attempt.questionCount, score: d.attempt.scorePercent })}</strong></p>
-        <p>
-          {d.attempt.passed
-            ? d.completed
-              ? t("quiz.passedBody", { mark: d.passMark })
-              : t("quiz.lessonsFirst")
-            : t("quiz.failedBody", { mark: d.passMark })}
-        </p>
-      </div>
+      <h1 tabIndex={-1} ref={headingRef}>{d.isPretest ? t("pretest.resultTitle") : t("quiz.resultTitle")}</h1>
+      {d.isPretest ? (
+        <div className="notice" role="status">
+          <p><strong>{t("quiz.score", { correct: d.attempt.correctCount, total: d.attempt.questionCount, score: d.attempt.scorePercent })}</strong></p>
+          <p>{t("pretest.resultBody")}</p>
+        </div>
+      ) : (
+        <div className={d.attempt.passed ? "success" : "alert"} role="status">
+          <p><strong>{t("quiz.score", { correct: d.attempt.correctCount, total: d.attempt.questionCount, score: d.attempt.scorePercent })}</strong></p>
+          <p>
+            {d.attempt.passed
+              ? d.completed
+                ? t("quiz.passedBody", { mark: d.passMark })
+                : t("quiz.lessonsFirst")
+              : t("quiz.failedBody", { mark: d.passMark })}
+          </p>
+        </div>
+      )}
       <div className="actions">
-        {d.certificateId ? (
+        {d.isPretest && d.nextLesson ? (
+          <Link className="button" to={`/learn/${d.assignmentId}/lessons/${d.nextLesson}`}>{t("pretest.continue")}</Link>
+        ) : null}
+        {d.certificateId && !d.isPretest ? (
           <a className="button" href={`/certificates/${d.certificateId}.pdf`} download>{t("quiz.getCertificate")}</a>
         ) : null}
-        {!d.attempt.passed ? <Link className="button" to={`/learn/${d.assignmentId}/quiz`}>{t("quiz.retry")}</Link> : null}
+        {!d.attempt.passed && !d.isPretest ? <Link className="button" to={`/learn/${d.assignmentId}/quiz`}>{t("quiz.retry")}</Link> : null}
         <Link to={`/learn/${d.assignmentId}`}>{t("course.backToCourse")}</Link>
       </div>
       <h2>{t("quiz.explanation")}</h2>

@@ -77,7 +77,20 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await page.waitForURL(/\/learn\/[^/]+$/);
     await expectAccessible(page, "04-course");
 
-    await page.getByRole("link", { name: "학습 시작" }).click();
+    const pretest = page.getByRole("link", { name: "사전 점검 후 학습 시작" });
+    if (await pretest.count()) {
+      await pretest.click();
+      await page.waitForURL(/\/pretest$/);
+      await expectAccessible(page, "04b-pretest");
+      for (const group of await page.getByRole("group").all()) await group.getByRole("radio").first().check();
+      await page.getByRole("button", { name: "답안 제출" }).click();
+      await page.waitForURL(/\/quiz\/[^/]+$/);
+      await expect.poll(() => page.locator("h1").textContent()).toBe("사전 점검 결과");
+      await expectAccessible(page, "04c-pretest-result");
+      await page.getByRole("link", { name: "학습 시작" }).click();
+    } else {
+      await page.getByRole("link", { name: "학습 시작" }).click();
+    }
     await page.waitForURL(/\/lessons\//);
     for (let n = 1; ; n++) {
       await expectAccessible(page, `05-lesson-${n}`);
@@ -94,7 +107,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await expectAccessible(page, "06-quiz");
 
     const questions = await prisma.quizQuestion.findMany({
-      where: { courseVersion: { assignments: { some: { person: { user: { email: learnerEmail } } } } } },
+      where: { set: "QUIZ", courseVersion: { assignments: { some: { person: { user: { email: learnerEmail } } } } } },
       orderBy: { position: "asc" },
     });
     for (const [i, q] of questions.entries()) {
@@ -125,6 +138,9 @@ describe("end to end: a civil servant completes the annual course; the HR office
 
   it("verifies the certificate publicly, and says so clearly for an unknown code", async () => {
     await context.clearCookies();
+    await page.goto("/catalog");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("인권교육원 과정 안내");
+    await expectAccessible(page, "08a-catalog");
     await page.goto("/verify");
     await expectAccessible(page, "08-verify");
     await page.getByLabel("진위 확인 코드").fill(certificateCode.toLowerCase().replace(/-/g, " "));

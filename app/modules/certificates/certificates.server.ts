@@ -22,6 +22,9 @@ export function normalizeVerificationCode(input: string): string | null {
   return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`;
 }
 
+/** What a certificate names in place of an obligation for a course chosen from the catalog. */
+const ELECTIVE = { ko: "인권교육원 선택 과정 (자율 수강)", en: "Human Rights Academy elective (voluntary)" } as const;
+
 /**
  * Issue the certificate for a completed assignment, inside the caller's
  * transaction. What it states is copied from the records at this moment.
@@ -36,12 +39,13 @@ export async function issueCertificate(tx: Prisma.TransactionClient, assignmentI
     SELECT s.serial,
            ${prefix} || '-' || to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY') || '-' || lpad(s.serial::text, 6, '0'),
            ${code}, a.id, a.person_id, a.course_version_id, p.name, v.title_ko, v.title_en,
-           o.title_ko, o.title_en, c.label, a.completed_at
+           COALESCE(o.title_ko, ${ELECTIVE.ko}), COALESCE(o.title_en, ${ELECTIVE.en}),
+           COALESCE(c.label, to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY')), a.completed_at
     FROM s, assignment a
     JOIN person p ON p.id = a.person_id
     JOIN course_version v ON v.id = a.course_version_id
-    JOIN cycle c ON c.id = a.cycle_id
-    JOIN obligation o ON o.id = c.obligation_id
+    LEFT JOIN cycle c ON c.id = a.cycle_id
+    LEFT JOIN obligation o ON o.id = c.obligation_id
     WHERE a.id = ${assignmentId}::uuid AND a.status = 'COMPLETED'
     RETURNING id`;
   const id = rows[0]?.id;

@@ -88,6 +88,7 @@ export async function unitCompliance(actor: Actor, cycleId: string): Promise<Uni
 
 export interface PersonStatusRow {
   personId: string;
+  assignmentId: string;
   employeeNo: string | null;
   name: string;
   email: string;
@@ -108,7 +109,7 @@ export async function unitPeople(
 ): Promise<PersonStatusRow[] | null> {
   if (!(await unitIsInScope(actor.hrScopeUnitIds, unitId))) return null;
   return prisma.$queryRaw<PersonStatusRow[]>`
-    SELECT p.id AS "personId", p.employee_no AS "employeeNo", p.name, p.email,
+    SELECT p.id AS "personId", a.id AS "assignmentId", p.employee_no AS "employeeNo", p.name, p.email,
       p.staff_category::text AS "staffCategory", p.grade, a.status::text AS status,
       a.due_at AS "dueAt", a.completed_at AS "completedAt",
       (SELECT count(*)::int FROM lesson_progress lp WHERE lp.assignment_id = a.id) AS "lessonsDone"

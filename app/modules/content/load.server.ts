@@ -1,6 +1,31 @@
 import { prisma } from "~/utils/db.server";
 import type { ContentTree, CourseSource } from "./source.server";
+import type { CourseTrack, JobFamily } from "~/generated/prisma/enums";
 import type { ObligationFile } from "./schema";
+
+const TRACK: Record<string, CourseTrack> = {
+  "annual-senior": "ANNUAL_SENIOR",
+  "annual-general": "ANNUAL_GENERAL",
+  disability: "DISABILITY",
+  lecturer: "LECTURER",
+  elective: "ELECTIVE",
+};
+
+/** content/ spells job families in kebab-case; the database in enum case. */
+export const JOB_FAMILY = {
+  "front-desk": "FRONT_DESK",
+  welfare: "WELFARE",
+  housing: "HOUSING",
+  transport: "TRANSPORT",
+  procurement: "PROCUREMENT",
+  "call-centre": "CALL_CENTRE",
+  workplace: "WORKPLACE",
+  "facilities-events": "FACILITIES_EVENTS",
+  enforcement: "ENFORCEMENT",
+  education: "EDUCATION",
+  "care-facility": "CARE_FACILITY",
+  policy: "POLICY",
+} as const satisfies Record<string, JobFamily>;
 
 export class ContentConflictError extends Error {}
 
@@ -29,7 +54,7 @@ export async function loadContent(tree: ContentTree): Promise<LoadReport> {
 }
 
 async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"> {
-  const { course, lessons, quiz, contentHash } = source;
+  const { course, lessons, quiz, pretest, glossary, practicum, contentHash } = source;
   return prisma.$transaction(async (tx) => {
     const row = await tx.course.upsert({ where: { slug: course.slug }, create: { slug: course.slug }, update: {} });
     const existing = await tx.courseVersion.findUnique({
@@ -57,6 +82,11 @@ async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"
         objectivesEn: course.objectives.en,
         estimatedMinutes: course.estimatedMinutes,
         passMark: course.passMark,
+        track: TRACK[course.track],
+        edition: course.edition ?? null,
+        casePathRequired: course.casePath?.required ?? null,
+        glossary,
+        practicum: practicum ?? undefined,
         lessons: {
           create: lessons.map((l, i) => ({
             position: i + 1,
@@ -69,10 +99,16 @@ async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"
             sourcesKo: l.sourcesKo,
             sourcesEn: l.sourcesEn,
             estimatedMinutes: l.minutes,
+            jobFamily: l.jobFamily ? JOB_FAMILY[l.jobFamily as keyof typeof JOB_FAMILY] : null,
+            core: l.core,
           })),
         },
         questions: {
-          create: quiz.questions.map((q, i) => ({
+          create: [
+            ...quiz.questions.map((q, i) => ({ q, i, set: "QUIZ" as const })),
+            ...(pretest?.questions ?? []).map((q, i) => ({ q, i, set: "PRETEST" as const })),
+          ].map(({ q, i, set }) => ({
+            set,
             position: i + 1,
             key: q.key,
             promptKo: q.prompt.ko,
@@ -98,6 +134,7 @@ async function loadObligation(o: ObligationFile) {
       legalBasisEn: o.legalBasis.en,
       cycleKind: o.cycle === "annual" ? ("ANNUAL" as const) : ("HALF_YEAR" as const),
       unitKinds: o.audience.unitKinds,
+      deadlines: typeof o.deadline === "string" ? { "": o.deadline } : o.deadline,
     };
     const row = await tx.obligation.upsert({ where: { code: o.code }, create: { code: o.code, ...data }, update: data });
     await tx.obligationRoute.deleteMany({ where: { obligationId: row.id } });
@@ -111,6 +148,7 @@ async function loadObligation(o: ObligationFile) {
         r.staffCategories.map((staffCategory) => ({
           obligationId: row.id,
           staffCategory,
+          period: r.period ?? "",
           courseId: bySlug.get(r.course)!,
         })),
       ),

@@ -6,10 +6,19 @@ const text = z.string().trim().min(1, "must not be empty");
 export const bilingual = z.object({ ko: text, en: text }, { required_error: "needs ko and en" });
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case (a-z, 0-9, -)");
 
+export const JOB_FAMILIES = [
+  "front-desk", "welfare", "housing", "transport", "procurement", "call-centre",
+  "workplace", "facilities-events", "enforcement", "education", "care-facility", "policy",
+] as const;
+export const TRACKS = ["annual-senior", "annual-general", "disability", "lecturer", "elective"] as const;
+
 export const courseFileSchema = z
   .object({
     slug,
     version: z.number().int().positive(),
+    track: z.enum(TRACKS),
+    edition: z.string().trim().min(1).optional(),
+    casePath: z.object({ required: z.number().int().min(1) }).strict().optional(),
     title: bilingual,
     summary: bilingual,
     estimatedMinutes: z.number().int().positive(),
@@ -41,6 +50,36 @@ export const lessonFrontMatterSchema = z
   .object({
     title: text,
     sources: z.array(text).min(1, "a lesson lists at least one source"),
+    jobFamily: z.enum(JOB_FAMILIES).optional(),
+    core: z.boolean().optional(),
+  })
+  .strict();
+
+const termSchema = z.object({ term: text, definition: text }).strict();
+export const glossaryFileSchema = z
+  .object({
+    terms: z.array(z.object({ key: z.string().regex(/^[a-z0-9-]+$/, "must be a-z, 0-9, -"), ko: termSchema, en: termSchema }).strict()).min(1),
+  })
+  .strict();
+
+export const practicumFileSchema = z
+  .object({
+    brief: bilingual,
+    deliverables: z.array(bilingual).min(1),
+    minutes: z.number().int().positive(),
+    passScore: z.number().int().min(1).max(100),
+    criteria: z
+      .array(
+        z
+          .object({
+            key: z.string().regex(/^[a-z0-9-]+$/),
+            title: bilingual,
+            weight: z.number().positive(),
+            levels: z.array(bilingual).min(2, "a criterion needs at least two levels"),
+          })
+          .strict(),
+      )
+      .min(1),
   })
   .strict();
 
@@ -85,6 +124,8 @@ const unitKind = z.enum([
   "CITY", "BUREAU", "DIVISION", "TEAM", "AFFILIATED_ORG", "WELFARE_FACILITY", "EDUCATIONAL_INSTITUTION",
 ]);
 
+const monthDay = z.string().regex(/^\d{2}-\d{2}$/, "must be MM-DD");
+
 export const obligationFileSchema = z
   .object({
     code: slug,
@@ -93,13 +134,41 @@ export const obligationFileSchema = z
     cycle: z.enum(["annual", "half_year"]),
     audience: z.object({ unitKinds: z.array(unitKind).min(1) }).strict(),
     routes: z
-      .array(z.object({ staffCategories: z.array(staffCategory).min(1), course: slug }).strict())
+      .array(
+        z
+          .object({
+            staffCategories: z.array(staffCategory).min(1),
+            course: slug,
+            /** For half-year duties: the edition taught in that half only. */
+            period: z.enum(["H1", "H2"]).optional(),
+          })
+          .strict(),
+      )
       .min(1),
-    /** Deadline as month-day within the cycle's period, Asia/Seoul, end of day. */
-    deadline: z.string().regex(/^\d{2}-\d{2}$/, "must be MM-DD"),
+    /** End of day, Asia/Seoul: MM-DD for a year, { H1, H2 } for half-years. */
+    deadline: z.union([monthDay, z.object({ H1: monthDay, H2: monthDay }).strict()]),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    const halves = o.cycle === "half_year";
+    if (halves !== (typeof o.deadline === "object")) {
+      ctx.addIssue({ code: "custom", path: ["deadline"], message: halves ? "a half-year duty needs { H1, H2 } deadlines" : "an annual duty has one MM-DD deadline" });
+    }
+    const seen = new Set<string>();
+    o.routes.forEach((r, i) => {
+      if (r.period && !halves) ctx.addIssue({ code: "custom", path: ["routes", i, "period"], message: "only half-year duties have periods" });
+      for (const c of r.staffCategories) {
+        for (const p of r.period ? [r.period] : ["H1", "H2"]) {
+          const key = `${c}/${p}`;
+          if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["routes", i], message: `${c} is routed twice${halves ? ` in ${p}` : ""}` });
+          seen.add(key);
+        }
+      }
+    });
+  });
 
 export type CourseFile = z.infer<typeof courseFileSchema>;
+export type GlossaryFile = z.infer<typeof glossaryFileSchema>;
+export type PracticumFile = z.infer<typeof practicumFileSchema>;
 export type QuizFile = z.infer<typeof quizFileSchema>;
 export type ObligationFile = z.infer<typeof obligationFileSchema>;

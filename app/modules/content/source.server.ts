@@ -2,15 +2,19 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { ZodError } from "zod";
-import { renderMarkdown } from "./markdown.server";
+import type { z, ZodError } from "zod";
+import { renderLesson } from "./markdown.server";
 import {
   courseFileSchema,
+  glossaryFileSchema,
   lessonFrontMatterSchema,
   obligationFileSchema,
+  practicumFileSchema,
   quizFileSchema,
   type CourseFile,
+  type GlossaryFile,
   type ObligationFile,
+  type PracticumFile,
   type QuizFile,
 } from "./schema";
 
@@ -41,6 +45,8 @@ export interface LessonSource {
   bodyHtmlEn: string;
   sourcesKo: string[];
   sourcesEn: string[];
+  jobFamily: string | null;
+  core: boolean;
 }
 
 export interface CourseSource {
@@ -48,6 +54,9 @@ export interface CourseSource {
   course: CourseFile;
   lessons: LessonSource[];
   quiz: QuizFile;
+  pretest: QuizFile | null;
+  glossary: GlossaryFile["terms"];
+  practicum: PracticumFile | null;
   /** SHA-256 over every file of the course: a changed file means a changed version. */
   contentHash: string;
 }
@@ -75,7 +84,7 @@ function splitFrontMatter(text: string): { front: string; body: string } | null 
   return m ? { front: m[1]!, body: m[2]! } : null;
 }
 
-function readLessonFile(path: string, root: string, errors: ContentError[]) {
+function readLessonFile(path: string, root: string, errors: ContentError[], lang: "ko" | "en", courseDir: string) {
   const file = relative(root, path);
   if (!existsSync(path)) {
     errors.push({ file, message: "translation file is missing" });
@@ -102,10 +111,33 @@ function readLessonFile(path: string, root: string, errors: ContentError[]) {
     errors.push({ file, message: "lesson body is empty" });
     return null;
   }
-  return { ...parsed.data, html: renderMarkdown(parts.body) };
+  const rendered = renderLesson(parts.body, { lang, courseDir });
+  for (const message of rendered.problems) errors.push({ file, message });
+  return { ...parsed.data, html: rendered.html };
 }
 
 const KIND = { text: "TEXT", case_study: "CASE_STUDY", video: "VIDEO" } as const;
+
+/** An optional YAML file validated against its schema; null when absent. */
+function readOptional<T>(path: string, root: string, schema: z.ZodType<T>, errors: ContentError[]): T | null {
+  if (!existsSync(path)) return null;
+  const raw = readYaml(path, root, errors);
+  if (raw === undefined) return null;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    errors.push(...zodErrors(relative(root, path), parsed.error));
+    return null;
+  }
+  return parsed.data;
+}
+
+/** Every file under dir, sorted, for the content hash. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .flatMap((d) => (d.isDirectory() ? filesUnder(join(dir, d.name)) : [join(dir, d.name)]))
+    .sort();
+}
 
 /** Read and validate one course folder. Throws ContentInvalidError naming every problem. */
 export function readCourse(dir: string, root: string): CourseSource {
@@ -124,31 +156,64 @@ export function readCourse(dir: string, root: string): CourseSource {
     if (folderName !== courseParsed.data.slug) {
       errors.push({ file: relative(root, join(dir, "course.yaml")), field: "slug", message: `must match the folder name '${folderName}'` });
     }
+    const hasPath = Boolean(courseParsed.data.casePath);
     for (const l of courseParsed.data.lessons) {
-      const ko = readLessonFile(join(dir, "lessons", `${l.slug}.ko.md`), root, errors);
-      const en = readLessonFile(join(dir, "lessons", `${l.slug}.en.md`), root, errors);
-      if (ko && en) {
-        lessons.push({
-          slug: l.slug,
-          kind: KIND[l.kind],
-          minutes: l.minutes,
-          titleKo: ko.title,
-          titleEn: en.title,
-          bodyHtmlKo: ko.html,
-          bodyHtmlEn: en.html,
-          sourcesKo: ko.sources,
-          sourcesEn: en.sources,
-        });
+      const koPath = join(dir, "lessons", `${l.slug}.ko.md`);
+      const ko = readLessonFile(koPath, root, errors, "ko", dir);
+      const en = readLessonFile(join(dir, "lessons", `${l.slug}.en.md`), root, errors, "en", dir);
+      if (!ko || !en) continue;
+      const file = relative(root, koPath);
+      if (ko.jobFamily !== en.jobFamily || ko.core !== en.core) {
+        errors.push({ file, message: "jobFamily and core must be the same in the ko and en files" });
       }
+      if (l.kind === "case_study" && !ko.jobFamily) errors.push({ file, field: "jobFamily", message: "a case study names its job family" });
+      if (l.kind !== "case_study" && ko.core === false) errors.push({ file, field: "core", message: "only case studies can be optional" });
+      lessons.push({
+        slug: l.slug,
+        kind: KIND[l.kind],
+        minutes: l.minutes,
+        titleKo: ko.title,
+        titleEn: en.title,
+        bodyHtmlKo: ko.html,
+        bodyHtmlEn: en.html,
+        sourcesKo: ko.sources,
+        sourcesEn: en.sources,
+        jobFamily: ko.jobFamily ?? null,
+        core: l.kind !== "case_study" ? true : (ko.core ?? !hasPath),
+      });
     }
+    const casePath = courseParsed.data.casePath;
+    const optional = lessons.filter((l) => !l.core).length;
+    if (casePath && casePath.required > optional) {
+      errors.push({
+        file: relative(root, join(dir, "course.yaml")),
+        field: "casePath.required",
+        message: `asks for ${casePath.required} chosen case studies but only ${optional} are optional`,
+      });
+    }
+  }
+  const pretest = readOptional(join(dir, "pretest.yaml"), root, quizFileSchema, errors);
+  const glossary = readOptional(join(dir, "glossary.yaml"), root, glossaryFileSchema, errors);
+  const practicum = readOptional(join(dir, "practicum.yaml"), root, practicumFileSchema, errors);
+  if (courseParsed?.success && courseParsed.data.track === "lecturer" && !practicum && !existsSync(join(dir, "practicum.yaml"))) {
+    errors.push({ file: relative(root, join(dir, "practicum.yaml")), message: "the lecturer track needs a practicum" });
   }
   if (errors.length > 0 || !courseParsed?.success || !quizParsed?.success) throw new ContentInvalidError(errors);
 
-  for (const name of ["course.yaml", "quiz.yaml"]) hash.update(readFileSync(join(dir, name)));
-  for (const l of courseParsed.data.lessons) {
-    for (const lang of ["ko", "en"]) hash.update(readFileSync(join(dir, "lessons", `${l.slug}.${lang}.md`)));
+  for (const path of filesUnder(dir)) {
+    hash.update(relative(dir, path));
+    hash.update(readFileSync(path));
   }
-  return { dir, course: courseParsed.data, lessons, quiz: quizParsed.data, contentHash: hash.digest("hex") };
+  return {
+    dir,
+    course: courseParsed.data,
+    lessons,
+    quiz: quizParsed.data,
+    pretest,
+    glossary: glossary?.terms ?? [],
+    practicum,
+    contentHash: hash.digest("hex"),
+  };
 }
 
 export function readObligation(path: string, root: string): ObligationFile {
@@ -183,6 +248,21 @@ export function readContentTree(root: string): ContentTree {
     } catch (e) {
       if (e instanceof ContentInvalidError) errors.push(...e.errors);
       else throw e;
+    }
+  }
+  // One key, one term: the same concept is named the same way in every course.
+  const terms = new Map<string, { ko: string; en: string; slug: string }>();
+  for (const c of courses) {
+    for (const term of c.glossary) {
+      const seen = terms.get(term.key);
+      if (!seen) terms.set(term.key, { ko: term.ko.term, en: term.en.term, slug: c.course.slug });
+      else if (seen.ko !== term.ko.term || seen.en !== term.en.term) {
+        errors.push({
+          file: `courses/${c.course.slug}/glossary.yaml`,
+          field: term.key,
+          message: `'${term.ko.term}' / '${term.en.term}' differs from '${seen.ko}' / '${seen.en}' in courses/${seen.slug}`,
+        });
+      }
     }
   }
   const obligationsDir = join(root, "obligations");

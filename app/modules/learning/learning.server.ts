@@ -13,13 +13,14 @@ export class InvalidSubmissionError extends Error {}
 export interface MyAssignment {
   id: string;
   status: "ASSIGNED" | "IN_PROGRESS" | "COMPLETED" | "EXEMPTED";
-  dueAt: Date;
+  dueAt: Date | null;
   completedAt: Date | null;
-  cycleLabel: string;
-  obligationTitleKo: string;
-  obligationTitleEn: string;
-  legalBasisKo: string;
-  legalBasisEn: string;
+  /** Null for a course chosen from the academy catalog. */
+  cycleLabel: string | null;
+  obligationTitleKo: string | null;
+  obligationTitleEn: string | null;
+  legalBasisKo: string | null;
+  legalBasisEn: string | null;
   courseTitleKo: string;
   courseTitleEn: string;
   estimatedMinutes: number;
@@ -43,24 +44,60 @@ export async function listMyAssignments(personId: string): Promise<MyAssignment[
            o.legal_basis_ko AS "legalBasisKo", o.legal_basis_en AS "legalBasisEn",
            v.title_ko AS "courseTitleKo", v.title_en AS "courseTitleEn",
            v.estimated_minutes AS "estimatedMinutes",
-           (SELECT count(*)::int FROM lesson l WHERE l.course_version_id = v.id) AS "lessonCount",
-           (SELECT count(*)::int FROM lesson_progress p WHERE p.assignment_id = a.id) AS "lessonsDone",
+           (SELECT count(*)::int FROM lesson l WHERE l.course_version_id = v.id AND l.core)
+             + COALESCE(v.case_path_required, 0) AS "lessonCount",
+           (SELECT count(*) FILTER (WHERE l.core)::int
+                   + LEAST(count(*) FILTER (WHERE NOT l.core), COALESCE(v.case_path_required, 0))::int
+            FROM lesson_progress p JOIN lesson l ON l.id = p.lesson_id
+            WHERE p.assignment_id = a.id AND l.course_version_id = v.id) AS "lessonsDone",
            cert.id AS "certificateId"
     FROM assignment a
-    JOIN cycle c ON c.id = a.cycle_id
-    JOIN obligation o ON o.id = c.obligation_id
+    LEFT JOIN cycle c ON c.id = a.cycle_id
+    LEFT JOIN obligation o ON o.id = c.obligation_id
     LEFT JOIN latest ON latest.course_id = a.course_id
     JOIN course_version v ON v.id = COALESCE(a.course_version_id, latest.id)
     LEFT JOIN certificate cert ON cert.assignment_id = a.id AND cert.status = 'VALID'
-    WHERE a.person_id = ${personId}::uuid AND c.status <> 'PLANNED'
-    ORDER BY (a.status IN ('COMPLETED','EXEMPTED')), a.due_at, o.code`;
+    WHERE a.person_id = ${personId}::uuid AND (c.id IS NULL OR c.status <> 'PLANNED')
+    ORDER BY (c.id IS NULL), (a.status IN ('COMPLETED','EXEMPTED')), a.due_at NULLS LAST, o.code, a.assigned_at`;
+}
+
+type PathLesson = { id: string; kind: string; core: boolean; jobFamily: string | null; done: boolean };
+
+/**
+ * What this learner must do: every core lesson, plus `required` case studies
+ * of their choice. Their own job family's cases come first, then the rest in
+ * course order. `complete` once the required ones are done.
+ */
+export function coursePath<L extends PathLesson>(lessons: L[], required: number | null, jobFamily: string | null) {
+  const core = lessons.filter((l) => l.core);
+  const optional = lessons
+    .filter((l) => !l.core)
+    .sort((a, b) => Number(b.jobFamily === jobFamily) - Number(a.jobFamily === jobFamily));
+  const need = required ?? 0;
+  const chosenDone = optional.filter((l) => l.done).length;
+  const coreDone = core.filter((l) => l.done).length;
+  const casesStillNeeded = Math.max(0, need - chosenDone);
+  const todo = [
+    ...lessons.filter((l) => l.core && !l.done),
+    ...optional.filter((l) => !l.done).slice(0, casesStillNeeded),
+  ].sort((a, b) => lessons.indexOf(a) - lessons.indexOf(b));
+  return {
+    core,
+    optional,
+    required: need,
+    total: core.length + need,
+    done: coreDone + Math.min(chosenDone, need),
+    todo,
+    complete: coreDone === core.length && chosenDone >= need,
+  };
 }
 
 /** The learner's own assignment; anyone else's is "not found". */
 async function ownAssignment(personId: string, assignmentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(assignmentId)) throw new NotFoundError("assignment");
   const assignment = await prisma.assignment.findFirst({
-    where: { id: assignmentId, personId, cycle: { status: { not: "PLANNED" } } },
-    include: { cycle: { include: { obligation: true } } },
+    where: { id: assignmentId, personId, OR: [{ cycleId: null }, { cycle: { status: { not: "PLANNED" } } }] },
+    include: { cycle: { include: { obligation: true } }, person: { select: { jobFamily: true } } },
   });
   if (!assignment) throw new NotFoundError("assignment");
   return assignment;
@@ -85,18 +122,26 @@ export async function getCourseForLearner(personId: string, assignmentId: string
     include: {
       lessons: {
         orderBy: { position: "asc" },
-        select: { id: true, slug: true, position: true, kind: true, titleKo: true, titleEn: true, estimatedMinutes: true },
+        select: {
+          id: true, slug: true, position: true, kind: true, titleKo: true, titleEn: true,
+          estimatedMinutes: true, core: true, jobFamily: true,
+        },
       },
-      _count: { select: { questions: true } },
     },
   });
+  const questionCounts = await prisma.quizQuestion.groupBy({
+    by: ["set"],
+    where: { courseVersionId: versionId },
+    _count: { _all: true },
+  });
+  const countOf = (set: "QUIZ" | "PRETEST") => questionCounts.find((c) => c.set === set)?._count._all ?? 0;
   const done = await prisma.lessonProgress.findMany({
     where: { assignmentId },
     select: { lessonId: true },
   });
   const doneIds = new Set(done.map((d) => d.lessonId));
   const lastAttempt = await prisma.quizAttempt.findFirst({
-    where: { assignmentId },
+    where: { assignmentId, set: "QUIZ" },
     orderBy: { createdAt: "desc" },
     select: { scorePercent: true, passed: true, createdAt: true },
   });
@@ -104,10 +149,24 @@ export async function getCourseForLearner(personId: string, assignmentId: string
     where: { assignmentId, status: "VALID" },
     select: { id: true, number: true, verificationCode: true },
   });
+  const pretestTaken =
+    countOf("PRETEST") > 0 && (await prisma.quizAttempt.count({ where: { assignmentId, set: "PRETEST" } })) > 0;
   const lessons = version.lessons.map((l) => ({ ...l, done: doneIds.has(l.id) }));
+  const path = coursePath(lessons, version.casePathRequired, assignment.person.jobFamily);
   const resumeLesson =
-    lessons.find((l) => l.id === assignment.lastLessonId && !l.done) ?? lessons.find((l) => !l.done) ?? null;
-  return { assignment, version, lessons, resumeLesson, lastAttempt, certificate };
+    path.todo.find((l) => l.id === assignment.lastLessonId) ?? path.todo[0] ?? null;
+  return {
+    assignment,
+    version,
+    lessons,
+    path,
+    resumeLesson,
+    lastAttempt,
+    certificate,
+    quizCount: countOf("QUIZ"),
+    pretestCount: countOf("PRETEST"),
+    pretestTaken,
+  };
 }
 
 /** Pin the content version on first start so later edits never break progress. */
@@ -130,12 +189,14 @@ export async function getLessonForLearner(personId: string, assignmentId: string
   }
   const lesson = await prisma.lesson.findUniqueOrThrow({ where: { id: course.lessons[index]!.id } });
   await prisma.assignment.update({ where: { id: assignmentId }, data: { lastLessonId: lesson.id } });
+  const others = course.path.todo.filter((l) => l.id !== lesson.id);
   return {
     ...course,
     lesson,
     index,
     previous: course.lessons[index - 1] ?? null,
-    next: course.lessons[index + 1] ?? null,
+    // Where "done" leads: the next lesson still to do, else the quiz.
+    next: others.find((l) => course.lessons.indexOf(l) > index) ?? others[0] ?? null,
   };
 }
 
@@ -149,14 +210,17 @@ export async function completeLesson(personId: string, assignmentId: string, slu
     create: { assignmentId, lessonId: lesson.id },
     update: {},
   });
-  const index = course.lessons.indexOf(lesson);
-  return { next: course.lessons[index + 1] ?? null };
+  const after = await getCourseForLearner(personId, assignmentId);
+  const index = after.lessons.findIndex((l) => l.id === lesson.id);
+  // Next: the next lesson still to do after this one, else the first still to do.
+  const next = after.path.todo.find((l) => after.lessons.indexOf(l) > index) ?? after.path.todo[0] ?? null;
+  return { next };
 }
 
-export async function getQuizForLearner(personId: string, assignmentId: string) {
+export async function getQuizForLearner(personId: string, assignmentId: string, set: "QUIZ" | "PRETEST" = "QUIZ") {
   const course = await getCourseForLearner(personId, assignmentId);
   const questions = await prisma.quizQuestion.findMany({
-    where: { courseVersionId: course.version.id },
+    where: { courseVersionId: course.version.id, set },
     orderBy: { position: "asc" },
   });
   return { ...course, questions };
@@ -177,8 +241,14 @@ export interface QuizResult {
  * Grade a submission. Every question must be answered with one of its
  * options; anything else is refused before anything is written.
  */
-export async function submitQuiz(personId: string, assignmentId: string, answers: QuizAnswers): Promise<QuizResult> {
-  const quiz = await getQuizForLearner(personId, assignmentId);
+export async function submitQuiz(
+  personId: string,
+  assignmentId: string,
+  answers: QuizAnswers,
+  set: "QUIZ" | "PRETEST" = "QUIZ",
+): Promise<QuizResult> {
+  const quiz = await getQuizForLearner(personId, assignmentId, set);
+  if (quiz.questions.length === 0) throw new NotFoundError("questions");
   if (quiz.assignment.status === "EXEMPTED") throw new InvalidSubmissionError("exempted");
   const byKey = new Map(quiz.questions.map((q) => [q.key, q]));
   for (const key of Object.keys(answers)) {
@@ -194,13 +264,15 @@ export async function submitQuiz(personId: string, assignmentId: string, answers
   }
   const questionCount = quiz.questions.length;
   const scorePercent = questionCount === 0 ? 0 : Math.round((correct * 100) / questionCount);
-  const lessonsComplete = quiz.lessons.every((l) => l.done);
-  const passed = scorePercent >= quiz.version.passMark;
+  const lessonsComplete = quiz.path.complete;
+  // A pre-test measures what the learner knew before: it never passes or completes anything.
+  const passed = set === "QUIZ" && scorePercent >= quiz.version.passMark;
 
   const attempt = await prisma.quizAttempt.create({
     data: {
       assignmentId,
       courseVersionId: quiz.version.id,
+      set,
       answers,
       correctCount: correct,
       questionCount,
@@ -230,8 +302,9 @@ async function completeAssignment(assignmentId: string): Promise<string> {
 }
 
 export async function getAttemptForLearner(personId: string, assignmentId: string, attemptId: string) {
-  const quiz = await getQuizForLearner(personId, assignmentId);
+  if (!/^[0-9a-f-]{36}$/i.test(attemptId)) throw new NotFoundError("attempt");
   const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, assignmentId } });
   if (!attempt) throw new NotFoundError("attempt");
+  const quiz = await getQuizForLearner(personId, assignmentId, attempt.set);
   return { ...quiz, attempt };
 }

@@ -33,15 +33,16 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         where: { id: parsed.data.assignmentId },
         include: { person: true, cycle: { include: { obligation: true } } },
       });
-      if (!a) throw new UnrecoverableError(`assignment ${parsed.data.assignmentId} is gone`);
-      const obligation = pick(locale, a.cycle.obligation.titleKo, a.cycle.obligation.titleEn);
+      if (!a?.cycle || !a.dueAt) throw new UnrecoverableError(`assignment ${parsed.data.assignmentId} owes no cycle`);
+      const cycle = a.cycle;
+      const obligation = pick(locale, cycle.obligation.titleKo, cycle.obligation.titleEn);
       const due = formatDate(a.dueAt, locale);
-      const vars = { name: a.person.name, obligation, cycle: a.cycle.label, due };
+      const vars = { name: a.person.name, obligation, cycle: cycle.label, due };
       const subject = t("mail.assignmentNotice.subject", vars);
       const lines = [
         t("mail.assignmentNotice.greeting", vars),
         t("mail.assignmentNotice.body", vars),
-        t("mail.assignmentNotice.basis", { basis: pick(locale, a.cycle.obligation.legalBasisKo, a.cycle.obligation.legalBasisEn) }),
+        t("mail.assignmentNotice.basis", { basis: pick(locale, cycle.obligation.legalBasisKo, cycle.obligation.legalBasisEn) }),
       ];
       const href = `${env.APP_ORIGIN}/`;
       const action = t("mail.assignmentNotice.action");

@@ -25,7 +25,7 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
       SELECT c.id, p.id, r.course_id, c.due_at
       FROM cycle c
       JOIN obligation o ON o.id = c.obligation_id
-      JOIN obligation_route r ON r.obligation_id = o.id
+      JOIN obligation_route r ON r.obligation_id = o.id AND (r.period = '' OR r.period = c.period)
       JOIN person p ON p.staff_category = r.staff_category AND p.status = 'ACTIVE'
       JOIN org_unit u ON u.id = p.org_unit_id AND u.kind = ANY(o.unit_kinds)
       JOIN audience_units au ON au.id = u.id
@@ -40,5 +40,45 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
       tx,
     );
     return created;
+  });
+}
+
+/** The dates of one period of an obligation: its window and its deadline (end of day, Asia/Seoul). */
+export function cycleWindow(year: number, period: "" | "H1" | "H2", deadlines: Record<string, string>) {
+  const [startMonth, endMonth, endDay] = period === "H1" ? ["01", "06", "30"] : period === "H2" ? ["07", "12", "31"] : ["01", "12", "31"];
+  const deadline = deadlines[period];
+  if (!deadline) throw new CycleStateError(`no deadline for period '${period || "year"}'`);
+  return {
+    label: period ? `${year}-${period}` : String(year),
+    period,
+    startsOn: new Date(`${year}-${startMonth}-01T00:00:00Z`),
+    endsOn: new Date(`${year}-${endMonth}-${endDay}T00:00:00Z`),
+    dueAt: new Date(`${year}-${deadline}T23:59:59.999+09:00`),
+  };
+}
+
+/** Create (or find) the cycle of an obligation for a year and period, not yet opened. */
+export async function planCycle(obligationCode: string, year: number, period: "" | "H1" | "H2") {
+  const obligation = await prisma.obligation.findUnique({ where: { code: obligationCode } });
+  if (!obligation) throw new CycleStateError(`obligation ${obligationCode} not found`);
+  const expectsHalves = obligation.cycleKind === "HALF_YEAR";
+  if (expectsHalves !== (period !== "")) throw new CycleStateError(`${obligationCode} does not have period '${period}'`);
+  const window = cycleWindow(year, period, obligation.deadlines as Record<string, string>);
+  return prisma.cycle.upsert({
+    where: { obligationId_label: { obligationId: obligation.id, label: window.label } },
+    create: { obligationId: obligation.id, ...window },
+    update: {},
+  });
+}
+
+/** Close a cycle: its records are frozen; nothing is deleted. */
+export async function closeCycle(cycleId: string, actorUserId: string | null) {
+  await prisma.$transaction(async (tx) => {
+    const updated = await tx.cycle.updateMany({
+      where: { id: cycleId, status: "OPEN" },
+      data: { status: "CLOSED", closedAt: new Date() },
+    });
+    if (updated.count === 0) throw new CycleStateError("only an open cycle can be closed");
+    await recordAudit({ actorUserId, action: "cycle.close", entityType: "cycle", entityId: cycleId }, tx);
   });
 }

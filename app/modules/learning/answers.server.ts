@@ -1,0 +1,53 @@
+import { redirect } from "@remix-run/node";
+import type { QuestionView } from "~/components/question-form";
+import { requestTranslator } from "~/utils/locale.server";
+import { asHttp, requireLearner } from "./guard.server";
+import { getQuizForLearner, submitQuiz } from "./learning.server";
+
+export type AnswerOutcome =
+  | { ok: true; attemptId: string }
+  | { ok: false; status: 400; body: { formError: string; answers: Record<string, string>; missing?: number[] } };
+
+/**
+ * Read `q:<key>` answers from a submitted form and grade them. Unknown
+ * questions and unanswered ones are reported before anything is written.
+ */
+export async function answerQuestions(
+  personId: string,
+  assignmentId: string,
+  form: FormData,
+  set: "QUIZ" | "PRETEST",
+  t: (key: string, vars?: Record<string, unknown>) => string,
+): Promise<AnswerOutcome> {
+  const answers: Record<string, string> = {};
+  for (const [name, value] of form) {
+    if (!name.startsWith("q:")) continue;
+    if (typeof value !== "string") return { ok: false, status: 400, body: { formError: t("quiz.invalid"), answers } };
+    answers[name.slice(2)] = value;
+  }
+  const quiz = await asHttp(() => getQuizForLearner(personId, assignmentId, set));
+  const known = new Set(quiz.questions.map((q) => q.key));
+  if (Object.keys(answers).some((k) => !known.has(k))) {
+    return { ok: false, status: 400, body: { formError: t("quiz.invalid"), answers } };
+  }
+  const missing = quiz.questions.map((q, i) => (answers[q.key] ? null : i + 1)).filter((n): n is number => n !== null);
+  if (missing.length > 0) {
+    return { ok: false, status: 400, body: { formError: t("quiz.unanswered", { list: missing.join(", ") }), answers, missing } };
+  }
+  const result = await asHttp(() => submitQuiz(personId, assignmentId, answers, set));
+  return { ok: true, attemptId: result.attemptId };
+}
+
+/** What the question form shows: never the answer key. */
+export function questionViews(questions: Array<{ key: string; promptKo: string; promptEn: string; options: unknown }>): QuestionView[] {
+  return questions.map((x) => ({ key: x.key, promptKo: x.promptKo, promptEn: x.promptEn, options: x.options as QuestionView["options"] }));
+}
+
+/** The action of the quiz and pre-test pages: grade, or 400 with what is wrong; then the result page. */
+export async function answerAction(request: Request, assignmentId: string, set: "QUIZ" | "PRETEST") {
+  const { personId } = await requireLearner(request);
+  const { t } = requestTranslator(request);
+  const outcome = await answerQuestions(personId, assignmentId, await request.formData(), set, t);
+  if (!outcome.ok) return Response.json(outcome.body, { status: outcome.status });
+  return redirect(`/learn/${assignmentId}/quiz/${outcome.attemptId}`);
+}

@@ -1,0 +1,86 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { getCurrentSession } from "~/modules/auth/session.server";
+import { EnrolmentError, enrol, listCatalog } from "~/modules/catalog/catalog.server";
+import { isSelfEnrolTrack } from "~/modules/catalog/tracks";
+import { requireLearner } from "~/modules/learning/guard.server";
+import { badRequest } from "~/utils/http.server";
+import { pick, type AppLocale } from "~/utils/i18n";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인권교육원 과정 안내", "Human Rights Academy catalog");
+
+/** Public: anyone may browse; enrolling needs a signed-in person. */
+export async function loader({ request }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request);
+  const courses = await listCatalog(current?.user.personId ?? null);
+  return { courses, canEnrol: Boolean(current?.user.personId), signedIn: Boolean(current) };
+}
+
+const EnrolSchema = z.object({ intent: z.literal("enrol"), course: z.string().regex(/^[a-z0-9-]+$/) });
+
+export async function action({ request }: ActionFunctionArgs) {
+  const { personId, userId } = await requireLearner(request);
+  const parsed = EnrolSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) badRequest("enrol");
+  try {
+    const assignmentId = await enrol(personId, parsed.data.course, userId);
+    return redirect(`/learn/${assignmentId}`);
+  } catch (e) {
+    if (e instanceof EnrolmentError) badRequest(e.message);
+    throw e;
+  }
+}
+
+export default function Catalog() {
+  const d = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const tracks = [...new Set(d.courses.map((c) => c.track))];
+  return (
+    <>
+      <h1>{t("catalog.title")}</h1>
+      <p className="lead">{t("catalog.intro")}</p>
+      {!d.signedIn ? <p className="notice"><Link to="/login?redirectTo=%2Fcatalog">{t("catalog.signInToEnrol")}</Link></p> : null}
+      {tracks.map((track) => (
+        <section key={track} aria-labelledby={`track-${track}`}>
+          <h2 id={`track-${track}`}>{t(`catalog.track.${track}`)}</h2>
+          <ul className="cards">
+            {d.courses.filter((c) => c.track === track).map((c) => {
+              const title = pick(locale, c.titleKo, c.titleEn);
+              const open = isSelfEnrolTrack(c.track);
+              return (
+                <li key={c.courseId} className="card">
+                  <h3>{title}{c.edition ? ` (${c.edition})` : ""}</h3>
+                  <p>{pick(locale, c.summaryKo, c.summaryEn)}</p>
+                  <p className="meta">{t("home.minutes", { count: c.estimatedMinutes })} · {t("catalog.lessons", { count: c.lessonCount })}</p>
+                  <div className="actions">
+                    {c.assignmentId ? (
+                      <Link className="button" to={`/learn/${c.assignmentId}`}>
+                        {c.assignmentStatus === "COMPLETED" ? t("home.review") : t("home.resume")}
+                        <span className="visually-hidden">: {title}</span>
+                      </Link>
+                    ) : open && d.canEnrol ? (
+                      <Form method="post">
+                        <input type="hidden" name="intent" value="enrol" />
+                        <input type="hidden" name="course" value={c.slug} />
+                        <button type="submit" className="primary">
+                          {t("catalog.enrol")}<span className="visually-hidden">: {title}</span>
+                        </button>
+                      </Form>
+                    ) : !open ? (
+                      <span className="meta">{t("catalog.assignedOnly")}</span>
+                    ) : null}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        </section>
+      ))}
+    </>
+  );
+}

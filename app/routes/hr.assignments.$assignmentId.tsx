@@ -1,0 +1,120 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { z } from "zod";
+import { TextField } from "~/components/text-field";
+import { requireRole } from "~/modules/auth/permissions.server";
+import { exempt, ExemptionError, getAssignmentForOfficer, revokeExemption } from "~/modules/obligations/exemptions.server";
+import { notFound } from "~/utils/http.server";
+import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { requestTranslator } from "~/utils/locale.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
+  pageTitle(matches, `${data?.person.name ?? ""} 이수 기록`, `${data?.person.name ?? ""}: training record`);
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const actor = await requireRole(request, "HR_OFFICER");
+  const found = await getAssignmentForOfficer(actor, params.assignmentId!);
+  if (!found) notFound();
+  const { assignment: a, history } = found;
+  return {
+    id: a.id,
+    status: a.status,
+    exemptReason: a.exemptReason,
+    dueAt: a.dueAt,
+    completedAt: a.completedAt,
+    certificate: a.certificate,
+    cycleId: a.cycleId,
+    cycleLabel: a.cycle?.label ?? "",
+    cycleClosed: a.cycle?.status === "CLOSED",
+    obligationKo: a.cycle?.obligation.titleKo ?? "",
+    obligationEn: a.cycle?.obligation.titleEn ?? "",
+    person: { name: a.person.name, employeeNo: a.person.employeeNo, staffCategory: a.person.staffCategory, grade: a.person.grade },
+    unit: a.person.orgUnit ? { id: a.person.orgUnit.id, ko: a.person.orgUnit.nameKo, en: a.person.orgUnit.nameEn } : null,
+    history,
+  };
+}
+
+const Schema = z.object({
+  intent: z.enum(["exempt", "revoke"]),
+  reason: z.string().trim().min(5).max(500),
+});
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requireRole(request, "HR_OFFICER");
+  const { t } = requestTranslator(request, actor.user.locale);
+  const parsed = Schema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) {
+    return Response.json({ fieldError: t("exemption.reasonRequired") }, { status: 400 });
+  }
+  try {
+    if (parsed.data.intent === "exempt") await exempt(actor, params.assignmentId!, parsed.data.reason);
+    else await revokeExemption(actor, params.assignmentId!, parsed.data.reason);
+  } catch (e) {
+    if (e instanceof ExemptionError) {
+      if (e.code === "not-found") notFound();
+      return Response.json({ formError: t(`exemption.error.${e.code}`) }, { status: 409 });
+    }
+    throw e;
+  }
+  return redirect(`/hr/assignments/${params.assignmentId}`);
+}
+
+export default function AssignmentRecord() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<{ fieldError?: string; formError?: string }>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const exempted = d.status === "EXEMPTED";
+  const canExempt = !d.cycleClosed && (d.status === "ASSIGNED" || d.status === "IN_PROGRESS");
+  return (
+    <>
+      <p className="meta">
+        {d.unit ? <Link to={`/hr/units/${d.unit.id}?cycle=${d.cycleId}`}>{pick(locale, d.unit.ko, d.unit.en)}</Link> : null}
+      </p>
+      <h1>{t("exemption.title", { name: d.person.name })}</h1>
+      <dl className="facts">
+        <dt>{t("hr.employeeNo")}</dt><dd>{d.person.employeeNo ?? "—"}</dd>
+        <dt>{t("hr.category")}</dt><dd>{t(`staffCategory.${d.person.staffCategory}`)}{d.person.grade ? ` · ${d.person.grade}` : ""}</dd>
+        <dt>{t("certificate.obligation")}</dt><dd>{pick(locale, d.obligationKo, d.obligationEn)} · {d.cycleLabel}</dd>
+        <dt>{t("hr.status")}</dt><dd><span className={`badge ${d.status}`}>{t(`status.${d.status}`)}</span>{exempted && d.exemptReason ? ` — ${d.exemptReason}` : ""}</dd>
+        <dt>{t("hr.due")}</dt><dd>{d.dueAt ? formatDate(d.dueAt, locale) : "—"}</dd>
+        <dt>{t("hr.completedAt")}</dt><dd>{d.completedAt ? formatDate(d.completedAt, locale) : "—"}</dd>
+        {d.certificate ? (<><dt>{t("certificate.number")}</dt><dd>{d.certificate.number}</dd></>) : null}
+      </dl>
+      {result?.formError ? <p className="alert" role="alert">{result.formError}</p> : null}
+      {canExempt || exempted ? (
+        <section className="panel" aria-labelledby="exempt-title">
+          <h2 id="exempt-title">{exempted ? t("exemption.revokeTitle") : t("exemption.grantTitle")}</h2>
+          <p>{exempted ? t("exemption.revokeHelp") : t("exemption.grantHelp")}</p>
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value={exempted ? "revoke" : "exempt"} />
+            <TextField name="reason" label={t("exemption.reason")} hint={t("exemption.reasonHint")} error={result?.fieldError} type="text" required maxLength={500} />
+            <div><button type="submit" className="primary">{exempted ? t("exemption.revoke") : t("exemption.grant")}</button></div>
+          </Form>
+        </section>
+      ) : null}
+      <section aria-labelledby="history-title">
+        <h2 id="history-title">{t("exemption.history")}</h2>
+        {d.history.length === 0 ? <p>{t("exemption.noHistory")}</p> : (
+          <table>
+            <caption className="visually-hidden">{t("exemption.history")}</caption>
+            <thead><tr><th scope="col">{t("exemption.when")}</th><th scope="col">{t("exemption.what")}</th><th scope="col">{t("exemption.who")}</th><th scope="col">{t("exemption.reason")}</th></tr></thead>
+            <tbody>
+              {d.history.map((h) => (
+                <tr key={h.id}>
+                  <td>{formatDate(h.at, locale, true)}</td>
+                  <td>{t(`exemption.action.${h.action.replace(/\./g, "_")}`, { defaultValue: h.action })}</td>
+                  <td>{h.by}</td>
+                  <td>{h.reason ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </>
+  );
+}
