@@ -1,0 +1,93 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { createPerson, createUnit, createUser, TEST_PASSWORD } from "../factories";
+import { launchChromium, startApp } from "./app-server";
+
+const SHOTS = join(process.cwd(), "test-results", "screens-en");
+
+async function expectAccessible(page: Page, name: string) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  expect(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), name).toEqual([]);
+}
+
+describe("end to end, in English: a citizen-facing elective from the catalog", { timeout: 120_000 }, () => {
+  let app: Awaited<ReturnType<typeof startApp>>;
+  let browser: Browser;
+  let page: Page;
+  let email: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const person = await createPerson((await createUnit("DIVISION")).id, "CIVIL_SERVANT", "Mina Park");
+    email = (await createUser({ personId: person.id })).email;
+    app = await startApp();
+    browser = await launchChromium();
+    page = await (await browser.newContext({ acceptDownloads: true, locale: "en-GB", baseURL: app.origin })).newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("enrols, takes the pre-test, reads every lesson by keyboard, passes and is certified", async () => {
+    await page.goto("/login");
+    await page.getByRole("button", { name: /English/ }).click();
+    await expect.poll(() => page.locator("h1").textContent()).toBe("Sign in");
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+
+    await page.goto("/catalog");
+    await expectAccessible(page, "01-catalog");
+    const elective = await prisma.courseVersion.findFirstOrThrow({ where: { track: "ELECTIVE" }, orderBy: { titleEn: "asc" } });
+    await page.locator("li.card").filter({ hasText: elective.titleEn }).getByRole("button", { name: /^Enrol/ }).click();
+    await page.waitForURL(/\/learn\/[^/]+$/);
+    await expectAccessible(page, "02-course");
+
+    const pretest = page.getByRole("link", { name: "Take the pre-test, then start" });
+    if (await pretest.count()) {
+      await pretest.click();
+      await page.waitForURL(/\/pretest$/);
+      await expectAccessible(page, "03-pretest");
+      for (const group of await page.getByRole("group").all()) await group.getByRole("radio").last().check();
+      await page.getByRole("button", { name: "Submit answers" }).click();
+      await page.waitForURL(/\/quiz\/[^/]+$/);
+      await page.getByRole("link", { name: "Start the course" }).click();
+    } else {
+      await page.getByRole("link", { name: "Start" }).click();
+    }
+    await page.waitForURL(/\/lessons\//);
+    for (let n = 1; ; n++) {
+      await expectAccessible(page, `04-lesson-${n}`);
+      const done = page.getByRole("button", { name: /^Done/ });
+      const last = (await done.textContent())?.includes("quiz");
+      const before = page.url();
+      await done.focus();
+      await page.keyboard.press("Enter");
+      await page.waitForURL((u) => u.href !== before);
+      if (last) break;
+    }
+    await page.waitForURL(/\/quiz$/);
+    const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId: elective.id, set: "QUIZ" }, orderBy: { position: "asc" } });
+    for (const [i, q] of questions.entries()) {
+      const correct = (q.options as Array<{ key: string; en: string }>).find((o) => o.key === q.correctKey)!;
+      await page.getByRole("group", { name: new RegExp(`^Question ${i + 1}\\.`) }).getByLabel(correct.en, { exact: true }).check();
+    }
+    await page.getByRole("button", { name: "Submit answers" }).click();
+    await page.waitForURL(/\/quiz\/[^/]+$/);
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("completed the course");
+    await expectAccessible(page, "05-result");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: /Download certificate/ }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^certificate-SHRA-\d{4}-\d{6}\.pdf$/);
+    await page.goto("/");
+    await expect.poll(() => page.getByRole("heading", { name: elective.titleEn }).count()).toBe(1);
+    await expectAccessible(page, "06-home");
+  });
+});
