@@ -67,7 +67,10 @@ function Header({ data }: { data: RootData }) {
             ) : null}
             <li><NavLink to="/catalog">{t("app.nav.catalog")}</NavLink></li>
             {data.user?.roles.includes("HR_OFFICER") ? (
-              <li><NavLink to="/hr">{t("app.nav.hr")}</NavLink></li>
+              <>
+                <li><NavLink to="/hr" end>{t("app.nav.hr")}</NavLink></li>
+                <li><NavLink to="/hr/import">{t("app.nav.import")}</NavLink></li>
+              </>
             ) : null}
             {data.user?.roles.includes("ACADEMY_ADMIN") ? (
               <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>

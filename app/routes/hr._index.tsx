@@ -2,7 +2,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { unitCompliance } from "~/modules/compliance/compliance.server";
+import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
+import { recordAudit } from "~/modules/audit/audit.server";
 import { requireHrCycle } from "~/modules/compliance/guard.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 
@@ -10,8 +11,17 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 �
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, cycles, cycle } = await requireHrCycle(request);
-  const units = cycle ? await unitCompliance(actor, cycle.id) : [];
-  return { cycles, cycle, units, hasScope: actor.hrScopeUnitIds.length > 0 };
+  const asOfParam = new URL(request.url).searchParams.get("asOf");
+  // A date means the end of that day in Seoul: "who was compliant on 31 December".
+  const asOf = asOfParam && /^\d{4}-\d{2}-\d{2}$/.test(asOfParam) ? new Date(`${asOfParam}T23:59:59.999+09:00`) : null;
+  if (asOfParam && (!asOf || Number.isNaN(asOf.getTime()))) throw Response.json({ error: "bad-request", message: "asOf" }, { status: 400 });
+  const [units, categories] = cycle
+    ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id)])
+    : [[], []];
+  if (cycle) {
+    await recordAudit({ actorUserId: actor.userId, action: "report.view", entityType: "cycle", entityId: cycle.id, data: { asOf: asOfParam } });
+  }
+  return { cycles, cycle, units, categories, asOf: asOf ? asOfParam : null, hasScope: actor.hrScopeUnitIds.length > 0 };
 }
 
 type Counts = { assigned: number; completed: number; inProgress: number; notStarted: number; exempted: number; overdue: number; ratePercent: number | null };
@@ -31,7 +41,8 @@ export default function Compliance() {
   const d = useLoaderData<typeof loader>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
-  const total = d.units.reduce(
+  // Every row is rolled up over its subtree, so the total adds up the top rows only.
+  const total = d.units.filter((u) => u.depth === 0).reduce(
     (acc, u) => ({
       assigned: acc.assigned + u.assigned,
       completed: acc.completed + u.completed,
@@ -59,12 +70,21 @@ export default function Compliance() {
                 ))}
               </select>
             </div>
+            <div>
+              <label htmlFor="asOf">{t("hr.asOf")}</label>
+              <input id="asOf" name="asOf" type="date" defaultValue={d.asOf ?? ""} aria-describedby="asOf-hint" />
+              <p id="asOf-hint" className="meta">{t("hr.asOfHint")}</p>
+            </div>
             <button type="submit" className="primary">{t("hr.show")}</button>
             <a className="button secondary" href={`/hr/export.csv?cycle=${d.cycle.id}`} download>{t("hr.exportCsv")}</a>
+            <a className="button secondary" href={`/hr/export.xlsx?cycle=${d.cycle.id}`} download>{t("hr.exportXlsx")}</a>
           </Form>
           <p className="meta">{t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}</p>
           <table>
-            <caption>{pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}</caption>
+            <caption>
+              {pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}
+              {d.asOf ? ` · ${t("hr.asOfCaption", { date: d.asOf })}` : ""} · {t("hr.rolledUp")}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{t("hr.unit")}</th>
@@ -99,6 +119,32 @@ export default function Compliance() {
                 <CountCells counts={{ ...total, ratePercent: totalRate }} />
               </tr>
             </tfoot>
+          </table>
+          <h2>{t("hr.byCategory")}</h2>
+          <table>
+            <caption className="visually-hidden">{t("hr.byCategory")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("hr.category")}</th>
+                <th scope="col">{t("hr.grade")}</th>
+                <th scope="col" className="num">{t("hr.assigned")}</th>
+                <th scope="col" className="num">{t("hr.completed")}</th>
+                <th scope="col" className="num">{t("hr.exempted")}</th>
+                <th scope="col" className="num">{t("hr.rate")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.categories.map((c) => (
+                <tr key={`${c.staffCategory}-${c.grade}`}>
+                  <th scope="row">{t(`staffCategory.${c.staffCategory}`)}</th>
+                  <td>{c.grade ?? "—"}</td>
+                  <td className="num">{c.assigned}</td>
+                  <td className="num">{c.completed}</td>
+                  <td className="num">{c.exempted}</td>
+                  <td className="num">{c.ratePercent === null ? "—" : `${c.ratePercent}%`}</td>
+                </tr>
+              ))}
+            </tbody>
           </table>
         </>
       )}

@@ -31,9 +31,10 @@ async function queue(name: string): Promise<Queue> {
 }
 
 /** Job ids are built from business keys so that a repeated request is one job. */
-export async function enqueueCycleOpened(cycleId: string) {
+export async function enqueueCycleOpened(cycleId: string, occasion = "open") {
   const q = await queue(QUEUES.cycles);
-  await q.add("cycle-opened", { cycleId }, { jobId: `cycle-opened_${cycleId}` });
+  // Notices are deduplicated per assignment in the outbox; the occasion only lets a later run happen.
+  await q.add("cycle-opened", { cycleId }, { jobId: `cycle-opened_${cycleId}_${occasion}` });
 }
 
 export async function enqueueMailDelivery(outboxIds: string[]) {

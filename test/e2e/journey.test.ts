@@ -166,6 +166,28 @@ describe("end to end: a civil servant completes the annual course; the HR office
     expect(await page.locator("tbody").textContent()).toContain("이서윤");
     expect(await page.locator("tbody").textContent()).not.toContain("김하늘");
     await expectAccessible(page, "11-hr-unit");
+    await page.getByRole("link", { name: "이서윤" }).click();
+    await page.waitForURL(/\/hr\/assignments\//);
+    await expectAccessible(page, "11b-hr-record");
+    await page.getByLabel("사유").fill("육아휴직 (인사발령 제2026-118호)");
+    await page.getByRole("button", { name: "면제 처리" }).click();
+    await expect.poll(() => page.locator("tbody").last().textContent()).toContain("육아휴직");
+    await page.getByLabel("사유").fill("휴직 취소, 복직");
+    await page.getByRole("button", { name: "면제 취소" }).click();
+    await expect.poll(() => page.locator("tbody").last().textContent()).toContain("휴직 취소");
+
+    await page.goto("/hr/import");
+    await expectAccessible(page, "11c-import");
+    await page.getByLabel("CSV 파일").setInputFiles({
+      name: "roll.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from("employee_no,name,email,unit_code,staff_category,grade,job_family\nX1,홍길순,x1@test.example,NO-SUCH,CIVIL_SERVANT,7,\n"),
+    });
+    await page.getByRole("button", { name: "점검하기" }).click();
+    await page.waitForURL(/\/hr\/import\/[^/]+$/);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("적용할 수 없습니다");
+    expect(await page.locator("body").textContent()).toContain("unit_code NO-SUCH does not exist");
+    await expectAccessible(page, "11d-import-result");
     await page.goto("/hr");
     const [download] = await Promise.all([
       page.waitForEvent("download"),

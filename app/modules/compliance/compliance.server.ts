@@ -1,5 +1,7 @@
 import { prisma } from "~/utils/db.server";
-import { csvRow, UTF8_BOM } from "~/utils/csv";
+import { PassThrough } from "node:stream";
+import ExcelJS from "exceljs";
+import { csvRow, neutralizeFormula, UTF8_BOM } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { unitIsInScope } from "~/modules/org/org.server";
@@ -46,33 +48,56 @@ export async function listCycles(): Promise<CycleOption[]> {
 }
 
 /**
- * Compliance per unit of the officer's subtree for one cycle, in one query.
- * Counts people by their current unit; people who left are not counted.
- * The rate excludes exempted people from the denominator.
+ * Compliance per unit of the officer's subtree for one cycle, in one query,
+ * each unit's numbers rolled up over its own subtree. People count in their
+ * current unit; people who left are not counted. With `asOf`, each record is
+ * read as it stood at that moment (assigned, started, completed, exempted by
+ * then). The rate leaves exempted people out of the denominator.
  */
-export async function unitCompliance(actor: Actor, cycleId: string): Promise<UnitCompliance[]> {
+export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<UnitCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
   return prisma.$queryRaw<UnitCompliance[]>`
-    WITH RECURSIVE scope AS (
-      SELECT u.id, 0 AS depth, ARRAY[u.code]::text[] AS sort_key
+    WITH RECURSIVE tree AS (
+      SELECT u.id, 0 AS depth, ARRAY[u.code]::text[] AS sort_key, ARRAY[u.id] AS ancestors
       FROM org_unit u WHERE u.id = ANY(${actor.hrScopeUnitIds}::uuid[])
       UNION ALL
-      SELECT c.id, s.depth + 1, s.sort_key || c.code
-      FROM org_unit c JOIN scope s ON c.parent_id = s.id
+      SELECT c.id, t.depth + 1, t.sort_key || c.code, t.ancestors || c.id
+      FROM org_unit c JOIN tree t ON c.parent_id = t.id
     ),
-    units AS (SELECT DISTINCT ON (id) id, depth, sort_key FROM scope ORDER BY id, depth),
-    counts AS (
-      SELECT p.org_unit_id AS unit_id,
-        count(*)::int AS assigned,
-        count(*) FILTER (WHERE a.status = 'COMPLETED')::int AS completed,
-        count(*) FILTER (WHERE a.status = 'IN_PROGRESS')::int AS in_progress,
-        count(*) FILTER (WHERE a.status = 'ASSIGNED')::int AS not_started,
-        count(*) FILTER (WHERE a.status = 'EXEMPTED')::int AS exempted,
-        count(*) FILTER (WHERE a.status IN ('ASSIGNED','IN_PROGRESS') AND a.due_at < now())::int AS overdue
+    units AS (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors FROM tree ORDER BY id, depth),
+    at AS (SELECT COALESCE(${asOf}::timestamptz, now()) AS t),
+    states AS (
+      SELECT p.org_unit_id AS unit_id, a.due_at,
+        CASE
+          WHEN a.completed_at <= at.t THEN 'COMPLETED'
+          WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, at.t) <= at.t THEN 'EXEMPTED'
+          WHEN a.started_at <= at.t THEN 'IN_PROGRESS'
+          ELSE 'ASSIGNED'
+        END AS state
       FROM assignment a
+      CROSS JOIN at
       JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-      WHERE a.cycle_id = ${cycleId}::uuid AND p.org_unit_id IN (SELECT id FROM units)
-      GROUP BY p.org_unit_id
+      WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= at.t
+        AND p.org_unit_id IN (SELECT id FROM units)
+    ),
+    direct AS (
+      SELECT unit_id,
+        count(*)::int AS assigned,
+        count(*) FILTER (WHERE state = 'COMPLETED')::int AS completed,
+        count(*) FILTER (WHERE state = 'IN_PROGRESS')::int AS in_progress,
+        count(*) FILTER (WHERE state = 'ASSIGNED')::int AS not_started,
+        count(*) FILTER (WHERE state = 'EXEMPTED')::int AS exempted,
+        count(*) FILTER (WHERE state IN ('ASSIGNED', 'IN_PROGRESS') AND due_at < (SELECT t FROM at))::int AS overdue
+      FROM states GROUP BY unit_id
+    ),
+    rolled AS (
+      SELECT anc.id AS unit_id,
+        sum(d.assigned)::int AS assigned, sum(d.completed)::int AS completed, sum(d.in_progress)::int AS in_progress,
+        sum(d.not_started)::int AS not_started, sum(d.exempted)::int AS exempted, sum(d.overdue)::int AS overdue
+      FROM units anc
+      JOIN units des ON anc.id = ANY(des.ancestors)
+      JOIN direct d ON d.unit_id = des.id
+      GROUP BY anc.id
     )
     SELECT u.id AS "unitId", u.code, u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind,
       units.depth,
@@ -82,8 +107,37 @@ export async function unitCompliance(actor: Actor, cycleId: string): Promise<Uni
       CASE WHEN COALESCE(c.assigned, 0) - COALESCE(c.exempted, 0) > 0
         THEN round(100.0 * c.completed / (c.assigned - c.exempted))::int END AS "ratePercent"
     FROM units JOIN org_unit u ON u.id = units.id
-    LEFT JOIN counts c ON c.unit_id = u.id
+    LEFT JOIN rolled c ON c.unit_id = u.id
     ORDER BY units.sort_key`;
+}
+
+export interface CategoryCompliance {
+  staffCategory: string;
+  grade: number | null;
+  assigned: number;
+  completed: number;
+  exempted: number;
+  ratePercent: number | null;
+}
+
+/** The same cycle by staff category and grade, for the oversight bodies' "participation by rank". */
+export async function categoryCompliance(actor: Actor, cycleId: string): Promise<CategoryCompliance[]> {
+  if (actor.hrScopeUnitIds.length === 0) return [];
+  return prisma.$queryRaw<CategoryCompliance[]>`
+    WITH RECURSIVE scope AS (
+      SELECT id FROM org_unit WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])
+      UNION SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
+    )
+    SELECT p.staff_category::text AS "staffCategory", p.grade,
+      count(*)::int AS assigned,
+      count(*) FILTER (WHERE a.status = 'COMPLETED')::int AS completed,
+      count(*) FILTER (WHERE a.status = 'EXEMPTED')::int AS exempted,
+      CASE WHEN count(*) FILTER (WHERE a.status <> 'EXEMPTED') > 0
+        THEN round(100.0 * count(*) FILTER (WHERE a.status = 'COMPLETED') / count(*) FILTER (WHERE a.status <> 'EXEMPTED'))::int END AS "ratePercent"
+    FROM assignment a JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+    WHERE a.cycle_id = ${cycleId}::uuid AND p.org_unit_id IN (SELECT id FROM scope)
+    GROUP BY p.staff_category, p.grade
+    ORDER BY p.staff_category, p.grade NULLS LAST`;
 }
 
 export interface PersonStatusRow {
@@ -132,79 +186,103 @@ interface ExportRow {
   staffCategory: string;
   grade: number | null;
   status: string;
-  dueAt: Date;
+  dueAt: Date | null;
   completedAt: Date | null;
   certificateNumber: string | null;
 }
 
 /**
- * The whole subtree's people for one cycle as CSV, streamed in keyset-paged
- * batches so a city-sized export never sits in memory.
+ * The whole subtree's people for one cycle, in keyset-paged batches, so a
+ * city-sized export never sits in memory. The scope is part of every query.
  */
-export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: (k: string) => string) {
-  const encoder = new TextEncoder();
+async function* exportBatches(actor: Actor, cycleId: string): AsyncGenerator<ExportRow[]> {
+  if (actor.hrScopeUnitIds.length === 0) return;
   let after = "00000000-0000-0000-0000-000000000000";
+  for (;;) {
+    const rows = await prisma.$queryRaw<ExportRow[]>`
+      WITH RECURSIVE scope AS (
+        SELECT id FROM org_unit WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])
+        UNION
+        SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
+      )
+      SELECT p.id AS "personId", p.employee_no AS "employeeNo", p.name, u.code AS "unitCode",
+        u.name_ko AS "unitNameKo", u.name_en AS "unitNameEn", p.staff_category::text AS "staffCategory",
+        p.grade, a.status::text AS status, a.due_at AS "dueAt", a.completed_at AS "completedAt",
+        cert.number AS "certificateNumber"
+      FROM assignment a
+      JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+      JOIN org_unit u ON u.id = p.org_unit_id
+      LEFT JOIN certificate cert ON cert.assignment_id = a.id AND cert.status = 'VALID'
+      WHERE a.cycle_id = ${cycleId}::uuid AND p.org_unit_id IN (SELECT id FROM scope)
+        AND p.id > ${after}::uuid
+      ORDER BY p.id
+      LIMIT ${EXPORT_BATCH}`;
+    if (rows.length > 0) yield rows;
+    if (rows.length < EXPORT_BATCH) return;
+    after = rows[rows.length - 1]!.personId;
+  }
+}
+
+type Translate = (key: string) => string;
+
+const EXPORT_COLUMNS = ["employeeNo", "name", "unitCode", "unit", "staffCategory", "grade", "status", "dueAt", "completedAt", "certificate"];
+
+function exportCells(r: ExportRow, locale: AppLocale, t: Translate): Array<string | number | null> {
+  return [
+    r.employeeNo,
+    r.name,
+    r.unitCode,
+    pick(locale, r.unitNameKo, r.unitNameEn),
+    t(`staffCategory.${r.staffCategory}`),
+    r.grade,
+    t(`status.${r.status}`),
+    r.dueAt ? formatDate(r.dueAt, locale, true) : "",
+    r.completedAt ? formatDate(r.completedAt, locale, true) : "",
+    r.certificateNumber,
+  ];
+}
+
+/** CSV with a byte order mark (Excel reads Korean correctly) and formulas neutralised. */
+export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate) {
+  const encoder = new TextEncoder();
+  const batches = exportBatches(actor, cycleId);
   let started = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(
-          encoder.encode(
-            UTF8_BOM +
-              csvRow([
-                t("csv.employeeNo"),
-                t("csv.name"),
-                t("csv.unitCode"),
-                t("csv.unit"),
-                t("csv.staffCategory"),
-                t("csv.grade"),
-                t("csv.status"),
-                t("csv.dueAt"),
-                t("csv.completedAt"),
-                t("csv.certificate"),
-              ]),
-          ),
-        );
-        if (actor.hrScopeUnitIds.length === 0) controller.close();
+        controller.enqueue(encoder.encode(UTF8_BOM + csvRow(EXPORT_COLUMNS.map((c) => t(`csv.${c}`)))));
         return;
       }
-      const rows = await prisma.$queryRaw<ExportRow[]>`
-        WITH RECURSIVE scope AS (
-          SELECT id FROM org_unit WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])
-          UNION
-          SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
-        )
-        SELECT p.id AS "personId", p.employee_no AS "employeeNo", p.name, u.code AS "unitCode",
-          u.name_ko AS "unitNameKo", u.name_en AS "unitNameEn", p.staff_category::text AS "staffCategory",
-          p.grade, a.status::text AS status, a.due_at AS "dueAt", a.completed_at AS "completedAt",
-          cert.number AS "certificateNumber"
-        FROM assignment a
-        JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-        JOIN org_unit u ON u.id = p.org_unit_id
-        LEFT JOIN certificate cert ON cert.assignment_id = a.id AND cert.status = 'VALID'
-        WHERE a.cycle_id = ${cycleId}::uuid AND p.org_unit_id IN (SELECT id FROM scope)
-          AND p.id > ${after}::uuid
-        ORDER BY p.id
-        LIMIT ${EXPORT_BATCH}`;
-      let chunk = "";
-      for (const r of rows) {
-        chunk += csvRow([
-          r.employeeNo,
-          r.name,
-          r.unitCode,
-          pick(locale, r.unitNameKo, r.unitNameEn),
-          t(`staffCategory.${r.staffCategory}`),
-          r.grade,
-          t(`status.${r.status}`),
-          formatDate(r.dueAt, locale, true),
-          r.completedAt ? formatDate(r.completedAt, locale, true) : "",
-          r.certificateNumber,
-        ]);
-      }
-      if (chunk) controller.enqueue(encoder.encode(chunk));
-      if (rows.length < EXPORT_BATCH) controller.close();
-      else after = rows[rows.length - 1]!.personId;
+      const next = await batches.next();
+      if (next.done) return controller.close();
+      controller.enqueue(encoder.encode(next.value.map((r) => csvRow(exportCells(r, locale, t))).join("")));
     },
   });
+}
+
+/**
+ * XLSX through exceljs's streaming writer: rows are committed as they are
+ * written, so memory stays flat. Text cells are neutralised like CSV cells.
+ */
+export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, sheetName: string) {
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(sheetName.slice(0, 31).replace(/[[\]*?:/\\]/g, " "));
+  sheet.columns = EXPORT_COLUMNS.map((c) => ({ header: t(`csv.${c}`), width: c === "unit" || c === "name" ? 24 : 16 }));
+  sheet.getRow(1).font = { bold: true };
+  void (async () => {
+    try {
+      for await (const batch of exportBatches(actor, cycleId)) {
+        for (const r of batch) {
+          sheet.addRow(exportCells(r, locale, t).map((v) => (typeof v === "string" ? neutralizeFormula(v) : v))).commit();
+        }
+      }
+      sheet.commit();
+      await workbook.commit();
+    } catch (e) {
+      out.destroy(e as Error);
+    }
+  })();
+  return out;
 }

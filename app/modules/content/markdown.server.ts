@@ -131,7 +131,11 @@ export function renderLesson(source: string, options: RenderOptions): Rendered {
       return `<section class="block ${kind}"><h2 class="block-title">${BLOCK_TITLES[kind][options.lang]}</h2>${inner}</section>`;
     })
     .join("\n");
-  return { html: sanitizeHtml(html, SANITIZE), problems };
+  const clean = sanitizeHtml(html, SANITIZE);
+  // Emphasis that CommonMark could not pair (e.g. "**…)**의") shows up as literal asterisks.
+  const stray = /\*\*[^*\n]{0,40}/.exec(clean.replace(/<[^>]+>/g, ""));
+  if (stray) problems.push(`unrendered ** near '${stray[0].slice(0, 40)}': rephrase so the bold text closes before a space or punctuation`);
+  return { html: clean, problems };
 }
 
 /** Markdown without figures or blocks (tests and short texts). */

@@ -59,7 +59,7 @@ export async function exempt(actor: Actor, assignmentId: string, reason: string)
   await prisma.$transaction(async (tx) => {
     const updated = await tx.assignment.updateMany({
       where: { id: assignmentId, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-      data: { status: "EXEMPTED", exemptReason: reason, exemptedById: actor.userId },
+      data: { status: "EXEMPTED", exemptReason: reason, exemptedById: actor.userId, exemptedAt: new Date() },
     });
     if (updated.count === 0) throw new ExemptionError("not-exemptable");
     await recordAudit(
@@ -78,7 +78,7 @@ export async function revokeExemption(actor: Actor, assignmentId: string, reason
     const updated = await tx.$executeRaw`
       UPDATE assignment SET
         status = CASE WHEN started_at IS NULL THEN 'ASSIGNED'::"AssignmentStatus" ELSE 'IN_PROGRESS'::"AssignmentStatus" END,
-        exempt_reason = NULL, exempted_by_id = NULL
+        exempt_reason = NULL, exempted_by_id = NULL, exempted_at = NULL
       WHERE id = ${assignmentId}::uuid AND status = 'EXEMPTED'`;
     if (updated === 0) throw new ExemptionError("not-exempted");
     await recordAudit(

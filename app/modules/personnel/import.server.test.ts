@@ -1,0 +1,93 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { loadActor, type Actor } from "~/modules/auth/permissions.server";
+import { getCurrentSession } from "~/modules/auth/session.server";
+import { parseCsv } from "~/utils/csv-parse";
+import { createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
+import { getRequest, sessionCookieFor } from "../../../test/http";
+import { applyImport, checkImport, ImportError } from "./import.server";
+
+const HEADER = "employee_no,name,email,unit_code,staff_category,grade,job_family";
+
+describe("CSV parsing", () => {
+  it("handles quotes, commas, line breaks, CRLF and a byte order mark, and knows each record's line", () => {
+    const rows = parseCsv('\uFEFFa,b\r\n"x, y","say ""hi"""\r\n"two\nlines",z\n');
+    expect(rows).toEqual([
+      { line: 1, cells: ["a", "b"] },
+      { line: 2, cells: ["x, y", 'say "hi"'] },
+      { line: 3, cells: ["two\nlines", "z"] },
+    ]);
+  });
+});
+
+describe("personnel import", () => {
+  let actor: Actor;
+  let world: Awaited<ReturnType<typeof createWorld>>;
+  let stay: { employeeNo: string | null; email: string };
+  let mover: { id: string; employeeNo: string | null; email: string };
+  let leaver: { id: string };
+  let cycleId: string;
+
+  beforeAll(async () => {
+    world = await createWorld();
+    stay = await createPerson(world.division.id, "CIVIL_SERVANT", "그대로");
+    mover = await createPerson(world.division.id, "CIVIL_SERVANT", "이동자");
+    leaver = await createPerson(world.division.id, "CIVIL_SERVANT", "퇴직자");
+    await createPerson(world.otherBureau.id, "CIVIL_SERVANT", "다른국");
+    cycleId = (await openTestCycle(world.obligation.id)).cycle.id;
+    const user = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
+    actor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(user.id))))!);
+  });
+
+  it("names every bad row with its line and reason, and changes nothing", async () => {
+    const dupNo = `N${uid()}`;
+    const csv = [
+      HEADER,
+      `${dupNo},가,a-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,`,
+      `${dupNo},나,b-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,`,
+      `N${uid()},다,c-${uid()}@test.example,NO-SUCH-UNIT,CIVIL_SERVANT,7,`,
+      `N${uid()},라,not-an-email,${world.division.code},CIVIL_SERVANT,7,`,
+      `N${uid()},마,e-${uid()}@test.example,${world.otherBureau.code},CIVIL_SERVANT,7,`,
+      `N${uid()},바,f-${uid()}@test.example,${world.division.code},MAYOR,12,`,
+    ].join("\n");
+    const before = await prisma.person.count();
+    const { summary } = await checkImport(actor, "bad.csv", csv);
+    expect(summary.problems.map((p) => p.line)).toEqual([3, 4, 5, 6, 7]);
+    expect(summary.problems.find((p) => p.line === 3)!.reason).toContain("also on line 2");
+    expect(summary.problems.find((p) => p.line === 4)!.reason).toBe("unit_code NO-SUCH-UNIT does not exist");
+    expect(summary.problems.find((p) => p.line === 6)!.reason).toContain("outside the units you manage");
+    expect(summary.problems.find((p) => p.line === 7)!.reason).toContain("staff_category");
+    expect(await prisma.person.count()).toBe(before);
+  });
+
+  it("refuses resident registration numbers", async () => {
+    const { summary } = await checkImport(actor, "rrn.csv", `${HEADER},resident_no\n`);
+    expect(summary.problems[0]!.reason).toContain("resident registration numbers");
+  });
+
+  it("shows new, moved, left and unchanged in a dry run, then applies all of it at once, audited", async () => {
+    const team = await createUnit("TEAM", world.division.id, "새팀");
+    const newcomer = `N${uid()}`;
+    const csv = [
+      HEADER,
+      `${stay.employeeNo},그대로,${stay.email},${world.division.code},CIVIL_SERVANT,7,`,
+      `${mover.employeeNo},이동자,${mover.email},${team.code},CIVIL_SERVANT,6,welfare`,
+      `${newcomer},신규자,new-${uid()}@test.example,${team.code},CIVIL_SERVANT,9,front-desk`,
+    ].join("\r\n");
+    const { id, summary } = await checkImport(actor, "roll.csv", csv);
+    expect(summary).toMatchObject({ rows: 3, created: 1, moved: 1, unchanged: 1, left: 1, problems: [] });
+    expect(await prisma.person.count({ where: { employeeNo: newcomer } })).toBe(0);
+
+    await applyImport(actor, id);
+    const moved = await prisma.person.findUniqueOrThrow({ where: { id: mover.id } });
+    expect(moved).toMatchObject({ orgUnitId: team.id, grade: 6, jobFamily: "WELFARE" });
+    expect((await prisma.person.findUniqueOrThrow({ where: { id: leaver.id } })).status).toBe("LEFT");
+    // The leaver's record stays; the newcomer owes the open cycle; the mover keeps their assignment.
+    expect(await prisma.assignment.count({ where: { personId: leaver.id, cycleId } })).toBe(1);
+    expect(await prisma.assignment.count({ where: { person: { employeeNo: newcomer }, cycleId } })).toBe(1);
+    expect(await prisma.assignment.count({ where: { personId: mover.id, cycleId } })).toBe(1);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "personnel.import", entityId: id } });
+    expect(audit.data).toMatchObject({ created: [newcomer], moved: [mover.employeeNo] });
+    await expect(applyImport(actor, id)).rejects.toBeInstanceOf(ImportError);
+  });
+});

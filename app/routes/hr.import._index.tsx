@@ -1,0 +1,58 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireRole } from "~/modules/auth/permissions.server";
+import { checkImport, IMPORT_COLUMNS, MAX_IMPORT_BYTES } from "~/modules/personnel/import.server";
+import { requestTranslator } from "~/utils/locale.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 올리기", "Personnel import");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
+  return { columns: IMPORT_COLUMNS.join(",") };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
+  const { t } = requestTranslator(request, actor.user.locale);
+  let form: FormData;
+  try {
+    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));
+  } catch (e) {
+    if (e instanceof MaxPartSizeExceededError) return Response.json({ error: t("import.tooLarge") }, { status: 413 });
+    throw e;
+  }
+  const file = form.get("file");
+  if (!(file instanceof File) || file.size === 0) return Response.json({ error: t("import.noFile") }, { status: 400 });
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(await file.arrayBuffer());
+  const { id } = await checkImport(actor, file.name, text);
+  return redirect(`/hr/import/${id}`);
+}
+
+export default function ImportPage() {
+  const { columns } = useLoaderData<typeof loader>();
+  const result = useActionData<{ error?: string }>();
+  const { t } = useTranslation();
+  return (
+    <>
+      <h1>{t("import.title")}</h1>
+      <p className="lead">{t("import.intro")}</p>
+      <section className="panel" aria-labelledby="format">
+        <h2 id="format">{t("import.format")}</h2>
+        <p>{t("import.formatHelp")}</p>
+        <p><code>{columns}</code></p>
+        <p className="meta">{t("import.privacy")}</p>
+      </section>
+      <Form method="post" encType="multipart/form-data" className="stack">
+        <div>
+          <label htmlFor="file">{t("import.file")}</label>
+          <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby={result?.error ? "file-error" : undefined} />
+          {result?.error ? <p id="file-error" className="field-error" role="alert">{result.error}</p> : null}
+        </div>
+        <div><button type="submit" className="primary">{t("import.check")}</button></div>
+      </Form>
+    </>
+  );
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "assignment" ADD COLUMN     "exempted_at" TIMESTAMPTZ(3);
+
