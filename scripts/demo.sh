@@ -23,7 +23,7 @@ if [[ -z "${SMTP_URL:-}" ]]; then
   export MAIL_CATCHER_PORT="${MAIL_CATCHER_PORT:-1025}"
   export SMTP_URL="smtp://127.0.0.1:$MAIL_CATCHER_PORT"
   step "Starting the mail catcher (messages are saved in .data/mail)"
-  npx tsx scripts/mail-catcher.ts &
+  node --import tsx scripts/mail-catcher.ts &
   pids+=($!)
 fi
 
@@ -40,7 +40,7 @@ step "Building the app"
 npx remix vite:build >/dev/null
 
 step "Starting the worker and the web server"
-npx tsx jobs/worker.ts &
+node --import tsx jobs/worker.ts &
 pids+=($!)
 node --import tsx server.ts &
 pids+=($!)

@@ -57,7 +57,8 @@ export async function listMyAssignments(personId: string): Promise<MyAssignment[
     LEFT JOIN latest ON latest.course_id = a.course_id
     JOIN course_version v ON v.id = COALESCE(a.course_version_id, latest.id)
     LEFT JOIN certificate cert ON cert.assignment_id = a.id AND cert.status = 'VALID'
-    WHERE a.person_id = ${personId}::uuid AND (c.id IS NULL OR c.status <> 'PLANNED')
+    WHERE a.person_id = ${personId}::uuid
+      AND (c.id IS NULL OR c.status = 'OPEN' OR (c.status = 'CLOSED' AND a.status = 'COMPLETED'))
     ORDER BY (c.id IS NULL), (a.status IN ('COMPLETED','EXEMPTED')), a.due_at NULLS LAST, o.code, a.assigned_at`;
 }
 
@@ -90,6 +91,11 @@ export function coursePath<L extends PathLesson>(lessons: L[], required: number 
     todo,
     complete: coreDone === core.length && chosenDone >= need,
   };
+}
+
+/** A closed cycle's records are frozen: nothing more can be recorded against them. */
+function assertOpen(assignment: { cycle: { status: string } | null }) {
+  if (assignment.cycle?.status === "CLOSED") throw new InvalidSubmissionError("the cycle is closed");
 }
 
 /** The learner's own assignment; anyone else's is "not found". */
@@ -204,6 +210,7 @@ export async function completeLesson(personId: string, assignmentId: string, slu
   const course = await getCourseForLearner(personId, assignmentId);
   const lesson = course.lessons.find((l) => l.slug === slug);
   if (!lesson) throw new NotFoundError("lesson");
+  assertOpen(course.assignment);
   await ensureStarted(assignmentId, course.assignment.courseId);
   await prisma.lessonProgress.upsert({
     where: { assignmentId_lessonId: { assignmentId, lessonId: lesson.id } },
@@ -249,6 +256,7 @@ export async function submitQuiz(
 ): Promise<QuizResult> {
   const quiz = await getQuizForLearner(personId, assignmentId, set);
   if (quiz.questions.length === 0) throw new NotFoundError("questions");
+  assertOpen(quiz.assignment);
   if (quiz.assignment.status === "EXEMPTED") throw new InvalidSubmissionError("exempted");
   const byKey = new Map(quiz.questions.map((q) => [q.key, q]));
   for (const key of Object.keys(answers)) {

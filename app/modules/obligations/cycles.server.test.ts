@@ -59,3 +59,20 @@ describe("half-year cycles", () => {
     expect(await prisma.auditEvent.count({ where: { entityId: cycles[0]!.id, action: "cycle.close" } })).toBe(1);
   });
 });
+
+describe("a closed cycle", () => {
+  it("freezes the learner's record: no more progress, and unfinished work leaves the home page", async () => {
+    const { createWorld, openTestCycle, createPerson: person } = await import("../../../test/factories");
+    const { completeLesson, getCourseForLearner, listMyAssignments } = await import("~/modules/learning/learning.server");
+    const world = await createWorld();
+    const p = await person(world.division.id);
+    const { cycle } = await openTestCycle(world.obligation.id);
+    const a = await prisma.assignment.findFirstOrThrow({ where: { personId: p.id, cycleId: cycle.id } });
+    const course = await getCourseForLearner(p.id, a.id);
+    await completeLesson(p.id, a.id, course.lessons[0]!.slug);
+    await closeCycle(cycle.id, null);
+    await expect(completeLesson(p.id, a.id, course.lessons[1]!.slug)).rejects.toThrow("closed");
+    expect(await listMyAssignments(p.id)).toEqual([]);
+    expect(await prisma.lessonProgress.count({ where: { assignmentId: a.id } })).toBe(1);
+  });
+});
