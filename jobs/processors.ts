@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { z } from "zod";
 import { createAssignmentNotices, deliverOutbox } from "~/modules/notifications/outbox.server";
+import { pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
@@ -21,4 +22,13 @@ export async function processMailJob(job: Job) {
   const parsed = mailPayload.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError("bad deliver payload");
   return { outcome: await deliverOutbox(parsed.data.outboxId) };
+}
+
+/** reminders queue: every 15 minutes, send due reminders and re-create any lost delivery work. */
+export async function processReminderJob(job: Job) {
+  if (job.name !== "tick") throw new UnrecoverableError(`unknown job ${job.name}`);
+  const result = await runReminderTick(new Date());
+  const lost = await pendingDeliveries();
+  await enqueueMailDelivery([...new Set([...result.outboxIds, ...lost])]);
+  return { ...result, outboxIds: undefined, reconciled: lost.length };
 }

@@ -1,10 +1,10 @@
 import { Worker } from "bullmq";
 import { getEnv } from "~/utils/env.server";
 import { newWorkerConnection } from "~/utils/redis.server";
-import { QUEUES, closeQueues } from "~/utils/queues.server";
+import { QUEUES, closeQueues, declareSchedules } from "~/utils/queues.server";
 import { closeMailTransport } from "~/utils/mail.server";
 import { prisma } from "~/utils/db.server";
-import { processCycleJob, processMailJob } from "./processors";
+import { processCycleJob, processMailJob, processReminderJob } from "./processors";
 
 /** Start one worker per queue. Returns a function that closes them gracefully. */
 export function startWorkers(): () => Promise<void> {
@@ -12,7 +12,9 @@ export function startWorkers(): () => Promise<void> {
   const workers = [
     new Worker(QUEUES.cycles, processCycleJob, { connection: newWorkerConnection(), concurrency: 1 }),
     new Worker(QUEUES.mail, processMailJob, { connection: newWorkerConnection(), concurrency: 4 }),
+    new Worker(QUEUES.reminders, processReminderJob, { connection: newWorkerConnection(), concurrency: 1 }),
   ];
+  declareSchedules().catch((e: Error) => console.warn(`[worker] could not declare schedules: ${e.message}`));
   for (const w of workers) {
     w.on("failed", (job, err) => console.warn(`[worker] ${w.name} job ${job?.id} failed: ${err.message}`));
   }

@@ -326,6 +326,19 @@ export const en: Shape<typeof ko> = {
       basis: "Legal basis: {{basis}}",
       action: "Go to my training",
     },
+    reminder: {
+      subject: "[Human rights education] {{count}} mandatory course(s) still to do",
+      subjectOverdue: "[Human rights education] Mandatory training past its deadline ({{count}})",
+      body: "Here is everything you still owe, in one message.",
+      overdue: "Some of your training is past its deadline. Please complete it as soon as you can, or tell your HR officer if something prevents you.",
+      item: "{{obligation}} ({{cycle}}) — due {{due}}",
+    },
+    escalation: {
+      subject: "[Human rights education] {{count}} people past the deadline",
+      body: "{{count}} people in the units you oversee are past their training deadline. Record an exemption where there is a reason.",
+      item: "{{unit}} · {{name}} · {{cycle}} (due {{due}})",
+      action: "Open the compliance view",
+    },
     footer: "Sent by the {{academy}}. Replies to this address are not read.",
   },
 };

@@ -322,6 +322,19 @@ export const ko = {
       basis: "근거: {{basis}}",
       action: "나의 교육 바로가기",
     },
+    reminder: {
+      subject: "[인권교육] 이수하지 않은 의무교육 {{count}}건 안내",
+      subjectOverdue: "[인권교육] 기한이 지난 의무교육이 있습니다 ({{count}}건)",
+      body: "아직 마치지 않은 의무교육을 한꺼번에 알려 드립니다.",
+      overdue: "이수 기한이 지난 교육이 있습니다. 가능한 한 빨리 이수해 주세요. 사정이 있으면 소속 인사 담당자에게 알려 주세요.",
+      item: "{{obligation}} ({{cycle}}) — 기한 {{due}}",
+    },
+    escalation: {
+      subject: "[인권교육] 기한이 지난 미이수자 {{count}}명",
+      body: "담당하시는 조직에 이수 기한이 지난 직원이 {{count}}명 있습니다. 면제 사유가 있으면 기록해 주세요.",
+      item: "{{unit}} · {{name}} · {{cycle}} (기한 {{due}})",
+      action: "이수 현황 보기",
+    },
     footer: "{{academy}}에서 보낸 안내 메일입니다. 이 메일은 발신 전용입니다.",
   },
 };

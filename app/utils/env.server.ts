@@ -23,6 +23,14 @@ const schema = z.object({
   CERT_FONT_PATH: z.string().default("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
   CERT_FONT_BOLD_PATH: z.string().default("/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"),
   TIME_ZONE: z.string().default("Asia/Seoul"),
+  /** Reminder policy: days before the deadline, weekly reminders after it (at most N), quiet hours. */
+  REMINDER_DAYS_BEFORE: z.string().regex(/^\d+(,\d+)*$/).default("30,7,1"),
+  REMINDER_WEEKLY_AFTER_MAX: z.coerce.number().int().min(0).default(4),
+  /** Mail goes out only in this window (HH:MM-HH:MM) on these ISO weekdays (1 = Monday), Asia/Seoul. */
+  SEND_WINDOW: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/).default("09:00-18:00"),
+  SEND_WEEKDAYS: z.string().regex(/^[1-7](,[1-7])*$/).default("1,2,3,4,5"),
+  /** Days after the deadline when the person's HR officers get an escalation digest. */
+  ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).default(7),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -7,6 +7,7 @@ import { closeProducer, readyProducer } from "./redis.server";
 export const QUEUES = {
   cycles: "cycles",
   mail: "mail",
+  reminders: "reminders",
 } as const;
 
 export type CyclesJob = { name: "cycle-opened"; data: { cycleId: string } };
@@ -43,6 +44,15 @@ export async function enqueueMailDelivery(outboxIds: string[]) {
   await q.addBulk(
     outboxIds.map((outboxId) => ({ name: "deliver", data: { outboxId }, opts: { jobId: `deliver_${outboxId}` } })),
   );
+}
+
+/**
+ * Recurring work, declared idempotently at worker start (safe across deploys
+ * and several workers), in Seoul time.
+ */
+export async function declareSchedules() {
+  const q = await queue(QUEUES.reminders);
+  await q.upsertJobScheduler("reminders-tick", { pattern: "*/15 * * * *", tz: "Asia/Seoul" }, { name: "tick" });
 }
 
 export async function closeQueues() {

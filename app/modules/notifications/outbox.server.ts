@@ -25,7 +25,7 @@ export async function createAssignmentNotices(cycleId: string): Promise<string[]
   return pending.map((r) => r.id);
 }
 
-export type DeliveryOutcome = "sent" | "already-sent" | "missing";
+export type DeliveryOutcome = "sent" | "already-sent" | "missing" | "cancelled";
 
 /**
  * Deliver one outbox row. The row is claimed (PENDING → SENDING) before the
@@ -44,6 +44,10 @@ export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> 
   const row = await prisma.outboxEmail.findUniqueOrThrow({ where: { id: outboxId } });
   try {
     const rendered = await renderTemplate(row.template, row.locale, row.payload);
+    if (!rendered) {
+      await prisma.outboxEmail.update({ where: { id: outboxId }, data: { status: "CANCELLED" } });
+      return "cancelled";
+    }
     const domain = new URL(getEnv().APP_ORIGIN).hostname;
     const messageId = await sendMail({ to: row.toAddress, ...rendered, messageId: `<${row.id}@${domain}>` });
     await prisma.outboxEmail.update({

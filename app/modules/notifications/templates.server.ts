@@ -22,7 +22,14 @@ function layout(title: string, paragraphs: string[], action: { href: string; lab
 <hr><p style="font-size:12px;color:#555">${escapeHtml(footer)}</p></body></html>`;
 }
 
-export async function renderTemplate(template: string, locale: Locale, payload: unknown): Promise<RenderedMail> {
+const reminderPayload = z.object({
+  personId: z.string().uuid(),
+  items: z.array(z.object({ assignmentId: z.string().uuid(), stage: z.number().int(), overdue: z.boolean() })).min(1),
+});
+const escalationPayload = z.object({ userId: z.string().uuid(), assignmentIds: z.array(z.string().uuid()).min(1) });
+
+/** Render a mail, or null when there is nothing left to say (everything was finished meanwhile). */
+export async function renderTemplate(template: string, locale: Locale, payload: unknown): Promise<RenderedMail | null> {
   const t = translator(locale);
   const env = getEnv();
   switch (template) {
@@ -51,6 +58,64 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         subject,
         text: `${lines.join("\n\n")}\n\n${action}: ${href}\n\n-- \n${footer}\n`,
         html: layout(subject, lines, { href, label: action }, footer),
+      };
+    }
+    case "reminder-digest": {
+      const parsed = reminderPayload.safeParse(payload);
+      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
+      // Stop the moment the person completes or is exempted: only still-open items are mentioned.
+      const open = await prisma.assignment.findMany({
+        where: { id: { in: parsed.data.items.map((i) => i.assignmentId) }, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
+        include: { person: true, cycle: { include: { obligation: true } } },
+        orderBy: { dueAt: "asc" },
+      });
+      if (open.length === 0) return null;
+      const name = open[0]!.person.name;
+      const overdue = open.some((a) => a.dueAt && a.dueAt < new Date());
+      const lines = open.map((a) =>
+        t("mail.reminder.item", {
+          obligation: pick(locale, a.cycle!.obligation.titleKo, a.cycle!.obligation.titleEn),
+          cycle: a.cycle!.label,
+          due: formatDate(a.dueAt!, locale),
+        }),
+      );
+      const subject = t(overdue ? "mail.reminder.subjectOverdue" : "mail.reminder.subject", { count: open.length });
+      const intro = [t("mail.assignmentNotice.greeting", { name }), t(overdue ? "mail.reminder.overdue" : "mail.reminder.body")];
+      const href = `${env.APP_ORIGIN}/`;
+      const action = t("mail.assignmentNotice.action");
+      const footer = t("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
+      return {
+        subject,
+        text: `${intro.join("\n\n")}\n\n${lines.map((l) => `- ${l}`).join("\n")}\n\n${action}: ${href}\n\n-- \n${footer}\n`,
+        html: layout(subject, [...intro, ...lines], { href, label: action }, footer),
+      };
+    }
+    case "escalation-digest": {
+      const parsed = escalationPayload.safeParse(payload);
+      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
+      const open = await prisma.assignment.findMany({
+        where: { id: { in: parsed.data.assignmentIds }, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
+        include: { person: { include: { orgUnit: true } }, cycle: true },
+        orderBy: [{ person: { orgUnit: { code: "asc" } } }, { person: { name: "asc" } }],
+      });
+      if (open.length === 0) return null;
+      const lines = open.map((a) =>
+        t("mail.escalation.item", {
+          unit: a.person.orgUnit ? pick(locale, a.person.orgUnit.nameKo, a.person.orgUnit.nameEn) : "—",
+          name: a.person.name,
+          cycle: a.cycle?.label ?? "",
+          due: a.dueAt ? formatDate(a.dueAt, locale) : "—",
+        }),
+      );
+      const subject = t("mail.escalation.subject", { count: open.length });
+      const intro = [t("mail.escalation.body", { count: open.length })];
+      const href = `${env.APP_ORIGIN}/hr`;
+      const action = t("mail.escalation.action");
+      const footer = t("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
+      return {
+        subject,
+        text: `${intro.join("\n\n")}\n\n${lines.map((l) => `- ${l}`).join("\n")}\n\n${action}: ${href}\n\n-- \n${footer}\n`,
+        html: layout(subject, [...intro, ...lines], { href, label: action }, footer),
       };
     }
     default:

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SMTPServer } from "smtp-server";
+import { simpleParser, type ParsedMail } from "mailparser";
+import type { AddressInfo } from "node:net";
+import { prisma } from "~/utils/db.server";
+import { resetEnvCache } from "~/utils/env.server";
+import { closeMailTransport } from "~/utils/mail.server";
+import { createPerson, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
+import { finishCourse } from "../../../prisma/seed";
+import { deliverOutbox } from "./outbox.server";
+import { inSendWindow, runReminderTick } from "./reminders.server";
+
+// Deadline: end of 31 December 2026, Seoul. Times below are Seoul wall-clock.
+const at = (local: string) => new Date(`${local}+09:00`);
+
+describe("send window", () => {
+  it("is office hours on weekdays, Seoul time", () => {
+    expect(inSendWindow(at("2026-12-01T10:00:00"))).toBe(true); // Tuesday
+    expect(inSendWindow(at("2026-12-01T08:59:00"))).toBe(false);
+    expect(inSendWindow(at("2026-12-01T18:00:00"))).toBe(false);
+    expect(inSendWindow(at("2026-12-05T10:00:00"))).toBe(false); // Saturday
+  });
+});
+
+describe("reminders over a controllable clock", () => {
+  const received: ParsedMail[] = [];
+  let server: SMTPServer;
+  let cycles: string[];
+  let alice: { id: string; email: string };
+  let bob: { id: string; email: string };
+  let hrEmail: string;
+
+  beforeAll(async () => {
+    server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
+      onData(stream, _s, cb) {
+        simpleParser(stream).then((m) => (received.push(m), cb()), cb);
+      },
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    process.env.SMTP_URL = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
+    resetEnvCache();
+    closeMailTransport();
+
+    const world = await createWorld();
+    alice = await createPerson(world.division.id, "CIVIL_SERVANT", "김수민");
+    bob = await createPerson(world.division.id, "CIVIL_SERVANT", "이준호");
+    hrEmail = (await createUser({ email: `hr-${uid()}@test.example`, roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).email;
+    // Two obligations owed by the same people, both due on 31 December.
+    const second = await prisma.obligation.create({
+      data: {
+        code: `test-second-${uid()}`,
+        titleKo: "두 번째 의무",
+        titleEn: "Second duty",
+        legalBasisKo: "조례",
+        legalBasisEn: "Ordinance",
+        cycleKind: "ANNUAL",
+        unitKinds: ["DIVISION"],
+        audienceRootId: world.city.id,
+        routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: world.course.id }] },
+      },
+    });
+    cycles = [(await openTestCycle(world.obligation.id)).cycle.id, (await openTestCycle(second.id)).cycle.id];
+  });
+
+  afterAll(async () => {
+    closeMailTransport();
+    await new Promise<void>((r) => server.close(() => r()));
+  });
+
+  const rowsFor = (email: string) => prisma.outboxEmail.findMany({ where: { toAddress: email }, orderBy: { createdAt: "asc" } });
+
+  it("sends one digest per person across obligations, once, and nothing at night or at weekends", async () => {
+    expect((await runReminderTick(at("2026-12-05T10:00:00"), cycles)).skipped).toBe("outside-window");
+    expect((await runReminderTick(at("2026-11-20T10:00:00"), cycles)).reminders).toBe(0); // 41 days before: nothing yet
+    const first = await runReminderTick(at("2026-12-02T10:00:00"), cycles); // within 30 days of the deadline
+    expect(first.reminders).toBe(2);
+    const again = await runReminderTick(at("2026-12-02T10:15:00"), cycles);
+    expect(again.reminders).toBe(0);
+    const digest = (await rowsFor(alice.email))[0]!;
+    expect((digest.payload as { items: unknown[] }).items).toHaveLength(2);
+
+    for (const id of first.outboxIds) expect(await deliverOutbox(id)).toBe("sent");
+    const mail = received.find((m) => m.text?.includes("김수민"))!;
+    expect(mail.subject).toContain("2건");
+    expect(mail.text).toContain("연간 인권교육");
+    expect(mail.text).toContain("두 번째 의무");
+  });
+
+  it("skips stages a late tick has passed, stops for people who finished, and escalates once to the HR officer", async () => {
+    // Bob finishes one of his two duties; Alice does nothing.
+    const bobsFirst = await prisma.assignment.findFirstOrThrow({ where: { personId: bob.id, cycleId: cycles[0] } });
+    await finishCourse(bob.id, bobsFirst.id);
+
+    // First tick after the deadline: straight to the "deadline passed" stage, not the 7- and 1-day ones.
+    const late = await runReminderTick(at("2027-01-01T10:00:00"), cycles);
+    expect(late.reminders).toBe(2);
+    const bobs = await rowsFor(bob.email);
+    const items = (bobs[bobs.length - 1]!.payload as { items: Array<{ assignmentId: string; overdue: boolean }> }).items;
+    expect(items.map((i) => i.assignmentId)).not.toContain(bobsFirst.id);
+    expect(items.every((i) => i.overdue)).toBe(true);
+
+    // A week later: a weekly overdue reminder, and the escalation digest (7 days) to the HR officer.
+    const week = await runReminderTick(at("2027-01-08T10:00:00"), cycles);
+    expect(week.reminders).toBe(2);
+    expect(week.escalations).toBe(1);
+    const hr = await rowsFor(hrEmail);
+    expect(hr).toHaveLength(1);
+    expect((hr[0]!.payload as { assignmentIds: string[] }).assignmentIds).toHaveLength(3);
+    expect((await runReminderTick(at("2027-01-08T11:00:00"), cycles)).escalations).toBe(0);
+    for (const id of week.outboxIds) await deliverOutbox(id);
+    expect(received.some((m) => m.subject?.includes("기한이 지난 미이수자 3명"))).toBe(true);
+
+    // Weekly reminders are capped (4 by default): a year later nothing more is sent.
+    await runReminderTick(at("2027-02-08T10:00:00"), cycles);
+    expect((await runReminderTick(at("2027-12-08T10:00:00"), cycles)).reminders).toBe(0);
+  });
+
+  it("cancels a queued digest when the person finished before it was delivered", async () => {
+    const pending = await prisma.outboxEmail.findFirstOrThrow({ where: { toAddress: bob.email, status: "PENDING", template: "reminder-digest" } });
+    const open = await prisma.assignment.findMany({ where: { personId: bob.id, status: { in: ["ASSIGNED", "IN_PROGRESS"] } } });
+    for (const a of open) await finishCourse(bob.id, a.id);
+    expect(await deliverOutbox(pending.id)).toBe("cancelled");
+  });
+});

@@ -1,0 +1,161 @@
+import { prisma } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+
+/**
+ * Reminders people can live with. The database is the source of truth:
+ * each assignment records the last reminder stage sent, and one transaction
+ * both writes the digests to the outbox and advances the stages, so a tick
+ * that runs twice, or dies half-way, never sends the same reminder twice.
+ *
+ * Stages, for an open assignment due at D (n = the number of days-before offsets):
+ *   1..n      D - 30 days, D - 7 days, D - 1 day (REMINDER_DAYS_BEFORE)
+ *   n + 1     the deadline day
+ *   n + 1 + k k weeks after the deadline, k = 1..REMINDER_WEEKLY_AFTER_MAX
+ * Only the latest stage reached is sent: someone assigned late is not sent
+ * the 30-day reminder a week before the deadline.
+ */
+
+export interface SendWindow {
+  from: number;
+  to: number;
+  weekdays: Set<number>;
+}
+
+function policy() {
+  const env = getEnv();
+  const [from, to] = env.SEND_WINDOW.split("-").map((hm) => {
+    const [h, m] = hm.split(":").map(Number);
+    return h! * 60 + m!;
+  });
+  return {
+    daysBefore: env.REMINDER_DAYS_BEFORE.split(",").map(Number).sort((a, b) => b - a),
+    weeklyMax: env.REMINDER_WEEKLY_AFTER_MAX,
+    window: { from: from!, to: to!, weekdays: new Set(env.SEND_WEEKDAYS.split(",").map(Number)) } as SendWindow,
+    escalateAfterDays: env.ESCALATE_AFTER_DAYS,
+  };
+}
+
+/** Whether mail may go out at this moment (Asia/Seoul): no mail at night or on weekends. */
+export function inSendWindow(now: Date, window: SendWindow = policy().window): boolean {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Seoul",
+    weekday: "short",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(now);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1;
+  const minutes = Number(get("hour")) * 60 + Number(get("minute"));
+  return window.weekdays.has(weekday) && minutes >= window.from && minutes < window.to;
+}
+
+export interface TickResult {
+  skipped: "outside-window" | null;
+  reminders: number;
+  escalations: number;
+  outboxIds: string[];
+}
+
+/**
+ * One pass of the reminder engine at `now` (a parameter, so tests control the
+ * clock), over every open cycle or only the given ones.
+ */
+export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): Promise<TickResult> {
+  const p = policy();
+  if (!inSendWindow(now, p.window)) return { skipped: "outside-window", reminders: 0, escalations: 0, outboxIds: [] };
+  const n = p.daysBefore.length;
+  return prisma.$transaction(async (tx) => {
+    // Stage reached by each open assignment, in one statement for everyone.
+    const reminders = await tx.$queryRaw<Array<{ id: string }>>`
+      WITH reached AS (
+        SELECT a.id, a.person_id,
+          CASE
+            WHEN ${now}::timestamptz >= a.due_at THEN
+              LEAST(${n} + 1 + floor(extract(epoch FROM ${now}::timestamptz - a.due_at) / (7 * 86400))::int, ${n} + 1 + ${p.weeklyMax})
+            ELSE (SELECT count(*)::int FROM unnest(${p.daysBefore}::int[]) d WHERE ${now}::timestamptz >= a.due_at - make_interval(days => d))
+          END AS stage
+        FROM assignment a
+        JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
+        JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+        WHERE a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.due_at IS NOT NULL
+          AND (cardinality(${onlyCycleIds}::uuid[]) = 0 OR c.id = ANY(${onlyCycleIds}::uuid[]))
+      ),
+      due AS (
+        SELECT r.* FROM reached r JOIN assignment a ON a.id = r.id
+        WHERE r.stage > a.last_reminder_stage AND r.stage > 0
+      ),
+      advanced AS (
+        UPDATE assignment a SET last_reminder_stage = due.stage FROM due WHERE a.id = due.id RETURNING a.id
+      ),
+      digests AS (
+        SELECT due.person_id,
+          jsonb_agg(jsonb_build_object('assignmentId', due.id, 'stage', due.stage, 'overdue', due.stage > ${n}) ORDER BY due.id) AS items,
+          md5(string_agg(due.id::text || ':' || due.stage, ',' ORDER BY due.id)) AS digest
+        FROM due GROUP BY due.person_id
+      )
+      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+      SELECT 'reminder:' || d.person_id || ':' || d.digest, p.email, 'reminder-digest',
+             COALESCE(u.locale, 'ko'::"Locale"), jsonb_build_object('personId', d.person_id, 'items', d.items)
+      FROM digests d JOIN person p ON p.id = d.person_id
+      LEFT JOIN app_user u ON u.person_id = p.id
+      WHERE (SELECT count(*) FROM advanced) >= 0
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id`;
+
+    // Escalation: one digest per HR officer whose subtree holds people overdue by the threshold.
+    const escalations = await tx.$queryRaw<Array<{ id: string }>>`
+      WITH RECURSIVE late AS (
+        SELECT a.id, p.org_unit_id FROM assignment a
+        JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
+        JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+        WHERE a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.escalated_at IS NULL
+          AND (cardinality(${onlyCycleIds}::uuid[]) = 0 OR c.id = ANY(${onlyCycleIds}::uuid[]))
+          AND ${now}::timestamptz >= a.due_at + make_interval(days => ${p.escalateAfterDays})
+      ),
+      up AS (
+        SELECT l.id AS assignment_id, u.id AS unit_id, u.parent_id FROM late l JOIN org_unit u ON u.id = l.org_unit_id
+        UNION ALL
+        SELECT up.assignment_id, u.id, u.parent_id FROM up JOIN org_unit u ON u.id = up.parent_id
+      ),
+      officer_items AS (
+        SELECT DISTINCT g.user_id, up.assignment_id FROM up
+        JOIN role_grant g ON g.role = 'HR_OFFICER' AND g.org_unit_id = up.unit_id
+      ),
+      marked AS (
+        UPDATE assignment a SET escalated_at = ${now}::timestamptz
+        WHERE a.id IN (SELECT id FROM late) RETURNING a.id
+      )
+      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+      SELECT 'escalation:' || o.user_id || ':' || md5(string_agg(o.assignment_id::text, ',' ORDER BY o.assignment_id)),
+             u.email, 'escalation-digest', u.locale,
+             jsonb_build_object('userId', o.user_id, 'assignmentIds', jsonb_agg(o.assignment_id ORDER BY o.assignment_id))
+      FROM officer_items o JOIN app_user u ON u.id = o.user_id AND u.disabled_at IS NULL
+      WHERE (SELECT count(*) FROM marked) >= 0
+      GROUP BY o.user_id, u.email, u.locale
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id`;
+    return {
+      skipped: null,
+      reminders: reminders.length,
+      escalations: escalations.length,
+      outboxIds: [...reminders, ...escalations].map((r) => r.id),
+    };
+  });
+}
+
+/**
+ * The reconciler: outbox rows still waiting (or left SENDING by a worker
+ * that died) get their delivery work re-created from the database.
+ */
+export async function pendingDeliveries(olderThanMs = 60_000): Promise<string[]> {
+  const rows = await prisma.$queryRaw<Array<{ id: string }>>`
+    UPDATE outbox_email SET status = 'PENDING'
+    WHERE status = 'SENDING' AND created_at < now() - interval '15 minutes'
+    RETURNING id`;
+  const pending = await prisma.$queryRaw<Array<{ id: string }>>`
+    SELECT id FROM outbox_email
+    WHERE status = 'PENDING' AND created_at < now() - make_interval(secs => ${olderThanMs / 1000})
+    ORDER BY created_at LIMIT 5000`;
+  return [...new Set([...rows, ...pending].map((r) => r.id))];
+}
