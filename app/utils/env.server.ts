@@ -31,6 +31,8 @@ const schema = z.object({
   SEND_WEEKDAYS: z.string().regex(/^[1-7](,[1-7])*$/).default("1,2,3,4,5"),
   /** Days after the deadline when the person's HR officers get an escalation digest. */
   ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).default(7),
+  /** Days a person who joins an open cycle late has at least, from the day they are assigned. */
+  LATE_JOINER_DAYS: z.coerce.number().int().min(0).default(30),
 });
 
 export type Env = z.infer<typeof schema>;

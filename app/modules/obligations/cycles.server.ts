@@ -1,5 +1,6 @@
 import { prisma } from "~/utils/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { getEnv } from "~/utils/env.server";
 
 export class CycleStateError extends Error {}
 
@@ -22,7 +23,10 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
         SELECT c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id
       )
       INSERT INTO assignment (cycle_id, person_id, course_id, due_at)
-      SELECT c.id, p.id, r.course_id, c.due_at
+      SELECT c.id, p.id, r.course_id,
+        -- Someone who joins an open cycle late gets a fair deadline, never one already past.
+        CASE WHEN c.opened_at IS NULL THEN c.due_at
+             ELSE GREATEST(c.due_at, now() + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END
       FROM cycle c
       JOIN obligation o ON o.id = c.obligation_id
       JOIN obligation_route r ON r.obligation_id = o.id AND (r.period = '' OR r.period = c.period)

@@ -1,0 +1,95 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { readContentTree } from "~/modules/content/source.server";
+import { loadContent } from "~/modules/content/load.server";
+import { createPerson, createUnit, uid } from "../../../test/factories";
+import { openCycle, planCycle } from "./cycles.server";
+
+/**
+ * Another city runs the product by declaring its own duties in content/,
+ * without code: here a Busan-style plan with different deadlines, audiences
+ * and routes.
+ */
+describe("a second city's obligations", () => {
+  const dir = mkdtempSync(join(tmpdir(), "busan-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const tag = uid();
+
+  it("load from files and assign their own audience with their own deadlines", async () => {
+    cpSync(join(process.cwd(), "content", "courses"), join(dir, "courses"), { recursive: true });
+    mkdirSync(join(dir, "obligations"));
+    writeFileSync(
+      join(dir, "obligations", "busan-annual.yaml"),
+      `code: busan-annual-${tag}
+title: { ko: "부산광역시 공직자 인권교육", en: "Busan public officials' human rights education" }
+legalBasis: { ko: "부산광역시 인권 기본 조례", en: "Busan Metropolitan City Human Rights Ordinance" }
+cycle: annual
+audience: { unitKinds: [AFFILIATED_ORG] }
+routes:
+  - staffCategories: [AFFILIATED_STAFF, CIVIL_SERVANT]
+    course: elective-impact-assessment
+deadline: "11-30"
+`,
+    );
+    writeFileSync(
+      join(dir, "obligations", "busan-disability.yaml"),
+      `code: busan-disability-${tag}
+title: { ko: "부산 장애인 인권교육", en: "Busan disability rights education" }
+legalBasis: { ko: "부산광역시 장애인 인권 증진 조례", en: "Busan ordinance on the rights of persons with disabilities" }
+cycle: half_year
+audience: { unitKinds: [WELFARE_FACILITY] }
+routes:
+  - staffCategories: [WELFARE_FACILITY_STAFF]
+    course: disability-rights-h1
+    period: H1
+  - staffCategories: [WELFARE_FACILITY_STAFF]
+    course: disability-rights-h2
+    period: H2
+deadline: { H1: "05-31", H2: "11-30" }
+`,
+    );
+    const report = await loadContent(readContentTree(dir));
+    expect(report.obligations).toEqual([`busan-annual-${tag}`, `busan-disability-${tag}`]);
+
+    const busan = await createUnit("CITY", null, "부산광역시");
+    const corp = await createUnit("AFFILIATED_ORG", busan.id, "부산교통공사");
+    const centre = await createUnit("WELFARE_FACILITY", busan.id, "복지관");
+    const driver = await createPerson(corp.id, "AFFILIATED_STAFF", "기관사");
+    const carer = await createPerson(centre.id, "WELFARE_FACILITY_STAFF", "사회복지사");
+    // Scope the duties to Busan's own tree, as a city's configuration would.
+    await prisma.obligation.updateMany({ where: { code: { endsWith: tag } }, data: { audienceRootId: busan.id } });
+
+    const annual = await planCycle(`busan-annual-${tag}`, 2026, "");
+    expect(annual.dueAt.toISOString()).toBe("2026-11-30T14:59:59.999Z");
+    expect(await openCycle(annual.id, null)).toBe(1);
+    const h1 = await planCycle(`busan-disability-${tag}`, 2026, "H1");
+    expect(h1.dueAt.toISOString()).toBe("2026-05-31T14:59:59.999Z");
+    expect(await openCycle(h1.id, null)).toBe(1);
+    await expect(planCycle(`busan-disability-${tag}`, 2026, "")).rejects.toThrow("does not have period");
+
+    const owed = await prisma.assignment.findMany({ where: { personId: { in: [driver.id, carer.id] } }, include: { cycle: true } });
+    const courses = await prisma.course.findMany({ where: { id: { in: owed.map((a) => a.courseId) } } });
+    const slugOf = new Map(courses.map((c) => [c.id, c.slug]));
+    expect(owed.map((a) => [a.personId === driver.id ? "driver" : "carer", a.cycle!.label, slugOf.get(a.courseId)]).sort()).toEqual([
+      ["carer", "2026-H1", "disability-rights-h1"],
+      ["driver", "2026", "elective-impact-assessment"],
+    ]);
+  });
+
+  it("give a person who joins an open cycle late a fair deadline", async () => {
+    const busan = await createUnit("CITY", null, "부산");
+    const corp = await createUnit("AFFILIATED_ORG", busan.id, "공사");
+    await prisma.obligation.update({ where: { code: `busan-annual-${tag}` }, data: { audienceRootId: busan.id } });
+    const cycle = await planCycle(`busan-annual-${tag}`, 2027, "");
+    await prisma.cycle.update({ where: { id: cycle.id }, data: { dueAt: new Date(Date.now() + 5 * 86400_000) } });
+    await createPerson(corp.id, "AFFILIATED_STAFF", "먼저");
+    await openCycle(cycle.id, null);
+    const late = await createPerson(corp.id, "AFFILIATED_STAFF", "나중");
+    await openCycle(cycle.id, null);
+    const a = await prisma.assignment.findFirstOrThrow({ where: { personId: late.id, cycleId: cycle.id } });
+    expect(a.dueAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 86400_000);
+  });
+});
