@@ -4,6 +4,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { getEnv } from "./app/utils/env.server";
 import { originGuard } from "./app/utils/origin.server";
+import { queueBoard, requireSystemAdmin } from "./app/modules/ops/queue-board.server";
 
 // Fail fast on a bad environment before listening.
 const env = getEnv();
@@ -19,6 +20,8 @@ const app = express();
 app.disable("x-powered-by");
 app.use(compression());
 app.use(originGuard(env.APP_ORIGIN));
+
+app.use("/admin/queues", requireSystemAdmin, queueBoard("/admin/queues"));
 
 if (viteDevServer) {
   app.use(viteDevServer.middlewares);

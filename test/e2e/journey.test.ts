@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
 import { launchChromium, startApp } from "./app-server";
+import { sessionCookieFor } from "../http";
 
 const SHOTS = join(process.cwd(), "test-results", "screens");
 
@@ -215,6 +216,23 @@ describe("end to end: a civil servant completes the annual course; the HR office
     const res = await fetch(`${app.origin}/logout`, { method: "POST", headers: { Origin: "http://evil.example" }, redirect: "manual" });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("Request refused");
+  });
+
+  it("shows the queue board to system administrators only", async () => {
+    const anonymous = await fetch(`${app.origin}/admin/queues`, { redirect: "manual" });
+    expect(anonymous.status).toBe(302);
+    const hr = await sessionCookieFor((await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: null }] })).id);
+    expect((await fetch(`${app.origin}/admin/queues`, { headers: { cookie: hr } })).status).toBe(403);
+    const admin = await sessionCookieFor((await createUser({ roles: [{ role: "SYSTEM_ADMIN" }] })).id);
+    const board = await fetch(`${app.origin}/admin/queues/api/queues`, { headers: { cookie: admin } });
+    expect(board.status).toBe(200);
+    const names = ((await board.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
+    expect(names).toEqual(["cycles", "mail", "reminders"]);
+    const html = await (await fetch(`${app.origin}/admin/queues`, { headers: { cookie: admin } })).text();
+    const script = /src="([^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeTruthy();
+    const asset = await fetch(new URL(script!, `${app.origin}/admin/queues/`), { headers: { cookie: admin } });
+    expect(asset.status).toBe(200);
   });
 
   it("reports its health from PostgreSQL and Redis", async () => {
