@@ -70,6 +70,7 @@ function Header({ data }: { data: RootData }) {
               <>
                 <li><NavLink to="/hr" end>{t("app.nav.hr")}</NavLink></li>
                 <li><NavLink to="/hr/import">{t("app.nav.import")}</NavLink></li>
+                <li><NavLink to="/hr/reports">{t("app.nav.reports")}</NavLink></li>
               </>
             ) : null}
             {data.user?.roles.includes("ACADEMY_ADMIN") ? (

@@ -1,7 +1,8 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { z } from "zod";
 import { createAssignmentNotices, deliverOutbox } from "~/modules/notifications/outbox.server";
-import { pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
+import { inSendWindow, pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
+import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
@@ -27,8 +28,10 @@ export async function processMailJob(job: Job) {
 /** reminders queue: every 15 minutes, send due reminders and re-create any lost delivery work. */
 export async function processReminderJob(job: Job) {
   if (job.name !== "tick") throw new UnrecoverableError(`unknown job ${job.name}`);
-  const result = await runReminderTick(new Date());
+  const now = new Date();
+  const result = await runReminderTick(now);
+  const reports = inSendWindow(now) ? await queueScheduledReports(now) : [];
   const lost = await pendingDeliveries();
-  await enqueueMailDelivery([...new Set([...result.outboxIds, ...lost])]);
-  return { ...result, outboxIds: undefined, reconciled: lost.length };
+  await enqueueMailDelivery([...new Set([...result.outboxIds, ...reports, ...lost])]);
+  return { ...result, outboxIds: undefined, reports: reports.length, reconciled: lost.length };
 }

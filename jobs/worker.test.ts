@@ -1,39 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
-import { simpleParser, type ParsedMail } from "mailparser";
-import type { AddressInfo } from "node:net";
 import { Queue } from "bullmq";
 import { prisma } from "~/utils/db.server";
-import { resetEnvCache } from "~/utils/env.server";
-import { closeMailTransport } from "~/utils/mail.server";
 import { enqueueCycleOpened, QUEUES } from "~/utils/queues.server";
 import { newWorkerConnection } from "~/utils/redis.server";
 import { createPerson, createUser, createWorld, openTestCycle } from "../test/factories";
 import { startWorkers } from "./worker";
-
-/** A real SMTP server on loopback that keeps what it receives. */
-async function startSmtp() {
-  const received: ParsedMail[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, callback) {
-      simpleParser(stream).then((mail) => {
-        received.push(mail);
-        callback();
-      }, callback);
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.server.address() as AddressInfo).port;
-  return { server, received, port };
-}
-
-function addressOf(mail: ParsedMail): string {
-  const to = Array.isArray(mail.to) ? mail.to[0] : mail.to;
-  return to?.value[0]?.address ?? "";
-}
+import { addressOf, startSmtp } from "../test/smtp";
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
   const start = Date.now();
@@ -49,15 +21,12 @@ describe("worker: assignment notices", () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    process.env.SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
-    resetEnvCache();
-    closeMailTransport();
     stop = startWorkers();
   });
 
   afterAll(async () => {
     await stop?.();
-    await new Promise<void>((resolve) => smtp.server.close(() => resolve()));
+    await smtp.stop();
   });
 
   it("mails every assigned person exactly once, even when the job runs again", async () => {

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import nodemailer, { type Transporter } from "nodemailer";
 import { getEnv } from "./env.server";
 
@@ -14,6 +15,8 @@ export interface OutgoingMail {
   html: string;
   /** A stable Message-ID so a duplicate delivery is recognisable downstream. */
   messageId: string;
+  /** Streamed, never buffered by us. */
+  attachments?: Array<{ filename: string; contentType: string; content: Readable }>;
 }
 
 export async function sendMail(mail: OutgoingMail): Promise<string> {

@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SMTPServer } from "smtp-server";
-import { simpleParser, type ParsedMail } from "mailparser";
-import type { AddressInfo } from "node:net";
 import { prisma } from "~/utils/db.server";
-import { resetEnvCache } from "~/utils/env.server";
-import { closeMailTransport } from "~/utils/mail.server";
 import { createPerson, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
 import { finishCourse } from "../../../prisma/seed";
+import { startSmtp } from "../../../test/smtp";
 import { deliverOutbox } from "./outbox.server";
 import { inSendWindow, runReminderTick } from "./reminders.server";
 
@@ -23,27 +19,16 @@ describe("send window", () => {
 });
 
 describe("reminders over a controllable clock", () => {
-  const received: ParsedMail[] = [];
-  let server: SMTPServer;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let received: Awaited<ReturnType<typeof startSmtp>>["received"];
   let cycles: string[];
   let alice: { id: string; email: string };
   let bob: { id: string; email: string };
   let hrEmail: string;
 
   beforeAll(async () => {
-    server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      logger: false,
-      onData(stream, _s, cb) {
-        simpleParser(stream).then((m) => (received.push(m), cb()), cb);
-      },
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    process.env.SMTP_URL = `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`;
-    resetEnvCache();
-    closeMailTransport();
-
+    smtp = await startSmtp();
+    received = smtp.received;
     const world = await createWorld();
     alice = await createPerson(world.division.id, "CIVIL_SERVANT", "김수민");
     bob = await createPerson(world.division.id, "CIVIL_SERVANT", "이준호");
@@ -65,10 +50,7 @@ describe("reminders over a controllable clock", () => {
     cycles = [(await openTestCycle(world.obligation.id)).cycle.id, (await openTestCycle(second.id)).cycle.id];
   });
 
-  afterAll(async () => {
-    closeMailTransport();
-    await new Promise<void>((r) => server.close(() => r()));
-  });
+  afterAll(() => smtp.stop());
 
   const rowsFor = (email: string) => prisma.outboxEmail.findMany({ where: { toAddress: email }, orderBy: { createdAt: "asc" } });
 

@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream";
 import { UnrecoverableError } from "bullmq";
 import { z } from "zod";
 import type { Locale } from "~/generated/prisma/enums";
@@ -5,16 +6,18 @@ import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { escapeHtml } from "~/utils/mail.server";
 import { formatDate, pick, translator } from "~/utils/i18n";
+import { renderScheduledReport } from "~/modules/reporting/scheduled.server";
 
 export interface RenderedMail {
   subject: string;
   text: string;
   html: string;
+  attachments?: Array<{ filename: string; contentType: string; content: Readable }>;
 }
 
 const assignmentPayload = z.object({ assignmentId: z.string().uuid() });
 
-function layout(title: string, paragraphs: string[], action: { href: string; label: string }, footer: string) {
+export function layout(title: string, paragraphs: string[], action: { href: string; label: string }, footer: string) {
   const body = paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join("");
   return `<!doctype html><html><body style="font-family:sans-serif;color:#1a1a1a;line-height:1.6">
 <h1 style="font-size:20px;color:#1d4e89">${escapeHtml(title)}</h1>${body}
@@ -27,6 +30,27 @@ const reminderPayload = z.object({
   items: z.array(z.object({ assignmentId: z.string().uuid(), stage: z.number().int(), overdue: z.boolean() })).min(1),
 });
 const escalationPayload = z.object({ userId: z.string().uuid(), assignmentIds: z.array(z.string().uuid()).min(1) });
+
+/**
+ * A message in both forms: paragraphs, then a list, then one link, then the
+ * academy's footer. HTML is escaped by layout(); the text is plain.
+ */
+export function composeMail(
+  locale: Locale,
+  subject: string,
+  paragraphs: string[],
+  items: string[],
+  action: { href: string; label: string },
+): RenderedMail {
+  const env = getEnv();
+  const footer = translator(locale)("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
+  const list = items.length ? `\n\n${items.map((l) => `- ${l}`).join("\n")}` : "";
+  return {
+    subject,
+    text: `${paragraphs.join("\n\n")}${list}\n\n${action.label}: ${action.href}\n\n-- \n${footer}\n`,
+    html: layout(subject, [...paragraphs, ...items], action, footer),
+  };
+}
 
 /** Render a mail, or null when there is nothing left to say (everything was finished meanwhile). */
 export async function renderTemplate(template: string, locale: Locale, payload: unknown): Promise<RenderedMail | null> {
@@ -51,14 +75,7 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         t("mail.assignmentNotice.body", vars),
         t("mail.assignmentNotice.basis", { basis: pick(locale, cycle.obligation.legalBasisKo, cycle.obligation.legalBasisEn) }),
       ];
-      const href = `${env.APP_ORIGIN}/`;
-      const action = t("mail.assignmentNotice.action");
-      const footer = t("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
-      return {
-        subject,
-        text: `${lines.join("\n\n")}\n\n${action}: ${href}\n\n-- \n${footer}\n`,
-        html: layout(subject, lines, { href, label: action }, footer),
-      };
+      return composeMail(locale, subject, lines, [], { href: `${env.APP_ORIGIN}/`, label: t("mail.assignmentNotice.action") });
     }
     case "reminder-digest": {
       const parsed = reminderPayload.safeParse(payload);
@@ -81,14 +98,7 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
       );
       const subject = t(overdue ? "mail.reminder.subjectOverdue" : "mail.reminder.subject", { count: open.length });
       const intro = [t("mail.assignmentNotice.greeting", { name }), t(overdue ? "mail.reminder.overdue" : "mail.reminder.body")];
-      const href = `${env.APP_ORIGIN}/`;
-      const action = t("mail.assignmentNotice.action");
-      const footer = t("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
-      return {
-        subject,
-        text: `${intro.join("\n\n")}\n\n${lines.map((l) => `- ${l}`).join("\n")}\n\n${action}: ${href}\n\n-- \n${footer}\n`,
-        html: layout(subject, [...intro, ...lines], { href, label: action }, footer),
-      };
+      return composeMail(locale, subject, intro, lines, { href: `${env.APP_ORIGIN}/`, label: t("mail.assignmentNotice.action") });
     }
     case "escalation-digest": {
       const parsed = escalationPayload.safeParse(payload);
@@ -109,15 +119,10 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
       );
       const subject = t("mail.escalation.subject", { count: open.length });
       const intro = [t("mail.escalation.body", { count: open.length })];
-      const href = `${env.APP_ORIGIN}/hr`;
-      const action = t("mail.escalation.action");
-      const footer = t("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
-      return {
-        subject,
-        text: `${intro.join("\n\n")}\n\n${lines.map((l) => `- ${l}`).join("\n")}\n\n${action}: ${href}\n\n-- \n${footer}\n`,
-        html: layout(subject, [...intro, ...lines], { href, label: action }, footer),
-      };
+      return composeMail(locale, subject, intro, lines, { href: `${env.APP_ORIGIN}/hr`, label: t("mail.escalation.action") });
     }
+    case "scheduled-report":
+      return renderScheduledReport(locale, payload);
     default:
       throw new UnrecoverableError(`unknown mail template ${template}`);
   }
