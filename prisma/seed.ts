@@ -134,6 +134,9 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
         personId: account.role === "LEARNER" ? learnerPerson.id : null,
       },
     });
+    if (account.role === "HR_OFFICER") {
+      await prisma.reportSubscription.create({ data: { userId: user.id, frequency: "WEEKLY", format: "XLSX" } });
+    }
     if (account.role !== "LEARNER") {
       await prisma.roleGrant.create({
         data: { userId: user.id, role: account.role, orgUnitId: account.role === "HR_OFFICER" ? unitIds.get("WEL")! : null },
