@@ -115,6 +115,7 @@ export const en: Shape<typeof ko> = {
     POLICY: "Policy making",
   },
   catalog: {
+    noElectives: "You have not chosen any elective yet.",
     title: "Human Rights Academy catalog",
     intro: "Online courses of the Seoul Human Rights Academy. Anyone may take an elective; mandatory courses are assigned to the people who owe them.",
     signInToEnrol: "Sign in to enrol in an elective.",

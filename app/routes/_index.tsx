@@ -42,6 +42,7 @@ export default function Home() {
         {owed.map((a) => <AssignmentCard key={a.id} a={a} now={now} />)}
       </ul>
       <h2>{t("catalog.myElectives")}</h2>
+      {chosen.length === 0 ? <p>{t("catalog.noElectives")}</p> : null}
       <ul className="cards">
         {chosen.map((a) => <AssignmentCard key={a.id} a={a} now={now} />)}
       </ul>
