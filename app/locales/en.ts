@@ -270,6 +270,7 @@ export const en: Shape<typeof ko> = {
     issuer: "Issued by",
   },
   hr: {
+    chartCaption: "Completion rate of the top two levels of units ({{rate}}% overall). The table below has every number.",
     asOf: "As of",
     asOfHint: "Leave empty for now.",
     asOfCaption: "as of {{date}}",

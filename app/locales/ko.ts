@@ -266,6 +266,7 @@ export const ko = {
     issuer: "발급 기관",
   },
   hr: {
+    chartCaption: "상위 두 단계 조직의 이수율 (전체 {{rate}}%). 자세한 숫자는 아래 표에 있습니다.",
     asOf: "기준일",
     asOfHint: "비워 두면 현재 기준입니다.",
     asOfCaption: "{{date}} 기준",

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { RateChart } from "~/components/rate-chart";
 import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { requireHrCycle } from "~/modules/compliance/guard.server";
@@ -80,6 +81,10 @@ export default function Compliance() {
             <a className="button secondary" href={`/hr/export.xlsx?cycle=${d.cycle.id}`} download>{t("hr.exportXlsx")}</a>
           </Form>
           <p className="meta">{t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}</p>
+          <RateChart
+            rows={d.units.filter((u) => u.depth <= 1 && u.assigned > 0).map((u) => ({ label: pick(locale, u.nameKo, u.nameEn), rate: u.ratePercent }))}
+            caption={t("hr.chartCaption", { rate: totalRate ?? 0 })}
+          />
           <table>
             <caption>
               {pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}
