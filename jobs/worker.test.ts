@@ -53,10 +53,10 @@ describe("worker: assignment notices", () => {
     expect(mine).toHaveLength(2);
     const koMail = mine.find((m) => addressOf(m) === ko.email)!;
     const enMail = mine.find((m) => addressOf(m) === en.email)!;
-    expect(koMail.subject).toContain("대상자 안내");
+    expect(koMail.subject).toContain("의무교육 안내");
     expect(koMail.text).toContain("최지우 님");
     expect(koMail.html).toContain("나의 교육 바로가기");
-    expect(enMail.subject).toContain("You are assigned");
+    expect(enMail.subject).toContain("Mandatory training assigned to you");
     expect(enMail.text).toContain("Dear Alex Kim");
     const rows = await prisma.outboxEmail.findMany({ where: { toAddress: { in: [ko.email, en.email] } } });
     expect(rows.map((r) => r.status)).toEqual(["SENT", "SENT"]);

@@ -333,10 +333,10 @@ export const en: Shape<typeof ko> = {
   },
   mail: {
     assignmentNotice: {
-      subject: "[Human rights education] You are assigned: {{obligation}} {{cycle}}",
+      subject: "[Human rights education] Mandatory training assigned to you ({{count}})",
+      body: "You are assigned the mandatory training below. Please complete the online course or attend a session by the deadline.",
+      item: "{{obligation}} ({{cycle}}) — due {{due}}. Legal basis: {{basis}}",
       greeting: "Dear {{name}},",
-      body: "You are assigned to {{obligation}} ({{cycle}}). Please complete the online course or attend a session by {{due}}.",
-      basis: "Legal basis: {{basis}}",
       action: "Go to my training",
     },
     reminder: {

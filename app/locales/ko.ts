@@ -329,10 +329,10 @@ export const ko = {
   },
   mail: {
     assignmentNotice: {
-      subject: "[인권교육] {{cycle}} {{obligation}} 대상자 안내",
+      subject: "[인권교육] 올해 이수해야 할 의무교육 안내 ({{count}}건)",
+      body: "다음 의무교육의 이수 대상자로 지정되었습니다. 기한까지 온라인 과정을 이수하거나 집합교육에 참석해 주세요.",
+      item: "{{obligation}} ({{cycle}}) — 기한 {{due}}. 근거: {{basis}}",
       greeting: "{{name}} 님, 안녕하세요.",
-      body: "{{obligation}}({{cycle}}) 대상자로 지정되었습니다. {{due}}까지 온라인 과정을 이수하거나 집합교육에 참석해 주세요.",
-      basis: "근거: {{basis}}",
       action: "나의 교육 바로가기",
     },
     reminder: {

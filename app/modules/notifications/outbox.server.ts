@@ -4,25 +4,44 @@ import { sendMail } from "~/utils/mail.server";
 import { renderTemplate } from "./templates.server";
 
 /**
- * Queue one assignment notice per assignment of the cycle. The dedupe key
- * makes this safe to run any number of times. Returns the ids of notices
- * still waiting to be delivered.
+ * Queue assignment notices after a cycle opened: one message per person,
+ * covering every open assignment of theirs not yet announced (opening two
+ * cycles at once makes one notice, not two). Marking the assignments and
+ * writing the outbox happen in one transaction, so a repeated job finds
+ * nothing left; delivery work lost after the commit is re-created by the
+ * reconciler. Returns the new outbox ids.
  */
 export async function createAssignmentNotices(cycleId: string): Promise<string[]> {
-  await prisma.$executeRaw`
+  const rows = await prisma.$queryRaw<Array<{ id: string }>>`
+    WITH people AS (
+      SELECT DISTINCT a.person_id FROM assignment a
+      WHERE a.cycle_id = ${cycleId}::uuid AND a.notified_at IS NULL
+    ),
+    fresh AS (
+      SELECT a.id, a.person_id FROM assignment a
+      JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
+      WHERE a.person_id IN (SELECT person_id FROM people) AND a.notified_at IS NULL
+        AND a.status IN ('ASSIGNED', 'IN_PROGRESS')
+      FOR UPDATE OF a
+    ),
+    marked AS (
+      UPDATE assignment a SET notified_at = now()
+      WHERE a.id IN (SELECT id FROM assignment WHERE cycle_id = ${cycleId}::uuid AND notified_at IS NULL)
+         OR a.id IN (SELECT id FROM fresh)
+      RETURNING a.id
+    )
     INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
-    SELECT 'assignment-notice:' || a.id, p.email, 'assignment-notice',
-           COALESCE(usr.locale, 'ko'::"Locale"), jsonb_build_object('assignmentId', a.id)
-    FROM assignment a
-    JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+    SELECT 'assignment-notice:' || f.person_id || ':' || md5(string_agg(f.id::text, ',' ORDER BY f.id)),
+           p.email, 'assignment-notice', COALESCE(usr.locale, 'ko'::"Locale"),
+           jsonb_build_object('personId', f.person_id, 'assignmentIds', jsonb_agg(f.id ORDER BY f.id))
+    FROM fresh f
+    JOIN person p ON p.id = f.person_id AND p.status = 'ACTIVE'
     LEFT JOIN app_user usr ON usr.person_id = p.id
-    WHERE a.cycle_id = ${cycleId}::uuid AND a.status IN ('ASSIGNED', 'IN_PROGRESS')
-    ON CONFLICT (dedupe_key) DO NOTHING`;
-  const pending = await prisma.$queryRaw<Array<{ id: string }>>`
-    SELECT o.id FROM outbox_email o
-    JOIN assignment a ON o.dedupe_key = 'assignment-notice:' || a.id
-    WHERE a.cycle_id = ${cycleId}::uuid AND o.status = 'PENDING'`;
-  return pending.map((r) => r.id);
+    WHERE (SELECT count(*) FROM marked) >= 0
+    GROUP BY f.person_id, p.email, usr.locale
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id`;
+  return rows.map((r) => r.id);
 }
 
 export type DeliveryOutcome = "sent" | "already-sent" | "missing" | "cancelled";

@@ -107,3 +107,32 @@ describe("reminders over a controllable clock", () => {
     expect(await deliverOutbox(pending.id)).toBe("cancelled");
   });
 });
+
+describe("assignment notices", () => {
+  it("are one message per person when several cycles open, and never repeat", async () => {
+    const { createAssignmentNotices } = await import("./outbox.server");
+    const world = await createWorld();
+    const person = await createPerson(world.division.id, "CIVIL_SERVANT", "박지은");
+    const second = await prisma.obligation.create({
+      data: {
+        code: `test-notice-${uid()}`,
+        titleKo: "두 번째",
+        titleEn: "Second",
+        legalBasisKo: "조례",
+        legalBasisEn: "Ordinance",
+        cycleKind: "ANNUAL",
+        unitKinds: ["DIVISION"],
+        audienceRootId: world.city.id,
+        routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: world.course.id }] },
+      },
+    });
+    const a = (await openTestCycle(world.obligation.id)).cycle.id;
+    const b = (await openTestCycle(second.id)).cycle.id;
+    const first = await createAssignmentNotices(a);
+    expect(await createAssignmentNotices(b)).toEqual([]);
+    expect(await createAssignmentNotices(a)).toEqual([]);
+    const rows = await prisma.outboxEmail.findMany({ where: { toAddress: person.email } });
+    expect(rows.map((r) => r.id)).toEqual(first);
+    expect((rows[0]!.payload as { assignmentIds: string[] }).assignmentIds).toHaveLength(2);
+  });
+});

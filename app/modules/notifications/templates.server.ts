@@ -15,7 +15,7 @@ export interface RenderedMail {
   attachments?: Array<{ filename: string; contentType: string; content: Readable }>;
 }
 
-const assignmentPayload = z.object({ assignmentId: z.string().uuid() });
+const noticePayload = z.object({ personId: z.string().uuid(), assignmentIds: z.array(z.string().uuid()).min(1) });
 
 export function layout(title: string, paragraphs: string[], action: { href: string; label: string }, footer: string) {
   const body = paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join("");
@@ -58,24 +58,26 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
   const env = getEnv();
   switch (template) {
     case "assignment-notice": {
-      const parsed = assignmentPayload.safeParse(payload);
+      const parsed = noticePayload.safeParse(payload);
       if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
-      const a = await prisma.assignment.findUnique({
-        where: { id: parsed.data.assignmentId },
+      const open = await prisma.assignment.findMany({
+        where: { id: { in: parsed.data.assignmentIds }, status: { in: ["ASSIGNED", "IN_PROGRESS"] }, cycleId: { not: null } },
         include: { person: true, cycle: { include: { obligation: true } } },
+        orderBy: { dueAt: "asc" },
       });
-      if (!a?.cycle || !a.dueAt) throw new UnrecoverableError(`assignment ${parsed.data.assignmentId} owes no cycle`);
-      const cycle = a.cycle;
-      const obligation = pick(locale, cycle.obligation.titleKo, cycle.obligation.titleEn);
-      const due = formatDate(a.dueAt, locale);
-      const vars = { name: a.person.name, obligation, cycle: cycle.label, due };
-      const subject = t("mail.assignmentNotice.subject", vars);
-      const lines = [
-        t("mail.assignmentNotice.greeting", vars),
-        t("mail.assignmentNotice.body", vars),
-        t("mail.assignmentNotice.basis", { basis: pick(locale, cycle.obligation.legalBasisKo, cycle.obligation.legalBasisEn) }),
-      ];
-      return composeMail(locale, subject, lines, [], { href: `${env.APP_ORIGIN}/`, label: t("mail.assignmentNotice.action") });
+      if (open.length === 0) return null;
+      const name = open[0]!.person.name;
+      const items = open.map((a) =>
+        t("mail.assignmentNotice.item", {
+          obligation: pick(locale, a.cycle!.obligation.titleKo, a.cycle!.obligation.titleEn),
+          cycle: a.cycle!.label,
+          due: formatDate(a.dueAt!, locale),
+          basis: pick(locale, a.cycle!.obligation.legalBasisKo, a.cycle!.obligation.legalBasisEn),
+        }),
+      );
+      const subject = t("mail.assignmentNotice.subject", { count: open.length });
+      const intro = [t("mail.assignmentNotice.greeting", { name }), t("mail.assignmentNotice.body", { count: open.length })];
+      return composeMail(locale, subject, intro, items, { href: `${env.APP_ORIGIN}/`, label: t("mail.assignmentNotice.action") });
     }
     case "reminder-digest": {
       const parsed = reminderPayload.safeParse(payload);

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "assignment" ADD COLUMN     "notified_at" TIMESTAMPTZ(3);
+
