@@ -124,7 +124,14 @@ const unitKind = z.enum([
   "CITY", "BUREAU", "DIVISION", "TEAM", "AFFILIATED_ORG", "WELFARE_FACILITY", "EDUCATIONAL_INSTITUTION",
 ]);
 
-const monthDay = z.string().regex(/^\d{2}-\d{2}$/, "must be MM-DD");
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const monthDay = z
+  .string()
+  .regex(/^\d{2}-\d{2}$/, "must be MM-DD")
+  .refine((v) => {
+    const [m, d] = v.split("-").map(Number);
+    return m! >= 1 && m! <= 12 && d! >= 1 && d! <= DAYS_IN_MONTH[m! - 1]!;
+  }, "is not a date that exists every year");
 
 export const obligationFileSchema = z
   .object({
@@ -153,6 +160,15 @@ export const obligationFileSchema = z
     const halves = o.cycle === "half_year";
     if (halves !== (typeof o.deadline === "object")) {
       ctx.addIssue({ code: "custom", path: ["deadline"], message: halves ? "a half-year duty needs { H1, H2 } deadlines" : "an annual duty has one MM-DD deadline" });
+    }
+    if (typeof o.deadline === "object" && o.deadline.H1 >= o.deadline.H2) {
+      ctx.addIssue({ code: "custom", path: ["deadline", "H2"], message: "the second half's deadline must come after the first half's" });
+    }
+    if (halves) {
+      for (const period of ["H1", "H2"] as const) {
+        const covered = o.routes.some((r) => !r.period || r.period === period);
+        if (!covered) ctx.addIssue({ code: "custom", path: ["routes"], message: `no course is routed for ${period}` });
+      }
     }
     const seen = new Set<string>();
     o.routes.forEach((r, i) => {

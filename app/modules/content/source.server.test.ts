@@ -67,6 +67,22 @@ describe("content check", () => {
       "obligations/annual-human-rights.yaml [routes.1.course]: course 'no-such-course' does not exist in content/courses",
     ]);
   });
+
+  it("refuses an obligation that contradicts itself", () => {
+    const root = copyOfContent();
+    const path = join(root, "obligations/disability-rights.yaml");
+    writeFileSync(
+      path,
+      readFileSync(path, "utf8")
+        .replace('H1: "06-30"', 'H1: "12-31"')
+        .replace('H2: "12-31"', 'H2: "02-30"')
+        .replace("    period: H2\n", "    period: H1\n"),
+    );
+    const found = problems(root);
+    expect(found).toContain("obligations/disability-rights.yaml [deadline.H2]: is not a date that exists every year");
+    expect(found.some((p) => p.includes("[routes]: no course is routed for H2"))).toBe(true);
+    expect(found.some((p) => p.includes("is routed twice in H1"))).toBe(true);
+  });
 });
 
 describe("lesson Markdown", () => {
