@@ -53,7 +53,7 @@ export type DeliveryOutcome = "sent" | "already-sent" | "missing" | "cancelled";
  */
 export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> {
   const claimed = await prisma.$queryRaw<Array<{ id: string }>>`
-    UPDATE outbox_email SET status = 'SENDING', attempts = attempts + 1
+    UPDATE outbox_email SET status = 'SENDING', attempts = attempts + 1, claimed_at = now()
     WHERE id = ${outboxId}::uuid AND status = 'PENDING'
     RETURNING id`;
   if (claimed.length === 0) {

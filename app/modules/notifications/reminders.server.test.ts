@@ -136,3 +136,20 @@ describe("assignment notices", () => {
     expect((rows[0]!.payload as { assignmentIds: string[] }).assignmentIds).toHaveLength(2);
   });
 });
+
+describe("the reconciler", () => {
+  it("re-queues rows a dead worker left in SENDING, but not a row being sent right now", async () => {
+    const { pendingDeliveries } = await import("./reminders.server");
+    const old = new Date(Date.now() - 3600_000);
+    const make = (claimedAt: Date) =>
+      prisma.outboxEmail.create({
+        data: { dedupeKey: `test:${uid()}`, toAddress: `r-${uid()}@test.example`, template: "assignment-notice", locale: "ko", payload: {}, status: "SENDING", createdAt: old, claimedAt },
+      });
+    const stuck = await make(old);
+    const busy = await make(new Date());
+    const ids = await pendingDeliveries();
+    expect(ids).toContain(stuck.id);
+    expect(ids).not.toContain(busy.id);
+    expect((await prisma.outboxEmail.findUniqueOrThrow({ where: { id: busy.id } })).status).toBe("SENDING");
+  });
+});

@@ -151,7 +151,7 @@ export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): P
 export async function pendingDeliveries(olderThanMs = 60_000): Promise<string[]> {
   const rows = await prisma.$queryRaw<Array<{ id: string }>>`
     UPDATE outbox_email SET status = 'PENDING'
-    WHERE status = 'SENDING' AND created_at < now() - interval '15 minutes'
+    WHERE status = 'SENDING' AND claimed_at < now() - interval '15 minutes'
     RETURNING id`;
   const pending = await prisma.$queryRaw<Array<{ id: string }>>`
     SELECT id FROM outbox_email
