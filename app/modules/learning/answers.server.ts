@@ -1,8 +1,8 @@
 import { redirect } from "@remix-run/node";
 import type { QuestionView } from "~/components/question-form";
 import { requestTranslator } from "~/utils/locale.server";
-import { asHttp, requireLearner } from "./guard.server";
-import { getQuizForLearner, submitQuiz } from "./learning.server";
+import { requireLearner, rethrowAsHttp } from "./guard.server";
+import { InvalidSubmissionError, submitQuiz } from "./learning.server";
 
 export type AnswerOutcome =
   | { ok: true; attemptId: string }
@@ -25,17 +25,19 @@ export async function answerQuestions(
     if (typeof value !== "string") return { ok: false, status: 400, body: { formError: t("quiz.invalid"), answers } };
     answers[name.slice(2)] = value;
   }
-  const quiz = await asHttp(() => getQuizForLearner(personId, assignmentId, set));
-  const known = new Set(quiz.questions.map((q) => q.key));
-  if (Object.keys(answers).some((k) => !known.has(k))) {
-    return { ok: false, status: 400, body: { formError: t("quiz.invalid"), answers } };
+  // Grading checks the submission against the quiz; what a person can fix comes back as a form error.
+  try {
+    const result = await submitQuiz(personId, assignmentId, answers, set);
+    return { ok: true, attemptId: result.attemptId };
+  } catch (e) {
+    const detail = e instanceof InvalidSubmissionError ? e.detail : undefined;
+    if (detail?.unknownQuestions) return { ok: false, status: 400, body: { formError: t("quiz.invalid"), answers } };
+    if (detail?.unanswered) {
+      const missing = detail.unanswered;
+      return { ok: false, status: 400, body: { formError: t("quiz.unanswered", { list: missing.join(", ") }), answers, missing } };
+    }
+    return rethrowAsHttp(e);
   }
-  const missing = quiz.questions.map((q, i) => (answers[q.key] ? null : i + 1)).filter((n): n is number => n !== null);
-  if (missing.length > 0) {
-    return { ok: false, status: 400, body: { formError: t("quiz.unanswered", { list: missing.join(", ") }), answers, missing } };
-  }
-  const result = await asHttp(() => submitQuiz(personId, assignmentId, answers, set));
-  return { ok: true, attemptId: result.attemptId };
 }
 
 /** What the question form shows: never the answer key. */

@@ -14,8 +14,12 @@ export async function asHttp<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (e) {
-    if (e instanceof NotFoundError) throw json({ error: "not-found" }, { status: 404 });
-    if (e instanceof InvalidSubmissionError) throw json({ error: "bad-request", message: e.message }, { status: 400 });
-    throw e;
+    return rethrowAsHttp(e);
   }
+}
+
+export function rethrowAsHttp(e: unknown): never {
+  if (e instanceof NotFoundError) throw json({ error: "not-found" }, { status: 404 });
+  if (e instanceof InvalidSubmissionError) throw json({ error: "bad-request", message: e.message }, { status: 400 });
+  throw e;
 }

@@ -8,7 +8,15 @@ export class NotFoundError extends Error {
   }
 }
 
-export class InvalidSubmissionError extends Error {}
+export class InvalidSubmissionError extends Error {
+  /** For a quiz: questions that are not in it, or the 1-based positions left unanswered. */
+  constructor(
+    message: string,
+    public detail?: { unknownQuestions?: string[]; unanswered?: number[] },
+  ) {
+    super(message);
+  }
+}
 
 export interface MyAssignment {
   id: string;
@@ -96,6 +104,13 @@ export function coursePath<L extends PathLesson>(lessons: L[], required: number 
 /** A closed cycle's records are frozen: nothing more can be recorded against them. */
 function assertOpen(assignment: { cycle: { status: string } | null }) {
   if (assignment.cycle?.status === "CLOSED") throw new InvalidSubmissionError("the cycle is closed");
+}
+
+/** The lesson still to do after `currentId` in course order, else the first still to do; null means the quiz. */
+function nextToDo<L extends { id: string }>(lessons: L[], todo: L[], currentId: string): L | null {
+  const others = todo.filter((l) => l.id !== currentId);
+  const index = lessons.findIndex((l) => l.id === currentId);
+  return others.find((l) => lessons.findIndex((x) => x.id === l.id) > index) ?? others[0] ?? null;
 }
 
 /** The learner's own assignment; anyone else's is "not found". */
@@ -195,14 +210,13 @@ export async function getLessonForLearner(personId: string, assignmentId: string
   }
   const lesson = await prisma.lesson.findUniqueOrThrow({ where: { id: course.lessons[index]!.id } });
   await prisma.assignment.update({ where: { id: assignmentId }, data: { lastLessonId: lesson.id } });
-  const others = course.path.todo.filter((l) => l.id !== lesson.id);
   return {
     ...course,
     lesson,
     index,
     previous: course.lessons[index - 1] ?? null,
     // Where "done" leads: the next lesson still to do, else the quiz.
-    next: others.find((l) => course.lessons.indexOf(l) > index) ?? others[0] ?? null,
+    next: nextToDo(course.lessons, course.path.todo, lesson.id),
   };
 }
 
@@ -217,11 +231,9 @@ export async function completeLesson(personId: string, assignmentId: string, slu
     create: { assignmentId, lessonId: lesson.id },
     update: {},
   });
-  const after = await getCourseForLearner(personId, assignmentId);
-  const index = after.lessons.findIndex((l) => l.id === lesson.id);
-  // Next: the next lesson still to do after this one, else the first still to do.
-  const next = after.path.todo.find((l) => after.lessons.indexOf(l) > index) ?? after.path.todo[0] ?? null;
-  return { next };
+  const lessons = course.lessons.map((l) => (l.id === lesson.id ? { ...l, done: true } : l));
+  const path = coursePath(lessons, course.version.casePathRequired, course.assignment.person.jobFamily);
+  return { next: nextToDo(lessons, path.todo, lesson.id) };
 }
 
 export async function getQuizForLearner(personId: string, assignmentId: string, set: "QUIZ" | "PRETEST" = "QUIZ") {
@@ -258,15 +270,15 @@ export async function submitQuiz(
   if (quiz.questions.length === 0) throw new NotFoundError("questions");
   assertOpen(quiz.assignment);
   if (quiz.assignment.status === "EXEMPTED") throw new InvalidSubmissionError("exempted");
-  const byKey = new Map(quiz.questions.map((q) => [q.key, q]));
-  for (const key of Object.keys(answers)) {
-    if (!byKey.has(key)) throw new InvalidSubmissionError(`unknown question ${key}`);
-  }
+  const known = new Set(quiz.questions.map((q) => q.key));
+  const unknownQuestions = Object.keys(answers).filter((k) => !known.has(k));
+  if (unknownQuestions.length) throw new InvalidSubmissionError("unknown question", { unknownQuestions });
+  const unanswered = quiz.questions.flatMap((q, i) => (answers[q.key] ? [] : [i + 1]));
+  if (unanswered.length) throw new InvalidSubmissionError("unanswered", { unanswered });
   let correct = 0;
   for (const q of quiz.questions) {
-    const answer = answers[q.key];
+    const answer = answers[q.key]!;
     const options = q.options as Array<{ key: string }>;
-    if (!answer) throw new InvalidSubmissionError(`unanswered ${q.key}`);
     if (!options.some((o) => o.key === answer)) throw new InvalidSubmissionError(`unknown option for ${q.key}`);
     if (answer === q.correctKey) correct++;
   }
