@@ -82,3 +82,20 @@ export async function openTestCycle(obligationId: string, label = "2026", dueAt 
   const assigned = await openCycle(cycle.id, null);
   return { cycle, assigned };
 }
+
+/** Another annual duty over the same world's divisions, so people owe two cycles at once. */
+export async function createAnnualObligation(world: { city: { id: string }; course: { id: string } }, titleKo: string, titleEn: string) {
+  return prisma.obligation.create({
+    data: {
+      code: `test-annual-${uid()}`,
+      titleKo,
+      titleEn,
+      legalBasisKo: "조례",
+      legalBasisEn: "Ordinance",
+      cycleKind: "ANNUAL",
+      unitKinds: ["DIVISION"],
+      audienceRootId: world.city.id,
+      routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: world.course.id }] },
+    },
+  });
+}

@@ -1,4 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { badRequest } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const asOfParam = new URL(request.url).searchParams.get("asOf");
   // A date means the end of that day in Seoul: "who was compliant on 31 December".
   const asOf = asOfParam && /^\d{4}-\d{2}-\d{2}$/.test(asOfParam) ? new Date(`${asOfParam}T23:59:59.999+09:00`) : null;
-  if (asOfParam && (!asOf || Number.isNaN(asOf.getTime()))) throw Response.json({ error: "bad-request", message: "asOf" }, { status: 400 });
+  if (asOfParam && (!asOf || Number.isNaN(asOf.getTime()))) badRequest("asOf");
   const [units, categories] = cycle
     ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id)])
     : [[], []];

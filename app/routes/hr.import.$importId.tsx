@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { applyImport, getImport, ImportError, type ImportSummary } from "~/modules/personnel/import.server";
-import { notFound } from "~/utils/http.server";
+import { badRequest, notFound } from "~/utils/http.server";
 import { formatDate, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
@@ -29,7 +29,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
   const { t } = requestTranslator(request, actor.user.locale);
   const form = await request.formData();
-  if (form.get("intent") !== "apply") throw Response.json({ error: "bad-request", message: "intent" }, { status: 400 });
+  if (form.get("intent") !== "apply") badRequest("intent");
   try {
     await applyImport(actor, params.importId!);
   } catch (e) {

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { saveUserLocale } from "~/modules/auth/account.server";
-import { safeRedirectPath } from "~/utils/http.server";
+import { badRequest, safeRedirectPath } from "~/utils/http.server";
 import { isLocale } from "~/utils/i18n";
 import { localeCookie } from "~/utils/locale.server";
 
@@ -10,7 +10,7 @@ import { localeCookie } from "~/utils/locale.server";
 export async function action({ request }: ActionFunctionArgs) {
   const form = await request.formData();
   const locale = form.get("locale");
-  if (!isLocale(locale)) throw Response.json({ error: "bad-request", message: "locale" }, { status: 400 });
+  if (!isLocale(locale)) badRequest("locale");
   const current = await getCurrentSession(request);
   if (current) await saveUserLocale(current.userId, locale);
   return redirect(safeRedirectPath(form.get("redirectTo")), { headers: { "Set-Cookie": localeCookie(locale) } });

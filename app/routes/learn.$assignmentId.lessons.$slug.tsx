@@ -1,4 +1,5 @@
 import type { MetaFunction, ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { badRequest } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
@@ -42,7 +43,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { personId } = await requireLearner(request);
   const form = await request.formData();
-  if (form.get("intent") !== "complete") throw Response.json({ error: "bad-request", message: "intent" }, { status: 400 });
+  if (form.get("intent") !== "complete") badRequest("intent");
   const { next } = await asHttp(() => completeLesson(personId, params.assignmentId!, params.slug!));
   return redirect(next ? `/learn/${params.assignmentId}/lessons/${next.slug}` : `/learn/${params.assignmentId}/quiz`);
 }

@@ -1,19 +1,15 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createPerson, createUnit, createUser, TEST_PASSWORD } from "../factories";
 import { launchChromium, startApp } from "./app-server";
+import { expectAccessible as checkPage } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-en");
 
-async function expectAccessible(page: Page, name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const result = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-  expect(result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`), name).toEqual([]);
-}
+const expectAccessible = (page: Page, name: string) => checkPage(page, SHOTS, name);
 
 describe("end to end, in English: a citizen-facing elective from the catalog", { timeout: 120_000 }, () => {
   let app: Awaited<ReturnType<typeof startApp>>;

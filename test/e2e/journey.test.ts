@@ -1,25 +1,18 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
 import { launchChromium, startApp } from "./app-server";
+import { expectAccessible as checkPage } from "./axe";
 import { sessionCookieFor } from "../http";
 
 const SHOTS = join(process.cwd(), "test-results", "screens");
 
 /** Every page a person visits is scanned for WCAG 2.2 AA violations. */
-async function expectAccessible(page: Page, name: string) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  const result = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
-    .analyze();
-  const summary = result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
-  expect(summary, `axe violations on ${name}`).toEqual([]);
-}
+const expectAccessible = (page: Page, name: string) => checkPage(page, SHOTS, name);
 
 describe("end to end: a civil servant completes the annual course; the HR officer sees it", { timeout: 120_000 }, () => {
   let app: Awaited<ReturnType<typeof startApp>>;

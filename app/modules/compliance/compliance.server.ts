@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { csvRow, neutralizeFormula, UTF8_BOM } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { unitIsInScope } from "~/modules/org/org.server";
+import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
 
 export interface UnitCompliance {
   unitId: string;
@@ -124,10 +124,7 @@ export interface CategoryCompliance {
 export async function categoryCompliance(actor: Actor, cycleId: string): Promise<CategoryCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
   return prisma.$queryRaw<CategoryCompliance[]>`
-    WITH RECURSIVE scope AS (
-      SELECT id FROM org_unit WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])
-      UNION SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
-    )
+    ${subtreeScope(actor.hrScopeUnitIds)}
     SELECT p.staff_category::text AS "staffCategory", p.grade,
       count(*)::int AS assigned,
       count(*) FILTER (WHERE a.status = 'COMPLETED')::int AS completed,
@@ -200,11 +197,7 @@ async function* exportBatches(actor: Actor, cycleId: string): AsyncGenerator<Exp
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
     const rows = await prisma.$queryRaw<ExportRow[]>`
-      WITH RECURSIVE scope AS (
-        SELECT id FROM org_unit WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])
-        UNION
-        SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
-      )
+      ${subtreeScope(actor.hrScopeUnitIds)}
       SELECT p.id AS "personId", p.employee_no AS "employeeNo", p.name, u.code AS "unitCode",
         u.name_ko AS "unitNameKo", u.name_en AS "unitNameEn", p.staff_category::text AS "staffCategory",
         p.grade, a.status::text AS status, a.due_at AS "dueAt", a.completed_at AS "completedAt",

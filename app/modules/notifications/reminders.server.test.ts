@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createPerson, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
+import { createAnnualObligation, createPerson, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
 import { finishCourse } from "../../../prisma/seed";
 import { startSmtp } from "../../../test/smtp";
 import { deliverOutbox } from "./outbox.server";
@@ -34,19 +34,7 @@ describe("reminders over a controllable clock", () => {
     bob = await createPerson(world.division.id, "CIVIL_SERVANT", "이준호");
     hrEmail = (await createUser({ email: `hr-${uid()}@test.example`, roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).email;
     // Two obligations owed by the same people, both due on 31 December.
-    const second = await prisma.obligation.create({
-      data: {
-        code: `test-second-${uid()}`,
-        titleKo: "두 번째 의무",
-        titleEn: "Second duty",
-        legalBasisKo: "조례",
-        legalBasisEn: "Ordinance",
-        cycleKind: "ANNUAL",
-        unitKinds: ["DIVISION"],
-        audienceRootId: world.city.id,
-        routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: world.course.id }] },
-      },
-    });
+    const second = await createAnnualObligation(world, "두 번째 의무", "Second duty");
     cycles = [(await openTestCycle(world.obligation.id)).cycle.id, (await openTestCycle(second.id)).cycle.id];
   });
 
@@ -113,19 +101,7 @@ describe("assignment notices", () => {
     const { createAssignmentNotices } = await import("./outbox.server");
     const world = await createWorld();
     const person = await createPerson(world.division.id, "CIVIL_SERVANT", "박지은");
-    const second = await prisma.obligation.create({
-      data: {
-        code: `test-notice-${uid()}`,
-        titleKo: "두 번째",
-        titleEn: "Second",
-        legalBasisKo: "조례",
-        legalBasisEn: "Ordinance",
-        cycleKind: "ANNUAL",
-        unitKinds: ["DIVISION"],
-        audienceRootId: world.city.id,
-        routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: world.course.id }] },
-      },
-    });
+    const second = await createAnnualObligation(world, "두 번째", "Second");
     const a = (await openTestCycle(world.obligation.id)).cycle.id;
     const b = (await openTestCycle(second.id)).cycle.id;
     const first = await createAssignmentNotices(a);

@@ -1,4 +1,5 @@
 import { prisma } from "~/utils/db.server";
+import { subtreeScope } from "~/modules/org/org.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 
@@ -15,10 +16,7 @@ export class ExemptionError extends Error {
 export async function getAssignmentForOfficer(actor: Actor, assignmentId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(assignmentId) || actor.hrScopeUnitIds.length === 0) return null;
   const rows = await prisma.$queryRaw<Array<{ id: string }>>`
-    WITH RECURSIVE scope AS (
-      SELECT id FROM org_unit WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])
-      UNION SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
-    )
+    ${subtreeScope(actor.hrScopeUnitIds)}
     SELECT a.id FROM assignment a JOIN person p ON p.id = a.person_id
     WHERE a.id = ${assignmentId}::uuid AND a.cycle_id IS NOT NULL AND p.org_unit_id IN (SELECT id FROM scope)`;
   if (rows.length === 0) return null;

@@ -1,4 +1,15 @@
-import { prisma } from "~/utils/db.server";
+import { Prisma, prisma } from "~/utils/db.server";
+
+/**
+ * `WITH RECURSIVE scope AS (…)`: the ids of the given units and every unit
+ * under them, to start a query that is limited to an officer's subtrees.
+ */
+export function subtreeScope(rootIds: string[]): Prisma.Sql {
+  return Prisma.sql`WITH RECURSIVE scope AS (
+    SELECT id FROM org_unit WHERE id = ANY(${rootIds}::uuid[])
+    UNION SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
+  )`;
+}
 
 /** Whether unitId lies in the subtree of any of the scope roots. */
 export async function unitIsInScope(scopeRootIds: string[], unitId: string): Promise<boolean> {
