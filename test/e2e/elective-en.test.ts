@@ -6,6 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { createPerson, createUnit, createUser, TEST_PASSWORD } from "../factories";
 import { launchChromium, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
+import { readLessonsByKeyboard } from "./player";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-en");
 
@@ -59,18 +60,7 @@ describe("end to end, in English: a citizen-facing elective from the catalog", {
     } else {
       await page.getByRole("link", { name: "Start" }).click();
     }
-    await page.waitForURL(/\/lessons\//);
-    for (let n = 1; ; n++) {
-      await expectAccessible(page, `04-lesson-${n}`);
-      const done = page.getByRole("button", { name: /^Done/ });
-      const last = (await done.textContent())?.includes("quiz");
-      const before = page.url();
-      await done.focus();
-      await page.keyboard.press("Enter");
-      await page.waitForURL((u) => u.href !== before);
-      if (last) break;
-    }
-    await page.waitForURL(/\/quiz$/);
+    await readLessonsByKeyboard(page, { done: /^Done/, toQuiz: "quiz" }, (n) => expectAccessible(page, `04-lesson-${n}`));
     const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId: elective.id, set: "QUIZ" }, orderBy: { position: "asc" } });
     for (const [i, q] of questions.entries()) {
       const correct = (q.options as Array<{ key: string; en: string }>).find((o) => o.key === q.correctKey)!;

@@ -7,6 +7,7 @@ import { prisma } from "~/utils/db.server";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
 import { launchChromium, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
+import { readLessonsByKeyboard } from "./player";
 import { sessionCookieFor } from "../http";
 
 const SHOTS = join(process.cwd(), "test-results", "screens");
@@ -85,19 +86,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
     } else {
       await page.getByRole("link", { name: "학습 시작" }).click();
     }
-    await page.waitForURL(/\/lessons\//);
-    for (let n = 1; ; n++) {
-      await expectAccessible(page, `05-lesson-${n}`);
-      const done = page.getByRole("button", { name: /학습 완료/ });
-      const last = (await done.textContent())?.includes("평가로");
-      const before = page.url();
-      // Keyboard only: focus the button and press Enter.
-      await done.focus();
-      await page.keyboard.press("Enter");
-      await page.waitForURL((u) => u.href !== before);
-      if (last) break;
-    }
-    await page.waitForURL(/\/quiz$/);
+    await readLessonsByKeyboard(page, { done: /학습 완료/, toQuiz: "평가로" }, (n) => expectAccessible(page, `05-lesson-${n}`));
     await expectAccessible(page, "06-quiz");
 
     const questions = await prisma.quizQuestion.findMany({
