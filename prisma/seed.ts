@@ -11,6 +11,7 @@ import { hashPassword } from "~/modules/auth/password.server";
 import { readContentTree } from "~/modules/content/source.server";
 import { loadContent } from "~/modules/content/load.server";
 import { closeCycle, openCycle, planCycle } from "~/modules/obligations/cycles.server";
+import { recordPlacements } from "~/modules/org/org.server";
 import { completeLesson, getCourseForLearner, getQuizForLearner, submitQuiz } from "~/modules/learning/learning.server";
 import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
 
@@ -125,6 +126,10 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
     },
   });
 
+  const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Seoul", year: "numeric" }).format(new Date()));
+  // Everyone has sat in their unit since the start of the year.
+  await recordPlacements(prisma, new Date(`${year}-01-01T00:00:00+09:00`));
+
   for (const account of DEMO_ACCOUNTS) {
     const user = await prisma.user.create({
       data: {
@@ -144,7 +149,6 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
     }
   }
 
-  const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Seoul", year: "numeric" }).format(new Date()));
   const random2 = rng(4242);
 
   // The first half of the disability duty is over: most finished, then it was closed.

@@ -18,9 +18,12 @@ export async function createUnit(kind: OrgUnitKind, parentId: string | null = nu
 
 export async function createPerson(orgUnitId: string, staffCategory: StaffCategory = "CIVIL_SERVANT", name = "홍길동") {
   const tag = uid();
-  return prisma.person.create({
+  const person = await prisma.person.create({
     data: { employeeNo: `T${tag}`, name, email: `p-${tag}@test.example`, orgUnitId, staffCategory, grade: 7 },
   });
+  // On the roll since long before any cycle a test opens.
+  await prisma.personPlacement.create({ data: { personId: person.id, orgUnitId, validFrom: new Date("2000-01-01T00:00:00Z") } });
+  return person;
 }
 
 export const TEST_PASSWORD = "Correct-Horse-2026!";

@@ -312,7 +312,7 @@ async function completeAssignment(assignmentId: string): Promise<string> {
   return prisma.$transaction(async (tx) => {
     const updated = await tx.assignment.updateMany({
       where: { id: assignmentId, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-      data: { status: "COMPLETED", completedAt: new Date() },
+      data: { status: "COMPLETED", completedAt: new Date(), completionMode: "ONLINE" },
     });
     const existing = await tx.certificate.findUnique({ where: { assignmentId }, select: { id: true } });
     if (existing) return existing.id;

@@ -27,3 +27,26 @@ export async function unitIsInScope(scopeRootIds: string[], unitId: string): Pro
 export function getOrgUnit(id: string) {
   return prisma.orgUnit.findUnique({ where: { id }, select: { id: true, code: true, nameKo: true, nameEn: true, kind: true } });
 }
+
+type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
+
+/**
+ * Bring the placement history up to date with the roll, set-based: everyone
+ * whose current unit differs from their open placement has it closed at `at`
+ * and a new one opened. Call it in the transaction that moved or added people.
+ */
+export async function recordPlacements(tx: Tx | typeof prisma, at: Date = new Date()): Promise<number> {
+  return tx.$executeRaw`
+    WITH stale AS (
+      SELECT p.id AS person_id, p.org_unit_id, pl.id AS placement_id
+      FROM person p
+      LEFT JOIN person_placement pl ON pl.person_id = p.id AND pl.valid_to IS NULL
+      WHERE pl.org_unit_id IS DISTINCT FROM p.org_unit_id
+    ),
+    closed AS (
+      UPDATE person_placement SET valid_to = ${at}
+      WHERE id IN (SELECT placement_id FROM stale WHERE placement_id IS NOT NULL)
+    )
+    INSERT INTO person_placement (person_id, org_unit_id, valid_from)
+    SELECT person_id, org_unit_id, ${at} FROM stale WHERE org_unit_id IS NOT NULL`;
+}

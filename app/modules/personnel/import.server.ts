@@ -6,6 +6,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { JOB_FAMILY } from "~/modules/content/load.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
+import { recordPlacements } from "~/modules/org/org.server";
 import { enqueueCycleOpened } from "~/utils/queues.server";
 
 /** The columns an HR system exports. No resident registration numbers, ever. */
@@ -250,6 +251,7 @@ async function applyInTransaction(actor: Actor, id: string): Promise<ImportSumma
         UPDATE person p SET status = 'LEFT', left_on = (now() AT TIME ZONE 'Asia/Seoul')::date
         WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
           AND p.employee_no IS NOT NULL AND p.employee_no NOT IN (SELECT employee_no FROM import_row)`;
+      await recordPlacements(tx);
       await tx.personnelImport.update({ where: { id }, data: { summary: summary as object } });
       await recordAudit(
         {
