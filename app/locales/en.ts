@@ -308,6 +308,9 @@ export const en: Shape<typeof ko> = {
     nobody: "Nobody to show.",
     back: "Back to compliance",
     dueOn: "Due {{date}}",
+    inPerson: "In person (share)",
+    grace: "{{count}} days of grace",
+    overdueHint: "Overdue: not done after the deadline and any grace period",
   },
   csv: {
     employeeNo: "Employee no.",

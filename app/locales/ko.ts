@@ -304,6 +304,9 @@ export const ko = {
     nobody: "해당하는 사람이 없습니다.",
     back: "이수 현황으로",
     dueOn: "기한 {{date}}",
+    inPerson: "집합 이수 (비율)",
+    grace: "유예 {{count}}일",
+    overdueHint: "기한 경과: 기한과 유예 기간이 지나도록 이수하지 않은 사람",
   },
   csv: {
     employeeNo: "직원번호",

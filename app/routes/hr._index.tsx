@@ -26,12 +26,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return { cycles, cycle, units, categories, asOf: asOf ? asOfParam : null, hasScope: actor.hrScopeUnitIds.length > 0 };
 }
 
-type Counts = { assigned: number; completed: number; inProgress: number; notStarted: number; exempted: number; overdue: number; ratePercent: number | null };
+type Counts = { assigned: number; completed: number; inPerson: number; inProgress: number; notStarted: number; exempted: number; overdue: number; ratePercent: number | null };
+
+/** "12 (40%)": in-person completions and their share of all completions. */
+function inPersonShare(inPerson: number, completed: number) {
+  return completed > 0 ? `${inPerson} (${Math.round((100 * inPerson) / completed)}%)` : String(inPerson);
+}
 
 function CountCells({ counts: c }: { counts: Counts }) {
   return (
     <>
-      {[c.assigned, c.completed, c.inProgress, c.notStarted, c.exempted, c.overdue].map((n, i) => (
+      {[c.assigned, c.completed].map((n, i) => (
+        <td key={i} className="num">{n}</td>
+      ))}
+      <td className="num">{inPersonShare(c.inPerson, c.completed)}</td>
+      {[c.inProgress, c.notStarted, c.exempted, c.overdue].map((n, i) => (
         <td key={i} className="num">{n}</td>
       ))}
       <td className="num">{c.ratePercent === null ? "—" : `${c.ratePercent}%`}</td>
@@ -48,12 +57,13 @@ export default function Compliance() {
     (acc, u) => ({
       assigned: acc.assigned + u.assigned,
       completed: acc.completed + u.completed,
+      inPerson: acc.inPerson + u.inPerson,
       inProgress: acc.inProgress + u.inProgress,
       notStarted: acc.notStarted + u.notStarted,
       exempted: acc.exempted + u.exempted,
       overdue: acc.overdue + u.overdue,
     }),
-    { assigned: 0, completed: 0, inProgress: 0, notStarted: 0, exempted: 0, overdue: 0 },
+    { assigned: 0, completed: 0, inPerson: 0, inProgress: 0, notStarted: 0, exempted: 0, overdue: 0 },
   );
   const totalRate = total.assigned - total.exempted > 0 ? Math.round((100 * total.completed) / (total.assigned - total.exempted)) : null;
   return (
@@ -81,7 +91,10 @@ export default function Compliance() {
             <a className="button secondary" href={`/hr/export.csv?cycle=${d.cycle.id}`} download>{t("hr.exportCsv")}</a>
             <a className="button secondary" href={`/hr/export.xlsx?cycle=${d.cycle.id}`} download>{t("hr.exportXlsx")}</a>
           </Form>
-          <p className="meta">{t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}</p>
+          <p className="meta">
+            {t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}
+            {d.cycle.graceDays > 0 ? ` · ${t("hr.grace", { count: d.cycle.graceDays })}` : ""} · {t("hr.overdueHint")}
+          </p>
           <RateChart
             rows={d.units.filter((u) => u.depth <= 1 && u.assigned > 0).map((u) => ({ label: pick(locale, u.nameKo, u.nameEn), rate: u.ratePercent }))}
             caption={t("hr.chartCaption", { rate: totalRate ?? 0 })}
@@ -96,6 +109,7 @@ export default function Compliance() {
                 <th scope="col">{t("hr.unit")}</th>
                 <th scope="col" className="num">{t("hr.assigned")}</th>
                 <th scope="col" className="num">{t("hr.completed")}</th>
+                <th scope="col" className="num">{t("hr.inPerson")}</th>
                 <th scope="col" className="num">{t("hr.inProgress")}</th>
                 <th scope="col" className="num">{t("hr.notStarted")}</th>
                 <th scope="col" className="num">{t("hr.exempted")}</th>
@@ -135,6 +149,7 @@ export default function Compliance() {
                 <th scope="col">{t("hr.grade")}</th>
                 <th scope="col" className="num">{t("hr.assigned")}</th>
                 <th scope="col" className="num">{t("hr.completed")}</th>
+                <th scope="col" className="num">{t("hr.inPerson")}</th>
                 <th scope="col" className="num">{t("hr.exempted")}</th>
                 <th scope="col" className="num">{t("hr.rate")}</th>
               </tr>
@@ -146,6 +161,7 @@ export default function Compliance() {
                   <td>{c.grade ?? "—"}</td>
                   <td className="num">{c.assigned}</td>
                   <td className="num">{c.completed}</td>
+                  <td className="num">{inPersonShare(c.inPerson, c.completed)}</td>
                   <td className="num">{c.exempted}</td>
                   <td className="num">{c.ratePercent === null ? "—" : `${c.ratePercent}%`}</td>
                 </tr>

@@ -9,6 +9,7 @@ import { finishCourse } from "../../../prisma/seed";
 import ExcelJS from "exceljs";
 import { countQueries } from "~/utils/db.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
+import { recordPlacements } from "~/modules/org/org.server";
 import { loader as xlsxLoader } from "~/routes/hr.export[.xlsx]";
 
 describe("HR officer's compliance view", () => {
@@ -48,7 +49,7 @@ describe("HR officer's compliance view", () => {
     expect(byCode[world.division.code]).toMatchObject({ assigned: 3, completed: 1, notStarted: 2, ratePercent: 33 });
     expect(byCode[world.bureau.code]).toMatchObject({ assigned: 3, completed: 1, ratePercent: 33, depth: 0 });
     expect(data.units.find((u: { unitId: string }) => u.unitId === team.id)).toMatchObject({ assigned: 1, completed: 0, depth: 2 });
-    expect(data.categories).toEqual([{ staffCategory: "CIVIL_SERVANT", grade: 7, assigned: 3, completed: 1, exempted: 0, ratePercent: 33 }]);
+    expect(data.categories).toEqual([{ staffCategory: "CIVIL_SERVANT", grade: 7, assigned: 3, completed: 1, inPerson: 0, exempted: 0, ratePercent: 33 }]);
   });
 
   it("reads the records as they stood on a past date", async () => {
@@ -117,5 +118,42 @@ describe("HR officer's compliance view", () => {
     expect(text).toContain("이수 완료");
     expect(text).not.toContain("다른국사람");
     expect(await prisma.auditEvent.count({ where: { action: "report.export", entityId: cycleId } })).toBeGreaterThan(0);
+  });
+});
+
+describe("compliance as of a past date, while people move and leave", () => {
+  it("counts each person in the unit they sat in on that date, and leavers until they left", async () => {
+    const world = await createWorld();
+    const newDivision = await createUnit("DIVISION", world.bureau.id, "새과");
+    const mover = await createPerson(world.division.id, "CIVIL_SERVANT", "이동자");
+    const leaver = await createPerson(world.division.id, "CIVIL_SERVANT", "퇴직자");
+    await createPerson(world.division.id, "CIVIL_SERVANT", "재직자");
+    const { cycle } = await openTestCycle(world.obligation.id);
+    await prisma.assignment.updateMany({ where: { cycleId: cycle.id }, data: { assignedAt: new Date("2026-01-02T00:00:00Z") } });
+    // The mover finished in the old unit in March, then moved on 1 June; the leaver left on 1 September.
+    await prisma.assignment.updateMany({
+      where: { cycleId: cycle.id, personId: mover.id },
+      data: { status: "COMPLETED", completedAt: new Date("2026-03-10T02:00:00Z"), completionMode: "IN_PERSON" },
+    });
+    await prisma.person.update({ where: { id: mover.id }, data: { orgUnitId: newDivision.id } });
+    await recordPlacements(prisma, new Date("2026-06-01T00:00:00+09:00"), [mover.id]);
+    await prisma.person.update({ where: { id: leaver.id }, data: { status: "LEFT", leftOn: new Date("2026-09-01T00:00:00Z") } });
+
+    const hr = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
+    const cookie = await sessionCookieFor(hr.id);
+    const view = async (asOf?: string) => {
+      const res = await respond(() =>
+        hrLoader({ request: getRequest(`/hr?cycle=${cycle.id}${asOf ? `&asOf=${asOf}` : ""}`, cookie), params: {}, context: {} }),
+      );
+      const units: Array<{ code: string; assigned: number; completed: number; inPerson: number }> = (await res.json()).units;
+      const of = (code: string) => units.find((u) => u.code === code)!;
+      return [of(world.division.code), of(newDivision.code), of(world.bureau.code)].map((u) => [u.assigned, u.completed, u.inPerson]);
+    };
+    // [division, new division, bureau] × [assigned, completed, in person]
+    expect(await view("2026-05-31")).toEqual([[3, 1, 1], [0, 0, 0], [3, 1, 1]]);
+    expect(await view("2026-08-31")).toEqual([[2, 0, 0], [1, 1, 1], [3, 1, 1]]);
+    expect(await view()).toEqual([[1, 0, 0], [1, 1, 1], [2, 1, 1]]);
+    // The leaver's record stays.
+    expect(await prisma.assignment.count({ where: { cycleId: cycle.id, personId: leaver.id } })).toBe(1);
   });
 });

@@ -15,6 +15,8 @@ export interface UnitCompliance {
   depth: number;
   assigned: number;
   completed: number;
+  /** Of the completed, how many by attending an in-person session. */
+  inPerson: number;
   inProgress: number;
   notStarted: number;
   exempted: number;
@@ -29,6 +31,7 @@ export interface CycleOption {
   obligationTitleKo: string;
   obligationTitleEn: string;
   dueAt: Date;
+  graceDays: number;
 }
 
 export async function listCycles(): Promise<CycleOption[]> {
@@ -44,15 +47,19 @@ export async function listCycles(): Promise<CycleOption[]> {
     obligationTitleKo: c.obligation.titleKo,
     obligationTitleEn: c.obligation.titleEn,
     dueAt: c.dueAt,
+    graceDays: c.graceDays,
   }));
 }
 
 /**
  * Compliance per unit of the officer's subtree for one cycle, in one query,
- * each unit's numbers rolled up over its own subtree. People count in their
- * current unit; people who left are not counted. With `asOf`, each record is
- * read as it stood at that moment (assigned, started, completed, exempted by
- * then). The rate leaves exempted people out of the denominator.
+ * each unit's numbers rolled up over its own subtree. Today, people count in
+ * their current unit and people who left are not counted. With `asOf`, the
+ * roll and every record are read as they stood at that moment: people count
+ * in the unit they sat in then (their placement history), someone who left
+ * later still counts, and only what was assigned, started, completed or
+ * exempted by then is seen. Overdue means past the deadline and the cycle's
+ * grace period. The rate leaves exempted people out of the denominator.
  */
 export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<UnitCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
@@ -65,35 +72,43 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
       FROM org_unit c JOIN tree t ON c.parent_id = t.id
     ),
     units AS (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors FROM tree ORDER BY id, depth),
-    at AS (SELECT COALESCE(${asOf}::timestamptz, now()) AS t),
+    at AS (
+      SELECT COALESCE(${asOf}::timestamptz, now()) AS t, ${asOf}::timestamptz IS NOT NULL AS historical,
+        (SELECT make_interval(days => grace_days) FROM cycle WHERE id = ${cycleId}::uuid) AS grace
+    ),
     states AS (
-      SELECT p.org_unit_id AS unit_id, a.due_at,
+      SELECT COALESCE(pl.org_unit_id, p.org_unit_id) AS unit_id, a.due_at,
         CASE
           WHEN a.completed_at <= at.t THEN 'COMPLETED'
           WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, at.t) <= at.t THEN 'EXEMPTED'
           WHEN a.started_at <= at.t THEN 'IN_PROGRESS'
           ELSE 'ASSIGNED'
-        END AS state
+        END AS state,
+        a.completed_at <= at.t AND a.completion_mode = 'IN_PERSON' AS in_person
       FROM assignment a
       CROSS JOIN at
-      JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+      JOIN person p ON p.id = a.person_id
+      LEFT JOIN person_placement pl ON at.historical AND pl.person_id = p.id
+        AND pl.valid_from <= at.t AND (pl.valid_to IS NULL OR pl.valid_to > at.t)
       WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= at.t
-        AND p.org_unit_id IN (SELECT id FROM units)
+        AND (p.status = 'ACTIVE' OR (at.historical AND p.left_on > (at.t AT TIME ZONE 'Asia/Seoul')::date))
     ),
     direct AS (
       SELECT unit_id,
         count(*)::int AS assigned,
         count(*) FILTER (WHERE state = 'COMPLETED')::int AS completed,
+        count(*) FILTER (WHERE in_person)::int AS in_person,
         count(*) FILTER (WHERE state = 'IN_PROGRESS')::int AS in_progress,
         count(*) FILTER (WHERE state = 'ASSIGNED')::int AS not_started,
         count(*) FILTER (WHERE state = 'EXEMPTED')::int AS exempted,
-        count(*) FILTER (WHERE state IN ('ASSIGNED', 'IN_PROGRESS') AND due_at < (SELECT t FROM at))::int AS overdue
-      FROM states GROUP BY unit_id
+        count(*) FILTER (WHERE state IN ('ASSIGNED', 'IN_PROGRESS') AND due_at + (SELECT grace FROM at) < (SELECT t FROM at))::int AS overdue
+      FROM states WHERE unit_id IN (SELECT id FROM units) GROUP BY unit_id
     ),
     rolled AS (
       SELECT anc.id AS unit_id,
-        sum(d.assigned)::int AS assigned, sum(d.completed)::int AS completed, sum(d.in_progress)::int AS in_progress,
-        sum(d.not_started)::int AS not_started, sum(d.exempted)::int AS exempted, sum(d.overdue)::int AS overdue
+        sum(d.assigned)::int AS assigned, sum(d.completed)::int AS completed, sum(d.in_person)::int AS in_person,
+        sum(d.in_progress)::int AS in_progress, sum(d.not_started)::int AS not_started,
+        sum(d.exempted)::int AS exempted, sum(d.overdue)::int AS overdue
       FROM units anc
       JOIN units des ON anc.id = ANY(des.ancestors)
       JOIN direct d ON d.unit_id = des.id
@@ -102,6 +117,7 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
     SELECT u.id AS "unitId", u.code, u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind,
       units.depth,
       COALESCE(c.assigned, 0) AS assigned, COALESCE(c.completed, 0) AS completed,
+      COALESCE(c.in_person, 0) AS "inPerson",
       COALESCE(c.in_progress, 0) AS "inProgress", COALESCE(c.not_started, 0) AS "notStarted",
       COALESCE(c.exempted, 0) AS exempted, COALESCE(c.overdue, 0) AS overdue,
       CASE WHEN COALESCE(c.assigned, 0) - COALESCE(c.exempted, 0) > 0
@@ -116,6 +132,7 @@ export interface CategoryCompliance {
   grade: number | null;
   assigned: number;
   completed: number;
+  inPerson: number;
   exempted: number;
   ratePercent: number | null;
 }
@@ -128,6 +145,7 @@ export async function categoryCompliance(actor: Actor, cycleId: string): Promise
     SELECT p.staff_category::text AS "staffCategory", p.grade,
       count(*)::int AS assigned,
       count(*) FILTER (WHERE a.status = 'COMPLETED')::int AS completed,
+      count(*) FILTER (WHERE a.status = 'COMPLETED' AND a.completion_mode = 'IN_PERSON')::int AS "inPerson",
       count(*) FILTER (WHERE a.status = 'EXEMPTED')::int AS exempted,
       CASE WHEN count(*) FILTER (WHERE a.status <> 'EXEMPTED') > 0
         THEN round(100.0 * count(*) FILTER (WHERE a.status = 'COMPLETED') / count(*) FILTER (WHERE a.status <> 'EXEMPTED'))::int END AS "ratePercent"

@@ -135,6 +135,9 @@ async function loadObligation(o: ObligationFile) {
       cycleKind: o.cycle === "annual" ? ("ANNUAL" as const) : ("HALF_YEAR" as const),
       unitKinds: o.audience.unitKinds,
       deadlines: typeof o.deadline === "string" ? { "": o.deadline } : o.deadline,
+      audienceUnitCodes: o.audience.units ?? [],
+      graceDays: o.gracePeriodDays,
+      sharedSessions: o.sharedSessions,
     };
     const row = await tx.obligation.upsert({ where: { code: o.code }, create: { code: o.code, ...data }, update: data });
     await tx.obligationRoute.deleteMany({ where: { obligationId: row.id } });
@@ -150,6 +153,8 @@ async function loadObligation(o: ObligationFile) {
           staffCategory,
           period: r.period ?? "",
           courseId: bySlug.get(r.course)!,
+          minMinutes: r.minMinutes ?? 0,
+          modes: (r.modes ?? ["online", "in_person"]).map((m) => (m === "online" ? ("ONLINE" as const) : ("IN_PERSON" as const))),
         })),
       ),
     });

@@ -139,7 +139,13 @@ export const obligationFileSchema = z
     title: bilingual,
     legalBasis: bilingual,
     cycle: z.enum(["annual", "half_year"]),
-    audience: z.object({ unitKinds: z.array(unitKind).min(1) }).strict(),
+    audience: z
+      .object({
+        unitKinds: z.array(unitKind).min(1),
+        /** Codes of the units whose subtrees the duty covers; omitted: the whole organization. */
+        units: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "unit codes are letters, digits, - and _")).min(1).optional(),
+      })
+      .strict(),
     routes: z
       .array(
         z
@@ -148,12 +154,20 @@ export const obligationFileSchema = z
             course: slug,
             /** For half-year duties: the edition taught in that half only. */
             period: z.enum(["H1", "H2"]).optional(),
+            /** The least learning time that satisfies the duty, online or in a session. */
+            minMinutes: z.number().int().min(1).max(24 * 60).optional(),
+            /** How it may be satisfied; both when omitted. */
+            modes: z.array(z.enum(["online", "in_person"])).min(1).optional(),
           })
           .strict(),
       )
       .min(1),
     /** End of day, Asia/Seoul: MM-DD for a year, { H1, H2 } for half-years. */
     deadline: z.union([monthDay, z.object({ H1: monthDay, H2: monthDay }).strict()]),
+    /** Days after the deadline before someone counts as overdue and officers are told. */
+    gracePeriodDays: z.number().int().min(0).max(90).default(0),
+    /** Whether one in-person session may count toward this and other duties that allow it. */
+    sharedSessions: z.boolean().default(false),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -172,6 +186,7 @@ export const obligationFileSchema = z
     }
     const seen = new Set<string>();
     o.routes.forEach((r, i) => {
+      if (r.modes && new Set(r.modes).size !== r.modes.length) ctx.addIssue({ code: "custom", path: ["routes", i, "modes"], message: "a mode is listed twice" });
       if (r.period && !halves) ctx.addIssue({ code: "custom", path: ["routes", i, "period"], message: "only half-year duties have periods" });
       for (const c of r.staffCategories) {
         for (const p of r.period ? [r.period] : ["H1", "H2"]) {

@@ -271,12 +271,28 @@ export function readContentTree(root: string): ContentTree {
     : [];
   // References are checked against course folders, so one broken course.yaml is reported once.
   const courseSlugs = new Set(courseDirs.map((d) => d.split("/").pop()!));
+  const minutesBySlug = new Map(courses.map((c) => [c.course.slug, c.course.estimatedMinutes]));
+  const codes = new Map<string, string>();
   for (const path of obligationFiles) {
     try {
       const o = readObligation(path, root);
+      const file = relative(root, path);
+      const other = codes.get(o.code);
+      if (other) errors.push({ file, field: "code", message: `'${o.code}' is also declared in ${other}: one duty, one file` });
+      codes.set(o.code, file);
       o.routes.forEach((r, i) => {
         if (!courseSlugs.has(r.course)) {
-          errors.push({ file: relative(root, path), field: `routes.${i}.course`, message: `course '${r.course}' does not exist in content/courses` });
+          errors.push({ file, field: `routes.${i}.course`, message: `course '${r.course}' does not exist in content/courses` });
+        }
+        // Online, the course is the learning time: it cannot be shorter than what the duty asks.
+        const minutes = minutesBySlug.get(r.course);
+        const online = !r.modes || r.modes.includes("online");
+        if (online && r.minMinutes && minutes !== undefined && minutes < r.minMinutes) {
+          errors.push({
+            file,
+            field: `routes.${i}.minMinutes`,
+            message: `course '${r.course}' takes ${minutes} minutes, less than the ${r.minMinutes} this duty requires online`,
+          });
         }
       });
       obligations.push(o);

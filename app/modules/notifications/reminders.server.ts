@@ -103,7 +103,7 @@ export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): P
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id`;
 
-    // Escalation: one digest per HR officer whose subtree holds people overdue by the threshold.
+    // Escalation: one digest per HR officer whose subtree holds people overdue past grace by the threshold.
     const escalations = await tx.$queryRaw<Array<{ id: string }>>`
       WITH RECURSIVE late AS (
         SELECT a.id, p.org_unit_id FROM assignment a
@@ -111,7 +111,8 @@ export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): P
         JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
         WHERE a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.escalated_at IS NULL
           AND (cardinality(${onlyCycleIds}::uuid[]) = 0 OR c.id = ANY(${onlyCycleIds}::uuid[]))
-          AND ${now}::timestamptz >= a.due_at + make_interval(days => ${p.escalateAfterDays})
+          -- Officers hear of it once the cycle's grace period and the escalation delay have both passed.
+          AND ${now}::timestamptz >= a.due_at + make_interval(days => c.grace_days + ${p.escalateAfterDays})
       ),
       up AS (
         SELECT l.id AS assignment_id, u.id AS unit_id, u.parent_id FROM late l JOIN org_unit u ON u.id = l.org_unit_id

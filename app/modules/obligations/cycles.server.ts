@@ -18,7 +18,12 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
       WITH RECURSIVE audience_units AS (
         SELECT u.id FROM org_unit u
         JOIN obligation o ON o.id = ${cycle.obligationId}::uuid
-        WHERE (o.audience_root_id IS NULL AND u.parent_id IS NULL) OR u.id = o.audience_root_id
+        -- The subtrees the file names; else the tree under the city root it was loaded for; else every tree.
+        WHERE CASE
+          WHEN cardinality(o.audience_unit_codes) > 0 THEN u.code = ANY(o.audience_unit_codes)
+          WHEN o.audience_root_id IS NOT NULL THEN u.id = o.audience_root_id
+          ELSE u.parent_id IS NULL
+        END
         UNION
         SELECT c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id
       )
@@ -70,7 +75,7 @@ export async function planCycle(obligationCode: string, year: number, period: ""
   const window = cycleWindow(year, period, obligation.deadlines as Record<string, string>);
   return prisma.cycle.upsert({
     where: { obligationId_label: { obligationId: obligation.id, label: window.label } },
-    create: { obligationId: obligation.id, ...window },
+    create: { obligationId: obligation.id, graceDays: obligation.graceDays, ...window },
     update: {},
   });
 }

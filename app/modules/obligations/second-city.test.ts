@@ -19,6 +19,9 @@ describe("a second city's obligations", () => {
   const tag = uid();
 
   it("load from files and assign their own audience with their own deadlines", async () => {
+    const busan = await createUnit("CITY", null, "부산광역시");
+    const corp = await createUnit("AFFILIATED_ORG", busan.id, "부산교통공사");
+    const centre = await createUnit("WELFARE_FACILITY", busan.id, "복지관");
     cpSync(join(process.cwd(), "content", "courses"), join(dir, "courses"), { recursive: true });
     mkdirSync(join(dir, "obligations"));
     writeFileSync(
@@ -27,11 +30,14 @@ describe("a second city's obligations", () => {
 title: { ko: "부산광역시 공직자 인권교육", en: "Busan public officials' human rights education" }
 legalBasis: { ko: "부산광역시 인권 기본 조례", en: "Busan Metropolitan City Human Rights Ordinance" }
 cycle: annual
-audience: { unitKinds: [AFFILIATED_ORG] }
+audience: { unitKinds: [AFFILIATED_ORG], units: [${busan.code}] }
 routes:
   - staffCategories: [AFFILIATED_STAFF, CIVIL_SERVANT]
     course: elective-impact-assessment
+    minMinutes: 30
 deadline: "11-30"
+gracePeriodDays: 14
+sharedSessions: true
 `,
     );
     writeFileSync(
@@ -40,11 +46,13 @@ deadline: "11-30"
 title: { ko: "부산 장애인 인권교육", en: "Busan disability rights education" }
 legalBasis: { ko: "부산광역시 장애인 인권 증진 조례", en: "Busan ordinance on the rights of persons with disabilities" }
 cycle: half_year
-audience: { unitKinds: [WELFARE_FACILITY] }
+audience: { unitKinds: [WELFARE_FACILITY], units: [${busan.code}] }
 routes:
   - staffCategories: [WELFARE_FACILITY_STAFF]
     course: disability-rights-h1
     period: H1
+    modes: [in_person]
+    minMinutes: 120
   - staffCategories: [WELFARE_FACILITY_STAFF]
     course: disability-rights-h2
     period: H2
@@ -54,16 +62,11 @@ deadline: { H1: "05-31", H2: "11-30" }
     const report = await loadContent(readContentTree(dir));
     expect(report.obligations).toEqual([`busan-annual-${tag}`, `busan-disability-${tag}`]);
 
-    const busan = await createUnit("CITY", null, "부산광역시");
-    const corp = await createUnit("AFFILIATED_ORG", busan.id, "부산교통공사");
-    const centre = await createUnit("WELFARE_FACILITY", busan.id, "복지관");
     const driver = await createPerson(corp.id, "AFFILIATED_STAFF", "기관사");
     const carer = await createPerson(centre.id, "WELFARE_FACILITY_STAFF", "사회복지사");
-    // Scope the duties to Busan's own tree, as a city's configuration would.
-    await prisma.obligation.updateMany({ where: { code: { endsWith: tag } }, data: { audienceRootId: busan.id } });
-
     const annual = await planCycle(`busan-annual-${tag}`, 2026, "");
     expect(annual.dueAt.toISOString()).toBe("2026-11-30T14:59:59.999Z");
+    expect(annual.graceDays).toBe(14);
     expect(await openCycle(annual.id, null)).toBe(1);
     const h1 = await planCycle(`busan-disability-${tag}`, 2026, "H1");
     expect(h1.dueAt.toISOString()).toBe("2026-05-31T14:59:59.999Z");
@@ -77,12 +80,38 @@ deadline: { H1: "05-31", H2: "11-30" }
       ["carer", "2026-H1", "disability-rights-h1"],
       ["driver", "2026", "elective-impact-assessment"],
     ]);
+    const routes = await prisma.obligationRoute.findMany({ where: { obligation: { code: { endsWith: tag } } }, orderBy: { period: "asc" } });
+    expect(routes.map((r) => [r.period, r.minMinutes, r.modes])).toEqual([
+      ["", 30, ["ONLINE", "IN_PERSON"]],
+      ["", 30, ["ONLINE", "IN_PERSON"]],
+      ["H1", 120, ["IN_PERSON"]],
+      ["H2", 0, ["ONLINE", "IN_PERSON"]],
+    ]);
+  });
+
+  it("refuse a duty that asks more online learning time than its course gives", () => {
+    const bad = join(dir, "bad");
+    cpSync(join(dir, "courses"), join(bad, "courses"), { recursive: true });
+    mkdirSync(join(bad, "obligations"));
+    const body = `title: { ko: "가", en: "A" }
+legalBasis: { ko: "나", en: "B" }
+cycle: annual
+audience: { unitKinds: [TEAM] }
+routes:
+  - staffCategories: [CIVIL_SERVANT]
+    course: elective-impact-assessment
+    minMinutes: 600
+deadline: "12-31"
+`;
+    writeFileSync(join(bad, "obligations", "one.yaml"), `code: twice\n${body}`);
+    writeFileSync(join(bad, "obligations", "two.yaml"), `code: twice\n${body}`);
+    expect(() => readContentTree(bad)).toThrow(/minMinutes.*less than the 600[\s\S]*'twice' is also declared in obligations\/one.yaml/);
   });
 
   it("give a person who joins an open cycle late a fair deadline", async () => {
     const busan = await createUnit("CITY", null, "부산");
     const corp = await createUnit("AFFILIATED_ORG", busan.id, "공사");
-    await prisma.obligation.update({ where: { code: `busan-annual-${tag}` }, data: { audienceRootId: busan.id } });
+    await prisma.obligation.update({ where: { code: `busan-annual-${tag}` }, data: { audienceUnitCodes: [busan.code] } });
     const cycle = await planCycle(`busan-annual-${tag}`, 2027, "");
     await prisma.cycle.update({ where: { id: cycle.id }, data: { dueAt: new Date(Date.now() + 5 * 86400_000) } });
     await createPerson(corp.id, "AFFILIATED_STAFF", "먼저");

@@ -33,15 +33,17 @@ type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 /**
  * Bring the placement history up to date with the roll, set-based: everyone
  * whose current unit differs from their open placement has it closed at `at`
- * and a new one opened. Call it in the transaction that moved or added people.
+ * and a new one opened (only `personIds`, when given). Call it in the
+ * transaction that moved or added people.
  */
-export async function recordPlacements(tx: Tx | typeof prisma, at: Date = new Date()): Promise<number> {
+export async function recordPlacements(tx: Tx | typeof prisma, at: Date = new Date(), personIds: string[] | null = null): Promise<number> {
   return tx.$executeRaw`
     WITH stale AS (
       SELECT p.id AS person_id, p.org_unit_id, pl.id AS placement_id
       FROM person p
       LEFT JOIN person_placement pl ON pl.person_id = p.id AND pl.valid_to IS NULL
       WHERE pl.org_unit_id IS DISTINCT FROM p.org_unit_id
+        AND (${personIds}::uuid[] IS NULL OR p.id = ANY(${personIds}::uuid[]))
     ),
     closed AS (
       UPDATE person_placement SET valid_to = ${at}

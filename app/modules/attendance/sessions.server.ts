@@ -1,0 +1,317 @@
+import { createHash } from "node:crypto";
+import { prisma, Prisma } from "~/utils/db.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import type { Actor } from "~/modules/auth/permissions.server";
+import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
+
+/** A signed attendance sheet: a scan (PDF) or a photo (JPEG, PNG). */
+export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
+export const MAX_ATTENDEES = 5000;
+
+/**
+ * Why a session could not be recorded. `field` names the form field; `params`
+ * fill the message (numbers that were not accepted, a cycle's dates, …).
+ * Nothing is recorded when one is thrown.
+ */
+export class SessionInputError extends Error {
+  constructor(
+    public field: "title" | "heldOn" | "minutes" | "place" | "orgUnitId" | "cycleIds" | "attendees" | "evidence",
+    public code: string,
+    public params: Record<string, string | number> = {},
+  ) {
+    super(`${field}: ${code}`);
+  }
+}
+
+export interface SessionInput {
+  title: string;
+  heldOn: string;
+  minutes: number;
+  place: string;
+  orgUnitId: string;
+  cycleIds: string[];
+  /** Employee numbers as typed or pasted from the sheet: separated by spaces, commas or new lines. */
+  attendees: string;
+  evidence: { fileName: string; bytes: Uint8Array } | null;
+}
+
+export interface SessionResult {
+  sessionId: string;
+  attendees: number;
+  /** Assignments this session completed. */
+  completed: number;
+  /** Attendees who had already completed or been exempted from every chosen cycle. */
+  alreadyDone: number;
+  /** Attendees who owe none of the chosen cycles (recorded, nothing counted). */
+  notOwed: number;
+}
+
+/** Tell the file's type from its first bytes, not from its name or the browser's claim. */
+export function sniffEvidence(bytes: Uint8Array): "application/pdf" | "image/png" | "image/jpeg" | null {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0x25, 0x50, 0x44, 0x46, 0x2d)) return "application/pdf";
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
+  if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
+  return null;
+}
+
+export function parseEmployeeNumbers(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean))];
+}
+
+/** Open cycles an officer can record a session toward, with what their obligations allow. */
+export async function sessionCycleOptions() {
+  const cycles = await prisma.cycle.findMany({
+    where: { status: "OPEN" },
+    include: { obligation: { select: { code: true, titleKo: true, titleEn: true, sharedSessions: true } } },
+    orderBy: [{ startsOn: "desc" }, { obligation: { code: "asc" } }],
+  });
+  return cycles.map((c) => ({
+    id: c.id,
+    label: c.label,
+    startsOn: c.startsOn,
+    endsOn: c.endsOn,
+    obligationCode: c.obligation.code,
+    titleKo: c.obligation.titleKo,
+    titleEn: c.obligation.titleEn,
+    sharedSessions: c.obligation.sharedSessions,
+  }));
+}
+
+/** Units an officer may record a session for: their own subtrees, shallow ones first. */
+export async function sessionUnitOptions(actor: Actor) {
+  if (actor.hrScopeUnitIds.length === 0) return [];
+  return prisma.$queryRaw<Array<{ id: string; code: string; nameKo: string; nameEn: string }>>`
+    ${subtreeScope(actor.hrScopeUnitIds)}
+    SELECT u.id, u.code, u.name_ko AS "nameKo", u.name_en AS "nameEn"
+    FROM org_unit u WHERE u.id IN (SELECT id FROM scope)
+    ORDER BY u.code`;
+}
+
+const seoulToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(new Date());
+
+function checkBasics(input: SessionInput) {
+  const title = input.title.trim();
+  if (title.length < 2 || title.length > 200) throw new SessionInputError("title", "length");
+  const place = input.place.trim();
+  if (place.length < 2 || place.length > 200) throw new SessionInputError("place", "length");
+  if (!Number.isInteger(input.minutes) || input.minutes < 10 || input.minutes > 1440) throw new SessionInputError("minutes", "range");
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.heldOn) || Number.isNaN(new Date(`${input.heldOn}T00:00:00Z`).getTime())) {
+    throw new SessionInputError("heldOn", "invalid");
+  }
+  if (input.heldOn > seoulToday()) throw new SessionInputError("heldOn", "future");
+  if (input.cycleIds.length === 0) throw new SessionInputError("cycleIds", "none");
+  const numbers = parseEmployeeNumbers(input.attendees);
+  if (numbers.length === 0) throw new SessionInputError("attendees", "none");
+  if (numbers.length > MAX_ATTENDEES) throw new SessionInputError("attendees", "tooMany", { max: MAX_ATTENDEES });
+  if (!input.evidence || input.evidence.bytes.byteLength === 0) throw new SessionInputError("evidence", "missing");
+  if (input.evidence.bytes.byteLength > MAX_EVIDENCE_BYTES) throw new SessionInputError("evidence", "tooLarge", { mb: MAX_EVIDENCE_BYTES / 1024 / 1024 });
+  const mediaType = sniffEvidence(input.evidence.bytes);
+  if (!mediaType) throw new SessionInputError("evidence", "type");
+  return { title, place, numbers, mediaType, evidence: input.evidence };
+}
+
+/**
+ * Record an in-person session after it took place, with the signed sheet as
+ * evidence. Every attendee must be on the officer's roll; every chosen cycle
+ * must be open, hold the session's date, and (for more than one) allow shared
+ * sessions; the session must be long enough and in person must be allowed for
+ * every attendee's route. Then, in one transaction: the evidence, the session,
+ * one attendance per person, and every open assignment of theirs in the chosen
+ * cycles completed in person as of the session's day. Assignments already
+ * completed or exempted are left as they are. One audit event holds it all.
+ */
+export async function recordSession(actor: Actor, input: SessionInput): Promise<SessionResult> {
+  const { title, place, numbers, mediaType, evidence } = checkBasics(input);
+  if (!(await unitIsInScope(actor.hrScopeUnitIds, input.orgUnitId))) throw new SessionInputError("orgUnitId", "outOfScope");
+
+  const cycleIds = [...new Set(input.cycleIds)];
+  const cycles = await prisma.cycle.findMany({
+    where: { id: { in: cycleIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id)) } },
+    include: { obligation: { select: { id: true, code: true, sharedSessions: true } } },
+  });
+  if (cycles.length !== cycleIds.length) throw new SessionInputError("cycleIds", "unknown");
+  for (const c of cycles) {
+    if (c.status !== "OPEN") throw new SessionInputError("cycleIds", "notOpen", { cycle: c.label });
+    const from = c.startsOn.toISOString().slice(0, 10);
+    const to = c.endsOn.toISOString().slice(0, 10);
+    if (input.heldOn < from || input.heldOn > to) throw new SessionInputError("heldOn", "outsideCycle", { cycle: `${c.obligation.code} ${c.label}`, from, to });
+  }
+  if (cycles.length > 1) {
+    const single = cycles.find((c) => !c.obligation.sharedSessions);
+    if (single) throw new SessionInputError("cycleIds", "notShared", { cycle: `${single.obligation.code} ${single.label}` });
+    if (new Set(cycles.map((c) => c.obligation.id)).size !== cycles.length) throw new SessionInputError("cycleIds", "sameObligation");
+  }
+
+  // Who is on this officer's roll, and what each owes in the chosen cycles, in one query.
+  const people = await prisma.$queryRaw<Array<{ employeeNo: string; personId: string | null; open: number; owed: number; blocked: string | null }>>`
+    ${subtreeScope(actor.hrScopeUnitIds)}
+    SELECT n.no AS "employeeNo", p.id AS "personId",
+      count(a.id) FILTER (WHERE a.status IN ('ASSIGNED', 'IN_PROGRESS'))::int AS open,
+      count(a.id)::int AS owed,
+      min(CASE
+        WHEN a.status NOT IN ('ASSIGNED', 'IN_PROGRESS') THEN NULL
+        WHEN NOT ('IN_PERSON' = ANY(r.modes)) THEN 'mode:' || o.code
+        WHEN r.min_minutes > ${input.minutes} THEN 'minutes:' || o.code || ':' || r.min_minutes
+      END) AS blocked
+    FROM unnest(${numbers}::text[]) AS n(no)
+    LEFT JOIN person p ON p.employee_no = n.no AND p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM scope)
+    LEFT JOIN assignment a ON a.person_id = p.id AND a.cycle_id = ANY(${cycleIds}::uuid[])
+    LEFT JOIN cycle c ON c.id = a.cycle_id
+    LEFT JOIN obligation o ON o.id = c.obligation_id
+    LEFT JOIN obligation_route r ON r.obligation_id = o.id AND r.staff_category = p.staff_category AND (r.period = '' OR r.period = c.period)
+    GROUP BY n.no, p.id`;
+  const unknown = people.filter((p) => !p.personId).map((p) => p.employeeNo);
+  if (unknown.length) throw new SessionInputError("attendees", "unknown", { numbers: unknown.slice(0, 20).join(", "), count: unknown.length });
+  const blocked = people.find((p) => p.blocked);
+  if (blocked) {
+    const [kind, code, min] = blocked.blocked!.split(":");
+    if (kind === "mode") throw new SessionInputError("cycleIds", "onlineOnly", { obligation: code! });
+    throw new SessionInputError("minutes", "tooShort", { obligation: code!, min: Number(min) });
+  }
+
+  const sha256 = createHash("sha256").update(evidence.bytes).digest("hex");
+  const result = await prisma.$transaction(async (tx) => {
+    const file = await tx.evidenceFile.create({
+      data: {
+        fileName: evidence.fileName.replace(/[\r\n"\\/]/g, "_").slice(0, 200) || "attendance-sheet",
+        mediaType,
+        size: evidence.bytes.byteLength,
+        sha256,
+        content: Buffer.from(evidence.bytes),
+        uploadedById: actor.userId,
+      },
+    });
+    const session = await tx.trainingSession.create({
+      data: {
+        title,
+        heldOn: new Date(`${input.heldOn}T00:00:00Z`),
+        minutes: input.minutes,
+        place,
+        orgUnitId: input.orgUnitId,
+        evidenceId: file.id,
+        recordedById: actor.userId,
+        cycles: { create: cycleIds.map((cycleId) => ({ cycleId })) },
+      },
+    });
+    const personIds = people.map((p) => p.personId!);
+    await tx.$executeRaw`
+      INSERT INTO session_attendance (session_id, person_id)
+      SELECT ${session.id}::uuid, unnest(${personIds}::uuid[])`;
+    // Completed as of the session's day (end of it in Seoul, or now if that is still ahead).
+    const completed = await tx.$executeRaw`
+      UPDATE assignment a SET status = 'COMPLETED', completion_mode = 'IN_PERSON', attendance_id = sa.id,
+        completed_at = LEAST(now(), (${input.heldOn}::date + time '18:00') AT TIME ZONE 'Asia/Seoul')
+      FROM session_attendance sa
+      WHERE sa.session_id = ${session.id}::uuid AND a.person_id = sa.person_id
+        AND a.cycle_id = ANY(${cycleIds}::uuid[]) AND a.status IN ('ASSIGNED', 'IN_PROGRESS')`;
+    const summary: SessionResult = {
+      sessionId: session.id,
+      attendees: people.length,
+      completed,
+      alreadyDone: people.filter((p) => p.owed > 0 && p.open === 0).length,
+      notOwed: people.filter((p) => p.owed === 0).length,
+    };
+    await recordAudit(
+      {
+        actorUserId: actor.userId,
+        action: "session.record",
+        entityType: "training_session",
+        entityId: session.id,
+        reason: title,
+        data: { ...summary, cycleIds, heldOn: input.heldOn, minutes: input.minutes, evidenceSha256: sha256, employeeNos: numbers } as unknown as Prisma.InputJsonValue,
+      },
+      tx,
+    );
+    return summary;
+  });
+  return result;
+}
+
+/** Sessions recorded for units in the officer's subtree, newest first. */
+export async function listSessions(actor: Actor) {
+  if (actor.hrScopeUnitIds.length === 0) return [];
+  return prisma.$queryRaw<
+    Array<{ id: string; title: string; heldOn: Date; minutes: number; place: string; unitKo: string; unitEn: string; attendees: number; completed: number; cycles: string[] }>
+  >`
+    ${subtreeScope(actor.hrScopeUnitIds)}
+    SELECT s.id, s.title, s.held_on AS "heldOn", s.minutes, s.place, u.name_ko AS "unitKo", u.name_en AS "unitEn",
+      (SELECT count(*)::int FROM session_attendance sa WHERE sa.session_id = s.id) AS attendees,
+      (SELECT count(*)::int FROM assignment a JOIN session_attendance sa ON sa.id = a.attendance_id WHERE sa.session_id = s.id) AS completed,
+      ARRAY(SELECT o.code || ' ' || c.label FROM training_session_cycle sc JOIN cycle c ON c.id = sc.cycle_id
+        JOIN obligation o ON o.id = c.obligation_id WHERE sc.session_id = s.id ORDER BY o.code) AS cycles
+    FROM training_session s JOIN org_unit u ON u.id = s.org_unit_id
+    WHERE s.org_unit_id IN (SELECT id FROM scope)
+    ORDER BY s.held_on DESC, s.created_at DESC
+    LIMIT 200`;
+}
+
+/** One session of the officer's subtree with its attendees and what each attendance completed. */
+export async function getSession(actor: Actor, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id) || actor.hrScopeUnitIds.length === 0) return null;
+  const session = await prisma.trainingSession.findUnique({
+    where: { id },
+    include: {
+      orgUnit: { select: { id: true, nameKo: true, nameEn: true } },
+      evidence: { select: { fileName: true, mediaType: true, size: true, sha256: true, createdAt: true } },
+      cycles: { include: { cycle: { include: { obligation: { select: { titleKo: true, titleEn: true } } } } } },
+    },
+  });
+  if (!session || !(await unitIsInScope(actor.hrScopeUnitIds, session.orgUnitId))) return null;
+  const attendees = await prisma.$queryRaw<
+    Array<{ attendanceId: string; personId: string; employeeNo: string | null; name: string; unitKo: string | null; unitEn: string | null; completed: string[] }>
+  >`
+    SELECT sa.id AS "attendanceId", p.id AS "personId", p.employee_no AS "employeeNo", p.name,
+      u.name_ko AS "unitKo", u.name_en AS "unitEn",
+      ARRAY(SELECT c.label FROM assignment a JOIN cycle c ON c.id = a.cycle_id WHERE a.attendance_id = sa.id ORDER BY c.label) AS completed
+    FROM session_attendance sa JOIN person p ON p.id = sa.person_id
+    LEFT JOIN org_unit u ON u.id = p.org_unit_id
+    WHERE sa.session_id = ${id}::uuid
+    ORDER BY p.name, p.employee_no`;
+  return { session, attendees };
+}
+
+/** The sheet itself, for an officer who may see the session. Reading it is audited: it carries signatures. */
+export async function getEvidence(actor: Actor, sessionId: string) {
+  const found = await getSession(actor, sessionId);
+  if (!found) return null;
+  const file = await prisma.evidenceFile.findUniqueOrThrow({ where: { id: found.session.evidenceId } });
+  await recordAudit({ actorUserId: actor.userId, action: "evidence.download", entityType: "training_session", entityId: sessionId, data: { sha256: file.sha256 } });
+  return file;
+}
+
+export class AttendanceError extends Error {
+  constructor(public code: "not-found" | "reason" | "cycle-closed") {
+    super(code);
+  }
+}
+
+/**
+ * Take back one attendance recorded in error (wrong person on the sheet): what
+ * it completed goes back to where it was, the row goes, the reason is audited.
+ */
+export async function withdrawAttendance(actor: Actor, sessionId: string, attendanceId: string, reason: string) {
+  if (reason.trim().length < 5) throw new AttendanceError("reason");
+  const found = await getSession(actor, sessionId);
+  const attendee = found?.attendees.find((a) => a.attendanceId === attendanceId);
+  if (!found || !attendee) throw new AttendanceError("not-found");
+  if (found.session.cycles.some((c) => c.cycle.status === "CLOSED")) throw new AttendanceError("cycle-closed");
+  await prisma.$transaction(async (tx) => {
+    const reopened = await tx.$executeRaw`
+      UPDATE assignment SET status = CASE WHEN started_at IS NOT NULL THEN 'IN_PROGRESS'::"AssignmentStatus" ELSE 'ASSIGNED'::"AssignmentStatus" END,
+        completed_at = NULL, completion_mode = NULL, attendance_id = NULL
+      WHERE attendance_id = ${attendanceId}::uuid`;
+    await tx.sessionAttendance.delete({ where: { id: attendanceId } });
+    await recordAudit(
+      {
+        actorUserId: actor.userId,
+        action: "session.withdraw-attendance",
+        entityType: "training_session",
+        entityId: sessionId,
+        reason: reason.trim(),
+        data: { personId: attendee.personId, employeeNo: attendee.employeeNo, reopened },
+      },
+      tx,
+    );
+  });
+}
