@@ -69,6 +69,7 @@ function Header({ data }: { data: RootData }) {
             {data.user?.roles.includes("HR_OFFICER") ? (
               <>
                 <li><NavLink to="/hr" end>{t("app.nav.hr")}</NavLink></li>
+                <li><NavLink to="/hr/sessions">{t("app.nav.sessions")}</NavLink></li>
                 <li><NavLink to="/hr/import">{t("app.nav.import")}</NavLink></li>
                 <li><NavLink to="/hr/reports">{t("app.nav.reports")}</NavLink></li>
               </>

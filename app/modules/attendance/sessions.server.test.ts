@@ -100,7 +100,7 @@ describe("in-person sessions", () => {
     expect(top).toMatchObject({ assigned: 4, completed: 3, inPerson: 2 });
 
     const found = await getSession(hr, result.sessionId);
-    expect(found!.attendees.map((a) => a.completed.length)).toEqual([1, 2, 2]);
+    expect(found!.attendees.map((a) => a.completedKo.length)).toEqual([1, 2, 2]);
     const file = await getEvidence(hr, result.sessionId);
     expect(Buffer.from(file!.content).toString()).toContain("%PDF-1.4");
     expect(file!.mediaType).toBe("application/pdf");

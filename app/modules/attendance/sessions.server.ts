@@ -259,11 +259,14 @@ export async function getSession(actor: Actor, id: string) {
   });
   if (!session || !(await unitIsInScope(actor.hrScopeUnitIds, session.orgUnitId))) return null;
   const attendees = await prisma.$queryRaw<
-    Array<{ attendanceId: string; personId: string; employeeNo: string | null; name: string; unitKo: string | null; unitEn: string | null; completed: string[] }>
+    Array<{ attendanceId: string; personId: string; employeeNo: string | null; name: string; unitKo: string | null; unitEn: string | null; completedKo: string[]; completedEn: string[] }>
   >`
     SELECT sa.id AS "attendanceId", p.id AS "personId", p.employee_no AS "employeeNo", p.name,
       u.name_ko AS "unitKo", u.name_en AS "unitEn",
-      ARRAY(SELECT c.label FROM assignment a JOIN cycle c ON c.id = a.cycle_id WHERE a.attendance_id = sa.id ORDER BY c.label) AS completed
+      ARRAY(SELECT o.title_ko || ' · ' || c.label FROM assignment a JOIN cycle c ON c.id = a.cycle_id
+        JOIN obligation o ON o.id = c.obligation_id WHERE a.attendance_id = sa.id ORDER BY o.code) AS "completedKo",
+      ARRAY(SELECT o.title_en || ' · ' || c.label FROM assignment a JOIN cycle c ON c.id = a.cycle_id
+        JOIN obligation o ON o.id = c.obligation_id WHERE a.attendance_id = sa.id ORDER BY o.code) AS "completedEn"
     FROM session_attendance sa JOIN person p ON p.id = sa.person_id
     LEFT JOIN org_unit u ON u.id = p.org_unit_id
     WHERE sa.session_id = ${id}::uuid

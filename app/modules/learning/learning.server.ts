@@ -23,6 +23,7 @@ export interface MyAssignment {
   status: "ASSIGNED" | "IN_PROGRESS" | "COMPLETED" | "EXEMPTED";
   dueAt: Date | null;
   completedAt: Date | null;
+  completionMode: "ONLINE" | "IN_PERSON" | null;
   /** Null for a course chosen from the academy catalog. */
   cycleLabel: string | null;
   obligationTitleKo: string | null;
@@ -48,7 +49,7 @@ export async function listMyAssignments(personId: string): Promise<MyAssignment[
       ORDER BY course_id, version DESC
     )
     SELECT a.id, a.status::text AS status, a.due_at AS "dueAt", a.completed_at AS "completedAt",
-           c.label AS "cycleLabel", o.title_ko AS "obligationTitleKo", o.title_en AS "obligationTitleEn",
+           a.completion_mode::text AS "completionMode", c.label AS "cycleLabel", o.title_ko AS "obligationTitleKo", o.title_en AS "obligationTitleEn",
            o.legal_basis_ko AS "legalBasisKo", o.legal_basis_en AS "legalBasisEn",
            v.title_ko AS "courseTitleKo", v.title_en AS "courseTitleEn",
            v.estimated_minutes AS "estimatedMinutes",
