@@ -35,6 +35,10 @@ export const en: Shape<typeof ko> = {
     signInPrompt: "Sign in to see your training",
     verifyPrompt: "Verify a certificate",
   },
+  completionMode: {
+    ONLINE: "Online",
+    IN_PERSON: "In person",
+  },
   status: {
     ASSIGNED: "Not started",
     IN_PROGRESS: "In progress",
@@ -403,6 +407,7 @@ export const en: Shape<typeof ko> = {
     status: "Status",
     dueAt: "Due",
     completedAt: "Completed at",
+    completionMode: "Completed by",
     certificate: "Certificate no.",
   },
   errors: {

@@ -31,6 +31,10 @@ export const ko = {
     signInPrompt: "로그인하여 나의 교육 보기",
     verifyPrompt: "수료증 진위 확인하기",
   },
+  completionMode: {
+    ONLINE: "온라인",
+    IN_PERSON: "집합",
+  },
   status: {
     ASSIGNED: "미시작",
     IN_PROGRESS: "학습 중",
@@ -399,6 +403,7 @@ export const ko = {
     status: "상태",
     dueAt: "기한",
     completedAt: "이수일시",
+    completionMode: "이수 방식",
     certificate: "수료증 번호",
   },
   errors: {

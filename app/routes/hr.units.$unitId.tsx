@@ -61,7 +61,10 @@ export default function UnitPeople() {
                 <td><span className={`badge ${p.status}`}>{t(`status.${p.status}`)}</span></td>
                 <td className="num">{p.lessonsDone}</td>
                 <td>{formatDate(p.dueAt, locale)}</td>
-                <td>{p.completedAt ? formatDate(p.completedAt, locale) : "—"}</td>
+                <td>
+                  {p.completedAt ? formatDate(p.completedAt, locale) : "—"}
+                  {p.completionMode ? ` (${t(`completionMode.${p.completionMode}`)})` : ""}
+                </td>
               </tr>
             ))}
           </tbody>

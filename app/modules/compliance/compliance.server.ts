@@ -166,6 +166,7 @@ export interface PersonStatusRow {
   status: string;
   dueAt: Date;
   completedAt: Date | null;
+  completionMode: string | null;
   lessonsDone: number;
 }
 
@@ -180,7 +181,7 @@ export async function unitPeople(
   return prisma.$queryRaw<PersonStatusRow[]>`
     SELECT p.id AS "personId", a.id AS "assignmentId", p.employee_no AS "employeeNo", p.name, p.email,
       p.staff_category::text AS "staffCategory", p.grade, a.status::text AS status,
-      a.due_at AS "dueAt", a.completed_at AS "completedAt",
+      a.due_at AS "dueAt", a.completed_at AS "completedAt", a.completion_mode::text AS "completionMode",
       (SELECT count(*)::int FROM lesson_progress lp WHERE lp.assignment_id = a.id) AS "lessonsDone"
     FROM assignment a
     JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
@@ -203,6 +204,7 @@ interface ExportRow {
   status: string;
   dueAt: Date | null;
   completedAt: Date | null;
+  completionMode: string | null;
   certificateNumber: string | null;
 }
 
@@ -219,7 +221,7 @@ async function* exportBatches(actor: Actor, cycleId: string): AsyncGenerator<Exp
       SELECT p.id AS "personId", p.employee_no AS "employeeNo", p.name, u.code AS "unitCode",
         u.name_ko AS "unitNameKo", u.name_en AS "unitNameEn", p.staff_category::text AS "staffCategory",
         p.grade, a.status::text AS status, a.due_at AS "dueAt", a.completed_at AS "completedAt",
-        cert.number AS "certificateNumber"
+        a.completion_mode::text AS "completionMode", cert.number AS "certificateNumber"
       FROM assignment a
       JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
       JOIN org_unit u ON u.id = p.org_unit_id
@@ -236,7 +238,7 @@ async function* exportBatches(actor: Actor, cycleId: string): AsyncGenerator<Exp
 
 type Translate = (key: string) => string;
 
-const EXPORT_COLUMNS = ["employeeNo", "name", "unitCode", "unit", "staffCategory", "grade", "status", "dueAt", "completedAt", "certificate"];
+const EXPORT_COLUMNS = ["employeeNo", "name", "unitCode", "unit", "staffCategory", "grade", "status", "dueAt", "completedAt", "completionMode", "certificate"];
 
 function exportCells(r: ExportRow, locale: AppLocale, t: Translate): Array<string | number | null> {
   return [
@@ -249,6 +251,7 @@ function exportCells(r: ExportRow, locale: AppLocale, t: Translate): Array<strin
     t(`status.${r.status}`),
     r.dueAt ? formatDate(r.dueAt, locale, true) : "",
     r.completedAt ? formatDate(r.completedAt, locale, true) : "",
+    r.completionMode ? t(`completionMode.${r.completionMode}`) : "",
     r.certificateNumber,
   ];
 }
