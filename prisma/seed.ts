@@ -12,6 +12,7 @@ import { readContentTree } from "~/modules/content/source.server";
 import { loadContent } from "~/modules/content/load.server";
 import { closeCycle, openCycle, planCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
+import { seedYearEvents } from "./seed-year";
 import { completeLesson, getCourseForLearner, getQuizForLearner, submitQuiz } from "~/modules/learning/learning.server";
 import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
 
@@ -130,6 +131,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
   // Everyone has sat in their unit since the start of the year.
   await recordPlacements(prisma, new Date(`${year}-01-01T00:00:00+09:00`));
 
+  let hrUserId = "";
   for (const account of DEMO_ACCOUNTS) {
     const user = await prisma.user.create({
       data: {
@@ -140,6 +142,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
       },
     });
     if (account.role === "HR_OFFICER") {
+      hrUserId = user.id;
       await prisma.reportSubscription.create({ data: { userId: user.id, frequency: "WEEKLY", format: "XLSX" } });
     }
     if (account.role !== "LEARNER") {
@@ -194,6 +197,8 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
     }
     log(`Cycle ${cycle.label} of ${code} opened: ${assigned} assigned, ${completed} completed, ${started} in progress`);
   }
+
+  await seedYearEvents({ year, hrUserId, welfareUnitId: unitIds.get("WEL")!, annualCycleId: opened[0]!, h2CycleId: opened[1]! });
 
   try {
     for (const id of opened) await enqueueCycleOpened(id);

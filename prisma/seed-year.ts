@@ -1,0 +1,123 @@
+/**
+ * What happens in a year after the cycles open, for the demo's Welfare Policy
+ * Office: an in-person session recorded with its signed sheet, an exemption,
+ * a move between divisions, a leaver and a late joiner. Each goes through the
+ * same module functions an HR officer's clicks and imports go through.
+ */
+import PDFDocument from "pdfkit";
+import { prisma } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
+import type { Actor } from "~/modules/auth/permissions.server";
+import { recordSession } from "~/modules/attendance/sessions.server";
+import { exempt } from "~/modules/obligations/exemptions.server";
+import { openCycle } from "~/modules/obligations/cycles.server";
+import { recordPlacements } from "~/modules/org/org.server";
+
+const seoulDate = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(d);
+
+/** A one-page attendance sheet, as a scanner would produce it: names, numbers and a signature line. */
+function attendanceSheet(title: string, heldOn: string, people: Array<{ name: string; employeeNo: string | null }>): Promise<Buffer> {
+  const env = getEnv();
+  const doc = new PDFDocument({ size: "A4", margin: 48, info: { Title: `출석부 ${title}` }, lang: "ko-KR" });
+  doc.registerFont("body", env.CERT_FONT_PATH);
+  doc.registerFont("bold", env.CERT_FONT_BOLD_PATH);
+  const chunks: Buffer[] = [];
+  doc.on("data", (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve) => doc.on("end", () => resolve(Buffer.concat(chunks))));
+  doc.font("bold").fontSize(18).text(`출석부 · ${title}`);
+  doc.font("body").fontSize(11).text(`${heldOn} · 서울시청 서소문청사 대회의실`).moveDown();
+  let y = doc.y;
+  for (const [i, p] of people.entries()) {
+    doc.text(`${i + 1}. ${p.employeeNo ?? ""}  ${p.name}`, 48, y);
+    doc.moveTo(320, y + 12).lineTo(520, y + 12).stroke();
+    y += 26;
+  }
+  doc.end();
+  return done;
+}
+
+export async function seedYearEvents(opts: { year: number; hrUserId: string; welfareUnitId: string; annualCycleId: string; h2CycleId: string }) {
+  const log = (m: string) => console.log(`  ${m}`);
+  const hr = await prisma.user.findUniqueOrThrow({ where: { id: opts.hrUserId } });
+  const actor: Actor = {
+    userId: hr.id,
+    user: { id: hr.id, email: hr.email, displayName: hr.displayName, locale: hr.locale, personId: hr.personId },
+    refreshCookie: null,
+    sessionId: "seed",
+    roles: new Set(["LEARNER", "HR_OFFICER"]),
+    hrScopeUnitIds: [opts.welfareUnitId],
+  };
+  const unit = (code: string) => prisma.orgUnit.findUniqueOrThrow({ where: { code } });
+  const eld = await unit("WEL-ELD");
+  const dis = await unit("WEL-DIS");
+  const team = await unit("WEL-DIS-T1");
+  const open = (unitId: string, take: number) =>
+    prisma.person.findMany({
+      where: { orgUnitId: unitId, status: "ACTIVE", user: { is: null }, assignments: { some: { cycleId: opts.annualCycleId, status: { in: ["ASSIGNED", "IN_PROGRESS"] } } } },
+      orderBy: { employeeNo: "asc" },
+      take,
+    });
+
+  // A classroom session a week ago for the Senior Welfare Division, counted toward both duties
+  // where its date lies in both cycles (the files allow shared sessions).
+  const heldOn = seoulDate(new Date(Date.now() - 7 * 86400_000));
+  const attendees = await open(eld.id, 10);
+  const cycles = await prisma.cycle.findMany({ where: { id: { in: [opts.annualCycleId, opts.h2CycleId] }, status: "OPEN" } });
+  const cycleIds = cycles.filter((c) => seoulDate(c.startsOn) <= heldOn && heldOn <= seoulDate(c.endsOn)).map((c) => c.id);
+  const title = "장애인 인권과 차별 금지 집합교육";
+  const sheet = await attendanceSheet(title, heldOn, attendees);
+  const session = await recordSession(actor, {
+    title,
+    heldOn,
+    minutes: 120,
+    place: "서울시청 서소문청사 대회의실",
+    orgUnitId: eld.id,
+    cycleIds,
+    attendees: attendees.map((p) => p.employeeNo).join("\n"),
+    evidence: { fileName: `attendance-${heldOn}.pdf`, bytes: sheet },
+  });
+  log(`In-person session on ${heldOn}: ${session.attendees} attended, ${session.completed} assignments completed in person`);
+
+  // Parental leave: exempted from the annual duty, with the reason on record.
+  const [onLeave] = await open(dis.id, 1);
+  const leaveAssignment = await prisma.assignment.findFirstOrThrow({ where: { personId: onLeave!.id, cycleId: opts.annualCycleId } });
+  await exempt(actor, leaveAssignment.id, `육아휴직 (${opts.year}-09-01 ~ ${opts.year + 1}-08-31), 인사발령 제${opts.year}-412호`);
+  log(`Exempted ${onLeave!.name} (${onLeave!.employeeNo}): parental leave`);
+
+  // A move on 1 October: counted in the new division from then on, in the old one before.
+  const [mover] = await prisma.person.findMany({
+    where: { orgUnitId: eld.id, status: "ACTIVE", assignments: { some: { cycleId: opts.annualCycleId, status: "COMPLETED", completionMode: "ONLINE" } } },
+    orderBy: { employeeNo: "desc" },
+    take: 1,
+  });
+  if (mover) {
+    await prisma.person.update({ where: { id: mover.id }, data: { orgUnitId: dis.id } });
+    await recordPlacements(prisma, new Date(`${opts.year}-10-01T00:00:00+09:00`), [mover.id]);
+    log(`Moved ${mover.name} (${mover.employeeNo}) from ${eld.code} to ${dis.code} on ${opts.year}-10-01`);
+  }
+
+  // A leaver on 15 October: out of today's numbers, still in the as-of view before that day.
+  const [leaver] = await open(dis.id, 2).then((p) => p.slice(1));
+  if (leaver) {
+    await prisma.person.update({ where: { id: leaver.id }, data: { status: "LEFT", leftOn: new Date(`${opts.year}-10-15T00:00:00Z`) } });
+    log(`${leaver.name} (${leaver.employeeNo}) left on ${opts.year}-10-15; their record stays`);
+  }
+
+  // A new hire in the team, assigned to every open cycle with a fair deadline.
+  const hire = await prisma.person.create({
+    data: {
+      employeeNo: "E300001",
+      name: "윤새봄",
+      email: "new.hire@demo.seoul.kr",
+      orgUnitId: team.id,
+      staffCategory: "CIVIL_SERVANT",
+      grade: 9,
+      jobFamily: "WELFARE",
+      hiredOn: new Date(`${seoulDate(new Date())}T00:00:00Z`),
+    },
+  });
+  await recordPlacements(prisma, new Date(), [hire.id]);
+  for (const c of await prisma.cycle.findMany({ where: { status: "OPEN" } })) await openCycle(c.id, null);
+  const hireDue = await prisma.assignment.findFirst({ where: { personId: hire.id, cycleId: opts.annualCycleId } });
+  log(`New hire ${hire.name} (${hire.employeeNo}) joined ${team.code}: due ${hireDue?.dueAt?.toISOString().slice(0, 10)}`);
+}
