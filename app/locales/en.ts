@@ -444,7 +444,7 @@ export const en: Shape<typeof ko> = {
     report: {
       subject: "[Human rights education] Compliance report ({{period}})",
       body: "{{name}}, here is the compliance of the units you oversee. The people are listed in the attachments.",
-      line: "{{title}} · {{unit}}: {{completed}} of {{assigned}} completed ({{rate}}%), {{overdue}} overdue",
+      line: "{{title}} · {{unit}}: {{completed}} of {{assigned}} completed ({{rate}}%, {{inPerson}} in person), {{overdue}} overdue",
     },
     footer: "Sent by the {{academy}}. Replies to this address are not read.",
   },

@@ -440,7 +440,7 @@ export const ko = {
     report: {
       subject: "[인권교육] 정기 이수 현황 보고 ({{period}})",
       body: "{{name}} 님, 담당 조직의 정기 이수 현황입니다. 대상자별 명단은 첨부 파일에 있습니다.",
-      line: "{{title}} · {{unit}}: {{assigned}}명 중 {{completed}}명 이수 ({{rate}}%), 기한 경과 {{overdue}}명",
+      line: "{{title}} · {{unit}}: {{assigned}}명 중 {{completed}}명 이수 ({{rate}}%, 집합교육 {{inPerson}}명), 기한 경과 {{overdue}}명",
     },
     footer: "{{academy}}에서 보낸 안내 메일입니다. 이 메일은 발신 전용입니다.",
   },

@@ -17,19 +17,23 @@ export async function createAssignmentNotices(cycleId: string): Promise<string[]
       SELECT DISTINCT a.person_id FROM assignment a
       WHERE a.cycle_id = ${cycleId}::uuid AND a.notified_at IS NULL
     ),
-    fresh AS (
-      SELECT a.id, a.person_id FROM assignment a
-      JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
-      WHERE a.person_id IN (SELECT person_id FROM people) AND a.notified_at IS NULL
-        AND a.status IN ('ASSIGNED', 'IN_PROGRESS')
+    -- Every unannounced row of this cycle (so none is picked up again), plus every open
+    -- assignment of the same people in any open cycle (so one notice lists them all).
+    -- Locked and read once: the rows marked below are exactly the rows announced.
+    candidates AS (
+      SELECT a.id, a.person_id, (c.status = 'OPEN' AND a.status IN ('ASSIGNED', 'IN_PROGRESS')) AS announce
+      FROM assignment a
+      JOIN cycle c ON c.id = a.cycle_id
+      WHERE a.notified_at IS NULL
+        AND (a.cycle_id = ${cycleId}::uuid
+          OR (a.person_id IN (SELECT person_id FROM people) AND c.status = 'OPEN' AND a.status IN ('ASSIGNED', 'IN_PROGRESS')))
       FOR UPDATE OF a
     ),
     marked AS (
-      UPDATE assignment a SET notified_at = now()
-      WHERE a.id IN (SELECT id FROM assignment WHERE cycle_id = ${cycleId}::uuid AND notified_at IS NULL)
-         OR a.id IN (SELECT id FROM fresh)
+      UPDATE assignment a SET notified_at = now() FROM candidates k WHERE a.id = k.id
       RETURNING a.id
-    )
+    ),
+    fresh AS (SELECT id, person_id FROM candidates WHERE announce)
     INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
     SELECT 'assignment-notice:' || f.person_id || ':' || md5(string_agg(f.id::text, ',' ORDER BY f.id)),
            p.email, 'assignment-notice', COALESCE(usr.locale, 'ko'::"Locale"),

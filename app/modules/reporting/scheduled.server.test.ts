@@ -45,7 +45,7 @@ describe("scheduled reports", () => {
 
     expect(await deliverOutbox(mine[0]!.id)).toBe("sent");
     const mail = smtp.received.find((m) => m.subject?.includes("2026-W49"))!;
-    expect(mail.text).toContain("2명 중 1명 이수 (50%)");
+    expect(mail.text).toContain("2명 중 1명 이수 (50%, 집합교육 0명)");
     const attachment = mail.attachments.find((a) => a.filename === `compliance-${cycle.label}.xlsx`)!;
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(attachment.content as unknown as ArrayBuffer);

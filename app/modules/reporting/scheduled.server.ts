@@ -83,6 +83,7 @@ export async function renderScheduledReport(locale: Locale, payload: unknown): P
           title,
           unit: pick(loc, u.nameKo, u.nameEn),
           completed: u.completed,
+          inPerson: u.inPerson,
           assigned: u.assigned - u.exempted,
           rate: u.ratePercent ?? 0,
           overdue: u.overdue,
