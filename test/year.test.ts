@@ -145,7 +145,7 @@ describe("a compliance year", () => {
     expect(bureau).toMatchObject({ assigned: 8, completed: 4, inPerson: 0, exempted: 1, ratePercent: 57 });
 
     const units = await unitCompliance(hr, annualId);
-    const people = (await Promise.all(units.map((u) => unitPeople(hr, u.unitId, annualId, "all")))).flat();
+    const people = (await Promise.all(units.map((u) => unitPeople(hr, u.unitId, annualId, "all")))).flatMap((rows) => rows ?? []);
     expect(people).toHaveLength(bureau!.assigned);
     expect(people.filter((p) => p.status === "COMPLETED")).toHaveLength(bureau!.completed);
     expect(people.filter((p) => p.status === "EXEMPTED")).toHaveLength(bureau!.exempted);
