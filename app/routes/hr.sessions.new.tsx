@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { TextField } from "~/components/text-field";
+import { TextAreaField, TextField } from "~/components/text-field";
 import { requireRole } from "~/modules/auth/permissions.server";
 import {
   MAX_EVIDENCE_BYTES,
@@ -127,34 +127,24 @@ export default function NewSession() {
             </div>
           ))}
         </fieldset>
-        <div>
-          <label htmlFor="attendees">{t("sessions.fields.attendees")}</label>
-          <p id="attendees-hint" className="meta">{t("sessions.fields.attendeesHint")}</p>
-          <textarea
-            id="attendees"
-            name="attendees"
-            rows={8}
-            required
-            defaultValue={v?.attendees}
-            aria-describedby={`attendees-hint${err("attendees") ? " attendees-error" : ""}`}
-            aria-invalid={err("attendees") ? true : undefined}
-          />
-          {err("attendees") ? <p id="attendees-error" className="field-error">{err("attendees")}</p> : null}
-        </div>
-        <div>
-          <label htmlFor="evidence">{t("sessions.fields.evidence")}</label>
-          <p id="evidence-hint" className="meta">{t("sessions.fields.evidenceHint")}</p>
-          <input
-            id="evidence"
-            name="evidence"
-            type="file"
-            required
-            accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
-            aria-describedby={`evidence-hint${err("evidence") ? " evidence-error" : ""}`}
-            aria-invalid={err("evidence") ? true : undefined}
-          />
-          {err("evidence") ? <p id="evidence-error" className="field-error">{err("evidence")}</p> : null}
-        </div>
+        <TextAreaField
+          name="attendees"
+          label={t("sessions.fields.attendees")}
+          hint={t("sessions.fields.attendeesHint")}
+          rows={8}
+          required
+          defaultValue={v?.attendees}
+          error={err("attendees")}
+        />
+        <TextField
+          name="evidence"
+          type="file"
+          label={t("sessions.fields.evidence")}
+          hint={t("sessions.fields.evidenceHint")}
+          required
+          accept="application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+          error={err("evidence")}
+        />
         <div><button type="submit" className="primary" disabled={busy}>{t("sessions.submit")}</button></div>
       </Form>
     </>

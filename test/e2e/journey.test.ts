@@ -142,7 +142,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await page.goto("/hr");
     await expectAccessible(page, "10-hr");
     const row = page.getByRole("row", { name: new RegExp(divisionName) });
-    await expect.poll(() => row.textContent()).toMatch(/2\s*1\s*0\s*1\s*0\s*0\s*50%/);
+    await expect.poll(() => row.textContent()).toMatch(/2\s*1\s*0 \(0%\)\s*0\s*1\s*0\s*0\s*50%/);
     await row.getByRole("link").click();
     await page.waitForURL(/\/hr\/units\//);
     await expect.poll(() => page.locator("h1").textContent()).toContain("대상자");

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createAnnualObligation, createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
+import { createAnnualObligation, createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD, uid } from "../factories";
 import { launchChromium, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 
@@ -19,12 +19,14 @@ describe("end to end: an HR officer records an in-person session with its signed
   let world: Awaited<ReturnType<typeof createWorld>>;
   let attendees: Array<{ id: string; employeeNo: string | null }>;
   let annualId: string;
+  let secondTitle: string;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     world = await createWorld();
     await prisma.obligation.update({ where: { id: world.obligation.id }, data: { sharedSessions: true } });
-    const second = await createAnnualObligation(world, "장애인 인권교육 (시험)", "Disability rights education (test)");
+    secondTitle = `장애인 인권교육 ${uid()}`;
+    const second = await createAnnualObligation(world, secondTitle, "Disability rights education (test)");
     await prisma.obligation.update({ where: { id: second.id }, data: { sharedSessions: true } });
     attendees = [await createPerson(world.division.id, "CIVIL_SERVANT", "정다은"), await createPerson(world.division.id, "CIVIL_SERVANT", "최민준")];
     await createPerson(world.division.id, "CIVIL_SERVANT", "한지우");
@@ -59,8 +61,8 @@ describe("end to end: an HR officer records an in-person session with its signed
     await page.getByLabel("교육일").fill("2026-11-20");
     await page.getByLabel("교육 시간(분)").fill("120");
     await page.getByLabel("장소").fill("시청 다목적홀");
-    await page.getByLabel(/연간 인권교육/).check();
-    await page.getByLabel(/장애인 인권교육 \(시험\)/).check();
+    await page.getByLabel(new RegExp(world.obligation.titleKo)).check();
+    await page.getByLabel(new RegExp(secondTitle)).check();
     await page.getByLabel("출석자 직원번호").fill(`${attendees[0]!.employeeNo}\n${attendees[1]!.employeeNo}\nX-404`);
     await page.getByLabel("서명된 출석부").setInputFiles({ name: "출석부.pdf", mimeType: "application/pdf", buffer: SHEET });
     await expectAccessible(page, "02-session-form");
