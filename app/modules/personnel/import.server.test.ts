@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
-import { parseCsv } from "~/utils/csv-parse";
+import { countCsvRecords, parseCsv } from "~/utils/csv-parse";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
 import { getRequest, sessionCookieFor } from "../../../test/http";
 import { applyImport, checkImport, ImportError } from "./import.server";
@@ -17,6 +17,7 @@ describe("CSV parsing", () => {
       { line: 2, cells: ["x, y", 'say "hi"'] },
       { line: 3, cells: ["two\nlines", "z"] },
     ]);
+    expect(countCsvRecords('a,b\n\n"x\ny",z\r\n,\n')).toBe(2);
   });
 });
 
