@@ -3,10 +3,12 @@ import { z } from "zod";
 import { createAssignmentNotices, deliverOutbox } from "~/modules/notifications/outbox.server";
 import { inSendWindow, pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
+import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
 const mailPayload = z.object({ outboxId: z.string().uuid() });
+const importPayload = z.object({ importId: z.string().uuid() });
 
 /** cycles queue: a cycle was opened, notify everyone assigned. */
 export async function processCycleJob(job: Job) {
@@ -34,4 +36,22 @@ export async function processReminderJob(job: Job) {
   const lost = await pendingDeliveries();
   await enqueueMailDelivery([...new Set([...result.outboxIds, ...reports, ...lost])]);
   return { ...result, outboxIds: undefined, reports: reports.length, reconciled: lost.length };
+}
+
+/**
+ * imports queue: check or apply a large personnel file. Progress goes to the
+ * job, where the officer's page reads it (the import's own row is locked by the
+ * applying transaction). The result keeps counts only: no names, no numbers.
+ */
+export async function processImportJob(job: Job) {
+  const parsed = importPayload.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError("bad import payload");
+  const report = (progress: ImportProgress) => job.updateProgress(progress);
+  let summary: ImportSummary | null;
+  if (job.name === "check") summary = await checkQueuedImport(parsed.data.importId, report);
+  else if (job.name === "apply") summary = await applyQueuedImport(parsed.data.importId, report);
+  else throw new UnrecoverableError(`unknown job ${job.name}`);
+  if (!summary) return { skipped: true };
+  const { rows, created, moved, updated, unchanged, left, problems } = summary;
+  return { rows, created, moved, updated, unchanged, left, problems: problems.length };
 }

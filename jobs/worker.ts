@@ -1,20 +1,33 @@
-import { Worker } from "bullmq";
+import { Worker, type Processor } from "bullmq";
 import { getEnv } from "~/utils/env.server";
 import { newWorkerConnection } from "~/utils/redis.server";
 import { QUEUES, closeQueues, declareSchedules } from "~/utils/queues.server";
 import { closeMailTransport } from "~/utils/mail.server";
 import { prisma } from "~/utils/db.server";
-import { processCycleJob, processMailJob, processReminderJob } from "./processors";
+import { processCycleJob, processImportJob, processMailJob, processReminderJob } from "./processors";
 
-/** Start one worker per queue. Returns a function that closes them gracefully. */
-export function startWorkers(): () => Promise<void> {
+type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+const PROCESSORS: Array<{ queue: QueueName; processor: Processor; concurrency: number }> = [
+  { queue: QUEUES.cycles, processor: processCycleJob, concurrency: 1 },
+  { queue: QUEUES.mail, processor: processMailJob, concurrency: 4 },
+  { queue: QUEUES.reminders, processor: processReminderJob, concurrency: 1 },
+  // One personnel file at a time: each holds one large transaction over the roll.
+  { queue: QUEUES.imports, processor: processImportJob, concurrency: 1 },
+];
+
+/**
+ * Start one worker per queue, or only for the queues named. Returns a function
+ * that closes them gracefully.
+ */
+export function startWorkers(only?: QueueName[]): () => Promise<void> {
   getEnv();
-  const workers = [
-    new Worker(QUEUES.cycles, processCycleJob, { connection: newWorkerConnection(), concurrency: 1 }),
-    new Worker(QUEUES.mail, processMailJob, { connection: newWorkerConnection(), concurrency: 4 }),
-    new Worker(QUEUES.reminders, processReminderJob, { connection: newWorkerConnection(), concurrency: 1 }),
-  ];
-  declareSchedules().catch((e: Error) => console.warn(`[worker] could not declare schedules: ${e.message}`));
+  const workers = PROCESSORS.filter((p) => !only || only.includes(p.queue)).map(
+    (p) => new Worker(p.queue, p.processor, { connection: newWorkerConnection(), concurrency: p.concurrency }),
+  );
+  if (!only || only.includes(QUEUES.reminders)) {
+    declareSchedules().catch((e: Error) => console.warn(`[worker] could not declare schedules: ${e.message}`));
+  }
   for (const w of workers) {
     w.on("failed", (job, err) => console.warn(`[worker] ${w.name} job ${job?.id} failed: ${err.message}`));
   }

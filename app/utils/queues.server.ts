@@ -8,10 +8,13 @@ export const QUEUES = {
   cycles: "cycles",
   mail: "mail",
   reminders: "reminders",
+  imports: "imports",
 } as const;
 
 export type CyclesJob = { name: "cycle-opened"; data: { cycleId: string } };
 export type MailJob = { name: "deliver"; data: { outboxId: string } };
+export type ImportJobKind = "check" | "apply";
+export type ImportsJob = { name: ImportJobKind; data: { importId: string } };
 
 const queues = new Map<string, Queue>();
 
@@ -44,6 +47,32 @@ export async function enqueueMailDelivery(outboxIds: string[]) {
   await q.addBulk(
     outboxIds.map((outboxId) => ({ name: "deliver", data: { outboxId }, opts: { jobId: `deliver_${outboxId}` } })),
   );
+}
+
+/** One job per personnel file and step, so the page can find it again to show its progress. */
+function importJobId(kind: ImportJobKind, importId: string) {
+  return `import-${kind}_${importId}`;
+}
+
+/**
+ * Queue checking or applying a large personnel file. Not retried: the job
+ * itself records why it failed on the import, and the officer decides whether
+ * to try again. Applying again after a failure replaces the finished job.
+ */
+export async function enqueueImport(kind: ImportJobKind, importId: string) {
+  const q = await queue(QUEUES.imports);
+  const jobId = importJobId(kind, importId);
+  const previous = await q.getJob(jobId);
+  if (previous && ((await previous.isFailed()) || (await previous.isCompleted()))) await previous.remove();
+  await q.add(kind, { importId }, { jobId, attempts: 1 });
+}
+
+/** Where the job of a personnel file stands and the progress it last reported; null if there is no such job. */
+export async function readImportJob(kind: ImportJobKind, importId: string): Promise<{ state: string; progress: unknown } | null> {
+  const q = await queue(QUEUES.imports);
+  const job = await q.getJob(importJobId(kind, importId));
+  if (!job) return null;
+  return { state: await job.getState(), progress: job.progress };
 }
 
 /**

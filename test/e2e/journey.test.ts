@@ -209,7 +209,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
     const board = await fetch(`${app.origin}/admin/queues/api/queues`, { headers: { cookie: admin } });
     expect(board.status).toBe(200);
     const names = ((await board.json()) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(["cycles", "mail", "reminders"]);
+    expect(names).toEqual(["cycles", "imports", "mail", "reminders"]);
     const html = await (await fetch(`${app.origin}/admin/queues`, { headers: { cookie: admin } })).text();
     const script = /src="([^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeTruthy();

@@ -5,7 +5,7 @@ import { getCurrentSession } from "~/modules/auth/session.server";
 import { countCsvRecords, parseCsv } from "~/utils/csv-parse";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
 import { getRequest, sessionCookieFor } from "../../../test/http";
-import { applyImport, checkImport, ImportError } from "./import.server";
+import { applyImport, checkImport, ImportError, progressView, type ImportPhase } from "./import.server";
 
 const HEADER = "employee_no,name,email,unit_code,staff_category,grade,job_family";
 
@@ -18,6 +18,24 @@ describe("CSV parsing", () => {
       { line: 3, cells: ["two\nlines", "z"] },
     ]);
     expect(countCsvRecords('a,b\n\n"x\ny",z\r\n,\n')).toBe(2);
+  });
+});
+
+describe("progress of a job in the worker", () => {
+  it("moves one bar forward through the phases and stops short of 100 until the result is there", () => {
+    const steps: Array<[ImportPhase, number, number]> = [
+      ["reading", 50_000, 100_000], ["reading", 100_000, 100_000], ["staging", 10_000, 100_000], ["staging", 100_000, 100_000],
+      ["comparing", 1, 2], ["comparing", 2, 2], ["applying", 0, 5], ["applying", 3, 5], ["applying", 5, 5],
+    ];
+    const percents = steps.map(([phase, done, total]) => progressView("apply", { phase, done, total }).percent);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+    expect(percents[0]).toBeGreaterThan(0);
+    expect(percents.at(-1)).toBe(99);
+    expect(progressView("apply", { phase: "applying", done: 3, total: 5 })).toMatchObject({ phase: "applying", step: 4, steps: 4 });
+    expect(progressView("check", { phase: "comparing", done: 2, total: 2 })).toMatchObject({ step: 3, steps: 3, percent: 99 });
+    // Before the worker reports anything (BullMQ starts progress at 0), or with anything unexpected.
+    expect(progressView("check", 0)).toEqual({ phase: "queued", step: 0, steps: 3, percent: 0 });
+    expect(progressView("check", { phase: "applying", done: 1, total: 5 }).phase).toBe("queued");
   });
 });
 

@@ -1,18 +1,30 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { prisma } from "~/utils/db.server";
-import { parseCsv } from "~/utils/csv-parse";
+import { countCsvRecords, csvRecords } from "~/utils/csv-parse";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { JOB_FAMILY } from "~/modules/content/load.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
-import { enqueueCycleOpened } from "~/utils/queues.server";
+import { enqueueCycleOpened, enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues.server";
 
 /** The columns an HR system exports. No resident registration numbers, ever. */
 export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family"] as const;
 const REQUIRED = ["employee_no", "name", "email", "unit_code", "staff_category"] as const;
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+
+/**
+ * A file with more data rows than `inRequestRows` is checked and applied by
+ * the worker while the officer watches its progress; smaller ones are done in
+ * the request. Rows reach the database `stageBatchRows` at a time. Tests lower
+ * the first to exercise the worker with small files.
+ */
+export const IMPORT_LIMITS = { inRequestRows: 2000, stageBatchRows: 10_000 };
+/** The worker reports reading progress every this many rows. */
+const READ_REPORT_EVERY = 5000;
+/** A city-sized roll takes seconds; this only stops a transaction that is stuck. */
+const WORKER_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
 const rowSchema = z.object({
   employee_no: z.string().trim().min(1, "employee_no is empty").max(40),
@@ -53,21 +65,39 @@ export interface ImportSummary {
 
 type Row = { line: number; employeeNo: string; name: string; email: string; unitCode: string; staffCategory: string; grade: number | null; jobFamily: string | null };
 
-/** Parse and check every row; problems name the line and the reason. */
-function readRows(text: string): { rows: Row[]; problems: RowProblem[] } {
-  const records = parseCsv(text);
+/** The steps a file goes through, in order; the worker reports which one it is in. */
+export type ImportPhase = "reading" | "staging" | "comparing" | "applying";
+export interface ImportProgress {
+  phase: ImportPhase;
+  done: number;
+  total: number;
+}
+type Report = (progress: ImportProgress) => Promise<unknown>;
+const inRequest: Report = async () => undefined;
+
+/**
+ * Parse and check every row; problems name the line and the reason. Between
+ * slices of rows it reports progress, which also lets the worker's event loop
+ * breathe (its job lock is renewed by a timer).
+ */
+async function readRows(text: string, report: Report = inRequest, total = 0): Promise<{ rows: Row[]; problems: RowProblem[]; count: number }> {
+  const records = csvRecords(text);
   const problems: RowProblem[] = [];
-  if (records.length === 0) return { rows: [], problems: [{ line: 1, reason: "the file is empty" }] };
-  const header = records[0]!.cells.map((c) => c.trim().toLowerCase());
+  const first = records.next();
+  if (first.done) return { rows: [], problems: [{ line: 1, reason: "the file is empty" }], count: 0 };
+  const header = first.value.cells.map((c) => c.trim().toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   const forbidden = header.filter((h) => /resident|rrn|주민/.test(h));
   if (forbidden.length) problems.push({ line: 1, reason: `the file must not contain resident registration numbers (column ${forbidden.join(", ")})` });
-  if (missing.length) return { rows: [], problems: [...problems, { line: 1, reason: `missing column(s): ${missing.join(", ")}` }] };
+  if (missing.length) return { rows: [], problems: [...problems, { line: 1, reason: `missing column(s): ${missing.join(", ")}` }], count: 0 };
+  const at = IMPORT_COLUMNS.map((c) => header.indexOf(c));
   const rows: Row[] = [];
   const seen = new Map<string, number>();
   const seenEmail = new Map<string, number>();
-  for (const { line, cells } of records.slice(1)) {
-    const raw = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c, cells[header.indexOf(c)] ?? ""]));
+  let count = 0;
+  for (const { line, cells } of records) {
+    if (++count % READ_REPORT_EVERY === 0) await report({ phase: "reading", done: count, total: Math.max(total, count) });
+    const raw = Object.fromEntries(IMPORT_COLUMNS.map((c, k) => [c, cells[at[k]!] ?? ""]));
     const parsed = rowSchema.safeParse(raw);
     if (!parsed.success) {
       problems.push({ line, reason: parsed.error.issues.map((i) => i.message).join("; ") });
@@ -91,24 +121,35 @@ function readRows(text: string): { rows: Row[]; problems: RowProblem[] } {
       jobFamily: r.job_family ? JOB_FAMILY[r.job_family as keyof typeof JOB_FAMILY] : null,
     });
   }
-  return { rows, problems };
+  await report({ phase: "reading", done: count, total: count });
+  return { rows, problems, count };
 }
 
 type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
 /**
- * Load the rows into a temporary table in one statement and compare them with
- * the roll, set-based: references, scope, and what would change.
+ * Load the rows into a temporary table and compare them with the roll,
+ * set-based: references, scope, and what would change. Rows go in batches of
+ * one INSERT each, so a large file never becomes one enormous statement and
+ * the worker can report after every batch.
  */
-async function stage(tx: Tx, rows: Row[], scope: string[]) {
+async function stage(tx: Tx, rows: Row[], scope: string[], report: Report = inRequest) {
   await tx.$executeRawUnsafe(`CREATE TEMP TABLE import_row (
     line int, employee_no text, name text, email text, unit_code text, staff_category text, grade int, job_family text
   ) ON COMMIT DROP`);
-  await tx.$executeRaw`
-    INSERT INTO import_row
-    SELECT * FROM unnest(${rows.map((r) => r.line)}::int[], ${rows.map((r) => r.employeeNo)}::text[], ${rows.map((r) => r.name)}::text[],
-      ${rows.map((r) => r.email)}::text[], ${rows.map((r) => r.unitCode)}::text[], ${rows.map((r) => r.staffCategory)}::text[],
-      ${rows.map((r) => r.grade)}::int[], ${rows.map((r) => r.jobFamily)}::text[])`;
+  const batch = IMPORT_LIMITS.stageBatchRows;
+  for (let from = 0; from < rows.length; from += batch) {
+    const part = rows.slice(from, from + batch);
+    await tx.$executeRaw`
+      INSERT INTO import_row
+      SELECT * FROM unnest(${part.map((r) => r.line)}::int[], ${part.map((r) => r.employeeNo)}::text[], ${part.map((r) => r.name)}::text[],
+        ${part.map((r) => r.email)}::text[], ${part.map((r) => r.unitCode)}::text[], ${part.map((r) => r.staffCategory)}::text[],
+        ${part.map((r) => r.grade)}::int[], ${part.map((r) => r.jobFamily)}::text[])`;
+    await report({ phase: "staging", done: from + part.length, total: rows.length });
+  }
+  // Temporary tables are never analysed automatically; without statistics the
+  // planner takes a large file for a tiny one when it joins it with the roll.
+  await tx.$executeRawUnsafe(`ANALYZE import_row`);
   // The units this file may touch: the uploader's subtrees, or everything.
   await tx.$executeRawUnsafe(`CREATE TEMP TABLE import_scope (id uuid PRIMARY KEY) ON COMMIT DROP`);
   await tx.$executeRaw`
@@ -117,6 +158,7 @@ async function stage(tx: Tx, rows: Row[], scope: string[]) {
       UNION SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
     )
     INSERT INTO import_scope SELECT id FROM scope`;
+  await report({ phase: "comparing", done: 0, total: 2 });
   const problems = await tx.$queryRaw<RowProblem[]>`
     SELECT r.line, 'unit_code ' || r.unit_code || ' does not exist' AS reason
     FROM import_row r LEFT JOIN org_unit u ON u.code = r.unit_code WHERE u.id IS NULL
@@ -131,6 +173,7 @@ async function stage(tx: Tx, rows: Row[], scope: string[]) {
     SELECT r.line, 'email ' || r.email || ' is used by another person (' || COALESCE(p.employee_no, 'no employee number') || ')'
     FROM import_row r JOIN person p ON lower(p.email) = r.email AND p.employee_no IS DISTINCT FROM r.employee_no
     ORDER BY 1`;
+  await report({ phase: "comparing", done: 1, total: 2 });
   const [diff] = await tx.$queryRaw<Array<{ created: string[]; moved: string[]; updated: string[]; unchanged: number; left: string[] }>>`
     WITH j AS (
       SELECT r.*, p.id AS person_id, p.org_unit_id AS old_unit, u.id AS new_unit,
@@ -146,8 +189,9 @@ async function stage(tx: Tx, rows: Row[], scope: string[]) {
       count(*) FILTER (WHERE person_id IS NOT NULL AND old_unit IS NOT DISTINCT FROM new_unit AND NOT changed)::int AS unchanged,
       (SELECT COALESCE(array_agg(p.employee_no ORDER BY p.employee_no), '{}') FROM person p
         WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
-          AND p.employee_no IS NOT NULL AND p.employee_no NOT IN (SELECT employee_no FROM import_row)) AS left
+          AND p.employee_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_row r WHERE r.employee_no = p.employee_no)) AS left
     FROM j`;
+  await report({ phase: "comparing", done: 2, total: 2 });
   return { problems, diff: diff! };
 }
 
@@ -170,35 +214,77 @@ class Rollback extends Error {
   }
 }
 
+/** Stage and compare inside a transaction that is always rolled back: nothing changes. */
+async function dryRun(rows: Row[], problems: RowProblem[], scope: string[], report: Report = inRequest, options?: typeof WORKER_TRANSACTION) {
+  if (rows.length === 0) return summarise(rows, problems, { created: [], moved: [], updated: [], unchanged: 0, left: [] });
+  try {
+    await prisma.$transaction(async (tx) => {
+      const staged = await stage(tx, rows, scope, report);
+      throw new Rollback(summarise(rows, [...problems, ...staged.problems], staged.diff));
+    }, options);
+    throw new Error("unreachable");
+  } catch (e) {
+    if (!(e instanceof Rollback)) throw e;
+    return e.result as ImportSummary;
+  }
+}
+
+function scopeOf(actor: Actor) {
+  return actor.roles.has("SYSTEM_ADMIN") ? [] : actor.hrScopeUnitIds;
+}
+
+function fileFields(actor: Actor, fileName: string, text: string) {
+  return {
+    actorUserId: actor.userId,
+    fileName: fileName.slice(0, 200),
+    sha256: createHash("sha256").update(text).digest("hex"),
+    content: text,
+    scopeUnitIds: scopeOf(actor),
+  };
+}
+
 /** The dry run: check everything, change nothing, keep the file for applying. */
 export async function checkImport(actor: Actor, fileName: string, text: string) {
-  const scope = actor.roles.has("SYSTEM_ADMIN") ? [] : actor.hrScopeUnitIds;
-  const { rows, problems } = readRows(text);
-  let summary: ImportSummary;
-  if (rows.length === 0) summary = summarise(rows, problems, { created: [], moved: [], updated: [], unchanged: 0, left: [] });
-  else {
-    try {
-      await prisma.$transaction(async (tx) => {
-        const staged = await stage(tx, rows, scope);
-        throw new Rollback(summarise(rows, [...problems, ...staged.problems], staged.diff));
-      });
-      throw new Error("unreachable");
-    } catch (e) {
-      if (!(e instanceof Rollback)) throw e;
-      summary = e.result as ImportSummary;
-    }
-  }
+  const { rows, problems, count } = await readRows(text);
+  const summary = await dryRun(rows, problems, scopeOf(actor));
   const saved = await prisma.personnelImport.create({
-    data: {
-      actorUserId: actor.userId,
-      fileName: fileName.slice(0, 200),
-      sha256: createHash("sha256").update(text).digest("hex"),
-      content: text,
-      scopeUnitIds: scope,
-      summary: summary as object,
-    },
+    data: { ...fileFields(actor, fileName, text), rowCount: count, summary: summary as object },
   });
   return { id: saved.id, summary };
+}
+
+/**
+ * Receive an uploaded file. A small one is checked here and now; a large one
+ * is kept as CHECKING and handed to the worker, and the officer follows its
+ * progress on the import's page.
+ */
+export async function submitImport(actor: Actor, fileName: string, text: string): Promise<{ id: string; queued: boolean }> {
+  const rowCount = Math.max(0, countCsvRecords(text) - 1);
+  if (rowCount <= IMPORT_LIMITS.inRequestRows) return { id: (await checkImport(actor, fileName, text)).id, queued: false };
+  const saved = await prisma.personnelImport.create({
+    data: { ...fileFields(actor, fileName, text), status: "CHECKING", rowCount, summary: pendingSummary() as object },
+    select: { id: true },
+  });
+  try {
+    await enqueueImport("check", saved.id);
+  } catch (e) {
+    await prisma.personnelImport.update({ where: { id: saved.id }, data: { status: "FAILED", error: "queue-unavailable" } });
+    throw new ImportError("queue-unavailable", { cause: e });
+  }
+  return { id: saved.id, queued: true };
+}
+
+function pendingSummary(): ImportSummary {
+  return { rows: 0, created: 0, moved: 0, updated: 0, unchanged: 0, left: 0, problems: [], samples: { created: [], moved: [], left: [] } };
+}
+
+/**
+ * Why a step could not finish, as the code the page translates: one of
+ * ImportError's codes, "interrupted" (the worker stopped), or "unexpected".
+ * The stored text may carry the technical detail after a colon.
+ */
+export function importErrorCode(error: string | null): string | null {
+  return error === null ? null : error.split(":")[0]!;
 }
 
 export class ImportError extends Error {}
@@ -214,58 +300,220 @@ export function getImport(actor: Actor, id: string) {
  * file leave (their records stay). One audit event holds the whole change.
  */
 export async function applyImport(actor: Actor, id: string): Promise<ImportSummary> {
-  const summary = await applyInTransaction(actor, id);
-  // New hires owe every open cycle of their audience: assign them now (idempotent).
-  const open = await prisma.cycle.findMany({ where: { status: "OPEN" }, select: { id: true } });
-  for (const c of open) {
-    if ((await openCycle(c.id, actor.userId)) > 0) await enqueueCycleOpened(c.id, `import-${id}`).catch(() => undefined);
-  }
-  return summary;
-}
-
-async function applyInTransaction(actor: Actor, id: string): Promise<ImportSummary> {
   const saved = await getImport(actor, id);
   if (!saved) throw new ImportError("not-found");
   if (saved.status !== "CHECKED") throw new ImportError("already-applied");
-  const { rows, problems } = readRows(saved.content);
-  return prisma.$transaction(
-    async (tx) => {
-      const claimed = await tx.personnelImport.updateMany({ where: { id, status: "CHECKED" }, data: { status: "APPLIED", appliedAt: new Date() } });
-      if (claimed.count === 0) throw new ImportError("already-applied");
-      const staged = await stage(tx, rows, saved.scopeUnitIds);
-      const summary = summarise(rows, [...problems, ...staged.problems], staged.diff);
-      if (summary.problems.length > 0) throw new ImportError("has-problems");
-      await tx.$executeRaw`
-        INSERT INTO person (employee_no, name, email, org_unit_id, staff_category, grade, job_family, hired_on)
-        SELECT r.employee_no, r.name, r.email, u.id, r.staff_category::"StaffCategory", r.grade, r.job_family::"JobFamily",
-          (now() AT TIME ZONE 'Asia/Seoul')::date
-        FROM import_row r JOIN org_unit u ON u.code = r.unit_code
-        WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.employee_no = r.employee_no)`;
-      await tx.$executeRaw`
-        UPDATE person p SET name = r.name, email = r.email, org_unit_id = u.id,
-          staff_category = r.staff_category::"StaffCategory", grade = r.grade, job_family = r.job_family::"JobFamily",
-          status = 'ACTIVE', left_on = NULL
-        FROM import_row r JOIN org_unit u ON u.code = r.unit_code
-        WHERE p.employee_no = r.employee_no`;
-      await tx.$executeRaw`
-        UPDATE person p SET status = 'LEFT', left_on = (now() AT TIME ZONE 'Asia/Seoul')::date
-        WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
-          AND p.employee_no IS NOT NULL AND p.employee_no NOT IN (SELECT employee_no FROM import_row)`;
-      await recordPlacements(tx);
-      await tx.personnelImport.update({ where: { id }, data: { summary: summary as object } });
-      await recordAudit(
-        {
-          actorUserId: actor.userId,
-          action: "personnel.import",
-          entityType: "personnel_import",
-          entityId: id,
-          reason: saved.fileName,
-          data: { sha256: saved.sha256, created: staged.diff.created, moved: staged.diff.moved, updated: staged.diff.updated, left: staged.diff.left },
-        },
-        tx,
-      );
-      return summary;
-    },
-    { timeout: 120_000 },
-  );
+  const summary = await applyInTransaction(saved, "CHECKED", inRequest, { timeout: 120_000 });
+  await assignNewHires(actor.userId, id);
+  return summary;
+}
+
+/**
+ * The officer's "apply": a small file is applied in the request; a large one
+ * is marked APPLYING and handed to the worker.
+ */
+export async function submitApply(actor: Actor, id: string): Promise<{ queued: boolean }> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ImportError("not-found");
+  const saved = await prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId }, omit: { content: true } });
+  if (!saved) throw new ImportError("not-found");
+  if (saved.rowCount <= IMPORT_LIMITS.inRequestRows) {
+    await applyImport(actor, id);
+    return { queued: false };
+  }
+  if (saved.status === "APPLYING") throw new ImportError("in-progress");
+  if (saved.status !== "CHECKED") throw new ImportError("already-applied");
+  if ((saved.summary as unknown as ImportSummary).problems.length > 0) throw new ImportError("has-problems");
+  const claimed = await prisma.personnelImport.updateMany({
+    where: { id, actorUserId: actor.userId, status: "CHECKED" },
+    data: { status: "APPLYING", error: null },
+  });
+  if (claimed.count === 0) throw new ImportError("already-applied");
+  try {
+    await enqueueImport("apply", id);
+  } catch (e) {
+    await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: "queue-unavailable" } });
+    throw new ImportError("queue-unavailable", { cause: e });
+  }
+  return { queued: true };
+}
+
+/** New hires owe every open cycle of their audience: assign them now (idempotent). */
+async function assignNewHires(actorUserId: string, id: string) {
+  const open = await prisma.cycle.findMany({ where: { status: "OPEN" }, select: { id: true } });
+  for (const c of open) {
+    if ((await openCycle(c.id, actorUserId)) > 0) await enqueueCycleOpened(c.id, `import-${id}`).catch(() => undefined);
+  }
+}
+
+type SavedImport = NonNullable<Awaited<ReturnType<typeof getImport>>>;
+
+/**
+ * One transaction for the whole change. It starts by moving the import from
+ * `from` to APPLIED, which also locks its row until the end: a second apply
+ * waits and then finds nothing to claim, and a failure leaves it as it was.
+ */
+async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYING", report: Report, options: { timeout: number; maxWait?: number }) {
+  const id = saved.id;
+  const { rows, problems } = await readRows(saved.content, report, saved.rowCount);
+  return prisma.$transaction(async (tx) => {
+    const claimed = await tx.personnelImport.updateMany({ where: { id, status: from }, data: { status: "APPLIED", appliedAt: new Date(), error: null } });
+    if (claimed.count === 0) throw new ImportError("already-applied");
+    const staged = await stage(tx, rows, saved.scopeUnitIds, report);
+    const summary = summarise(rows, [...problems, ...staged.problems], staged.diff);
+    if (summary.problems.length > 0) throw new ImportError("has-problems");
+    const step = (done: number) => report({ phase: "applying", done, total: 5 });
+    await step(0);
+    await tx.$executeRaw`
+      INSERT INTO person (employee_no, name, email, org_unit_id, staff_category, grade, job_family, hired_on)
+      SELECT r.employee_no, r.name, r.email, u.id, r.staff_category::"StaffCategory", r.grade, r.job_family::"JobFamily",
+        (now() AT TIME ZONE 'Asia/Seoul')::date
+      FROM import_row r JOIN org_unit u ON u.code = r.unit_code
+      WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.employee_no = r.employee_no)`;
+    await step(1);
+    // Only rows that differ are written: people just added, and the unchanged
+    // majority of a monthly roll, are left alone.
+    await tx.$executeRaw`
+      UPDATE person p SET name = r.name, email = r.email, org_unit_id = u.id,
+        staff_category = r.staff_category::"StaffCategory", grade = r.grade, job_family = r.job_family::"JobFamily",
+        status = 'ACTIVE', left_on = NULL
+      FROM import_row r JOIN org_unit u ON u.code = r.unit_code
+      WHERE p.employee_no = r.employee_no
+        AND (p.name, p.email, p.org_unit_id, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.left_on)
+          IS DISTINCT FROM (r.name, r.email, u.id, r.staff_category, r.grade, r.job_family, 'ACTIVE', NULL::date)`;
+    await step(2);
+    await tx.$executeRaw`
+      UPDATE person p SET status = 'LEFT', left_on = (now() AT TIME ZONE 'Asia/Seoul')::date
+      WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
+        AND p.employee_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_row r WHERE r.employee_no = p.employee_no)`;
+    await step(3);
+    await recordPlacements(tx);
+    await step(4);
+    await tx.personnelImport.update({ where: { id }, data: { summary: summary as object } });
+    await recordAudit(
+      {
+        actorUserId: saved.actorUserId,
+        action: "personnel.import",
+        entityType: "personnel_import",
+        entityId: id,
+        reason: saved.fileName,
+        data: { sha256: saved.sha256, created: staged.diff.created, moved: staged.diff.moved, updated: staged.diff.updated, left: staged.diff.left },
+      },
+      tx,
+    );
+    await step(5);
+    return summary;
+  }, options);
+}
+
+// ---------------------------------------------------------------- in the worker
+
+function failure(e: unknown) {
+  if (e instanceof ImportError) return e.message;
+  return `unexpected: ${e instanceof Error ? e.message : String(e)}`.slice(0, 1000);
+}
+
+/**
+ * The worker's dry run of a large file. A repeated delivery of the job finds
+ * the file no longer CHECKING and does nothing. If it fails, the import is
+ * FAILED with the reason, and the error goes on to the job.
+ */
+export async function checkQueuedImport(id: string, report: Report) {
+  const saved = await prisma.personnelImport.findUnique({ where: { id } });
+  if (!saved || saved.status !== "CHECKING") return null;
+  try {
+    const { rows, problems } = await readRows(saved.content, report, saved.rowCount);
+    const summary = await dryRun(rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
+    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "CHECKED", summary: summary as object } });
+    return summary;
+  } catch (e) {
+    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "FAILED", error: failure(e) } });
+    throw e;
+  }
+}
+
+/**
+ * The worker's apply of a large file, all or nothing as in the request. If it
+ * fails, nothing was applied: the import goes back to CHECKED with the reason,
+ * so the officer can read it and apply again.
+ */
+export async function applyQueuedImport(id: string, report: Report) {
+  const saved = await prisma.personnelImport.findUnique({ where: { id } });
+  if (!saved || saved.status !== "APPLYING") return null;
+  let summary: ImportSummary;
+  try {
+    summary = await applyInTransaction(saved, "APPLYING", report, WORKER_TRANSACTION);
+  } catch (e) {
+    await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: failure(e) } });
+    throw e;
+  }
+  await assignNewHires(saved.actorUserId, id);
+  return summary;
+}
+
+// ---------------------------------------------------------------- progress for the page
+
+/** Each phase's share of the bar, roughly its share of the time on a large file. */
+const PHASE_WEIGHTS: Record<ImportJobKind, Partial<Record<ImportPhase, number>>> = {
+  check: { reading: 30, staging: 35, comparing: 35 },
+  apply: { reading: 10, staging: 20, comparing: 20, applying: 50 },
+};
+
+const progressSchema = z.object({
+  phase: z.enum(["reading", "staging", "comparing", "applying"]),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+});
+
+export interface ImportProgressView {
+  /** "queued" until the worker picks the job up. */
+  phase: ImportPhase | "queued";
+  step: number;
+  steps: number;
+  percent: number;
+}
+
+/** Where a job stands, as the page shows it: the phase, its place among the steps, and one percentage for the whole job. */
+export function progressView(kind: ImportJobKind, progress: unknown): ImportProgressView {
+  const weights = PHASE_WEIGHTS[kind];
+  const phases = Object.keys(weights) as ImportPhase[];
+  const parsed = progressSchema.safeParse(progress);
+  if (!parsed.success || !(parsed.data.phase in weights)) return { phase: "queued", step: 0, steps: phases.length, percent: 0 };
+  const { phase, done, total } = parsed.data;
+  const index = phases.indexOf(phase);
+  const before = phases.slice(0, index).reduce((sum, p) => sum + weights[p]!, 0);
+  const within = total > 0 ? Math.min(done / total, 1) : 0;
+  // 100 is for the result itself; the bar stops just short while the job finishes.
+  const percent = Math.min(99, Math.floor(before + weights[phase]! * within));
+  return { phase, step: index + 1, steps: phases.length, percent };
+}
+
+/**
+ * One import for its uploader's page, without the file itself. While the
+ * worker has it, the job's last reported progress comes too. A job that died
+ * without recording why (its worker was killed and it ran out of chances)
+ * would leave the import waiting forever: the page settles it as interrupted,
+ * unless the job's own transaction still holds the row.
+ */
+export async function getImportView(actor: Actor, id: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const find = () => prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId }, omit: { content: true } });
+  const saved = await find();
+  if (!saved || (saved.status !== "CHECKING" && saved.status !== "APPLYING")) return saved ? { ...saved, progress: null } : null;
+  const kind: ImportJobKind = saved.status === "CHECKING" ? "check" : "apply";
+  let job: Awaited<ReturnType<typeof readImportJob>>;
+  try {
+    job = await readImportJob(kind, id);
+  } catch {
+    // Redis is unreachable: the page shows the work as under way with no figure.
+    return { ...saved, progress: null };
+  }
+  if (job === null || job.state === "failed" || job.state === "completed") {
+    await prisma.$executeRaw`
+      UPDATE personnel_import
+      SET status = (CASE status WHEN 'CHECKING' THEN 'FAILED' ELSE 'CHECKED' END)::"ImportStatus", error = 'interrupted'
+      WHERE id = (SELECT id FROM personnel_import WHERE id = ${id}::uuid AND status IN ('CHECKING', 'APPLYING') FOR UPDATE SKIP LOCKED)`;
+    const settled = await find();
+    return settled ? { ...settled, progress: null } : null;
+  }
+  return { ...saved, progress: progressView(kind, job.state === "active" ? job.progress : null) };
 }
