@@ -1,9 +1,10 @@
+import { useEffect } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { applyImport, getImport, ImportError, type ImportSummary } from "~/modules/personnel/import.server";
+import { getImportView, importErrorCode, ImportError, submitApply, type ImportSummary } from "~/modules/personnel/import.server";
 import { badRequest, notFound } from "~/utils/http.server";
 import { formatDate, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
@@ -11,17 +12,24 @@ import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 점검 결과", "Personnel import check");
 
+/** How often the page asks again while the worker checks or applies the file. */
+const REFRESH_MS = 1500;
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
-  const saved = await getImport(actor, params.importId!);
+  const saved = await getImportView(actor, params.importId!);
   if (!saved) notFound();
   return {
     id: saved.id,
     fileName: saved.fileName,
     status: saved.status,
+    rowCount: saved.rowCount,
+    error: importErrorCode(saved.error),
     createdAt: saved.createdAt,
     appliedAt: saved.appliedAt,
-    summary: saved.summary as unknown as ImportSummary,
+    progress: saved.progress,
+    // While the worker is still checking there is nothing to show yet.
+    summary: saved.status === "CHECKING" || saved.status === "FAILED" ? null : (saved.summary as unknown as ImportSummary),
   };
 }
 
@@ -31,7 +39,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await request.formData();
   if (form.get("intent") !== "apply") badRequest("intent");
   try {
-    await applyImport(actor, params.importId!);
+    await submitApply(actor, params.importId!);
   } catch (e) {
     if (e instanceof ImportError) {
       if (e.message === "not-found") notFound();
@@ -47,30 +55,67 @@ export default function ImportResult() {
   const result = useActionData<{ error?: string }>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
+  const running = d.status === "CHECKING" || d.status === "APPLYING";
+  const { revalidate, state } = useRevalidator();
+
+  // Ask again a moment after each answer until the worker is done; the
+  // <noscript> refresh below does the same without JavaScript.
+  useEffect(() => {
+    if (!running || state !== "idle") return;
+    const timer = setTimeout(revalidate, REFRESH_MS);
+    return () => clearTimeout(timer);
+  }, [running, state, revalidate]);
+
   const s = d.summary;
-  const blocked = s.problems.length > 0;
+  const blocked = s !== null && s.problems.length > 0;
+  const errorText = d.error ? t(`import.error.${d.error}`, { defaultValue: t("import.error.unexpected") }) : null;
+
+  // One live region for the whole life of the page, so that the end of the
+  // work is announced in the same place as its steps.
+  let status: { className: string; text: string };
+  if (running) {
+    const p = d.progress;
+    const phase = p ? t(`import.phase.${p.phase}`) : t("import.phase.unknown");
+    status = {
+      className: "notice",
+      text: p && p.step > 0 ? t("import.progress.step", { step: p.step, steps: p.steps, phase }) : phase,
+    };
+  } else if (d.status === "FAILED") {
+    status = { className: "alert", text: t("import.checkFailed", { reason: errorText }) };
+  } else if (d.status === "APPLIED") {
+    status = { className: "success", text: t("import.applied", { date: formatDate(d.appliedAt!, locale, true) }) };
+  } else if (blocked) {
+    status = { className: "alert", text: t("import.blocked", { count: s.problems.length }) };
+  } else if (errorText) {
+    status = { className: "alert", text: t("import.applyFailed", { reason: errorText }) };
+  } else {
+    status = { className: "notice", text: t("import.ready") };
+  }
+
   return (
     <>
       <p className="meta"><Link to="/hr/import">{t("import.title")}</Link></p>
-      <h1>{t("import.resultTitle", { file: d.fileName })}</h1>
-      {d.status === "APPLIED" ? (
-        <p className="success" role="status">{t("import.applied", { date: formatDate(d.appliedAt!, locale, true) })}</p>
-      ) : blocked ? (
-        <p className="alert" role="status">{t("import.blocked", { count: s.problems.length })}</p>
-      ) : (
-        <p className="notice" role="status">{t("import.ready")}</p>
-      )}
+      <h1>{d.status === "CHECKING" ? t("import.checkingTitle", { file: d.fileName }) : t("import.resultTitle", { file: d.fileName })}</h1>
+      <div role="status" aria-live="polite" aria-atomic="true">
+        <p className={status.className}>{status.text}</p>
+      </div>
       {result?.error ? <p className="alert" role="alert">{result.error}</p> : null}
-      <table>
-        <caption>{t("import.dryRun")}</caption>
-        <tbody>
-          {(["rows", "created", "moved", "updated", "left", "unchanged"] as const).map((k) => (
-            <tr key={k}><th scope="row">{t(`import.count.${k}`)}</th><td className="num">{s[k]}</td></tr>
-          ))}
-        </tbody>
-      </table>
-      {s.samples.left.length > 0 ? <p className="meta">{t("import.leftList")}: {s.samples.left.join(", ")}</p> : null}
-      {s.samples.moved.length > 0 ? <p className="meta">{t("import.movedList")}: {s.samples.moved.join(", ")}</p> : null}
+      {running ? <Progress checking={d.status === "CHECKING"} rowCount={d.rowCount} percent={d.progress?.percent ?? null} /> : null}
+      {d.status === "FAILED" ? <p><Link to="/hr/import">{t("import.uploadAgain")}</Link></p> : null}
+      {s ? (
+        <>
+          <table>
+            <caption>{d.status === "APPLIED" ? t("import.appliedChanges") : t("import.dryRun")}</caption>
+            <tbody>
+              {(["rows", "created", "moved", "updated", "left", "unchanged"] as const).map((k) => (
+                <tr key={k}><th scope="row">{t(`import.count.${k}`)}</th><td className="num">{s[k].toLocaleString(locale)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+          {s.samples.left.length > 0 ? <p className="meta">{t("import.leftList")}: {s.samples.left.join(", ")}</p> : null}
+          {s.samples.moved.length > 0 ? <p className="meta">{t("import.movedList")}: {s.samples.moved.join(", ")}</p> : null}
+        </>
+      ) : null}
       {blocked ? (
         <table>
           <caption>{t("import.problems")}</caption>
@@ -78,12 +123,33 @@ export default function ImportResult() {
           <tbody>{s.problems.map((p, i) => <tr key={i}><td className="num">{p.line}</td><td>{p.reason}</td></tr>)}</tbody>
         </table>
       ) : null}
-      {d.status === "CHECKED" && !blocked ? (
+      {d.status === "CHECKED" && s && !blocked && d.error !== "has-problems" ? (
         <Form method="post" className="actions">
           <input type="hidden" name="intent" value="apply" />
-          <button type="submit" className="primary">{t("import.apply")}</button>
+          <button type="submit" className="primary">{errorText ? t("import.applyAgain") : t("import.apply")}</button>
         </Form>
       ) : null}
     </>
+  );
+}
+
+function Progress({ checking, rowCount, percent }: { checking: boolean; rowCount: number; percent: number | null }) {
+  const { t, i18n } = useTranslation();
+  return (
+    <section className="panel" aria-labelledby="import-progress-title">
+      <h2 id="import-progress-title">{checking ? t("import.progress.checking") : t("import.progress.applying")}</h2>
+      <p>{t("import.progress.rows", { rows: rowCount.toLocaleString(i18n.language) })}</p>
+      <p>
+        <label htmlFor="import-progress">{t("import.progress.label")}</label>{" "}
+        {/* Without a figure (the queue cannot be reached) the bar is indeterminate. */}
+        {percent === null ? <progress id="import-progress" /> : <progress id="import-progress" max={100} value={percent} />}{" "}
+        {percent === null ? null : <span>{percent}%</span>}
+      </p>
+      <p className="meta">{t("import.progress.leave")}</p>
+      <noscript>
+        <meta httpEquiv="refresh" content="5" />
+        <p className="meta">{t("import.progress.noscript")}</p>
+      </noscript>
+    </section>
   );
 }

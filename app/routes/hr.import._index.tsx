@@ -3,7 +3,7 @@ import { redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFo
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { checkImport, IMPORT_COLUMNS, MAX_IMPORT_BYTES } from "~/modules/personnel/import.server";
+import { IMPORT_COLUMNS, IMPORT_LIMITS, ImportError, MAX_IMPORT_BYTES, submitImport } from "~/modules/personnel/import.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -11,7 +11,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 �
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
-  return { columns: IMPORT_COLUMNS.join(",") };
+  return { columns: IMPORT_COLUMNS.join(","), inRequestRows: IMPORT_LIMITS.inRequestRows };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -27,14 +27,19 @@ export async function action({ request }: ActionFunctionArgs) {
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) return Response.json({ error: t("import.noFile") }, { status: 400 });
   const text = new TextDecoder("utf-8", { fatal: false }).decode(await file.arrayBuffer());
-  const { id } = await checkImport(actor, file.name, text);
-  return redirect(`/hr/import/${id}`);
+  try {
+    const { id } = await submitImport(actor, file.name, text);
+    return redirect(`/hr/import/${id}`);
+  } catch (e) {
+    if (e instanceof ImportError) return Response.json({ error: t(`import.error.${e.message}`) }, { status: 503 });
+    throw e;
+  }
 }
 
 export default function ImportPage() {
-  const { columns } = useLoaderData<typeof loader>();
+  const { columns, inRequestRows } = useLoaderData<typeof loader>();
   const result = useActionData<{ error?: string }>();
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   return (
     <>
       <h1>{t("import.title")}</h1>
@@ -43,6 +48,7 @@ export default function ImportPage() {
         <h2 id="format">{t("import.format")}</h2>
         <p>{t("import.formatHelp")}</p>
         <p><code>{columns}</code></p>
+        <p>{t("import.largeHelp", { rows: inRequestRows.toLocaleString(i18n.language) })}</p>
         <p className="meta">{t("import.privacy")}</p>
       </section>
       <Form method="post" encType="multipart/form-data" className="stack">
