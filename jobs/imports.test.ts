@@ -1,0 +1,237 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { Queue } from "bullmq";
+import { prisma } from "~/utils/db.server";
+import { QUEUES } from "~/utils/queues.server";
+import { newWorkerConnection } from "~/utils/redis.server";
+import { loadActor } from "~/modules/auth/permissions.server";
+import { getCurrentSession } from "~/modules/auth/session.server";
+import { IMPORT_LIMITS, submitImport, type ImportSummary } from "~/modules/personnel/import.server";
+import { action as uploadAction } from "~/routes/hr.import._index";
+import { action as applyAction, loader as importLoader } from "~/routes/hr.import.$importId";
+import { createPerson, createUnit, createUser, createWorld, uid } from "../test/factories";
+import { getRequest, postFile, postForm, respond, sessionCookieFor } from "../test/http";
+import { startWorkers } from "./worker";
+
+/** A file holding this text makes reading it fail, as an unforeseen error in the worker would. */
+const EXPLODE = "explode-while-reading";
+vi.mock("~/utils/csv-parse", async (importOriginal) => {
+  const real = await importOriginal<typeof import("~/utils/csv-parse")>();
+  return {
+    ...real,
+    csvRecords: (text: string) => {
+      if (text.includes(EXPLODE)) throw new Error("could not read: No space left on device");
+      return real.csvRecords(text);
+    },
+  };
+});
+
+const HEADER = "employee_no,name,email,unit_code,staff_category,grade,job_family";
+const FAMILIES = ["", "front-desk", "welfare", "housing", "transport", "policy"];
+
+/** A city roll of `count` people spread over the given units; `edit` may change any line. */
+function roll(tag: string, count: number, unitCodes: string[], edit?: (row: number, cells: string[]) => void) {
+  const lines = [HEADER];
+  for (let i = 0; i < count; i++) {
+    const cells = [`${tag}-${i}`, `직원 ${i}`, `${tag}-${i}@roll.example`, unitCodes[i % unitCodes.length]!, "CIVIL_SERVANT", String((i % 9) + 1), FAMILIES[i % FAMILIES.length]!];
+    edit?.(i, cells);
+    lines.push(cells.join(","));
+  }
+  return lines.join("\r\n") + "\r\n";
+}
+
+async function officerOf(rootUnitId: string) {
+  const user = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: rootUnitId }] });
+  const cookie = await sessionCookieFor(user.id);
+  const actor = await loadActor((await getCurrentSession(getRequest("/", cookie)))!);
+  return { user, cookie, actor };
+}
+
+type View = { status: string; error: string | null; summary: ImportSummary | null; progress: { phase: string; percent: number } | null };
+
+async function view(id: string, cookie: string): Promise<View> {
+  const res = await respond(() => importLoader({ request: getRequest(`/hr/import/${id}`, cookie), params: { importId: id }, context: {} }));
+  expect(res.status).toBe(200);
+  return (await res.json()) as View;
+}
+
+/** Read the page as its refresh does until the worker is done; keep every progress figure seen. */
+async function follow(id: string, cookie: string, timeoutMs = 120_000) {
+  const percents: number[] = [];
+  const phases = new Set<string>();
+  const started = Date.now();
+  for (;;) {
+    const v = await view(id, cookie);
+    if (v.status !== "CHECKING" && v.status !== "APPLYING") return { final: v, percents, phases, ms: Date.now() - started };
+    if (v.progress) {
+      percents.push(v.progress.percent);
+      phases.add(v.progress.phase);
+    }
+    if (Date.now() - started > timeoutMs) throw new Error(`still ${v.status} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The bar moved forward at least once and never went back. */
+function expectRising(percents: number[]) {
+  expect(percents.some((p, i) => i > 0 && p > percents[i - 1]!), `progress seen: ${percents.join(" ")}`).toBe(true);
+  expect(percents.every((p, i) => i === 0 || p >= percents[i - 1]!), `progress seen: ${percents.join(" ")}`).toBe(true);
+  expect(Math.max(...percents)).toBeLessThan(100);
+}
+
+async function upload(fileName: string, csv: string, cookie: string) {
+  const request = await postFile("/hr/import", "file", fileName, csv, cookie);
+  const res = await respond(() => uploadAction({ request, params: {}, context: {} }));
+  expect(res.status).toBe(302);
+  return res.headers.get("Location")!.split("/").pop()!;
+}
+
+function apply(id: string, cookie: string) {
+  return respond(() => applyAction({ request: postForm(`/hr/import/${id}`, { intent: "apply" }, cookie), params: { importId: id }, context: {} }));
+}
+
+describe("worker: large personnel imports", () => {
+  let stop: () => Promise<void>;
+  const inRequestRows = IMPORT_LIMITS.inRequestRows;
+
+  beforeAll(() => {
+    stop = startWorkers([QUEUES.imports]);
+  });
+
+  afterEach(() => {
+    IMPORT_LIMITS.inRequestRows = inRequestRows;
+  });
+
+  afterAll(async () => {
+    await stop?.();
+  });
+
+  it("checks and applies a roll of 100,000 people in the worker, with progress the page can show", { timeout: 180_000 }, async () => {
+    const world = await createWorld();
+    const teams = await Promise.all([1, 2, 3].map((n) => createUnit("TEAM", world.division.id, `팀${n}`)));
+    const units = [world.bureau, world.division, ...teams];
+    const { cookie } = await officerOf(world.city.id);
+    const tag = `L${uid()}`;
+    const csv = roll(tag, 100_000, units.map((u) => u.code));
+    const started = Date.now();
+
+    const id = await upload("roll-100k.csv", csv, cookie);
+    const uploadedMs = Date.now() - started;
+    expect(await prisma.personnelImport.findUniqueOrThrow({ where: { id }, select: { rowCount: true } })).toEqual({ rowCount: 100_000 });
+
+    const check = await follow(id, cookie);
+    expect(check.final.status).toBe("CHECKED");
+    expect(check.final.summary).toMatchObject({ rows: 100_000, created: 100_000, moved: 0, updated: 0, unchanged: 0, left: 0, problems: [] });
+    expectRising(check.percents);
+
+    const res = await apply(id, cookie);
+    expect(res.status).toBe(302);
+    const applied = await follow(id, cookie);
+    expect(applied.final).toMatchObject({ status: "APPLIED", error: null });
+    expect(applied.final.summary).toMatchObject({ rows: 100_000, created: 100_000 });
+    expectRising(applied.percents);
+    expect(applied.phases.has("applying") || applied.phases.has("comparing") || applied.phases.has("staging")).toBe(true);
+
+    const unitIds = units.map((u) => u.id);
+    expect(await prisma.person.count({ where: { orgUnitId: { in: unitIds }, status: "ACTIVE", employeeNo: { startsWith: `${tag}-` } } })).toBe(100_000);
+    expect(await prisma.personPlacement.count({ where: { orgUnitId: { in: unitIds }, validTo: null } })).toBe(100_000);
+    const sample = await prisma.person.findUniqueOrThrow({ where: { employeeNo: `${tag}-74` } });
+    expect(sample).toMatchObject({ name: "직원 74", orgUnitId: units[74 % units.length]!.id, grade: 3, jobFamily: "WELFARE" });
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "personnel.import", entityId: id } });
+    expect((audit.data as { created: string[] }).created).toHaveLength(100_000);
+
+    console.log(
+      `100,000 rows: upload ${uploadedMs} ms, check ${check.ms} ms (${check.percents.length} progress reads), ` +
+        `apply ${applied.ms} ms (${applied.percents.length} progress reads), total ${Date.now() - started} ms`,
+    );
+  });
+
+  it("reports the line of a bad row deep in a large file and applies nothing", { timeout: 120_000 }, async () => {
+    const world = await createWorld();
+    const { cookie } = await officerOf(world.city.id);
+    const tag = `B${uid()}`;
+    // Data row 72,998 is line 73,000 of the file (the header is line 1).
+    const csv = roll(tag, 100_000, [world.division.code], (i, cells) => {
+      if (i === 72_998) cells[3] = "NO-SUCH-UNIT";
+    });
+    const id = await upload("roll-bad.csv", csv, cookie);
+    const check = await follow(id, cookie);
+    expect(check.final.status).toBe("CHECKED");
+    expect(check.final.summary!.problems).toEqual([{ line: 73_000, reason: "unit_code NO-SUCH-UNIT does not exist" }]);
+
+    const res = await apply(id, cookie);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: string }).error).toContain("문제가 생겼습니다");
+    expect((await view(id, cookie)).status).toBe("CHECKED");
+    expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { action: "personnel.import", entityId: id } })).toBe(0);
+  });
+
+  it("puts a file back to CHECKED with the reason when applying fails in the worker, with nothing applied", async () => {
+    IMPORT_LIMITS.inRequestRows = 100;
+    const world = await createWorld();
+    const { cookie } = await officerOf(world.city.id);
+    const tag = `F${uid()}`;
+    const id = await upload("roll.csv", roll(tag, 300, [world.division.code]), cookie);
+    expect((await follow(id, cookie)).final).toMatchObject({ status: "CHECKED", error: null, summary: { created: 300, problems: [] } });
+
+    // Between the check and the apply someone elsewhere takes an address from the file.
+    const other = await createPerson(world.otherBureau.id);
+    await prisma.person.update({ where: { id: other.id }, data: { email: `${tag}-150@roll.example` } });
+    expect((await apply(id, cookie)).status).toBe(302);
+    const applied = await follow(id, cookie);
+    expect(applied.final).toMatchObject({ status: "CHECKED", error: "has-problems" });
+    expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(0);
+    expect(await prisma.auditEvent.count({ where: { action: "personnel.import", entityId: id } })).toBe(0);
+
+    // Once the address is free again, applying again works.
+    await prisma.person.update({ where: { id: other.id }, data: { email: `freed-${uid()}@test.example` } });
+    expect((await apply(id, cookie)).status).toBe(302);
+    expect((await follow(id, cookie)).final).toMatchObject({ status: "APPLIED", error: null });
+    expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(300);
+  });
+
+  it("marks a check FAILED when the worker's job throws, and the page says why", async () => {
+    IMPORT_LIMITS.inRequestRows = 10;
+    const world = await createWorld();
+    const { cookie, actor } = await officerOf(world.city.id);
+    const { id, queued } = await submitImport(actor, "roll.csv", roll(`E${uid()}`, 50, [world.division.code], (i, cells) => {
+      if (i === 7) cells[1] = EXPLODE;
+    }));
+    expect(queued).toBe(true);
+    const { final } = await follow(id, cookie);
+    expect(final).toMatchObject({ status: "FAILED", error: "unexpected", summary: null });
+    expect((await prisma.personnelImport.findUniqueOrThrow({ where: { id } })).error).toContain("No space left on device");
+  });
+
+  it("settles an import whose job is gone as interrupted, instead of waiting forever", async () => {
+    const world = await createWorld();
+    const { cookie, user } = await officerOf(world.city.id);
+    const saved = await prisma.personnelImport.create({
+      data: { actorUserId: user.id, fileName: "lost.csv", sha256: "0", content: HEADER, scopeUnitIds: [world.city.id], status: "CHECKING", rowCount: 5000, summary: {} },
+    });
+    expect(await view(saved.id, cookie)).toMatchObject({ status: "FAILED", error: "interrupted" });
+  });
+
+  it("shows an import only to the officer who uploaded it", async () => {
+    IMPORT_LIMITS.inRequestRows = 10;
+    const world = await createWorld();
+    const owner = await officerOf(world.city.id);
+    const other = await officerOf(world.city.id);
+    const id = await upload("roll.csv", roll(`P${uid()}`, 20, [world.division.code]), owner.cookie);
+    await follow(id, owner.cookie);
+    const res = await respond(() => importLoader({ request: getRequest(`/hr/import/${id}`, other.cookie), params: { importId: id }, context: {} }));
+    expect(res.status).toBe(404);
+    expect((await apply(id, other.cookie)).status).toBe(404);
+    expect((await view(id, owner.cookie)).status).toBe("CHECKED");
+  });
+
+  it("still checks a small file in the request", async () => {
+    const world = await createWorld();
+    const { cookie } = await officerOf(world.city.id);
+    const id = await upload("small.csv", roll(`S${uid()}`, 20, [world.division.code]), cookie);
+    expect(await view(id, cookie)).toMatchObject({ status: "CHECKED", progress: null, summary: { created: 20 } });
+    const q = new Queue(QUEUES.imports, { connection: newWorkerConnection() });
+    expect(await q.getJob(`import-check_${id}`)).toBeUndefined();
+    await q.close();
+  });
+});
