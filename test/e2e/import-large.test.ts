@@ -1,0 +1,82 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { QUEUES } from "~/utils/queues.server";
+import { startWorkers } from "../../jobs/worker";
+import { createUser, createWorld, TEST_PASSWORD, uid } from "../factories";
+import { launchChromium, startApp } from "./app-server";
+import { expectAccessible as checkPage } from "./axe";
+
+const SHOTS = join(process.cwd(), "test-results", "screens-import");
+
+const expectAccessible = (page: Page, name: string) => checkPage(page, SHOTS, name);
+
+describe("end to end: an HR officer follows a large personnel file through the worker", { timeout: 120_000 }, () => {
+  let app: Awaited<ReturnType<typeof startApp>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let stopWorker: (() => Promise<void>) | undefined;
+  let hrEmail: string;
+  let csv: string;
+  let tag: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const world = await createWorld();
+    hrEmail = (await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.city.id }] })).email;
+    // Above the size the web app checks by itself, so the worker gets it.
+    tag = `W${uid()}`;
+    const lines = ["employee_no,name,email,unit_code,staff_category,grade,job_family"];
+    for (let i = 0; i < 2500; i++) lines.push(`${tag}-${i},직원 ${i},${tag}-${i}@roll.example,${world.division.code},CIVIL_SERVANT,7,`);
+    csv = lines.join("\r\n");
+    app = await startApp();
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await stopWorker?.();
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it("shows progress while the worker checks and applies, with and without JavaScript", async () => {
+    await page.goto("/login");
+    await page.getByLabel("이메일").fill(hrEmail);
+    await page.getByLabel("비밀번호").fill(TEST_PASSWORD);
+    await page.getByRole("button", { name: "로그인" }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+
+    await page.goto("/hr/import");
+    await page.getByLabel("CSV 파일").setInputFiles({ name: "roll.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("button", { name: "점검하기" }).click();
+    await page.waitForURL(/\/hr\/import\/[^/]+$/);
+    // No worker yet in this process: the file waits its turn (another test file's worker may already have it).
+    expect(await page.locator("h1").textContent()).toBe("파일 점검: roll.csv");
+    await expect.poll(() => page.getByRole("progressbar", { name: "진행률" }).count()).toBe(1);
+    await expectAccessible(page, "01-import-progress");
+
+    // Without JavaScript the page refreshes itself.
+    const plain = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, javaScriptEnabled: false });
+    await plain.addCookies(await context.cookies());
+    const plainPage = await plain.newPage();
+    await plainPage.goto(page.url());
+
+    stopWorker = startWorkers([QUEUES.imports]);
+    await expect.poll(() => page.getByRole("status").textContent(), { timeout: 30_000 }).toContain("문제가 없습니다");
+    expect(await page.locator("h1").textContent()).toBe("점검 결과: roll.csv");
+    expect(await page.locator("table").first().textContent()).toContain("2,500");
+    await expectAccessible(page, "02-import-checked");
+    await expect.poll(() => plainPage.locator("body").textContent(), { timeout: 15_000 }).toContain("문제가 없습니다");
+    await plain.close();
+
+    await page.getByRole("button", { name: "적용하기" }).click();
+    await expect.poll(() => page.getByRole("status").textContent(), { timeout: 30_000 }).toContain("적용했습니다");
+    await expectAccessible(page, "03-import-applied");
+    expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(2500);
+  });
+});
