@@ -7,13 +7,13 @@
 import PDFDocument from "pdfkit";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
+import { seoulDateKey } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { recordSession } from "~/modules/attendance/sessions.server";
 import { exempt } from "~/modules/obligations/exemptions.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
 
-const seoulDate = (d: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(d);
 
 /** A one-page attendance sheet, as a scanner would produce it: names, numbers and a signature line. */
 function attendanceSheet(title: string, heldOn: string, people: Array<{ name: string; employeeNo: string | null }>): Promise<Buffer> {
@@ -60,10 +60,10 @@ export async function seedYearEvents(opts: { year: number; hrUserId: string; wel
 
   // A classroom session a week ago for the Senior Welfare Division, counted toward both duties
   // where its date lies in both cycles (the files allow shared sessions).
-  const heldOn = seoulDate(new Date(Date.now() - 7 * 86400_000));
+  const heldOn = seoulDateKey(new Date(Date.now() - 7 * 86400_000));
   const attendees = await open(eld.id, 10);
   const cycles = await prisma.cycle.findMany({ where: { id: { in: [opts.annualCycleId, opts.h2CycleId] }, status: "OPEN" } });
-  const cycleIds = cycles.filter((c) => seoulDate(c.startsOn) <= heldOn && heldOn <= seoulDate(c.endsOn)).map((c) => c.id);
+  const cycleIds = cycles.filter((c) => seoulDateKey(c.startsOn) <= heldOn && heldOn <= seoulDateKey(c.endsOn)).map((c) => c.id);
   const title = "장애인 인권과 차별 금지 집합교육";
   const sheet = await attendanceSheet(title, heldOn, attendees);
   const session = await recordSession(actor, {
@@ -113,7 +113,7 @@ export async function seedYearEvents(opts: { year: number; hrUserId: string; wel
       staffCategory: "CIVIL_SERVANT",
       grade: 9,
       jobFamily: "WELFARE",
-      hiredOn: new Date(`${seoulDate(new Date())}T00:00:00Z`),
+      hiredOn: new Date(`${seoulDateKey(new Date())}T00:00:00Z`),
     },
   });
   await recordPlacements(prisma, new Date(), [hire.id]);

@@ -11,7 +11,7 @@ import {
   sessionCycleOptions,
   sessionUnitOptions,
 } from "~/modules/attendance/sessions.server";
-import { pick, type AppLocale } from "~/utils/i18n";
+import { pick, seoulDateKey, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -82,7 +82,7 @@ export default function NewSession() {
   const locale = i18n.language as AppLocale;
   const v = result?.values;
   const err = (field: string) => (result?.field === field ? result.message : undefined);
-  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(new Date());
+  const today = seoulDateKey();
   return (
     <>
       <p className="meta"><Link to="/hr/sessions">{t("sessions.back")}</Link></p>

@@ -7,13 +7,14 @@ import { requireHrCycle } from "~/modules/compliance/guard.server";
 import { getOrgUnit } from "~/modules/org/org.server";
 import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { isUuid } from "~/utils/ids";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.unit?.nameKo ?? ""} 대상자`, `People in ${data?.unit?.nameEn ?? ""}`);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, cycle } = await requireHrCycle(request);
-  if (!cycle || !/^[0-9a-f-]{36}$/i.test(params.unitId!)) notFound();
+  if (!cycle || !isUuid(params.unitId!)) notFound();
   const filter = new URL(request.url).searchParams.get("show") === "all" ? "all" : "pending";
   const people = await unitPeople(actor, params.unitId!, cycle.id, filter);
   if (!people) notFound();

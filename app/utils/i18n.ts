@@ -47,3 +47,8 @@ export function formatDate(date: Date | string, locale: AppLocale, withTime = fa
 export function pick<T>(locale: AppLocale, ko: T, en: T): T {
   return locale === "en" ? en : ko;
 }
+
+/** The calendar day in Seoul as YYYY-MM-DD (today by default): the form dates are entered and compared in. */
+export function seoulDateKey(date: Date = new Date()): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(date);
+}

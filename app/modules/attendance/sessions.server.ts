@@ -3,6 +3,8 @@ import { prisma, Prisma } from "~/utils/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
+import { isUuid } from "~/utils/ids";
+import { seoulDateKey } from "~/utils/i18n";
 
 /** A signed attendance sheet: a scan (PDF) or a photo (JPEG, PNG). */
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
@@ -88,8 +90,6 @@ export async function sessionUnitOptions(actor: Actor) {
     ORDER BY u.code`;
 }
 
-const seoulToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Seoul" }).format(new Date());
-
 function checkBasics(input: SessionInput) {
   const title = input.title.trim();
   if (title.length < 2 || title.length > 200) throw new SessionInputError("title", "length");
@@ -99,7 +99,7 @@ function checkBasics(input: SessionInput) {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.heldOn) || Number.isNaN(new Date(`${input.heldOn}T00:00:00Z`).getTime())) {
     throw new SessionInputError("heldOn", "invalid");
   }
-  if (input.heldOn > seoulToday()) throw new SessionInputError("heldOn", "future");
+  if (input.heldOn > seoulDateKey()) throw new SessionInputError("heldOn", "future");
   if (input.cycleIds.length === 0) throw new SessionInputError("cycleIds", "none");
   const numbers = parseEmployeeNumbers(input.attendees);
   if (numbers.length === 0) throw new SessionInputError("attendees", "none");
@@ -127,7 +127,7 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
 
   const cycleIds = [...new Set(input.cycleIds)];
   const cycles = await prisma.cycle.findMany({
-    where: { id: { in: cycleIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id)) } },
+    where: { id: { in: cycleIds.filter(isUuid) } },
     include: { obligation: { select: { id: true, code: true, sharedSessions: true } } },
   });
   if (cycles.length !== cycleIds.length) throw new SessionInputError("cycleIds", "unknown");
@@ -248,7 +248,7 @@ export async function listSessions(actor: Actor) {
 
 /** One session of the officer's subtree with its attendees and what each attendance completed. */
 export async function getSession(actor: Actor, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id) || actor.hrScopeUnitIds.length === 0) return null;
+  if (!isUuid(id) || actor.hrScopeUnitIds.length === 0) return null;
   const session = await prisma.trainingSession.findUnique({
     where: { id },
     include: {

@@ -5,6 +5,7 @@ import { getEnv } from "~/utils/env.server";
 import { TIME_ZONE } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { unitIsInScope } from "~/modules/org/org.server";
+import { isUuid } from "~/utils/ids";
 
 // Crockford-style alphabet without look-alikes (0/O, 1/I/L, U).
 const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -58,7 +59,7 @@ export async function issueCertificate(tx: Prisma.TransactionClient, assignmentI
  * officer's scope. Anything else is null (shown as not found).
  */
 export async function getCertificateForActor(actor: Actor, certificateId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(certificateId)) return null;
+  if (!isUuid(certificateId)) return null;
   const cert = await prisma.certificate.findUnique({
     where: { id: certificateId },
     include: { person: { select: { orgUnitId: true } } },

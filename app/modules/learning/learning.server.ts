@@ -1,5 +1,6 @@
 import { prisma } from "~/utils/db.server";
 import { issueCertificate } from "~/modules/certificates/certificates.server";
+import { isUuid } from "~/utils/ids";
 
 /** Thrown when a learner asks for something that is not theirs or does not exist. */
 export class NotFoundError extends Error {
@@ -116,7 +117,7 @@ function nextToDo<L extends { id: string }>(lessons: L[], todo: L[], currentId: 
 
 /** The learner's own assignment; anyone else's is "not found". */
 async function ownAssignment(personId: string, assignmentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(assignmentId)) throw new NotFoundError("assignment");
+  if (!isUuid(assignmentId)) throw new NotFoundError("assignment");
   const assignment = await prisma.assignment.findFirst({
     where: { id: assignmentId, personId, OR: [{ cycleId: null }, { cycle: { status: { not: "PLANNED" } } }] },
     include: { cycle: { include: { obligation: true } }, person: { select: { jobFamily: true } } },
@@ -323,7 +324,7 @@ async function completeAssignment(assignmentId: string): Promise<string> {
 }
 
 export async function getAttemptForLearner(personId: string, assignmentId: string, attemptId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(attemptId)) throw new NotFoundError("attempt");
+  if (!isUuid(attemptId)) throw new NotFoundError("attempt");
   const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, assignmentId } });
   if (!attempt) throw new NotFoundError("attempt");
   const quiz = await getQuizForLearner(personId, assignmentId, attempt.set);

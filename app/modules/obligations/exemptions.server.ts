@@ -2,6 +2,7 @@ import { prisma } from "~/utils/db.server";
 import { subtreeScope } from "~/modules/org/org.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
+import { isUuid } from "~/utils/ids";
 
 export class ExemptionError extends Error {
   constructor(public code: "not-found" | "not-exemptable" | "not-exempted" | "closed") {
@@ -14,7 +15,7 @@ export class ExemptionError extends Error {
  * in the officer's subtree (checked in the query).
  */
 export async function getAssignmentForOfficer(actor: Actor, assignmentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(assignmentId) || actor.hrScopeUnitIds.length === 0) return null;
+  if (!isUuid(assignmentId) || actor.hrScopeUnitIds.length === 0) return null;
   const rows = await prisma.$queryRaw<Array<{ id: string }>>`
     ${subtreeScope(actor.hrScopeUnitIds)}
     SELECT a.id FROM assignment a JOIN person p ON p.id = a.person_id

@@ -8,6 +8,7 @@ import { JOB_FAMILY } from "~/modules/content/load.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { enqueueCycleOpened, enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues.server";
+import { isUuid } from "~/utils/ids";
 
 /** The columns an HR system exports. No resident registration numbers, ever. */
 export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family"] as const;
@@ -290,7 +291,7 @@ export function importErrorCode(error: string | null): string | null {
 export class ImportError extends Error {}
 
 export function getImport(actor: Actor, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   return prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId } });
 }
 
@@ -313,7 +314,7 @@ export async function applyImport(actor: Actor, id: string): Promise<ImportSumma
  * is marked APPLYING and handed to the worker.
  */
 export async function submitApply(actor: Actor, id: string): Promise<{ queued: boolean }> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new ImportError("not-found");
+  if (!isUuid(id)) throw new ImportError("not-found");
   const saved = await prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId }, omit: { content: true } });
   if (!saved) throw new ImportError("not-found");
   if (saved.rowCount <= IMPORT_LIMITS.inRequestRows) {
@@ -495,7 +496,7 @@ export function progressView(kind: ImportJobKind, progress: unknown): ImportProg
  * unless the job's own transaction still holds the row.
  */
 export async function getImportView(actor: Actor, id: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!isUuid(id)) return null;
   const find = () => prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId }, omit: { content: true } });
   const saved = await find();
   if (!saved || (saved.status !== "CHECKING" && saved.status !== "APPLYING")) return saved ? { ...saved, progress: null } : null;
