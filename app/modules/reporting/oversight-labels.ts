@@ -1,0 +1,45 @@
+import { pick, type AppLocale } from "~/utils/i18n";
+import type { Counts, RankRow, ReturnInstitution } from "./oversight.server";
+
+/** How the oversight return reads, shared by the page, the XLSX and the PDF so they say the same. */
+
+/** Staff categories that are civil servants: their rows are broken down by grade. */
+export const GRADED_CATEGORIES = new Set(["SENIOR_OFFICIAL", "CIVIL_SERVANT"]);
+
+export type Translate = (key: string, options?: Record<string, unknown>) => string;
+
+/** "공무원 7급", "공무원 소계", "복지시설 종사자". */
+export function rankLabel(t: Translate, row: Pick<RankRow, "staffCategory" | "grade" | "subtotal">): string {
+  const category = t(`staffCategory.${row.staffCategory}`);
+  if (row.subtotal) return t("oversight.subtotal", { category });
+  if (!GRADED_CATEGORIES.has(row.staffCategory)) return category;
+  return row.grade === null ? t("oversight.gradeUnknown", { category }) : t("oversight.grade", { category, grade: row.grade });
+}
+
+/** "2026년 상반기 (2026년 1월 1일 ~ 2026년 6월 30일)". */
+export function periodLabel(t: Translate, locale: AppLocale, c: { period: string; startsOn: Date | string; endsOn: Date | string }): string {
+  const year = c.startsOn instanceof Date ? c.startsOn.getUTCFullYear() : new Date(c.startsOn).getUTCFullYear();
+  const name = t(`oversight.period.${c.period || "ANNUAL"}`, { year });
+  return `${name} (${formatDay(c.startsOn, locale)} ~ ${formatDay(c.endsOn, locale)})`;
+}
+
+/** A date column (no time of day) printed as that calendar day, whatever the server's zone. */
+function formatDay(d: Date | string, locale: AppLocale): string {
+  const date = typeof d === "string" ? new Date(d) : d;
+  return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" }).format(date);
+}
+
+export function percent(value: number | null, locale: AppLocale): string {
+  if (value === null) return "—";
+  return `${value.toLocaleString(locale === "ko" ? "ko-KR" : "en-GB", { minimumFractionDigits: 1, maximumFractionDigits: 1 })}%`;
+}
+
+export const COUNT_COLUMNS = ["assigned", "exempted", "completed", "rate", "inPerson", "inPersonShare"] as const;
+
+export function countCells(c: Counts): Array<number | null> {
+  return [c.assigned, c.exempted, c.completed, c.ratePercent, c.inPerson, c.inPersonSharePercent];
+}
+
+export function institutionName(locale: AppLocale, i: Pick<ReturnInstitution, "nameKo" | "nameEn">): string {
+  return pick(locale, i.nameKo, i.nameEn);
+}

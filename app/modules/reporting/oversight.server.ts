@@ -1,0 +1,491 @@
+import { PassThrough } from "node:stream";
+import ExcelJS from "exceljs";
+import PDFDocument from "pdfkit";
+import { prisma } from "~/utils/db.server";
+import { neutralizeFormula } from "~/utils/csv";
+import { getEnv } from "~/utils/env.server";
+import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import type { Actor } from "~/modules/auth/permissions.server";
+import { subtreeScope } from "~/modules/org/org.server";
+import { COUNT_COLUMNS, countCells, GRADED_CATEGORIES, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
+
+/**
+ * The oversight return: for one calendar year, per institution, per
+ * obligation cycle and per rank, how many people owed the training, how many
+ * completed it, and how many of those completed it in person.
+ *
+ * What an "institution" is: each top-level unit of the reader's scope, and
+ * every affiliated organization, welfare facility or educational institution
+ * beneath it. Each person is counted exactly once, in the nearest institution
+ * at or above their unit: a welfare facility under a bureau is reported on its
+ * own row and is NOT included in the bureau's row. The rows of a return
+ * therefore add up to the whole scope, and each institution can hand in its
+ * own page.
+ *
+ * Who is counted: people on the roll today (people who left are not counted),
+ * in their current unit, as on the compliance dashboard. Exempted people are
+ * shown separately and left out of the rate's denominator. In person means the
+ * assignment was completed by attending a session (completion_mode IN_PERSON);
+ * the in-person share is that count over all completions.
+ */
+
+export const INSTITUTION_KINDS = ["AFFILIATED_ORG", "WELFARE_FACILITY", "EDUCATIONAL_INSTITUTION"] as const;
+
+const CATEGORY_ORDER = ["SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED_STAFF", "WELFARE_FACILITY_STAFF", "EDUCATIONAL_STAFF", "CITIZEN"];
+
+export interface Counts {
+  assigned: number;
+  exempted: number;
+  completed: number;
+  /** completed / (assigned - exempted), one decimal; null when nobody is left to count. */
+  ratePercent: number | null;
+  inPerson: number;
+  /** inPerson / completed, one decimal; null when nobody has completed. */
+  inPersonSharePercent: number | null;
+}
+
+export interface RankRow extends Counts {
+  staffCategory: string;
+  /** The grade (급) within civil servants; null for other categories and for a category subtotal. */
+  grade: number | null;
+  /** A civil-servant category's subtotal over its grades. */
+  subtotal: boolean;
+}
+
+export interface ReturnCycle {
+  cycleId: string;
+  label: string;
+  period: string;
+  status: string;
+  obligationCode: string;
+  obligationTitleKo: string;
+  obligationTitleEn: string;
+  legalBasisKo: string;
+  legalBasisEn: string;
+  startsOn: Date;
+  endsOn: Date;
+  dueAt: Date;
+  rows: RankRow[];
+  total: Counts;
+}
+
+export interface ReturnInstitution {
+  unitId: string;
+  code: string;
+  nameKo: string;
+  nameEn: string;
+  kind: string;
+  cycles: ReturnCycle[];
+}
+
+export interface OversightReturn {
+  year: number;
+  asOf: Date;
+  preparedBy: { name: string; email: string };
+  institutions: ReturnInstitution[];
+}
+
+/** A system administrator without an HR scope reads the whole tree; an HR officer their subtrees. */
+export async function reportScopeRoots(actor: Actor): Promise<string[]> {
+  if (actor.hrScopeUnitIds.length > 0 || !actor.roles.has("SYSTEM_ADMIN")) return actor.hrScopeUnitIds;
+  const roots = await prisma.orgUnit.findMany({ where: { parentId: null }, select: { id: true }, orderBy: { code: "asc" } });
+  return roots.map((r) => r.id);
+}
+
+/** The years that have an opened cycle, newest first, for the year picker. */
+export async function oversightYears(): Promise<number[]> {
+  const rows = await prisma.$queryRaw<Array<{ year: number }>>`
+    SELECT DISTINCT extract(year FROM starts_on)::int AS year FROM cycle WHERE status <> 'PLANNED' ORDER BY year DESC`;
+  return rows.map((r) => r.year);
+}
+
+interface FlatRow {
+  unitId: string;
+  code: string;
+  nameKo: string;
+  nameEn: string;
+  kind: string;
+  cycleId: string | null;
+  label: string | null;
+  period: string | null;
+  cycleStatus: string | null;
+  obligationCode: string | null;
+  obligationTitleKo: string | null;
+  obligationTitleEn: string | null;
+  legalBasisKo: string | null;
+  legalBasisEn: string | null;
+  startsOn: Date | null;
+  endsOn: Date | null;
+  dueAt: Date | null;
+  staffCategory: string | null;
+  grade: number | null;
+  /** 0: a rank row; 1: a category's subtotal; 3: the cycle's total for the institution. */
+  level: number | null;
+  assigned: number;
+  exempted: number;
+  completed: number;
+  inPerson: number;
+  ratePercent: number | null;
+  inPersonSharePercent: number | null;
+}
+
+/**
+ * The whole return in one query. Every institution of the scope comes back,
+ * those with nobody assigned in the year as a single row without a cycle.
+ */
+export async function oversightReturn(actor: Actor, year: number, roots?: string[]): Promise<OversightReturn> {
+  const scopeRoots = roots ?? (await reportScopeRoots(actor));
+  const asOf = new Date();
+  const preparedBy = { name: actor.user.displayName, email: actor.user.email };
+  if (scopeRoots.length === 0) return { year, asOf, preparedBy, institutions: [] };
+  const flat = await prisma.$queryRaw<FlatRow[]>`
+    ${subtreeScope(scopeRoots)},
+    -- Each unit with the institution it reports under: the nearest scope root
+    -- or institution-kind unit at or above it.
+    owner_paths AS (
+      SELECT u.id, u.id AS inst, ARRAY[u.code]::text[] AS sort_key
+      FROM org_unit u WHERE u.id = ANY(${scopeRoots}::uuid[])
+      UNION ALL
+      SELECT c.id,
+        CASE WHEN c.kind::text = ANY(${[...INSTITUTION_KINDS]}::text[]) OR c.id = ANY(${scopeRoots}::uuid[]) THEN c.id ELSE o.inst END,
+        o.sort_key || c.code
+      FROM org_unit c JOIN owner_paths o ON c.parent_id = o.id
+    ),
+    owner AS (
+      SELECT DISTINCT ON (id) id, inst, sort_key FROM owner_paths ORDER BY id, cardinality(sort_key)
+    ),
+    institutions AS (SELECT id, sort_key FROM owner WHERE id = inst),
+    year_cycles AS (
+      SELECT c.id FROM cycle c
+      WHERE c.status <> 'PLANNED' AND c.starts_on >= make_date(${year}::int, 1, 1) AND c.starts_on < make_date(${year}::int + 1, 1, 1)
+    ),
+    facts AS (
+      SELECT o.inst, a.cycle_id, p.staff_category::text AS staff_category,
+        CASE WHEN p.staff_category IN ('SENIOR_OFFICIAL', 'CIVIL_SERVANT') THEN p.grade END AS grade,
+        a.status, a.completion_mode
+      FROM assignment a
+      JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+      JOIN owner o ON o.id = p.org_unit_id
+      WHERE a.cycle_id IN (SELECT id FROM year_cycles) AND p.org_unit_id IN (SELECT id FROM scope)
+    ),
+    agg AS (
+      SELECT inst, cycle_id, staff_category, grade, GROUPING(staff_category, grade) AS level,
+        count(*)::int AS assigned,
+        count(*) FILTER (WHERE status = 'EXEMPTED')::int AS exempted,
+        count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
+        count(*) FILTER (WHERE status = 'COMPLETED' AND completion_mode = 'IN_PERSON')::int AS in_person
+      FROM facts
+      GROUP BY GROUPING SETS ((inst, cycle_id, staff_category, grade), (inst, cycle_id, staff_category), (inst, cycle_id))
+    )
+    SELECT u.id AS "unitId", u.code, u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind,
+      c.id AS "cycleId", c.label, c.period, c.status::text AS "cycleStatus",
+      ob.code AS "obligationCode", ob.title_ko AS "obligationTitleKo", ob.title_en AS "obligationTitleEn",
+      ob.legal_basis_ko AS "legalBasisKo", ob.legal_basis_en AS "legalBasisEn",
+      c.starts_on AS "startsOn", c.ends_on AS "endsOn", c.due_at AS "dueAt",
+      g.staff_category AS "staffCategory", g.grade, g.level,
+      COALESCE(g.assigned, 0) AS assigned, COALESCE(g.exempted, 0) AS exempted,
+      COALESCE(g.completed, 0) AS completed, COALESCE(g.in_person, 0) AS "inPerson",
+      CASE WHEN g.assigned - g.exempted > 0 THEN round(100.0 * g.completed / (g.assigned - g.exempted), 1)::float8 END AS "ratePercent",
+      CASE WHEN g.completed > 0 THEN round(100.0 * g.in_person / g.completed, 1)::float8 END AS "inPersonSharePercent"
+    FROM institutions i
+    JOIN org_unit u ON u.id = i.id
+    LEFT JOIN agg g ON g.inst = i.id
+    LEFT JOIN cycle c ON c.id = g.cycle_id
+    LEFT JOIN obligation ob ON ob.id = c.obligation_id
+    ORDER BY i.sort_key, ob.code, c.period, g.level DESC`;
+  return { year, asOf, preparedBy, institutions: assemble(flat) };
+}
+
+function countsOf(r: FlatRow): Counts {
+  return {
+    assigned: r.assigned,
+    exempted: r.exempted,
+    completed: r.completed,
+    ratePercent: r.ratePercent,
+    inPerson: r.inPerson,
+    inPersonSharePercent: r.inPersonSharePercent,
+  };
+}
+
+function rankOrder(a: RankRow, b: RankRow): number {
+  const byCategory = CATEGORY_ORDER.indexOf(a.staffCategory) - CATEGORY_ORDER.indexOf(b.staffCategory);
+  if (byCategory !== 0) return byCategory;
+  // Within a category: grades from the most senior (1급) down, not-recorded last, the subtotal after them.
+  const key = (r: RankRow) => (r.subtotal ? 1000 : r.grade ?? 999);
+  return key(a) - key(b);
+}
+
+/** Flat rows into institutions, cycles and ordered rank rows; a category's subtotal only where it adds something. */
+function assemble(flat: FlatRow[]): ReturnInstitution[] {
+  const institutions: ReturnInstitution[] = [];
+  const byUnit = new Map<string, ReturnInstitution>();
+  const byCycle = new Map<string, ReturnCycle>();
+  const subtotals = new Map<string, RankRow>();
+  for (const r of flat) {
+    let inst = byUnit.get(r.unitId);
+    if (!inst) {
+      inst = { unitId: r.unitId, code: r.code, nameKo: r.nameKo, nameEn: r.nameEn, kind: r.kind, cycles: [] };
+      byUnit.set(r.unitId, inst);
+      institutions.push(inst);
+    }
+    if (!r.cycleId) continue;
+    const key = `${r.unitId}:${r.cycleId}`;
+    let cycle = byCycle.get(key);
+    if (!cycle) {
+      cycle = {
+        cycleId: r.cycleId,
+        label: r.label!,
+        period: r.period!,
+        status: r.cycleStatus!,
+        obligationCode: r.obligationCode!,
+        obligationTitleKo: r.obligationTitleKo!,
+        obligationTitleEn: r.obligationTitleEn!,
+        legalBasisKo: r.legalBasisKo!,
+        legalBasisEn: r.legalBasisEn!,
+        startsOn: r.startsOn!,
+        endsOn: r.endsOn!,
+        dueAt: r.dueAt!,
+        rows: [],
+        total: countsOf(r),
+      };
+      byCycle.set(key, cycle);
+      inst.cycles.push(cycle);
+    }
+    if (r.level === 3) cycle.total = countsOf(r);
+    else if (r.level === 1) subtotals.set(`${key}:${r.staffCategory}`, { ...countsOf(r), staffCategory: r.staffCategory!, grade: null, subtotal: true });
+    else cycle.rows.push({ ...countsOf(r), staffCategory: r.staffCategory!, grade: r.grade, subtotal: false });
+  }
+  for (const [key, cycle] of byCycle) {
+    for (const category of new Set(cycle.rows.map((r) => r.staffCategory))) {
+      const ranks = cycle.rows.filter((r) => r.staffCategory === category);
+      const subtotal = subtotals.get(`${key}:${category}`);
+      if (subtotal && GRADED_CATEGORIES.has(category) && ranks.length > 1) cycle.rows.push(subtotal);
+    }
+    cycle.rows.sort(rankOrder);
+  }
+  return institutions;
+}
+
+// ---------------------------------------------------------------- XLSX
+
+const xlsxText = (v: string) => neutralizeFormula(v);
+
+function sheetName(name: string, taken: Set<string>): string {
+  const clean = name.replace(/[[\]*?:/\\]/g, " ").trim().slice(0, 28) || "Sheet";
+  let candidate = clean;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${clean.slice(0, 26)} ${n}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
+}
+
+/**
+ * The return as a workbook an oversight body can file: a summary sheet with
+ * one line per institution and cycle, then one sheet per institution (each
+ * institution hands in its own), each opening with the header block. Written
+ * with exceljs's streaming writer, sheet by sheet.
+ */
+export function oversightXlsxStream(ret: OversightReturn, locale: AppLocale, t: Translate): PassThrough {
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  workbook.creator = xlsxText(ret.preparedBy.name);
+  workbook.created = ret.asOf;
+  const asOf = formatDate(ret.asOf, locale, true);
+  const preparedBy = `${ret.preparedBy.name} (${ret.preparedBy.email})`;
+  const header = COUNT_COLUMNS.map((c) => t(`oversight.col.${c}`));
+  const percentColumns = [3, 5]; // zero-based positions of the two rates among the count columns
+  const bold = { bold: true };
+  const taken = new Set<string>();
+
+  const addCounts = (sheet: ExcelJS.Worksheet, lead: string[], c: Counts, isTotal = false) => {
+    // Rates as fractions with a percent format, so a spreadsheet can compute with them.
+    const values = countCells(c).map((v, i) => (v !== null && percentColumns.includes(i) ? Number((v / 100).toFixed(4)) : v));
+    const row = sheet.addRow([...lead.map(xlsxText), ...values]);
+    percentColumns.forEach((i) => (row.getCell(lead.length + i + 1).numFmt = "0.0%"));
+    if (isTotal) row.font = bold;
+    row.commit();
+  };
+
+  const headerBlock = (sheet: ExcelJS.Worksheet, pairs: Array<[string, string]>) => {
+    const title = sheet.addRow([xlsxText(t("oversight.fileTitle", { year: ret.year }))]);
+    title.font = { bold: true, size: 14 };
+    title.commit();
+    for (const [label, value] of pairs) {
+      const row = sheet.addRow([xlsxText(label), xlsxText(value)]);
+      row.getCell(1).font = bold;
+      row.commit();
+    }
+    sheet.addRow([]).commit();
+  };
+
+  void (async () => {
+    try {
+      const summary = workbook.addWorksheet(sheetName(t("oversight.summarySheet"), taken));
+      summary.columns = [{ width: 30 }, { width: 36 }, { width: 30 }, { width: 22 }, ...header.map(() => ({ width: 12 }))];
+      headerBlock(summary, [
+        [t("oversight.year"), String(ret.year)],
+        [t("oversight.asOf"), asOf],
+        [t("oversight.preparedBy"), preparedBy],
+      ]);
+      const summaryHead = summary.addRow([t("oversight.institution"), t("oversight.obligation"), t("oversight.periodCol"), t("oversight.deadline"), ...header]);
+      summaryHead.font = bold;
+      summaryHead.commit();
+      for (const inst of ret.institutions) {
+        for (const c of inst.cycles) {
+          addCounts(summary, [institutionName(locale, inst), pick(locale, c.obligationTitleKo, c.obligationTitleEn), periodLabel(t, locale, c), formatDate(c.dueAt, locale, true)], c.total);
+        }
+      }
+      summary.commit();
+
+      for (const inst of ret.institutions) {
+        const sheet = workbook.addWorksheet(sheetName(institutionName(locale, inst), taken));
+        sheet.columns = [{ width: 30 }, ...header.map(() => ({ width: 14 }))];
+        headerBlock(sheet, [
+          [t("oversight.institution"), `${institutionName(locale, inst)} (${inst.code})`],
+          [t("oversight.year"), String(ret.year)],
+          [t("oversight.asOf"), asOf],
+          [t("oversight.preparedBy"), preparedBy],
+        ]);
+        if (inst.cycles.length === 0) sheet.addRow([xlsxText(t("oversight.nothingAssigned"))]).commit();
+        for (const c of inst.cycles) {
+          for (const [label, value] of [
+            [t("oversight.obligation"), pick(locale, c.obligationTitleKo, c.obligationTitleEn)],
+            [t("oversight.legalBasis"), pick(locale, c.legalBasisKo, c.legalBasisEn)],
+            [t("oversight.periodCol"), periodLabel(t, locale, c)],
+            [t("oversight.deadline"), formatDate(c.dueAt, locale, true)],
+          ] as Array<[string, string]>) {
+            const row = sheet.addRow([xlsxText(label), xlsxText(value)]);
+            row.getCell(1).font = bold;
+            row.commit();
+          }
+          const head = sheet.addRow([t("oversight.rank"), ...header]);
+          head.font = bold;
+          head.commit();
+          for (const r of c.rows) addCounts(sheet, [rankLabel(t, r)], r, r.subtotal);
+          addCounts(sheet, [t("oversight.total")], c.total, true);
+          sheet.addRow([]).commit();
+        }
+        sheet.commit();
+      }
+      await workbook.commit();
+    } catch (e) {
+      out.destroy(e as Error);
+    }
+  })();
+  return out;
+}
+
+// ---------------------------------------------------------------- PDF
+
+const PAGE_MARGIN = 50;
+const FOOTER_HEIGHT = 30;
+const ROW_HEIGHT = 20;
+
+/**
+ * The return as a PDF to hand in: each institution starts on a new page with
+ * the title, the institution, the year, the as-of time and who prepared it;
+ * then, per obligation cycle, its legal basis, period and deadline and the
+ * table by rank. Every page carries the preparer, the date and "page n of N".
+ * Text is set in the embedded Korean face, and the tables are tagged.
+ */
+export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: Translate): PassThrough {
+  const env = getEnv();
+  const title = t("oversight.fileTitle", { year: ret.year });
+  const doc = new PDFDocument({
+    size: "A4",
+    margins: { top: PAGE_MARGIN, left: PAGE_MARGIN, right: PAGE_MARGIN, bottom: PAGE_MARGIN + FOOTER_HEIGHT },
+    bufferPages: true,
+    autoFirstPage: false,
+    info: { Title: title, Author: ret.preparedBy.name, Subject: t("oversight.title") },
+    lang: locale === "ko" ? "ko-KR" : "en-GB",
+    pdfVersion: "1.7",
+    tagged: true,
+    displayTitle: true,
+  });
+  doc.registerFont("body", env.CERT_FONT_PATH);
+  doc.registerFont("bold", env.CERT_FONT_BOLD_PATH);
+  const out = new PassThrough();
+  doc.pipe(out);
+
+  const width = () => doc.page.width - PAGE_MARGIN * 2;
+  const bottom = () => doc.page.height - PAGE_MARGIN - FOOTER_HEIGHT;
+  const tagged = (type: string, draw: () => void) => doc.addStructure(doc.struct(type, {}, draw));
+  const heading = (type: "H1" | "H2", text: string, size: number) =>
+    tagged(type, () => doc.font("bold").fontSize(size).fillColor("#133760").text(text, PAGE_MARGIN, doc.y, { width: width() }));
+  const fact = (label: string, value: string) =>
+    tagged("P", () => {
+      doc.font("bold").fontSize(10).fillColor("#111111").text(`${label}: `, PAGE_MARGIN, doc.y, { continued: true, width: width() });
+      doc.font("body").text(value);
+    });
+
+  const columnWidths = [163, 52, 52, 52, 62, 52, 62];
+  const head = [t("oversight.rank"), ...COUNT_COLUMNS.map((c) => t(`oversight.col.${c}`))];
+  const cellsOf = (label: string, c: Counts, strong: boolean) => [
+    { text: label, type: "TH", scope: "Row", font: { src: "bold" } },
+    ...countCells(c).map((v, i) => ({
+      text: i === 3 || i === 5 ? percent(v, locale) : String(v),
+      align: { x: "right" as const, y: "center" as const },
+      font: { src: strong ? "bold" : "body" },
+    })),
+  ];
+
+  ret.institutions.forEach((inst) => {
+    doc.addPage();
+    heading("H1", title, 17);
+    doc.moveDown(0.3);
+    heading("H2", `${institutionName(locale, inst)} (${inst.code})`, 14);
+    doc.moveDown(0.3);
+    fact(t("oversight.year"), String(ret.year));
+    fact(t("oversight.asOf"), formatDate(ret.asOf, locale, true));
+    fact(t("oversight.preparedBy"), `${ret.preparedBy.name} (${ret.preparedBy.email})`);
+    if (inst.cycles.length === 0) {
+      doc.moveDown(0.8);
+      tagged("P", () => doc.font("body").fontSize(11).text(t("oversight.nothingAssigned"), PAGE_MARGIN, doc.y, { width: width() }));
+    }
+    for (const c of inst.cycles) {
+      const tableHeight = (c.rows.length + 2) * ROW_HEIGHT + 90;
+      // A cycle's block is kept together on one page when it fits on one.
+      if (doc.y + tableHeight > bottom() && tableHeight < bottom() - PAGE_MARGIN) doc.addPage();
+      doc.moveDown(0.8);
+      tagged("H3", () => doc.font("bold").fontSize(12).fillColor("#133760").text(pick(locale, c.obligationTitleKo, c.obligationTitleEn), PAGE_MARGIN, doc.y, { width: width() }));
+      fact(t("oversight.legalBasis"), pick(locale, c.legalBasisKo, c.legalBasisEn));
+      fact(t("oversight.periodCol"), periodLabel(t, locale, c));
+      fact(t("oversight.deadline"), formatDate(c.dueAt, locale, true));
+      doc.moveDown(0.4);
+      doc.font("body").fontSize(9).fillColor("#111111");
+      const table = doc.table({
+        position: { x: PAGE_MARGIN },
+        columnStyles: columnWidths,
+        rowStyles: (i: number) => ({ minHeight: ROW_HEIGHT, backgroundColor: i === 0 ? "#e6ebf2" : undefined }),
+        defaultStyle: { padding: [4, 4, 4, 4], borderColor: "#7a8594", border: 0.5 },
+        structParent: doc,
+      } as unknown as PDFKit.Mixins.TableOptions);
+      table.row(head.map((text, i) => ({ text, type: "TH", scope: "Column", font: { src: "bold" }, align: { x: i === 0 ? "left" : "right", y: "center" } })) as unknown as PDFKit.Mixins.RowOptions[]);
+      for (const r of c.rows) table.row(cellsOf(rankLabel(t, r), r, r.subtotal) as unknown as PDFKit.Mixins.RowOptions[]);
+      table.row(cellsOf(t("oversight.total"), c.total, true) as unknown as PDFKit.Mixins.RowOptions[]);
+      table.end();
+      doc.x = PAGE_MARGIN;
+    }
+  });
+  if (ret.institutions.length === 0) {
+    doc.addPage();
+    heading("H1", title, 17);
+    tagged("P", () => doc.font("body").fontSize(11).text(t("oversight.noInstitutions"), PAGE_MARGIN, doc.y, { width: width() }));
+  }
+
+  // The footer of every page, as pagination artifacts that screen readers skip.
+  const range = doc.bufferedPageRange();
+  const printed = formatDate(ret.asOf, locale);
+  for (let i = range.start; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    // The footer sits in the bottom margin; with the margin in place pdfkit would start a new page.
+    doc.page.margins.bottom = 0;
+    const y = doc.page.height - PAGE_MARGIN - 12;
+    doc.markContent("Artifact", { type: "Pagination" });
+    doc.font("body").fontSize(8.5).fillColor("#333333");
+    doc.text(t("oversight.footer", { name: ret.preparedBy.name, date: printed }), PAGE_MARGIN, y, { width: width() - 80, lineBreak: false });
+    doc.text(t("oversight.pageOf", { page: i - range.start + 1, pages: range.count }), doc.page.width - PAGE_MARGIN - 80, y, { width: 80, align: "right", lineBreak: false });
+    doc.endMarkedContent();
+  }
+  doc.end();
+  return out;
+}
