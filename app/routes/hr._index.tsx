@@ -5,15 +5,22 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RateChart } from "~/components/rate-chart";
 import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
-import { recordAudit } from "~/modules/audit/audit.server";
 import { requireHrCycle } from "~/modules/compliance/guard.server";
+import { recordReportView } from "~/modules/audit/access.server";
+import { DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
+import { DownloadForm } from "~/components/download-form";
+import { PurposeFields } from "~/components/purpose-fields";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { requestTranslator } from "~/utils/locale.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 현황", "Compliance");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, cycles, cycle } = await requireHrCycle(request);
-  const asOfParam = new URL(request.url).searchParams.get("asOf");
+  const params = new URL(request.url).searchParams;
+  const purpose = parsePurpose(params, DEFAULT_VIEW_PURPOSE);
+  if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
+  const asOfParam = params.get("asOf");
   // A date means the end of that day in Seoul: "who was compliant on 31 December".
   const asOf = asOfParam && /^\d{4}-\d{2}-\d{2}$/.test(asOfParam) ? new Date(`${asOfParam}T23:59:59.999+09:00`) : null;
   if (asOfParam && (!asOf || Number.isNaN(asOf.getTime()))) badRequest("asOf");
@@ -21,9 +28,25 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id)])
     : [[], []];
   if (cycle) {
-    await recordAudit({ actorUserId: actor.userId, action: "report.view", entityType: "cycle", entityId: cycle.id, data: { asOf: asOfParam } });
+    await recordReportView(actor, {
+      report: "compliance",
+      entityType: "cycle",
+      entityId: cycle.id,
+      purpose: purpose.purpose,
+      note: purpose.note,
+      data: { asOf: asOfParam, scope: actor.hrScopeUnitIds },
+    });
   }
-  return { cycles, cycle, units, categories, asOf: asOf ? asOfParam : null, hasScope: actor.hrScopeUnitIds.length > 0 };
+  return {
+    cycles,
+    cycle,
+    units,
+    categories,
+    asOf: asOf ? asOfParam : null,
+    hasScope: actor.hrScopeUnitIds.length > 0,
+    purpose: purpose.purpose,
+    purposeNote: purpose.note,
+  };
 }
 
 type Counts = { assigned: number; completed: number; inPerson: number; inProgress: number; notStarted: number; exempted: number; overdue: number; ratePercent: number | null };
@@ -66,6 +89,11 @@ export default function Compliance() {
     { assigned: 0, completed: 0, inPerson: 0, inProgress: 0, notStarted: 0, exempted: 0, overdue: 0 },
   );
   const totalRate = total.assigned - total.exempted > 0 ? Math.round((100 * total.completed) / (total.assigned - total.exempted)) : null;
+  // A purpose other than routine monitoring goes along into the drill-down, which is logged with it.
+  const purposeQuery =
+    d.purpose === "ROUTINE_MONITORING" && !d.purposeNote
+      ? ""
+      : `&${new URLSearchParams({ purpose: d.purpose, ...(d.purposeNote ? { purposeNote: d.purposeNote } : {}) })}`;
   return (
     <>
       <h1>{t("hr.title")}</h1>
@@ -73,7 +101,7 @@ export default function Compliance() {
       {!d.hasScope ? <p className="alert">{t("hr.noScope")}</p> : null}
       {!d.cycle ? <p className="panel">{t("hr.noCycles")}</p> : (
         <>
-          <Form method="get" className="filters">
+          <Form method="get" className="form-grid">
             <div>
               <label htmlFor="cycle">{t("hr.cycle")}</label>
               <select id="cycle" name="cycle" defaultValue={d.cycle.id}>
@@ -87,10 +115,12 @@ export default function Compliance() {
               <input id="asOf" name="asOf" type="date" defaultValue={d.asOf ?? ""} aria-describedby="asOf-hint" />
               <p id="asOf-hint" className="meta">{t("hr.asOfHint")}</p>
             </div>
-            <button type="submit" className="primary">{t("hr.show")}</button>
-            <a className="button secondary" href={`/hr/export.csv?cycle=${d.cycle.id}`} download>{t("hr.exportCsv")}</a>
-            <a className="button secondary" href={`/hr/export.xlsx?cycle=${d.cycle.id}`} download>{t("hr.exportXlsx")}</a>
+            <PurposeFields idPrefix="view" mode="view" defaultPurpose={d.purpose} defaultNote={d.purposeNote} />
+            <div className="form-actions">
+              <button type="submit" className="primary">{t("hr.show")}</button>
+            </div>
           </Form>
+          <DownloadForm report="compliance" params={{ cycle: d.cycle.id }} formats={["csv", "xlsx"]} />
           <p className="meta">
             {t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}
             {d.cycle.graceDays > 0 ? ` · ${t("hr.grace", { count: d.cycle.graceDays })}` : ""} · {t("hr.overdueHint")}
@@ -125,7 +155,7 @@ export default function Compliance() {
                   <tr key={u.unitId}>
                     <th scope="row" className={`indent-${Math.min(u.depth, 3)}`}>
                       {u.assigned > 0 ? (
-                        <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
+                        <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}${purposeQuery}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
                       ) : name}
                     </th>
                     <CountCells counts={u} />

@@ -5,9 +5,12 @@ import { useTranslation } from "react-i18next";
 import { unitPeople } from "~/modules/compliance/compliance.server";
 import { requireHrCycle } from "~/modules/compliance/guard.server";
 import { getOrgUnit } from "~/modules/org/org.server";
-import { notFound } from "~/utils/http.server";
+import { recordReportView } from "~/modules/audit/access.server";
+import { DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
+import { badRequest, notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
+import { requestTranslator } from "~/utils/locale.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.unit?.nameKo ?? ""} 대상자`, `People in ${data?.unit?.nameEn ?? ""}`);
@@ -15,11 +18,27 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, cycle } = await requireHrCycle(request);
   if (!cycle || !isUuid(params.unitId!)) notFound();
-  const filter = new URL(request.url).searchParams.get("show") === "all" ? "all" : "pending";
+  const search = new URL(request.url).searchParams;
+  const purpose = parsePurpose(search, DEFAULT_VIEW_PURPOSE);
+  if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
+  const filter = search.get("show") === "all" ? "all" : "pending";
   const people = await unitPeople(actor, params.unitId!, cycle.id, filter);
   if (!people) notFound();
+  // Names of people are shown: the view is logged with the unit and its purpose.
+  await recordReportView(actor, {
+    report: "unit",
+    entityType: "cycle",
+    entityId: cycle.id,
+    purpose: purpose.purpose,
+    note: purpose.note,
+    data: { unitId: params.unitId!, show: filter },
+  });
   const unit = await getOrgUnit(params.unitId!);
-  return { unit, cycle, people, filter };
+  const purposeQuery =
+    purpose.purpose === DEFAULT_VIEW_PURPOSE && !purpose.note
+      ? ""
+      : `&${new URLSearchParams({ purpose: purpose.purpose, ...(purpose.note ? { purposeNote: purpose.note } : {}) })}`;
+  return { unit, cycle, people, filter, purposeQuery };
 }
 
 export default function UnitPeople() {
@@ -27,10 +46,10 @@ export default function UnitPeople() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const name = d.unit ? pick(locale, d.unit.nameKo, d.unit.nameEn) : "";
-  const base = `/hr/units/${d.unit?.id}?cycle=${d.cycle.id}`;
+  const base = `/hr/units/${d.unit?.id}?cycle=${d.cycle.id}${d.purposeQuery}`;
   return (
     <>
-      <p className="meta"><Link to={`/hr?cycle=${d.cycle.id}`}>{t("hr.back")}</Link></p>
+      <p className="meta"><Link to={`/hr?cycle=${d.cycle.id}${d.purposeQuery}`}>{t("hr.back")}</Link></p>
       <h1>{t("hr.peopleTitle", { unit: name })}</h1>
       <p className="meta">{pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}</p>
       <nav aria-label={t("hr.status")} className="actions">

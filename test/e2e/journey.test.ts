@@ -172,9 +172,11 @@ describe("end to end: a civil servant completes the annual course; the HR office
     expect(await page.locator("body").textContent()).toContain("unit_code NO-SUCH does not exist");
     await expectAccessible(page, "11d-import-result");
     await page.goto("/hr");
+    const downloads = page.getByRole("region", { name: "파일 내려받기" });
+    await downloads.getByLabel("열람·내려받기 목적").selectOption("ROUTINE_MONITORING");
     const [download] = await Promise.all([
       page.waitForEvent("download"),
-      page.getByRole("link", { name: "CSV 내려받기" }).click(),
+      downloads.getByRole("button", { name: "CSV 내려받기" }).click(),
     ]);
     const csvPath = join(SHOTS, "compliance.csv");
     await download.saveAs(csvPath);

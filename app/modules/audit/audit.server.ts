@@ -12,9 +12,9 @@ export interface AuditInput {
   data?: Prisma.InputJsonValue;
 }
 
-/** Record who did what and why. Call inside the transaction of the change itself. */
-export async function recordAudit(input: AuditInput, tx: Tx = prisma) {
-  await tx.auditEvent.create({
+/** Record who did what and why. Call inside the transaction of the change itself. Returns the event's id. */
+export async function recordAudit(input: AuditInput, tx: Tx = prisma): Promise<bigint> {
+  const event = await tx.auditEvent.create({
     data: {
       actorUserId: input.actorUserId,
       action: input.action,
@@ -23,5 +23,7 @@ export async function recordAudit(input: AuditInput, tx: Tx = prisma) {
       reason: input.reason ?? null,
       data: input.data,
     },
+    select: { id: true },
   });
+  return event.id;
 }

@@ -4,13 +4,14 @@ import { loader as hrLoader } from "~/routes/hr._index";
 import { loader as unitLoader } from "~/routes/hr.units.$unitId";
 import { loader as exportLoader } from "~/routes/hr.export[.csv]";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle } from "../../../test/factories";
-import { getRequest, respond, sessionCookieFor } from "../../../test/http";
+import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { finishCourse } from "../../../prisma/seed";
 import ExcelJS from "exceljs";
 import { countQueries } from "~/utils/db.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { loader as xlsxLoader } from "~/routes/hr.export[.xlsx]";
+import { action as downloadAction } from "~/routes/hr.download";
 
 describe("HR officer's compliance view", () => {
   let hrCookie: string;
@@ -92,8 +93,18 @@ describe("HR officer's compliance view", () => {
     expect(res.status).toBe(403);
   });
 
+  /** The file link that recording a download's purpose leads to. */
+  async function fileLink(format: "csv" | "xlsx"): Promise<string> {
+    const res = await respond(() =>
+      downloadAction({ request: postForm("/hr/download", { report: "compliance", format, cycle: cycleId, purpose: "ROUTINE_MONITORING" }, hrCookie), params: {}, context: {} }),
+    );
+    expect(res.status).toBe(303);
+    return res.headers.get("Location")!;
+  }
+
   it("exports XLSX that a spreadsheet opens, with the same people and formulas neutralised", async () => {
-    const res = await respond(() => xlsxLoader({ request: getRequest(`/hr/export.xlsx?cycle=${cycleId}`, hrCookie), params: {}, context: {} }));
+    const link = await fileLink("xlsx");
+    const res = await respond(() => xlsxLoader({ request: getRequest(link, hrCookie), params: {}, context: {} }));
     expect(res.headers.get("Content-Type")).toContain("spreadsheetml");
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as ArrayBuffer);
@@ -106,7 +117,8 @@ describe("HR officer's compliance view", () => {
   });
 
   it("exports CSV with a BOM, Korean intact, formulas neutralised, and logs the download", async () => {
-    const res = await respond(() => exportLoader({ request: getRequest(`/hr/export.csv?cycle=${cycleId}`, hrCookie), params: {}, context: {} }));
+    const link = await fileLink("csv");
+    const res = await respond(() => exportLoader({ request: getRequest(link, hrCookie), params: {}, context: {} }));
     expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
     const bytes = new Uint8Array(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

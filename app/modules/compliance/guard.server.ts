@@ -1,6 +1,6 @@
-import { json } from "@remix-run/node";
+import { json, redirect } from "@remix-run/node";
 import { requireRole, type Actor } from "~/modules/auth/permissions.server";
-import { recordAudit } from "~/modules/audit/audit.server";
+import { claimDownload, downloadFormHref } from "~/modules/audit/access.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { listCycles, type CycleOption } from "./compliance.server";
 
@@ -14,18 +14,26 @@ export async function requireHrCycle(request: Request): Promise<{ actor: Actor; 
   return { actor, cycles, cycle };
 }
 
-/** Guard of the export routes: an HR officer, a cycle, the reader's language, and the download logged. */
+/**
+ * Guard of the export routes: an HR officer, the reader's language, and a
+ * download already recorded with its purpose (?access=, see
+ * recordDownload). Without one — a bookmark, an old or borrowed link — the
+ * person is sent to the form that asks why; nothing is exported.
+ */
 export async function requireExport(request: Request, format: "csv" | "xlsx") {
-  const { actor, cycle } = await requireHrCycle(request);
+  const actor = await requireRole(request, "HR_OFFICER");
+  const url = new URL(request.url);
+  const grant = await claimDownload(actor, url.searchParams.get("access"), "compliance", format);
+  if (!grant || grant.report !== "compliance") {
+    const cycles = await listCycles();
+    const wanted = url.searchParams.get("cycle");
+    const cycle = cycles.find((c) => c.id === wanted) ?? cycles.find((c) => c.status === "OPEN") ?? cycles[0];
+    if (!cycle) throw json({ error: "not-found" }, { status: 404 });
+    throw redirect(downloadFormHref({ report: "compliance", format, cycleId: cycle.id }), 303);
+  }
+  const cycle = (await listCycles()).find((c) => c.id === grant.cycleId);
   if (!cycle) throw json({ error: "not-found" }, { status: 404 });
   const { locale, t } = requestTranslator(request, actor.user.locale);
-  await recordAudit({
-    actorUserId: actor.userId,
-    action: "report.export",
-    entityType: "cycle",
-    entityId: cycle.id,
-    data: { format, scope: actor.hrScopeUnitIds },
-  });
   const headers = (type: string) => ({
     "Content-Type": type,
     "Content-Disposition": `attachment; filename="compliance-${cycle.label}.${format}"`,

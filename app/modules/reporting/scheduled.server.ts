@@ -103,7 +103,9 @@ export async function renderScheduledReport(locale: Locale, payload: unknown): P
       action: "report.scheduled",
       entityType: "cycle",
       entityId: c.id,
-      data: { format: parsed.data.format, period: parsed.data.period },
+      // A standing order the officer placed for routine monitoring.
+      reason: "ROUTINE_MONITORING",
+      data: { report: "compliance", format: parsed.data.format.toLowerCase(), period: parsed.data.period, scope: actor.hrScopeUnitIds },
     });
   }
   if (lines.length === 0) return null;

@@ -1,0 +1,38 @@
+import { Form } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { PurposeFields } from "./purpose-fields";
+
+/**
+ * The download buttons of a report page, with the purpose they need. A real
+ * form post to /hr/download, which records the purpose and sends the file; a
+ * refused download comes back as that page with the form and the reason.
+ */
+export function DownloadForm({
+  report,
+  params,
+  formats,
+}: {
+  report: "compliance" | "oversight";
+  params: Record<string, string>;
+  formats: Array<"csv" | "xlsx" | "pdf">;
+}) {
+  const { t } = useTranslation();
+  return (
+    <section className="panel download no-print" aria-labelledby="download-title">
+      <h2 id="download-title">{t("download.section")}</h2>
+      <p className="meta">{t("download.sectionHint")}</p>
+      <Form method="post" action="/hr/download" reloadDocument className="form-grid">
+        <input type="hidden" name="report" value={report} />
+        {Object.entries(params).map(([name, value]) => (
+          <input key={name} type="hidden" name={name} value={value} />
+        ))}
+        <PurposeFields idPrefix="download" mode="download" />
+        <div className="form-actions">
+          {formats.map((f) => (
+            <button key={f} type="submit" name="format" value={f} className="button secondary">{t(`download.${f}`)}</button>
+          ))}
+        </div>
+      </Form>
+    </section>
+  );
+}

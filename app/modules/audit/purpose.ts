@@ -1,0 +1,42 @@
+/**
+ * Why someone opens or downloads a report: the "why" of the access log.
+ * Shared by the forms (the list of choices) and the server (the check), so
+ * this file holds no server code.
+ */
+export const PURPOSES = [
+  "ROUTINE_MONITORING",
+  "OVERSIGHT_SUBMISSION",
+  "AUDIT_REQUEST",
+  "PERSONNEL_DECISION",
+  "OTHER",
+] as const;
+
+export type Purpose = (typeof PURPOSES)[number];
+
+export const DEFAULT_VIEW_PURPOSE: Purpose = "ROUTINE_MONITORING";
+
+/** A note longer than this is refused rather than cut, so what is logged is what was written. */
+export const PURPOSE_NOTE_MAX = 300;
+
+export type PurposeError = "purpose-required" | "note-required" | "note-too-long";
+
+export type PurposeResult = { ok: true; purpose: Purpose; note: string | null } | { ok: false; error: PurposeError };
+
+export function isPurpose(value: unknown): value is Purpose {
+  return typeof value === "string" && (PURPOSES as readonly string[]).includes(value);
+}
+
+/**
+ * The purpose and note from a submitted form or query string. "Other" needs a
+ * note that says what the other purpose is; any other choice may carry one.
+ */
+export function parsePurpose(fields: { get(name: string): FormDataEntryValue | null }, fallback: Purpose | null = null): PurposeResult {
+  const raw = fields.get("purpose");
+  const noteRaw = fields.get("purposeNote");
+  const note = typeof noteRaw === "string" ? noteRaw.trim().replace(/\s+/g, " ") : "";
+  const chosen = raw === null || raw === "" ? fallback : raw;
+  if (!isPurpose(chosen)) return { ok: false, error: "purpose-required" };
+  if (note.length > PURPOSE_NOTE_MAX) return { ok: false, error: "note-too-long" };
+  if (chosen === "OTHER" && note.length < 2) return { ok: false, error: "note-required" };
+  return { ok: true, purpose: chosen, note: note || null };
+}
