@@ -74,6 +74,12 @@ function Header({ data }: { data: RootData }) {
                 <li><NavLink to="/hr/reports">{t("app.nav.reports")}</NavLink></li>
               </>
             ) : null}
+            {data.user?.roles.includes("HR_OFFICER") || data.user?.roles.includes("SYSTEM_ADMIN") ? (
+              <li><NavLink to="/hr/oversight">{t("oversight.nav")}</NavLink></li>
+            ) : null}
+            {data.user?.roles.includes("SYSTEM_ADMIN") ? (
+              <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
+            ) : null}
             {data.user?.roles.includes("ACADEMY_ADMIN") ? (
               <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>
             ) : null}

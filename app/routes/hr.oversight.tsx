@@ -1,0 +1,165 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useLoaderData } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { DownloadForm } from "~/components/download-form";
+import { PurposeFields } from "~/components/purpose-fields";
+import { recordReportView } from "~/modules/audit/access.server";
+import { DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
+import { requireRole } from "~/modules/auth/permissions.server";
+import { oversightReturn, oversightYears, reportScopeRoots, type Counts } from "~/modules/reporting/oversight.server";
+import { COUNT_COLUMNS, institutionName, percent, periodLabel, rankLabel } from "~/modules/reporting/oversight-labels";
+import { badRequest, notFound } from "~/utils/http.server";
+import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { requestTranslator } from "~/utils/locale.server";
+import { pageTitle } from "~/utils/meta";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "감독기관 제출용 이수 현황", "Oversight return");
+
+/** The year in Seoul now: the default return is this year's, if it has cycles. */
+function seoulYear(): number {
+  return new Date(Date.now() + 9 * 3600_000).getUTCFullYear();
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
+  const params = new URL(request.url).searchParams;
+  const purpose = parsePurpose(params, DEFAULT_VIEW_PURPOSE);
+  if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
+  const years = await oversightYears();
+  const wanted = params.get("year");
+  if (wanted && !years.includes(Number(wanted))) notFound();
+  const year = wanted ? Number(wanted) : years.includes(seoulYear()) ? seoulYear() : years[0];
+  const roots = await reportScopeRoots(actor);
+  if (year === undefined) return { years, year: null, ret: null, times: null, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
+  const ret = await oversightReturn(actor, year, roots);
+  // Times are written on the server, as in the files: browsers and the server's ICU do not spell "PM" alike in Korean.
+  const { locale } = requestTranslator(request, actor.user.locale);
+  const times = {
+    asOf: formatDate(ret.asOf, locale, true),
+    due: Object.fromEntries(ret.institutions.flatMap((i) => i.cycles).map((c) => [c.cycleId, formatDate(c.dueAt, locale, true)])),
+  };
+  await recordReportView(actor, {
+    report: "oversight",
+    entityType: "oversight_year",
+    entityId: String(year),
+    purpose: purpose.purpose,
+    note: purpose.note,
+    data: { year, scope: roots },
+  });
+  return { years, year, ret, times, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
+}
+
+function CountCells({ c, locale }: { c: Counts; locale: AppLocale }) {
+  return (
+    <>
+      <td className="num">{c.assigned}</td>
+      <td className="num">{c.exempted}</td>
+      <td className="num">{c.completed}</td>
+      <td className="num">{percent(c.ratePercent, locale)}</td>
+      <td className="num">{c.inPerson}</td>
+      <td className="num">{percent(c.inPersonSharePercent, locale)}</td>
+    </>
+  );
+}
+
+export default function OversightReturnPage() {
+  const d = useLoaderData<typeof loader>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  return (
+    <>
+      <h1 className="no-print">{t("oversight.title")}</h1>
+      <p className="lead no-print">{t("oversight.intro")}</p>
+      {!d.hasScope ? <p className="alert">{t("oversight.noInstitutions")}</p> : null}
+      {d.year === null || !d.ret ? (
+        <p className="panel">{t("oversight.noYears")}</p>
+      ) : (
+        <>
+          <Form method="get" className="form-grid no-print">
+            <div>
+              <label htmlFor="year">{t("oversight.year")}</label>
+              <select id="year" name="year" defaultValue={d.year}>
+                {d.years.map((y) => (
+                  <option key={y} value={y}>{y}</option>
+                ))}
+              </select>
+            </div>
+            <PurposeFields idPrefix="view" mode="view" defaultPurpose={d.purpose} defaultNote={d.purposeNote} />
+            <div className="form-actions">
+              <button type="submit" className="primary">{t("oversight.show")}</button>
+              <button type="button" className="button secondary" onClick={() => window.print()} aria-describedby="print-hint">
+                {t("oversight.print")}
+              </button>
+              <p id="print-hint" className="meta">{t("oversight.printHint")}</p>
+            </div>
+          </Form>
+          <DownloadForm report="oversight" params={{ year: String(d.year) }} formats={["xlsx", "pdf"]} />
+          <p className="meta no-print">{t("oversight.basis")}</p>
+          {d.ret.institutions.map((inst) => {
+            const name = institutionName(locale, inst);
+            const headingId = `inst-${inst.unitId}`;
+            return (
+              <section key={inst.unitId} className="oversight-institution" aria-labelledby={headingId}>
+                <p className="print-only return-title">{t("oversight.fileTitle", { year: d.ret!.year })}</p>
+                <h2 id={headingId}>
+                  {name} <span className="meta">({t(`oversight.kind.${inst.kind}`)} · {inst.code})</span>
+                </h2>
+                <dl className="facts">
+                  <dt>{t("oversight.year")}</dt>
+                  <dd>{d.ret!.year}</dd>
+                  <dt>{t("oversight.asOf")}</dt>
+                  <dd>{d.times?.asOf}</dd>
+                  <dt>{t("oversight.preparedBy")}</dt>
+                  <dd>{d.ret!.preparedBy.name} ({d.ret!.preparedBy.email})</dd>
+                </dl>
+                {inst.cycles.length === 0 ? <p>{t("oversight.nothingAssigned")}</p> : null}
+                {inst.cycles.map((c) => {
+                  const obligation = pick(locale, c.obligationTitleKo, c.obligationTitleEn);
+                  const period = periodLabel(t, locale, c);
+                  return (
+                    <div key={c.cycleId} className="return-cycle">
+                      <h3>{obligation}</h3>
+                      <dl className="facts">
+                        <dt>{t("oversight.legalBasis")}</dt>
+                        <dd>{pick(locale, c.legalBasisKo, c.legalBasisEn)}</dd>
+                        <dt>{t("oversight.periodCol")}</dt>
+                        <dd>{period}</dd>
+                        <dt>{t("oversight.deadline")}</dt>
+                        <dd>{d.times?.due[c.cycleId]}</dd>
+                      </dl>
+                      <table className="return-table">
+                        <caption>{t("oversight.caption", { institution: name, obligation, period: t(`oversight.period.${c.period || "ANNUAL"}`, { year: d.ret!.year }) })}</caption>
+                        <thead>
+                          <tr>
+                            <th scope="col">{t("oversight.rank")}</th>
+                            {COUNT_COLUMNS.map((col) => (
+                              <th key={col} scope="col" className="num">{t(`oversight.col.${col}`)}</th>
+                            ))}
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {c.rows.map((r) => (
+                            <tr key={`${r.staffCategory}-${r.grade}-${r.subtotal}`} className={r.subtotal ? "subtotal" : undefined}>
+                              <th scope="row">{rankLabel(t, r)}</th>
+                              <CountCells c={r} locale={locale} />
+                            </tr>
+                          ))}
+                        </tbody>
+                        <tfoot>
+                          <tr>
+                            <th scope="row">{t("oversight.total")}</th>
+                            <CountCells c={c.total} locale={locale} />
+                          </tr>
+                        </tfoot>
+                      </table>
+                    </div>
+                  );
+                })}
+              </section>
+            );
+          })}
+        </>
+      )}
+    </>
+  );
+}
