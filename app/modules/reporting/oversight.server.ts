@@ -401,8 +401,11 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
     tagged: true,
     displayTitle: true,
   });
-  doc.registerFont("body", env.CERT_FONT_PATH);
-  doc.registerFont("bold", env.CERT_FONT_BOLD_PATH);
+  // Fonts are named by their file path, not registered names: pdfkit's tables restore the
+  // previous font after each cell by its path, and a path that is not its cache key would make it
+  // read and parse the whole Korean font file again for every cell.
+  const body = env.CERT_FONT_PATH;
+  const bold = env.CERT_FONT_BOLD_PATH;
   const out = new PassThrough();
   doc.pipe(out);
 
@@ -410,21 +413,21 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
   const bottom = () => doc.page.height - PAGE_MARGIN - FOOTER_HEIGHT;
   const tagged = (type: string, draw: () => void) => doc.addStructure(doc.struct(type, {}, draw));
   const heading = (type: "H1" | "H2", text: string, size: number) =>
-    tagged(type, () => doc.font("bold").fontSize(size).fillColor("#133760").text(text, PAGE_MARGIN, doc.y, { width: width() }));
+    tagged(type, () => doc.font(bold).fontSize(size).fillColor("#133760").text(text, PAGE_MARGIN, doc.y, { width: width() }));
   const fact = (label: string, value: string) =>
     tagged("P", () => {
-      doc.font("bold").fontSize(10).fillColor("#111111").text(`${label}: `, PAGE_MARGIN, doc.y, { continued: true, width: width() });
-      doc.font("body").text(value);
+      doc.font(bold).fontSize(10).fillColor("#111111").text(`${label}: `, PAGE_MARGIN, doc.y, { continued: true, width: width() });
+      doc.font(body).text(value);
     });
 
   const columnWidths = [163, 52, 52, 52, 62, 52, 62];
   const head = [t("oversight.rank"), ...COUNT_COLUMNS.map((c) => t(`oversight.col.${c}`))];
   const cellsOf = (label: string, c: Counts, strong: boolean) => [
-    { text: label, type: "TH", scope: "Row", font: { src: "bold" } },
+    { text: label, type: "TH", scope: "Row", font: { src: bold } },
     ...countCells(c).map((v, i) => ({
       text: i === 3 || i === 5 ? percent(v, locale) : String(v),
       align: { x: "right" as const, y: "center" as const },
-      font: { src: strong ? "bold" : "body" },
+      font: { src: strong ? bold : body },
     })),
   ];
 
@@ -439,19 +442,19 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
     fact(t("oversight.preparedBy"), `${ret.preparedBy.name} (${ret.preparedBy.email})`);
     if (inst.cycles.length === 0) {
       doc.moveDown(0.8);
-      tagged("P", () => doc.font("body").fontSize(11).text(t("oversight.nothingAssigned"), PAGE_MARGIN, doc.y, { width: width() }));
+      tagged("P", () => doc.font(body).fontSize(11).text(t("oversight.nothingAssigned"), PAGE_MARGIN, doc.y, { width: width() }));
     }
     for (const c of inst.cycles) {
       const tableHeight = (c.rows.length + 2) * ROW_HEIGHT + 90;
       // A cycle's block is kept together on one page when it fits on one.
       if (doc.y + tableHeight > bottom() && tableHeight < bottom() - PAGE_MARGIN) doc.addPage();
       doc.moveDown(0.8);
-      tagged("H3", () => doc.font("bold").fontSize(12).fillColor("#133760").text(pick(locale, c.obligationTitleKo, c.obligationTitleEn), PAGE_MARGIN, doc.y, { width: width() }));
+      tagged("H3", () => doc.font(bold).fontSize(12).fillColor("#133760").text(pick(locale, c.obligationTitleKo, c.obligationTitleEn), PAGE_MARGIN, doc.y, { width: width() }));
       fact(t("oversight.legalBasis"), pick(locale, c.legalBasisKo, c.legalBasisEn));
       fact(t("oversight.periodCol"), periodLabel(t, locale, c));
       fact(t("oversight.deadline"), formatDate(c.dueAt, locale, true));
       doc.moveDown(0.4);
-      doc.font("body").fontSize(9).fillColor("#111111");
+      doc.font(body).fontSize(9).fillColor("#111111");
       const table = doc.table({
         position: { x: PAGE_MARGIN },
         columnStyles: columnWidths,
@@ -459,7 +462,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
         defaultStyle: { padding: [4, 4, 4, 4], borderColor: "#7a8594", border: 0.5 },
         structParent: doc,
       } as unknown as PDFKit.Mixins.TableOptions);
-      table.row(head.map((text, i) => ({ text, type: "TH", scope: "Column", font: { src: "bold" }, align: { x: i === 0 ? "left" : "right", y: "center" } })) as unknown as PDFKit.Mixins.RowOptions[]);
+      table.row(head.map((text, i) => ({ text, type: "TH", scope: "Column", font: { src: bold }, align: { x: i === 0 ? "left" : "right", y: "center" } })) as unknown as PDFKit.Mixins.RowOptions[]);
       for (const r of c.rows) table.row(cellsOf(rankLabel(t, r), r, r.subtotal) as unknown as PDFKit.Mixins.RowOptions[]);
       table.row(cellsOf(t("oversight.total"), c.total, true) as unknown as PDFKit.Mixins.RowOptions[]);
       table.end();
@@ -469,7 +472,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
   if (ret.institutions.length === 0) {
     doc.addPage();
     heading("H1", title, 17);
-    tagged("P", () => doc.font("body").fontSize(11).text(t("oversight.noInstitutions"), PAGE_MARGIN, doc.y, { width: width() }));
+    tagged("P", () => doc.font(body).fontSize(11).text(t("oversight.noInstitutions"), PAGE_MARGIN, doc.y, { width: width() }));
   }
 
   // The footer of every page, as pagination artifacts that screen readers skip.
@@ -481,7 +484,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
     doc.page.margins.bottom = 0;
     const y = doc.page.height - PAGE_MARGIN - 12;
     doc.markContent("Artifact", { type: "Pagination" });
-    doc.font("body").fontSize(8.5).fillColor("#333333");
+    doc.font(body).fontSize(8.5).fillColor("#333333");
     doc.text(t("oversight.footer", { name: ret.preparedBy.name, date: printed }), PAGE_MARGIN, y, { width: width() - 80, lineBreak: false });
     doc.text(t("oversight.pageOf", { page: i - range.start + 1, pages: range.count }), doc.page.width - PAGE_MARGIN - 80, y, { width: 80, align: "right", lineBreak: false });
     doc.endMarkedContent();
