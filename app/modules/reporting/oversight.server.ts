@@ -420,7 +420,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
       doc.font(body).text(value);
     });
 
-  const columnWidths = [163, 52, 52, 52, 62, 52, 62];
+  const columnWidths = [133, 52, 56, 62, 62, 68, 62];
   const head = [t("oversight.rank"), ...COUNT_COLUMNS.map((c) => t(`oversight.col.${c}`))];
   const cellsOf = (label: string, c: Counts, strong: boolean) => [
     { text: label, type: "TH", scope: "Row", font: { src: bold } },
