@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { StaffCategory } from "~/generated/prisma/enums";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
+import { recordPlacements } from "~/modules/org/org.server";
 import { action as downloadAction } from "~/routes/hr.download";
 import { loader as pageLoader } from "~/routes/hr.oversight";
 import { loader as pdfLoader } from "~/routes/hr.oversight[.pdf]";
@@ -111,6 +112,7 @@ describe("oversight return", () => {
     await person("g7c", division.id, "CIVIL_SERVANT", 7);
     await person("noGrade", division.id, "CIVIL_SERVANT", null);
     await person("leaver", division.id, "CIVIL_SERVANT", 7);
+    await person("mover", division.id, "CIVIL_SERVANT", 6);
     await person("g7team", team.id, "CIVIL_SERVANT", 7);
     await person("agency1", agency.id, "AFFILIATED_STAFF", null);
     await person("agency2", agency.id, "AFFILIATED_STAFF", null);
@@ -134,7 +136,10 @@ describe("oversight return", () => {
     await mark("agency1", annual.id, "IN_PERSON");
     await mark("g7a", h1.id, "ONLINE");
     await mark("carer1", h1.id, "IN_PERSON");
-    await prisma.person.update({ where: { id: people.leaver!.id }, data: { status: "LEFT", leftOn: new Date() } });
+    await prisma.person.update({ where: { id: people.leaver!.id }, data: { status: "LEFT", leftOn: new Date("2026-11-01T00:00:00Z") } });
+    // After the first half's deadline, the mover goes to the welfare facility (another institution).
+    await prisma.person.update({ where: { id: people.mover!.id }, data: { orgUnitId: facility.id } });
+    await recordPlacements(prisma, new Date("2026-09-01T00:00:00+09:00"), [people.mover!.id]);
 
     const user = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
     await prisma.user.update({ where: { id: user.id }, data: { displayName: "=김담당" } });
@@ -186,17 +191,25 @@ describe("oversight return", () => {
     expect(bureau.total).toEqual({ assigned: 7, exempted: 1, completed: 4, ratePercent: 66.7, inPerson: 2, inPersonSharePercent: 50 });
 
     expect(table(cycleOf(ret, units.agency.id, annual.id))).toEqual([["투자·출연기관 직원", 2, 0, 1, 50, 1, 100]]);
-    // The facility has no route in the annual duty, and its people are not in the agency's rows.
-    expect(cycleOf(ret, units.facility.id, annual.id)).toBeUndefined();
+    // The facility's own staff have no route in the annual duty, and its people are not in the agency's rows;
+    // the civil servant who moved there during the year is counted there, where they are while the cycle runs.
+    expect(table(cycleOf(ret, units.facility.id, annual.id))).toEqual([
+      ["공무원 6급", 1, 0, 0, 0, 0, null],
+    ]);
     expect(table(cycleOf(ret, units.facility.id, h1.id))).toEqual([["복지시설 종사자", 2, 0, 1, 50, 1, 100]]);
-    expect(cycleOf(ret, units.facility.id, h2.id)?.total).toEqual({ assigned: 2, exempted: 0, completed: 0, ratePercent: 0, inPerson: 0, inPersonSharePercent: null });
+    // The second half is still running: the mover counts where they are now.
+    expect(cycleOf(ret, units.facility.id, h2.id)?.total).toEqual({ assigned: 3, exempted: 0, completed: 0, ratePercent: 0, inPerson: 0, inPersonSharePercent: null });
     // The half-year duty covers divisions only: the team and the bureau's own people owe nothing there.
+    // Its deadline has passed, so it is read as people stood then: the mover is still in the division,
+    // and the leaver, who left after the deadline, still counts.
     expect(table(cycleOf(ret, world.bureau.id, h1.id))).toEqual([
       ["공무원 5급", 1, 0, 0, 0, 0, null],
-      ["공무원 7급", 3, 0, 1, 33.3, 0, 0],
+      ["공무원 6급", 1, 0, 0, 0, 0, null],
+      ["공무원 7급", 4, 0, 1, 25, 0, 0],
       ["공무원 (직급 미기재)", 1, 0, 0, 0, 0, null],
-      ["공무원 소계", 5, 0, 1, 20, 0, 0],
+      ["공무원 소계", 7, 0, 1, 14.3, 0, 0],
     ]);
+    expect(cycleOf(ret, units.facility.id, h1.id)?.total.assigned).toBe(2);
   });
 
   it("never shows people outside the officer's scope; a system administrator's return has the whole city", async () => {
@@ -204,7 +217,7 @@ describe("oversight return", () => {
     expect(ret.institutions.map((i) => i.unitId)).not.toContain(world.otherBureau.id);
     expect(ret.institutions.map((i) => i.unitId)).not.toContain(world.city.id);
     const everyone = ret.institutions.flatMap((i) => i.cycles).filter((c) => c.cycleId === annual.id).reduce((n, c) => n + c.total.assigned, 0);
-    expect(everyone).toBe(7 + 2);
+    expect(everyone).toBe(7 + 2 + 1);
 
     const admin = await actorFor((await createUser({ roles: [{ role: "SYSTEM_ADMIN" }] })).id);
     const all = await oversightReturn(admin, 2026);

@@ -6,7 +6,6 @@ import { neutralizeFormula } from "~/utils/csv";
 import { getEnv } from "~/utils/env.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { subtreeScope } from "~/modules/org/org.server";
 import { COUNT_COLUMNS, countCells, GRADED_CATEGORIES, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
 
 /**
@@ -22,8 +21,12 @@ import { COUNT_COLUMNS, countCells, GRADED_CATEGORIES, institutionName, percent,
  * therefore add up to the whole scope, and each institution can hand in its
  * own page.
  *
- * Who is counted: people on the roll today (people who left are not counted),
- * in their current unit, as on the compliance dashboard. Exempted people are
+ * Who is counted: for a cycle whose deadline has passed, the people who owed
+ * it at the deadline, in the unit they sat in then (their placement history):
+ * someone who moved or left afterwards is still reported where they were. For
+ * a cycle still running, people on the roll today in their current unit, as on
+ * the compliance dashboard. Completion is read as it stands now, so work done
+ * in the grace period counts. Exempted people are
  * shown separately and left out of the rate's denominator. In person means the
  * assignment was completed by attending a session (completion_mode IN_PERSON);
  * the in-person share is that count over all completions.
@@ -139,8 +142,8 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
   const preparedBy = { name: actor.user.displayName, email: actor.user.email };
   if (scopeRoots.length === 0) return { year, asOf, preparedBy, institutions: [] };
   const flat = await prisma.$queryRaw<FlatRow[]>`
-    ${subtreeScope(scopeRoots)},
-    -- Each unit with the institution it reports under: the nearest scope root
+    WITH RECURSIVE
+    -- Each unit of the scope with the institution it reports under: the nearest scope root
     -- or institution-kind unit at or above it.
     owner_paths AS (
       SELECT u.id, u.id AS inst, ARRAY[u.code]::text[] AS sort_key
@@ -155,8 +158,10 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
       SELECT DISTINCT ON (id) id, inst, sort_key FROM owner_paths ORDER BY id, cardinality(sort_key)
     ),
     institutions AS (SELECT id, sort_key FROM owner WHERE id = inst),
+    -- Each cycle is read at its deadline once that has passed, otherwise now.
     year_cycles AS (
-      SELECT c.id FROM cycle c
+      SELECT c.id, LEAST(c.due_at, now()) AS t, c.due_at < now() AS past
+      FROM cycle c
       WHERE c.status <> 'PLANNED' AND c.starts_on >= make_date(${year}::int, 1, 1) AND c.starts_on < make_date(${year}::int + 1, 1, 1)
     ),
     facts AS (
@@ -164,9 +169,12 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
         CASE WHEN p.staff_category IN ('SENIOR_OFFICIAL', 'CIVIL_SERVANT') THEN p.grade END AS grade,
         a.status, a.completion_mode
       FROM assignment a
-      JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-      JOIN owner o ON o.id = p.org_unit_id
-      WHERE a.cycle_id IN (SELECT id FROM year_cycles) AND p.org_unit_id IN (SELECT id FROM scope)
+      JOIN year_cycles yc ON yc.id = a.cycle_id
+      JOIN person p ON p.id = a.person_id
+      LEFT JOIN person_placement pl ON yc.past AND pl.person_id = p.id
+        AND pl.valid_from <= yc.t AND (pl.valid_to IS NULL OR pl.valid_to > yc.t)
+      JOIN owner o ON o.id = COALESCE(pl.org_unit_id, p.org_unit_id)
+      WHERE p.status = 'ACTIVE' OR (yc.past AND p.left_on > (yc.t AT TIME ZONE 'Asia/Seoul')::date)
     ),
     agg AS (
       SELECT inst, cycle_id, staff_category, grade, GROUPING(staff_category, grade) AS level,
