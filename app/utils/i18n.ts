@@ -39,7 +39,8 @@ export function formatDate(date: Date | string, locale: AppLocale, withTime = fa
     year: "numeric",
     month: "long",
     day: "numeric",
-    ...(withTime ? { hour: "2-digit", minute: "2-digit" } : {}),
+    // 24-hour time: Node and browsers disagree on how to write "PM" in Korean, which would break hydration.
+    ...(withTime ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23" as const } : {}),
   }).format(d);
 }
 

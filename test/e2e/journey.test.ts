@@ -24,6 +24,8 @@ describe("end to end: a civil servant completes the annual course; the HR office
   let hrEmail: string;
   let divisionName: string;
   let certificateCode = "";
+  /** This test's own cycle: other files open cycles of their own while this one runs. */
+  let hrPage = "/hr";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -33,7 +35,8 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await createPerson(world.division.id, "CIVIL_SERVANT", "이서윤");
     learnerEmail = (await createUser({ personId: learner.id })).email;
     hrEmail = (await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).email;
-    await openTestCycle(world.obligation.id);
+    const { cycle } = await openTestCycle(world.obligation.id);
+    hrPage = `/hr?cycle=${cycle.id}`;
     app = await startApp();
     browser = await launchChromium();
     context = await browser.newContext({ acceptDownloads: true, locale: "ko-KR", baseURL: app.origin });
@@ -139,7 +142,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
 
   it("lets the HR officer see the completion, drill down and download the CSV", async () => {
     await signIn(hrEmail);
-    await page.goto("/hr");
+    await page.goto(hrPage);
     await expectAccessible(page, "10-hr");
     const row = page.getByRole("row", { name: new RegExp(divisionName) });
     await expect.poll(() => row.textContent()).toMatch(/2\s*1\s*0 \(0%\)\s*0\s*1\s*0\s*0\s*50%/);
@@ -171,7 +174,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await expect.poll(() => page.getByRole("status").textContent()).toContain("적용할 수 없습니다");
     expect(await page.locator("body").textContent()).toContain("unit_code NO-SUCH does not exist");
     await expectAccessible(page, "11d-import-result");
-    await page.goto("/hr");
+    await page.goto(hrPage);
     const downloads = page.getByRole("region", { name: "파일 내려받기" });
     await downloads.getByLabel("열람·내려받기 목적").selectOption("ROUTINE_MONITORING");
     const [download] = await Promise.all([
@@ -187,7 +190,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
   });
 
   it("switches to English and remembers it", async () => {
-    await page.goto("/hr");
+    await page.goto(hrPage);
     await page.getByRole("button", { name: /English/ }).click();
     await expect.poll(() => page.locator("h1").textContent()).toBe("Compliance");
     await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
