@@ -156,7 +156,7 @@ describe("worker: large personnel imports", () => {
     const id = await upload("roll-bad.csv", csv, cookie);
     const check = await follow(id, cookie);
     expect(check.final.status).toBe("CHECKED");
-    expect(check.final.summary!.problems).toEqual([{ line: 73_000, reason: "unit_code NO-SUCH-UNIT does not exist" }]);
+    expect(check.final.summary!.problems).toEqual([{ line: 73_000, code: "unit-unknown", params: { value: "NO-SUCH-UNIT" } }]);
 
     const res = await apply(id, cookie);
     expect(res.status).toBe(409);

@@ -85,7 +85,7 @@ export default function ImportResult() {
   } else if (d.status === "APPLIED") {
     status = { className: "success", text: t("import.applied", { date: formatDate(d.appliedAt!, locale, true) }) };
   } else if (blocked) {
-    status = { className: "alert", text: t("import.blocked", { count: s.problems.length }) };
+    status = { className: "alert", text: t("import.blocked", { count: new Set(s.problems.map((p) => p.line)).size }) };
   } else if (errorText) {
     status = { className: "alert", text: t("import.applyFailed", { reason: errorText }) };
   } else {
@@ -120,7 +120,7 @@ export default function ImportResult() {
         <table>
           <caption>{t("import.problems")}</caption>
           <thead><tr><th scope="col">{t("import.line")}</th><th scope="col">{t("import.reason")}</th></tr></thead>
-          <tbody>{s.problems.map((p, i) => <tr key={i}><td className="num">{p.line}</td><td>{p.reason}</td></tr>)}</tbody>
+          <tbody>{s.problems.map((p, i) => <tr key={i}><td className="num">{p.line}</td><td>{p.code ? t(`import.problem.${p.code}`, p.params) : p.reason}</td></tr>)}</tbody>
         </table>
       ) : null}
       {d.status === "CHECKED" && s && !blocked && d.error !== "has-problems" ? (

@@ -4,6 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { IMPORT_COLUMNS, IMPORT_LIMITS, ImportError, MAX_IMPORT_BYTES, submitImport } from "~/modules/personnel/import.server";
+import { decodeCsvFile } from "~/utils/csv-parse";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -26,7 +27,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) return Response.json({ error: t("import.noFile") }, { status: 400 });
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(await file.arrayBuffer());
+  const text = decodeCsvFile(await file.arrayBuffer());
+  if (text === null) return Response.json({ error: t("import.encoding") }, { status: 400 });
   try {
     const { id } = await submitImport(actor, file.name, text);
     return redirect(`/hr/import/${id}`);

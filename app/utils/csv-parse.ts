@@ -80,3 +80,20 @@ export function countCsvRecords(text: string): number {
   while (!records.next().done) count++;
   return count;
 }
+
+/**
+ * The text of an uploaded CSV file. HR systems and Excel in Korea still write
+ * EUC-KR (code page 949) as often as UTF-8, so a file that is not valid UTF-8
+ * is read as EUC-KR; one that is neither is refused (null) rather than read
+ * with broken names. A UTF-8 byte order mark is dropped.
+ */
+export function decodeCsvFile(bytes: ArrayBuffer | Uint8Array): string | null {
+  for (const encoding of ["utf-8", "euc-kr"]) {
+    try {
+      return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    } catch {
+      // not this encoding: try the next
+    }
+  }
+  return null;
+}

@@ -167,12 +167,17 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await page.getByLabel("CSV 파일").setInputFiles({
       name: "roll.csv",
       mimeType: "text/csv",
-      buffer: Buffer.from("employee_no,name,email,unit_code,staff_category,grade,job_family\nX1,홍길순,x1@test.example,NO-SUCH,CIVIL_SERVANT,7,\n"),
+      // Saved by Excel in Korean: EUC-KR, where 홍길순 is C8 AB B1 E6 BC F8.
+      buffer: Buffer.concat([
+        Buffer.from("employee_no,name,email,unit_code,staff_category,grade,job_family\nX1,"),
+        Buffer.from([0xc8, 0xab, 0xb1, 0xe6, 0xbc, 0xf8]),
+        Buffer.from(",x1@test.example,NO-SUCH,CIVIL_SERVANT,7,\n"),
+      ]),
     });
     await page.getByRole("button", { name: "점검하기" }).click();
     await page.waitForURL(/\/hr\/import\/[^/]+$/);
     await expect.poll(() => page.getByRole("status").textContent()).toContain("적용할 수 없습니다");
-    expect(await page.locator("body").textContent()).toContain("unit_code NO-SUCH does not exist");
+    expect(await page.locator("body").textContent()).toContain("부서 코드 NO-SUCH은(는) 없는 부서입니다.");
     await expectAccessible(page, "11d-import-result");
     await page.goto(hrPage);
     const downloads = page.getByRole("region", { name: "파일 내려받기" });

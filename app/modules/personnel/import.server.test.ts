@@ -1,11 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
+import { translator } from "~/utils/i18n";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { countCsvRecords, parseCsv } from "~/utils/csv-parse";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
 import { getRequest, sessionCookieFor } from "../../../test/http";
-import { applyImport, checkImport, ImportError, progressView, type ImportPhase } from "./import.server";
+import { applyImport, checkImport, ImportError, progressView, type ImportPhase, type RowProblem } from "./import.server";
 
 const HEADER = "employee_no,name,email,unit_code,staff_category,grade,job_family";
 
@@ -71,17 +72,37 @@ describe("personnel import", () => {
     ].join("\n");
     const before = await prisma.person.count();
     const { summary } = await checkImport(actor, "bad.csv", csv);
-    expect(summary.problems.map((p) => p.line)).toEqual([3, 4, 5, 6, 7]);
-    expect(summary.problems.find((p) => p.line === 3)!.reason).toContain("also on line 2");
-    expect(summary.problems.find((p) => p.line === 4)!.reason).toBe("unit_code NO-SUCH-UNIT does not exist");
-    expect(summary.problems.find((p) => p.line === 6)!.reason).toContain("outside the units you manage");
-    expect(summary.problems.find((p) => p.line === 7)!.reason).toContain("staff_category");
+    // One problem per thing wrong, each with its code and the column or value it is about; line 7 has two.
+    expect(summary.problems.map((p) => [p.line, p.code])).toEqual([
+      [3, "duplicate-employee-no"],
+      [4, "unit-unknown"],
+      [5, "email-invalid"],
+      [6, "unit-out-of-scope"],
+      [7, "staff-category-invalid"],
+      [7, "grade-invalid"],
+    ]);
+    expect(summary.problems[0]!.params).toEqual({ value: dupNo, other: 2 });
+    expect(summary.problems[1]!.params).toEqual({ value: "NO-SUCH-UNIT" });
+    expect(summary.problems[2]!.params).toMatchObject({ column: "email", value: "not-an-email" });
+    // The officer reads each in their own language.
+    const line = (p: RowProblem, locale: "ko" | "en") => translator(locale)(`import.problem.${p.code}`, p.params);
+    expect(line(summary.problems[1]!, "ko")).toBe("부서 코드 NO-SUCH-UNIT은(는) 없는 부서입니다.");
+    expect(line(summary.problems[1]!, "en")).toBe("Unit code NO-SUCH-UNIT does not exist.");
+    expect(line(summary.problems[0]!, "en")).toBe(`Employee number ${dupNo} is also on line 2.`);
+    expect(line(summary.problems[4]!, "ko")).toContain("staff_category \"MAYOR\"은(는) 알 수 없는 구분입니다");
+    expect(line(summary.problems[5]!, "en")).toBe('grade "12": write a whole number from 1 to 9, or leave it empty.');
     expect(await prisma.person.count()).toBe(before);
   });
 
   it("refuses resident registration numbers", async () => {
     const { summary } = await checkImport(actor, "rrn.csv", `${HEADER},resident_no\n`);
-    expect(summary.problems[0]!.reason).toContain("resident registration numbers");
+    expect(summary.problems[0]).toEqual({ line: 1, code: "resident-number-column", params: { columns: "resident_no" } });
+  });
+
+  it("refuses a NUL character by line and column instead of failing in the database", async () => {
+    const csv = `${HEADER}\nN${uid()},가\u0000나,n-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,\n`;
+    const { summary } = await checkImport(actor, "nul.csv", csv);
+    expect(summary.problems).toEqual([{ line: 2, code: "bad-character", params: { column: "name" } }]);
   });
 
   it("shows new, moved, left and unchanged in a dry run, then applies all of it at once, audited", async () => {

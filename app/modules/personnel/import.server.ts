@@ -27,29 +27,77 @@ const READ_REPORT_EVERY = 5000;
 /** A city-sized roll takes seconds; this only stops a transaction that is stuck. */
 const WORKER_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
+export const STAFF_CATEGORIES = ["SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED_STAFF", "WELFARE_FACILITY_STAFF", "EDUCATIONAL_STAFF"] as const;
+
+/**
+ * What can be wrong with a file or a row. Each is a key of `import.problem` in
+ * the locales, so the officer reads it in their own language; `params` fill it.
+ */
+export const PROBLEM_CODES = [
+  "empty-file",
+  "resident-number-column",
+  "missing-columns",
+  "empty",
+  "too-long",
+  "bad-character",
+  "email-invalid",
+  "staff-category-invalid",
+  "grade-invalid",
+  "job-family-invalid",
+  "duplicate-employee-no",
+  "duplicate-email",
+  "unit-unknown",
+  "unit-out-of-scope",
+  "employee-out-of-scope",
+  "email-taken",
+] as const;
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+export interface RowProblem {
+  line: number;
+  code: ProblemCode;
+  /** The column, the value and whatever else the message names. */
+  params: Record<string, string | number>;
+  /** Summaries kept before problems had codes carry an English sentence instead. */
+  reason?: string;
+}
+
+// Zod messages are problem codes; the column comes from the issue's path.
 const rowSchema = z.object({
-  employee_no: z.string().trim().min(1, "employee_no is empty").max(40),
-  name: z.string().trim().min(1, "name is empty").max(100),
-  email: z.string().trim().toLowerCase().email("email is not an e-mail address"),
-  unit_code: z.string().trim().min(1, "unit_code is empty"),
-  staff_category: z.enum(["SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED_STAFF", "WELFARE_FACILITY_STAFF", "EDUCATIONAL_STAFF"], {
-    errorMap: () => ({ message: "staff_category must be SENIOR_OFFICIAL, CIVIL_SERVANT, AFFILIATED_STAFF, WELFARE_FACILITY_STAFF or EDUCATIONAL_STAFF" }),
-  }),
+  employee_no: z.string().trim().min(1, "empty").max(40, "too-long"),
+  name: z.string().trim().min(1, "empty").max(100, "too-long"),
+  email: z.string().trim().toLowerCase().email("email-invalid"),
+  unit_code: z.string().trim().min(1, "empty").max(40, "too-long"),
+  staff_category: z.enum(STAFF_CATEGORIES, { errorMap: () => ({ message: "staff-category-invalid" }) }),
   grade: z
     .string()
     .trim()
     .transform((v) => (v === "" ? null : Number(v)))
-    .refine((v) => v === null || (Number.isInteger(v) && v >= 1 && v <= 9), "grade must be a whole number from 1 to 9, or empty"),
+    .refine((v) => v === null || (Number.isInteger(v) && v >= 1 && v <= 9), "grade-invalid"),
   job_family: z
     .string()
     .trim()
     .transform((v) => (v === "" ? null : v))
-    .refine((v) => v === null || v in JOB_FAMILY, `job_family must be empty or one of ${Object.keys(JOB_FAMILY).join(", ")}`),
+    .refine((v) => v === null || v in JOB_FAMILY, "job-family-invalid"),
 });
 
-export interface RowProblem {
-  line: number;
-  reason: string;
+const MAX_LENGTH: Partial<Record<(typeof IMPORT_COLUMNS)[number], number>> = { employee_no: 40, name: 100, unit_code: 40 };
+
+function isProblemCode(code: string): code is ProblemCode {
+  return (PROBLEM_CODES as readonly string[]).includes(code);
+}
+
+/** One problem per thing wrong with a row, each naming its column. */
+function rowProblems(line: number, raw: Record<string, string>, issues: z.ZodIssue[]): RowProblem[] {
+  return issues.map((issue) => {
+    const column = String(issue.path[0] ?? "") as (typeof IMPORT_COLUMNS)[number];
+    const code = isProblemCode(issue.message) ? issue.message : "empty";
+    const params: Record<string, string | number> = { column, value: (raw[column] ?? "").trim().slice(0, 60) };
+    if (code === "too-long") params.max = MAX_LENGTH[column] ?? 0;
+    if (code === "staff-category-invalid") params.allowed = STAFF_CATEGORIES.join(", ");
+    if (code === "job-family-invalid") params.allowed = Object.keys(JOB_FAMILY).join(", ");
+    return { line, code, params };
+  });
 }
 
 export interface ImportSummary {
@@ -85,12 +133,12 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
   const records = csvRecords(text);
   const problems: RowProblem[] = [];
   const first = records.next();
-  if (first.done) return { rows: [], problems: [{ line: 1, reason: "the file is empty" }], count: 0 };
+  if (first.done) return { rows: [], problems: [{ line: 1, code: "empty-file", params: {} }], count: 0 };
   const header = first.value.cells.map((c) => c.trim().toLowerCase());
   const missing = REQUIRED.filter((c) => !header.includes(c));
   const forbidden = header.filter((h) => /resident|rrn|주민/.test(h));
-  if (forbidden.length) problems.push({ line: 1, reason: `the file must not contain resident registration numbers (column ${forbidden.join(", ")})` });
-  if (missing.length) return { rows: [], problems: [...problems, { line: 1, reason: `missing column(s): ${missing.join(", ")}` }], count: 0 };
+  if (forbidden.length) problems.push({ line: 1, code: "resident-number-column", params: { columns: forbidden.join(", ") } });
+  if (missing.length) return { rows: [], problems: [...problems, { line: 1, code: "missing-columns", params: { columns: missing.join(", ") } }], count: 0 };
   const at = IMPORT_COLUMNS.map((c) => header.indexOf(c));
   const rows: Row[] = [];
   const seen = new Map<string, number>();
@@ -98,17 +146,23 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
   let count = 0;
   for (const { line, cells } of records) {
     if (++count % READ_REPORT_EVERY === 0) await report({ phase: "reading", done: count, total: Math.max(total, count) });
-    const raw = Object.fromEntries(IMPORT_COLUMNS.map((c, k) => [c, cells[at[k]!] ?? ""]));
+    const raw: Record<string, string> = Object.fromEntries(IMPORT_COLUMNS.map((c, k) => [c, cells[at[k]!] ?? ""]));
+    // A NUL (which the database cannot store, kept as U+FFFD) or a replacement character is never a real name or code.
+    const unreadable = IMPORT_COLUMNS.filter((c) => /[\u0000\uFFFD]/.test(raw[c]!));
+    if (unreadable.length) {
+      problems.push(...unreadable.map((column) => ({ line, code: "bad-character" as const, params: { column } })));
+      continue;
+    }
     const parsed = rowSchema.safeParse(raw);
     if (!parsed.success) {
-      problems.push({ line, reason: parsed.error.issues.map((i) => i.message).join("; ") });
+      problems.push(...rowProblems(line, raw, parsed.error.issues));
       continue;
     }
     const r = parsed.data;
     const dup = seen.get(r.employee_no);
-    if (dup) problems.push({ line, reason: `employee_no ${r.employee_no} also on line ${dup}` });
+    if (dup) problems.push({ line, code: "duplicate-employee-no", params: { value: r.employee_no, other: dup } });
     const dupEmail = seenEmail.get(r.email);
-    if (dupEmail) problems.push({ line, reason: `email ${r.email} also on line ${dupEmail}` });
+    if (dupEmail) problems.push({ line, code: "duplicate-email", params: { value: r.email, other: dupEmail } });
     seen.set(r.employee_no, line);
     seenEmail.set(r.email, line);
     rows.push({
@@ -160,20 +214,21 @@ async function stage(tx: Tx, rows: Row[], scope: string[], report: Report = inRe
     )
     INSERT INTO import_scope SELECT id FROM scope`;
   await report({ phase: "comparing", done: 0, total: 2 });
-  const problems = await tx.$queryRaw<RowProblem[]>`
-    SELECT r.line, 'unit_code ' || r.unit_code || ' does not exist' AS reason
+  const found = await tx.$queryRaw<Array<{ line: number; code: ProblemCode; value: string; other: string | null }>>`
+    SELECT r.line, 'unit-unknown' AS code, r.unit_code AS value, NULL AS other
     FROM import_row r LEFT JOIN org_unit u ON u.code = r.unit_code WHERE u.id IS NULL
     UNION ALL
-    SELECT r.line, 'unit_code ' || r.unit_code || ' is outside the units you manage'
+    SELECT r.line, 'unit-out-of-scope', r.unit_code, NULL
     FROM import_row r JOIN org_unit u ON u.code = r.unit_code WHERE u.id NOT IN (SELECT id FROM import_scope)
     UNION ALL
-    SELECT r.line, 'employee_no ' || r.employee_no || ' belongs to someone outside the units you manage'
+    SELECT r.line, 'employee-out-of-scope', r.employee_no, NULL
     FROM import_row r JOIN person p ON p.employee_no = r.employee_no
     WHERE p.org_unit_id IS NOT NULL AND p.org_unit_id NOT IN (SELECT id FROM import_scope)
     UNION ALL
-    SELECT r.line, 'email ' || r.email || ' is used by another person (' || COALESCE(p.employee_no, 'no employee number') || ')'
+    SELECT r.line, 'email-taken', r.email, COALESCE(p.employee_no, '—')
     FROM import_row r JOIN person p ON lower(p.email) = r.email AND p.employee_no IS DISTINCT FROM r.employee_no
     ORDER BY 1`;
+  const problems: RowProblem[] = found.map(({ line, code, value, other }): RowProblem => ({ line, code, params: other === null ? { value } : { value, other } }));
   await report({ phase: "comparing", done: 1, total: 2 });
   const [diff] = await tx.$queryRaw<Array<{ created: string[]; moved: string[]; updated: string[]; unchanged: number; left: string[] }>>`
     WITH j AS (
@@ -239,7 +294,8 @@ function fileFields(actor: Actor, fileName: string, text: string) {
     actorUserId: actor.userId,
     fileName: fileName.slice(0, 200),
     sha256: createHash("sha256").update(text).digest("hex"),
-    content: text,
+    // Text columns cannot hold NUL; the row check reports it by line and column.
+    content: text.replaceAll("\u0000", "\uFFFD"),
     scopeUnitIds: scopeOf(actor),
   };
 }
