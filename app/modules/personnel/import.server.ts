@@ -148,7 +148,7 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
     if (++count % READ_REPORT_EVERY === 0) await report({ phase: "reading", done: count, total: Math.max(total, count) });
     const raw: Record<string, string> = Object.fromEntries(IMPORT_COLUMNS.map((c, k) => [c, cells[at[k]!] ?? ""]));
     // A NUL (which the database cannot store, kept as U+FFFD) or a replacement character is never a real name or code.
-    const unreadable = IMPORT_COLUMNS.filter((c) => /[\u0000\uFFFD]/.test(raw[c]!));
+    const unreadable = IMPORT_COLUMNS.filter((c) => raw[c]!.includes("\u0000") || raw[c]!.includes("\uFFFD"));
     if (unreadable.length) {
       problems.push(...unreadable.map((column) => ({ line, code: "bad-character" as const, params: { column } })));
       continue;
