@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "audit_event_action_id_idx" ON "audit_event"("action", "id");
+
