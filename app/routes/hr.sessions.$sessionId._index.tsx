@@ -94,8 +94,8 @@ export default function SessionRecord() {
         <tbody>
           {d.attendees.map((a) => (
             <tr key={a.attendanceId}>
-              <th scope="row">{a.name}</th>
-              <td>{a.employeeNo ?? "—"}</td>
+              <th scope="row" className="nowrap">{a.name}</th>
+              <td className="nowrap">{a.employeeNo ?? "—"}</td>
               <td>{a.unitKo ? pick(locale, a.unitKo, a.unitEn ?? a.unitKo) : "—"}</td>
               <td>{a.completedKo.length ? pick(locale, a.completedKo, a.completedEn).join(" / ") : t("sessions.nothingCompleted")}</td>
               {!closed ? (

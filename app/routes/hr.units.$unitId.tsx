@@ -75,7 +75,7 @@ export default function UnitPeople() {
             {d.people.map((p) => (
               <tr key={p.personId}>
                 <td>{p.employeeNo ?? "—"}</td>
-                <th scope="row"><Link to={`/hr/assignments/${p.assignmentId}`}>{p.name}</Link></th>
+                <th scope="row" className="nowrap"><Link to={`/hr/assignments/${p.assignmentId}`}>{p.name}</Link></th>
                 <td>{t(`staffCategory.${p.staffCategory}`)}</td>
                 <td>{p.grade ?? "—"}</td>
                 <td><span className={`badge ${p.status}`}>{t(`status.${p.status}`)}</span></td>
