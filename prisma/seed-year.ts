@@ -121,3 +121,53 @@ export async function seedYearEvents(opts: { year: number; hrUserId: string; wel
   const hireDue = await prisma.assignment.findFirst({ where: { personId: hire.id, cycleId: opts.annualCycleId } });
   log(`New hire ${hire.name} (${hire.employeeNo}) joined ${team.code}: due ${hireDue?.dueAt?.toISOString().slice(0, 10)}`);
 }
+
+/**
+ * The demo's learning happens in seconds; a real year's happens over months.
+ * Spread what was seeded since `since` over the year, so that the dashboard's
+ * view as of a past date shows a year that filled up: each cycle opened on its
+ * first day, and each person's work dated on a day of the cycle chosen from
+ * their assignment's id (the same every time), never after today. Lessons,
+ * quiz attempts and certificates follow their assignment. A closed cycle
+ * closed the day after it ended.
+ */
+export async function spreadOverTheYear(since: Date): Promise<void> {
+  const now = new Date();
+  await prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`
+      UPDATE cycle SET
+        opened_at = (starts_on + time '09:00') AT TIME ZONE 'Asia/Seoul',
+        closed_at = CASE WHEN status = 'CLOSED' THEN LEAST((ends_on + 1 + time '09:00') AT TIME ZONE 'Asia/Seoul', ${now}) END
+      WHERE opened_at >= ${since}`;
+    // share(seed): a fraction in [0, 1) drawn from the assignment id.
+    await tx.$executeRaw`
+      WITH span AS (
+        SELECT a.id, c.opened_at AS start,
+          LEAST(${now}::timestamptz, (c.ends_on + time '18:00') AT TIME ZONE 'Asia/Seoul') AS stop,
+          ('x' || substr(md5(a.id::text), 1, 8))::bit(32)::bigint / 4294967296.0 AS f1,
+          ('x' || substr(md5(a.id::text), 9, 8))::bit(32)::bigint / 4294967296.0 AS f2
+        FROM assignment a JOIN cycle c ON c.id = a.cycle_id
+        WHERE a.assigned_at >= ${since} AND c.opened_at < ${now}
+      ),
+      dated AS (
+        SELECT id, start,
+          start + (stop - start) * f1 AS done,
+          start + (stop - start) * f1 - (stop - start) * f1 * f2 * 0.1 AS began
+        FROM span
+      )
+      UPDATE assignment a SET
+        assigned_at = d.start,
+        started_at = CASE WHEN a.started_at IS NULL THEN NULL WHEN a.completed_at IS NULL THEN d.done ELSE d.began END,
+        completed_at = CASE WHEN a.completed_at IS NULL THEN NULL ELSE d.done END
+      FROM dated d WHERE d.id = a.id`;
+    await tx.$executeRaw`
+      UPDATE lesson_progress lp SET completed_at = COALESCE(a.completed_at, a.started_at)
+      FROM assignment a WHERE a.id = lp.assignment_id AND lp.completed_at >= ${since}`;
+    await tx.$executeRaw`
+      UPDATE quiz_attempt q SET created_at = CASE WHEN q."set" = 'PRETEST' THEN a.started_at ELSE COALESCE(a.completed_at, a.started_at) END
+      FROM assignment a WHERE a.id = q.assignment_id AND q.created_at >= ${since}`;
+    await tx.$executeRaw`
+      UPDATE certificate ct SET completed_at = a.completed_at, issued_at = a.completed_at
+      FROM assignment a WHERE a.id = ct.assignment_id AND ct.issued_at >= ${since} AND a.completed_at IS NOT NULL`;
+  });
+}

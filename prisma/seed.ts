@@ -12,7 +12,7 @@ import { readContentTree } from "~/modules/content/source.server";
 import { loadContent } from "~/modules/content/load.server";
 import { closeCycle, openCycle, planCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
-import { seedYearEvents } from "./seed-year";
+import { seedYearEvents, spreadOverTheYear } from "./seed-year";
 import { completeLesson, getCourseForLearner, getQuizForLearner, submitQuiz } from "~/modules/learning/learning.server";
 import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
 
@@ -70,6 +70,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
     log("Demo data already present: nothing to do.");
     return;
   }
+  const seededFrom = new Date();
   const contentRoot = join(process.cwd(), "content");
   const report = await loadContent(readContentTree(contentRoot));
   log(`Content published: ${report.created.join(", ") || "(already loaded)"}`);
@@ -197,6 +198,9 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
     }
     log(`Cycle ${cycle.label} of ${code} opened: ${assigned} assigned, ${completed} completed, ${started} in progress`);
   }
+
+  await spreadOverTheYear(seededFrom);
+  log("Learning dated across the year, so that the view as of a past date shows it filling up");
 
   await seedYearEvents({ year, hrUserId, welfareUnitId: unitIds.get("WEL")!, annualCycleId: opened[0]!, h2CycleId: opened[1]! });
 

@@ -7,7 +7,7 @@ import { translator } from "~/utils/i18n";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { recordSession } from "~/modules/attendance/sessions.server";
-import { complianceCsvStream, complianceXlsxStream, unitCompliance, unitPeople } from "~/modules/compliance/compliance.server";
+import { categoryCompliance, complianceCsvStream, complianceXlsxStream, unitCompliance, unitPeople } from "~/modules/compliance/compliance.server";
 import { exempt } from "~/modules/obligations/exemptions.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { createAssignmentNotices, deliverOutbox } from "~/modules/notifications/outbox.server";
@@ -188,5 +188,19 @@ describe("a compliance year", () => {
     expect([division.assigned, teamRow.assigned]).toEqual([8, 2]);
     // By then only 직원5 had finished (backdated to April); the others finished "today" in this test.
     expect(division).toMatchObject({ completed: 1, exempted: 0 }); // the exemption was granted later
+
+    // The rest of the page and the drill-down read the same day.
+    const asOf = seoul("2026-05-31T23:59:59.999");
+    const categories = await categoryCompliance(hr, annualId, asOf);
+    expect(categories.reduce((n, c) => n + c.assigned, 0)).toBe(units[0]!.assigned);
+    expect(categories.reduce((n, c) => n + c.completed, 0)).toBe(1);
+    expect(categories.reduce((n, c) => n + c.exempted, 0)).toBe(0);
+    const divisionPeople = (await unitPeople(hr, world.division.id, annualId, "all", asOf))!;
+    expect(divisionPeople.map((p) => p.name).sort()).toEqual(staff.slice(0, 6).map((p) => p.name).sort());
+    expect(divisionPeople.filter((p) => p.status === "COMPLETED").map((p) => p.name)).toEqual([staff[5]!.name]);
+    expect(divisionPeople.find((p) => p.personId === staff[4]!.id)!.status).toBe("ASSIGNED");
+    expect((await unitPeople(hr, team.id, annualId, "all", asOf))!.map((p) => p.personId).sort()).toEqual([staff[6]!.id, staff[7]!.id].sort());
+    // Pending as of then: everyone in the division but the one who had finished.
+    expect((await unitPeople(hr, world.division.id, annualId, "pending", asOf))!).toHaveLength(5);
   });
 });

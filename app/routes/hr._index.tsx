@@ -5,7 +5,7 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RateChart } from "~/components/rate-chart";
 import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
-import { requireHrCycle } from "~/modules/compliance/guard.server";
+import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
 import { recordReportView } from "~/modules/audit/access.server";
 import { DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
 import { DownloadForm } from "~/components/download-form";
@@ -20,12 +20,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const params = new URL(request.url).searchParams;
   const purpose = parsePurpose(params, DEFAULT_VIEW_PURPOSE);
   if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
-  const asOfParam = params.get("asOf");
-  // A date means the end of that day in Seoul: "who was compliant on 31 December".
-  const asOf = asOfParam && /^\d{4}-\d{2}-\d{2}$/.test(asOfParam) ? new Date(`${asOfParam}T23:59:59.999+09:00`) : null;
-  if (asOfParam && (!asOf || Number.isNaN(asOf.getTime()))) badRequest("asOf");
+  const { asOf, asOfParam } = readAsOf(params);
   const [units, categories] = cycle
-    ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id)])
+    ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id, asOf)])
     : [[], []];
   if (cycle) {
     await recordReportView(actor, {
@@ -155,7 +152,7 @@ export default function Compliance() {
                   <tr key={u.unitId}>
                     <th scope="row" className={`indent-${Math.min(u.depth, 3)}`}>
                       {u.assigned > 0 ? (
-                        <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}${purposeQuery}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
+                        <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}${d.asOf ? `&asOf=${d.asOf}` : ""}${purposeQuery}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
                       ) : name}
                     </th>
                     <CountCells counts={u} />

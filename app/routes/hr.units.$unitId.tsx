@@ -3,7 +3,7 @@ import { pageTitle } from "~/utils/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { unitPeople } from "~/modules/compliance/compliance.server";
-import { requireHrCycle } from "~/modules/compliance/guard.server";
+import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
 import { getOrgUnit } from "~/modules/org/org.server";
 import { recordReportView } from "~/modules/audit/access.server";
 import { DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
@@ -22,7 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const purpose = parsePurpose(search, DEFAULT_VIEW_PURPOSE);
   if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
   const filter = search.get("show") === "all" ? "all" : "pending";
-  const people = await unitPeople(actor, params.unitId!, cycle.id, filter);
+  const { asOf, asOfParam } = readAsOf(search);
+  const people = await unitPeople(actor, params.unitId!, cycle.id, filter, asOf);
   if (!people) notFound();
   // Names of people are shown: the view is logged with the unit and its purpose.
   await recordReportView(actor, {
@@ -31,14 +32,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     entityId: cycle.id,
     purpose: purpose.purpose,
     note: purpose.note,
-    data: { unitId: params.unitId!, show: filter },
+    data: { unitId: params.unitId!, show: filter, asOf: asOfParam },
   });
   const unit = await getOrgUnit(params.unitId!);
-  const purposeQuery =
-    purpose.purpose === DEFAULT_VIEW_PURPOSE && !purpose.note
-      ? ""
-      : `&${new URLSearchParams({ purpose: purpose.purpose, ...(purpose.note ? { purposeNote: purpose.note } : {}) })}`;
-  return { unit, cycle, people, filter, purposeQuery };
+  // The date and a purpose other than routine monitoring carry over to the links of this page.
+  const carried = new URLSearchParams({
+    ...(asOfParam ? { asOf: asOfParam } : {}),
+    ...(purpose.purpose === DEFAULT_VIEW_PURPOSE && !purpose.note ? {} : { purpose: purpose.purpose }),
+    ...(purpose.note ? { purposeNote: purpose.note } : {}),
+  }).toString();
+  return { unit, cycle, people, filter, asOf: asOfParam, purposeQuery: carried ? `&${carried}` : "" };
 }
 
 export default function UnitPeople() {
@@ -51,7 +54,10 @@ export default function UnitPeople() {
     <>
       <p className="meta"><Link to={`/hr?cycle=${d.cycle.id}${d.purposeQuery}`}>{t("hr.back")}</Link></p>
       <h1>{t("hr.peopleTitle", { unit: name })}</h1>
-      <p className="meta">{pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}</p>
+      <p className="meta">
+        {pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}
+        {d.asOf ? ` · ${t("hr.asOfCaption", { date: d.asOf })}` : ""}
+      </p>
       <nav aria-label={t("hr.status")} className="actions">
         {d.filter === "pending" ? <strong aria-current="page">{t("hr.pendingOnly")}</strong> : <Link to={base}>{t("hr.pendingOnly")}</Link>}
         {d.filter === "all" ? <strong aria-current="page">{t("hr.everyone")}</strong> : <Link to={`${base}&show=all`}>{t("hr.everyone")}</Link>}

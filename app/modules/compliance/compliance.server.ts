@@ -1,4 +1,4 @@
-import { prisma } from "~/utils/db.server";
+import { Prisma, prisma } from "~/utils/db.server";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { csvRow, neutralizeFormula, UTF8_BOM } from "~/utils/csv";
@@ -52,14 +52,46 @@ export async function listCycles(): Promise<CycleOption[]> {
 }
 
 /**
+ * The `at` and `states` CTEs every compliance view is read from: each
+ * assignment of the cycle as it stood at `asOf` (now when null). Today, people
+ * count in their current unit and people who left are not counted. With a
+ * date, people count in the unit they sat in then (their placement history),
+ * someone who left later still counts, and only what was assigned, started,
+ * completed or exempted by then is seen. Staff category and grade are today's:
+ * their history is not kept.
+ */
+function cycleStates(cycleId: string, asOf: Date | null): Prisma.Sql {
+  return Prisma.sql`
+    at AS (
+      SELECT COALESCE(${asOf}::timestamptz, now()) AS t, ${asOf}::timestamptz IS NOT NULL AS historical,
+        (SELECT make_interval(days => grace_days) FROM cycle WHERE id = ${cycleId}::uuid) AS grace
+    ),
+    states AS (
+      SELECT a.id AS assignment_id, p.id AS person_id, COALESCE(pl.org_unit_id, p.org_unit_id) AS unit_id, a.due_at,
+        CASE
+          WHEN a.completed_at <= at.t THEN 'COMPLETED'
+          WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, at.t) <= at.t THEN 'EXEMPTED'
+          WHEN a.started_at <= at.t THEN 'IN_PROGRESS'
+          ELSE 'ASSIGNED'
+        END AS state,
+        CASE WHEN a.completed_at <= at.t THEN a.completed_at END AS completed_at,
+        CASE WHEN a.completed_at <= at.t THEN a.completion_mode::text END AS completion_mode,
+        a.completed_at <= at.t AND a.completion_mode = 'IN_PERSON' AS in_person
+      FROM assignment a
+      CROSS JOIN at
+      JOIN person p ON p.id = a.person_id
+      LEFT JOIN person_placement pl ON at.historical AND pl.person_id = p.id
+        AND pl.valid_from <= at.t AND (pl.valid_to IS NULL OR pl.valid_to > at.t)
+      WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= at.t
+        AND (p.status = 'ACTIVE' OR (at.historical AND p.left_on > (at.t AT TIME ZONE 'Asia/Seoul')::date))
+    )`;
+}
+
+/**
  * Compliance per unit of the officer's subtree for one cycle, in one query,
- * each unit's numbers rolled up over its own subtree. Today, people count in
- * their current unit and people who left are not counted. With `asOf`, the
- * roll and every record are read as they stood at that moment: people count
- * in the unit they sat in then (their placement history), someone who left
- * later still counts, and only what was assigned, started, completed or
- * exempted by then is seen. Overdue means past the deadline and the cycle's
- * grace period. The rate leaves exempted people out of the denominator.
+ * each unit's numbers rolled up over its own subtree, as of `asOf` (see
+ * cycleStates). Overdue means past the deadline and the cycle's grace period.
+ * The rate leaves exempted people out of the denominator.
  */
 export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<UnitCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
@@ -72,27 +104,7 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
       FROM org_unit c JOIN tree t ON c.parent_id = t.id
     ),
     units AS (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors FROM tree ORDER BY id, depth),
-    at AS (
-      SELECT COALESCE(${asOf}::timestamptz, now()) AS t, ${asOf}::timestamptz IS NOT NULL AS historical,
-        (SELECT make_interval(days => grace_days) FROM cycle WHERE id = ${cycleId}::uuid) AS grace
-    ),
-    states AS (
-      SELECT COALESCE(pl.org_unit_id, p.org_unit_id) AS unit_id, a.due_at,
-        CASE
-          WHEN a.completed_at <= at.t THEN 'COMPLETED'
-          WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, at.t) <= at.t THEN 'EXEMPTED'
-          WHEN a.started_at <= at.t THEN 'IN_PROGRESS'
-          ELSE 'ASSIGNED'
-        END AS state,
-        a.completed_at <= at.t AND a.completion_mode = 'IN_PERSON' AS in_person
-      FROM assignment a
-      CROSS JOIN at
-      JOIN person p ON p.id = a.person_id
-      LEFT JOIN person_placement pl ON at.historical AND pl.person_id = p.id
-        AND pl.valid_from <= at.t AND (pl.valid_to IS NULL OR pl.valid_to > at.t)
-      WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= at.t
-        AND (p.status = 'ACTIVE' OR (at.historical AND p.left_on > (at.t AT TIME ZONE 'Asia/Seoul')::date))
-    ),
+    ${cycleStates(cycleId, asOf)},
     direct AS (
       SELECT unit_id,
         count(*)::int AS assigned,
@@ -138,19 +150,20 @@ export interface CategoryCompliance {
 }
 
 /** The same cycle by staff category and grade, for the oversight bodies' "participation by rank". */
-export async function categoryCompliance(actor: Actor, cycleId: string): Promise<CategoryCompliance[]> {
+export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<CategoryCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
   return prisma.$queryRaw<CategoryCompliance[]>`
-    ${subtreeScope(actor.hrScopeUnitIds)}
+    ${subtreeScope(actor.hrScopeUnitIds)},
+    ${cycleStates(cycleId, asOf)}
     SELECT p.staff_category::text AS "staffCategory", p.grade,
       count(*)::int AS assigned,
-      count(*) FILTER (WHERE a.status = 'COMPLETED')::int AS completed,
-      count(*) FILTER (WHERE a.status = 'COMPLETED' AND a.completion_mode = 'IN_PERSON')::int AS "inPerson",
-      count(*) FILTER (WHERE a.status = 'EXEMPTED')::int AS exempted,
-      CASE WHEN count(*) FILTER (WHERE a.status <> 'EXEMPTED') > 0
-        THEN round(100.0 * count(*) FILTER (WHERE a.status = 'COMPLETED') / count(*) FILTER (WHERE a.status <> 'EXEMPTED'))::int END AS "ratePercent"
-    FROM assignment a JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-    WHERE a.cycle_id = ${cycleId}::uuid AND p.org_unit_id IN (SELECT id FROM scope)
+      count(*) FILTER (WHERE s.state = 'COMPLETED')::int AS completed,
+      count(*) FILTER (WHERE s.in_person)::int AS "inPerson",
+      count(*) FILTER (WHERE s.state = 'EXEMPTED')::int AS exempted,
+      CASE WHEN count(*) FILTER (WHERE s.state <> 'EXEMPTED') > 0
+        THEN round(100.0 * count(*) FILTER (WHERE s.state = 'COMPLETED') / count(*) FILTER (WHERE s.state <> 'EXEMPTED'))::int END AS "ratePercent"
+    FROM states s JOIN person p ON p.id = s.person_id
+    WHERE s.unit_id IN (SELECT id FROM scope)
     GROUP BY p.staff_category, p.grade
     ORDER BY p.staff_category, p.grade NULLS LAST`;
 }
@@ -170,24 +183,29 @@ export interface PersonStatusRow {
   lessonsDone: number;
 }
 
-/** People of one unit and their status in the cycle; 'pending' limits to those not yet done. */
+/**
+ * People of one unit and their status in the cycle, as of `asOf` (see
+ * cycleStates); 'pending' limits to those not yet done.
+ */
 export async function unitPeople(
   actor: Actor,
   unitId: string,
   cycleId: string,
   filter: "pending" | "all",
+  asOf: Date | null = null,
 ): Promise<PersonStatusRow[] | null> {
   if (!(await unitIsInScope(actor.hrScopeUnitIds, unitId))) return null;
   return prisma.$queryRaw<PersonStatusRow[]>`
-    SELECT p.id AS "personId", a.id AS "assignmentId", p.employee_no AS "employeeNo", p.name, p.email,
-      p.staff_category::text AS "staffCategory", p.grade, a.status::text AS status,
-      a.due_at AS "dueAt", a.completed_at AS "completedAt", a.completion_mode::text AS "completionMode",
-      (SELECT count(*)::int FROM lesson_progress lp WHERE lp.assignment_id = a.id) AS "lessonsDone"
-    FROM assignment a
-    JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-    WHERE a.cycle_id = ${cycleId}::uuid AND p.org_unit_id = ${unitId}::uuid
-      AND (${filter} = 'all' OR a.status IN ('ASSIGNED', 'IN_PROGRESS'))
-    ORDER BY (a.status = 'COMPLETED'), p.name`;
+    WITH ${cycleStates(cycleId, asOf)}
+    SELECT p.id AS "personId", s.assignment_id AS "assignmentId", p.employee_no AS "employeeNo", p.name, p.email,
+      p.staff_category::text AS "staffCategory", p.grade, s.state AS status,
+      s.due_at AS "dueAt", s.completed_at AS "completedAt", s.completion_mode AS "completionMode",
+      (SELECT count(*)::int FROM lesson_progress lp
+        WHERE lp.assignment_id = s.assignment_id AND lp.completed_at <= (SELECT t FROM at)) AS "lessonsDone"
+    FROM states s JOIN person p ON p.id = s.person_id
+    WHERE s.unit_id = ${unitId}::uuid
+      AND (${filter} = 'all' OR s.state IN ('ASSIGNED', 'IN_PROGRESS'))
+    ORDER BY (s.state = 'COMPLETED'), p.name`;
 }
 
 const EXPORT_BATCH = 2000;

@@ -1,6 +1,8 @@
 import { json, redirect } from "@remix-run/node";
 import { requireRole, type Actor } from "~/modules/auth/permissions.server";
 import { claimDownload, downloadFormHref } from "~/modules/audit/access.server";
+import { badRequest } from "~/utils/http.server";
+import { seoulDateKey } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { listCycles, type CycleOption } from "./compliance.server";
 
@@ -12,6 +14,18 @@ export async function requireHrCycle(request: Request): Promise<{ actor: Actor; 
   if (wanted && !cycles.some((c) => c.id === wanted)) throw json({ error: "not-found" }, { status: 404 });
   const cycle = cycles.find((c) => c.id === wanted) ?? cycles.find((c) => c.status === "OPEN") ?? cycles[0] ?? null;
   return { actor, cycles, cycle };
+}
+
+/**
+ * The view's date from ?asOf=YYYY-MM-DD: the end of that day in Seoul ("who
+ * was compliant on 31 December"), or null for now. Anything else is a 400.
+ */
+export function readAsOf(search: URLSearchParams): { asOf: Date | null; asOfParam: string | null } {
+  const asOfParam = search.get("asOf") || null;
+  if (asOfParam === null) return { asOf: null, asOfParam };
+  const asOf = /^\d{4}-\d{2}-\d{2}$/.test(asOfParam) ? new Date(`${asOfParam}T23:59:59.999+09:00`) : null;
+  if (!asOf || Number.isNaN(asOf.getTime()) || seoulDateKey(asOf) !== asOfParam) badRequest("asOf");
+  return { asOf, asOfParam };
 }
 
 /**
