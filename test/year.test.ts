@@ -202,5 +202,19 @@ describe("a compliance year", () => {
     expect((await unitPeople(hr, team.id, annualId, "all", asOf))!.map((p) => p.personId).sort()).toEqual([staff[6]!.id, staff[7]!.id].sort());
     // Pending as of then: everyone in the division but the one who had finished.
     expect((await unitPeople(hr, world.division.id, annualId, "pending", asOf))!).toHaveLength(5);
+
+    // The CSV and XLSX of that day hold the same people and statuses, 직원5 still in the division.
+    const t = translator("ko");
+    const csvText = await new Response(complianceCsvStream(hr, annualId, "ko", t, asOf)).text();
+    const csv = parseCsv(csvText.replace(/^\uFEFF/, "")).slice(1).map((r) => r.cells);
+    expect(csv).toHaveLength(units[0]!.assigned);
+    expect(csv.filter((r) => r[6] === t("status.COMPLETED")).map((r) => r[1])).toEqual([staff[5]!.name]);
+    expect(csv.filter((r) => r[6] === t("status.EXEMPTED"))).toHaveLength(0);
+    expect(csv.find((r) => r[1] === staff[5]!.name)![2]).toBe(world.division.code);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.read(complianceXlsxStream(hr, annualId, "ko", t, "연간", asOf) as unknown as Readable);
+    const xlsx = workbook.worksheets[0]!.getSheetValues().slice(2) as unknown[][];
+    expect(xlsx).toHaveLength(units[0]!.assigned);
+    expect(xlsx.filter((r) => r[7] === t("status.COMPLETED"))).toHaveLength(1);
   });
 });

@@ -11,16 +11,20 @@ export function DownloadForm({
   report,
   params,
   formats,
+  note,
 }: {
   report: "compliance" | "oversight";
   params: Record<string, string>;
   formats: Array<"csv" | "xlsx" | "pdf">;
+  /** What the file will hold, when it is not simply the page as it stands now. */
+  note?: string;
 }) {
   const { t } = useTranslation();
   return (
     <section className="panel download no-print" aria-labelledby="download-title">
       <h2 id="download-title">{t("download.section")}</h2>
       <p className="meta">{t("download.sectionHint")}</p>
+      {note ? <p className="meta">{note}</p> : null}
       <Form method="post" action="/hr/download" reloadDocument className="form-grid">
         <input type="hidden" name="report" value={report} />
         {Object.entries(params).map(([name, value]) => (

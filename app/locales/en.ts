@@ -528,6 +528,7 @@ export const en: Shape<typeof ko> = {
     csv: "Download CSV",
     xlsx: "Download XLSX",
     pdf: "Download PDF",
+    asOfNote: "The file holds the figures as of {{date}}, the date shown on the page.",
   },
   oversight: {
     nav: "Oversight return",

@@ -524,6 +524,7 @@ export const ko = {
     csv: "CSV 내려받기",
     xlsx: "엑셀(XLSX) 내려받기",
     pdf: "PDF 내려받기",
+    asOfNote: "파일에는 {{date}} 기준 현황이 담깁니다 (화면의 기준일과 같음).",
   },
   oversight: {
     nav: "제출용 보고",

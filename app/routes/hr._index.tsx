@@ -117,7 +117,12 @@ export default function Compliance() {
               <button type="submit" className="primary">{t("hr.show")}</button>
             </div>
           </Form>
-          <DownloadForm report="compliance" params={{ cycle: d.cycle.id }} formats={["csv", "xlsx"]} />
+          <DownloadForm
+            report="compliance"
+            params={{ cycle: d.cycle.id, ...(d.asOf ? { asOf: d.asOf } : {}) }}
+            formats={["csv", "xlsx"]}
+            note={d.asOf ? t("download.asOfNote", { date: d.asOf }) : undefined}
+          />
           <p className="meta">
             {t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}
             {d.cycle.graceDays > 0 ? ` · ${t("hr.grace", { count: d.cycle.graceDays })}` : ""} · {t("hr.overdueHint")}

@@ -21,7 +21,8 @@ async function resolve(actor: Actor, target: DownloadTarget | null) {
     if (!actor.roles.has("HR_OFFICER")) throw json({ error: "forbidden" }, { status: 403 });
     const cycle = (await listCycles()).find((c) => c.id === target.cycleId);
     if (!cycle) notFound();
-    return { target, cycle: { titleKo: cycle.obligationTitleKo, titleEn: cycle.obligationTitleEn, label: cycle.label }, back: `/hr?cycle=${cycle.id}` };
+    const back = `/hr?cycle=${cycle.id}${target.asOf ? `&asOf=${target.asOf}` : ""}`;
+    return { target, cycle: { titleKo: cycle.obligationTitleKo, titleEn: cycle.obligationTitleEn, label: cycle.label }, back };
   }
   if (!(await oversightYears()).includes(target.year)) notFound();
   return { target, cycle: null, back: `/hr/oversight?year=${target.year}` };
@@ -61,7 +62,8 @@ export default function Download() {
   const format = d.target.format.toUpperCase();
   const file =
     d.target.report === "compliance" && d.cycle
-      ? t("download.compliance", { cycle: `${pick(locale, d.cycle.titleKo, d.cycle.titleEn)} · ${d.cycle.label}`, format })
+      ? t("download.compliance", { cycle: `${pick(locale, d.cycle.titleKo, d.cycle.titleEn)} · ${d.cycle.label}`, format }) +
+        (d.target.asOf ? ` · ${t("hr.asOfCaption", { date: d.target.asOf })}` : "")
       : t("download.oversight", { year: d.target.report === "oversight" ? d.target.year : "", format });
   return (
     <>
@@ -78,6 +80,7 @@ export default function Download() {
         <input type="hidden" name="report" value={d.target.report} />
         <input type="hidden" name="format" value={d.target.format} />
         {d.target.report === "compliance" ? <input type="hidden" name="cycle" value={d.target.cycleId} /> : <input type="hidden" name="year" value={d.target.year} />}
+        {d.target.report === "compliance" && d.target.asOf ? <input type="hidden" name="asOf" value={d.target.asOf} /> : null}
         <PurposeFields idPrefix="download" mode="download" defaultPurpose={refused?.purpose} defaultNote={refused?.note} error={refused?.error} />
         <div><button type="submit" className="primary">{t("download.submit")}</button></div>
       </Form>

@@ -2,8 +2,8 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { complianceCsvStream } from "~/modules/compliance/compliance.server";
 import { requireExport } from "~/modules/compliance/guard.server";
 
-/** Streamed CSV of the officer's subtree for one cycle; every download is logged. */
+/** Streamed CSV of the officer's subtree for one cycle, now or as of a day; every download is logged. */
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { actor, cycle, locale, t, headers } = await requireExport(request, "csv");
-  return new Response(complianceCsvStream(actor, cycle.id, locale, t), { headers: headers("text/csv; charset=utf-8") });
+  const { actor, cycle, asOf, locale, t, headers } = await requireExport(request, "csv");
+  return new Response(complianceCsvStream(actor, cycle.id, locale, t, asOf), { headers: headers("text/csv; charset=utf-8") });
 }

@@ -49,6 +49,13 @@ export function pick<T>(locale: AppLocale, ko: T, en: T): T {
   return locale === "en" ? en : ko;
 }
 
+/** Whether a string is a real calendar day written YYYY-MM-DD (not 2026-02-30). */
+export function isDateKey(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}
+
 /** The calendar day in Seoul as YYYY-MM-DD (today by default): the form dates are entered and compared in. */
 export function seoulDateKey(date: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(date);

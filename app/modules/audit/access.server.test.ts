@@ -86,6 +86,20 @@ describe("report access log: who, when, what and why", () => {
     expect(await exports()).toBe(1);
   });
 
+  it("carries the page's date into the file: the list as of that day, named so", async () => {
+    // Not a real day: nothing to download.
+    expect((await post({ report: "compliance", format: "csv", cycle: cycleId, asOf: "2026-02-30", purpose: "ROUTINE_MONITORING" })).status).toBe(404);
+    const res = await post({ report: "compliance", format: "csv", cycle: cycleId, asOf: "2026-06-30", purpose: "ROUTINE_MONITORING" });
+    expect(res.status).toBe(303);
+    const event = await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.export", actorUserId: hr.id }, orderBy: { id: "desc" } });
+    expect(event.data).toMatchObject({ cycleId, asOf: "2026-06-30" });
+    const file = await csv(res.headers.get("Location")!);
+    expect(file.status).toBe(200);
+    expect(file.headers.get("Content-Disposition")).toContain("-as-of-2026-06-30.csv");
+    // Assigned today, so nobody was on the list at the end of June.
+    expect((await file.text()).split("\r\n").filter(Boolean)).toHaveLength(1);
+  });
+
   it("records views with routine monitoring by default, or the purpose chosen", async () => {
     await respond(() => hrLoader({ request: getRequest(`/hr?cycle=${cycleId}`, hrCookie), params: {}, context: {} }));
     const view = await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.view", actorUserId: hr.id }, orderBy: { id: "desc" } });
@@ -111,7 +125,7 @@ describe("report access log: who, when, what and why", () => {
     const res = await respond(() => accessLogLoader({ request: getRequest(`/admin/access-log?person=${encodeURIComponent(hr.email)}`, adminCookie), params: {}, context: {} }));
     expect(res.status).toBe(200);
     const data = await res.json();
-    const download = data.entries.find((e: { what: string }) => e.what === "내려받기");
+    const download = data.entries.find((e: { what: string; why: string }) => e.what === "내려받기" && e.why === "기타");
     expect(download).toMatchObject({
       who: "=정담당",
       email: hr.email,
@@ -122,6 +136,9 @@ describe("report access log: who, when, what and why", () => {
       unit: world.bureau.nameKo,
     });
     expect(download.cycle).toContain("2026");
+    expect(download.cycle).not.toContain("기준");
+    // A file of a past day says which day.
+    expect(data.entries.find((e: { what: string; why: string }) => e.what === "내려받기" && e.why !== "기타").cycle).toContain("2026-06-30 기준");
     expect(download.when).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
     const drill = data.entries.find((e: { report: string }) => e.report === "조직별 대상자");
     expect(drill).toMatchObject({ what: "열람", why: "인사 관련 판단", unit: world.division.nameKo });

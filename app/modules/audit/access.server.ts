@@ -1,6 +1,7 @@
 import { Prisma, prisma } from "~/utils/db.server";
 import { csvRow, UTF8_BOM } from "~/utils/csv";
-import { pick, TIME_ZONE, type AppLocale } from "~/utils/i18n";
+import { isDateKey, pick, TIME_ZONE, type AppLocale } from "~/utils/i18n";
+import { isUuid } from "~/utils/ids";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { recordAudit } from "./audit.server";
 import type { Purpose } from "./purpose";
@@ -18,10 +19,9 @@ export const ACCESS_ACTIONS = ["report.view", "report.export", "report.scheduled
 export type ReportName = "compliance" | "unit" | "oversight" | "accessLog";
 
 export type DownloadTarget =
-  | { report: "compliance"; format: "csv" | "xlsx"; cycleId: string }
+  /** asOf: the list as it stood at the end of that Seoul day (YYYY-MM-DD); absent for now. */
+  | { report: "compliance"; format: "csv" | "xlsx"; cycleId: string; asOf?: string }
   | { report: "oversight"; format: "xlsx" | "pdf"; year: number };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Which file is asked for, from a form or a query string; null when it names no file we make. */
 export function parseDownloadTarget(fields: { get(name: string): FormDataEntryValue | null }): DownloadTarget | null {
@@ -29,7 +29,10 @@ export function parseDownloadTarget(fields: { get(name: string): FormDataEntryVa
   const format = fields.get("format");
   if (report === "compliance" && (format === "csv" || format === "xlsx")) {
     const cycleId = fields.get("cycle");
-    return typeof cycleId === "string" && UUID.test(cycleId) ? { report, format, cycleId } : null;
+    if (typeof cycleId !== "string" || !isUuid(cycleId)) return null;
+    const asOf = fields.get("asOf");
+    if (asOf === null || asOf === "") return { report, format, cycleId };
+    return typeof asOf === "string" && isDateKey(asOf) ? { report, format, cycleId, asOf } : null;
   }
   if (report === "oversight" && (format === "xlsx" || format === "pdf")) {
     const year = Number(fields.get("year"));
@@ -41,8 +44,10 @@ export function parseDownloadTarget(fields: { get(name: string): FormDataEntryVa
 /** The form that asks why, for a file (where a bookmarked or expired file link leads). */
 export function downloadFormHref(target: DownloadTarget): string {
   const q = new URLSearchParams({ report: target.report, format: target.format });
-  if (target.report === "compliance") q.set("cycle", target.cycleId);
-  else q.set("year", String(target.year));
+  if (target.report === "compliance") {
+    q.set("cycle", target.cycleId);
+    if (target.asOf) q.set("asOf", target.asOf);
+  } else q.set("year", String(target.year));
   return `/hr/download?${q}`;
 }
 
@@ -132,6 +137,8 @@ export interface AccessLogEntry {
   obligationTitleKo: string | null;
   obligationTitleEn: string | null;
   cycleLabel: string | null;
+  /** The day a view or file was read as of (YYYY-MM-DD); null for "now". */
+  asOf: string | null;
   year: number | null;
   unitsKo: string | null;
   unitsEn: string | null;
@@ -168,6 +175,7 @@ export async function accessLogPage(filter: AccessLogFilter, before: string | nu
       e.data->>'note' AS note,
       COALESCE(e.data->>'report', CASE WHEN e.entity_type = 'cycle' THEN 'compliance' END) AS report,
       e.data->>'format' AS format,
+      NULLIF(e.data->>'asOf', '') AS "asOf",
       u.display_name AS "actorName", u.email AS "actorEmail",
       ob.title_ko AS "obligationTitleKo", ob.title_en AS "obligationTitleEn", c.label AS "cycleLabel",
       CASE WHEN e.entity_type = 'oversight_year' AND e.entity_id ~ '^[0-9]{4}$' THEN e.entity_id::int END AS year,
@@ -209,7 +217,7 @@ export function seoulTimestamp(d: Date | string): string {
 /** The cells of one entry as a person reads them, shared by the page and the CSV. */
 export function accessLogCells(e: AccessLogEntry, locale: AppLocale, t: Translate) {
   const cycle = e.cycleLabel
-    ? `${pick(locale, e.obligationTitleKo, e.obligationTitleEn) ?? ""} · ${e.cycleLabel}`
+    ? `${pick(locale, e.obligationTitleKo, e.obligationTitleEn) ?? ""} · ${e.cycleLabel}${e.asOf ? ` · ${t("hr.asOfCaption", { date: e.asOf })}` : ""}`
     : e.year !== null
       ? t("accessLog.yearValue", { year: e.year })
       : "";

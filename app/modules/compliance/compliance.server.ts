@@ -227,24 +227,26 @@ interface ExportRow {
 }
 
 /**
- * The whole subtree's people for one cycle, in keyset-paged batches, so a
- * city-sized export never sits in memory. The scope is part of every query.
+ * The whole subtree's people for one cycle, now or as of a day (see
+ * cycleStates), in keyset-paged batches, so a city-sized export never sits in
+ * memory. The scope is part of every query.
  */
-async function* exportBatches(actor: Actor, cycleId: string): AsyncGenerator<ExportRow[]> {
+async function* exportBatches(actor: Actor, cycleId: string, asOf: Date | null): AsyncGenerator<ExportRow[]> {
   if (actor.hrScopeUnitIds.length === 0) return;
   let after = "00000000-0000-0000-0000-000000000000";
   for (;;) {
     const rows = await prisma.$queryRaw<ExportRow[]>`
-      ${subtreeScope(actor.hrScopeUnitIds)}
+      ${subtreeScope(actor.hrScopeUnitIds)},
+      ${cycleStates(cycleId, asOf)}
       SELECT p.id AS "personId", p.employee_no AS "employeeNo", p.name, u.code AS "unitCode",
         u.name_ko AS "unitNameKo", u.name_en AS "unitNameEn", p.staff_category::text AS "staffCategory",
-        p.grade, a.status::text AS status, a.due_at AS "dueAt", a.completed_at AS "completedAt",
-        a.completion_mode::text AS "completionMode", cert.number AS "certificateNumber"
-      FROM assignment a
-      JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-      JOIN org_unit u ON u.id = p.org_unit_id
-      LEFT JOIN certificate cert ON cert.assignment_id = a.id AND cert.status = 'VALID'
-      WHERE a.cycle_id = ${cycleId}::uuid AND p.org_unit_id IN (SELECT id FROM scope)
+        p.grade, s.state AS status, s.due_at AS "dueAt", s.completed_at AS "completedAt",
+        s.completion_mode AS "completionMode", cert.number AS "certificateNumber"
+      FROM states s
+      JOIN person p ON p.id = s.person_id
+      JOIN org_unit u ON u.id = s.unit_id
+      LEFT JOIN certificate cert ON cert.assignment_id = s.assignment_id AND cert.status = 'VALID' AND s.state = 'COMPLETED'
+      WHERE s.unit_id IN (SELECT id FROM scope)
         AND p.id > ${after}::uuid
       ORDER BY p.id
       LIMIT ${EXPORT_BATCH}`;
@@ -275,9 +277,9 @@ function exportCells(r: ExportRow, locale: AppLocale, t: Translate): Array<strin
 }
 
 /** CSV with a byte order mark (Excel reads Korean correctly) and formulas neutralised. */
-export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate) {
+export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, asOf: Date | null = null) {
   const encoder = new TextEncoder();
-  const batches = exportBatches(actor, cycleId);
+  const batches = exportBatches(actor, cycleId, asOf);
   let started = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -297,7 +299,7 @@ export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLo
  * XLSX through exceljs's streaming writer: rows are committed as they are
  * written, so memory stays flat. Text cells are neutralised like CSV cells.
  */
-export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, sheetName: string) {
+export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, sheetName: string, asOf: Date | null = null) {
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31).replace(/[[\]*?:/\\]/g, " "));
@@ -305,7 +307,7 @@ export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppL
   sheet.getRow(1).font = { bold: true };
   void (async () => {
     try {
-      for await (const batch of exportBatches(actor, cycleId)) {
+      for await (const batch of exportBatches(actor, cycleId, asOf)) {
         for (const r of batch) {
           sheet.addRow(exportCells(r, locale, t).map((v) => (typeof v === "string" ? neutralizeFormula(v) : v))).commit();
         }

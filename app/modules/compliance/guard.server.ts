@@ -2,7 +2,7 @@ import { json, redirect } from "@remix-run/node";
 import { requireRole, type Actor } from "~/modules/auth/permissions.server";
 import { claimDownload, downloadFormHref } from "~/modules/audit/access.server";
 import { badRequest } from "~/utils/http.server";
-import { seoulDateKey } from "~/utils/i18n";
+import { isDateKey } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { listCycles, type CycleOption } from "./compliance.server";
 
@@ -23,9 +23,13 @@ export async function requireHrCycle(request: Request): Promise<{ actor: Actor; 
 export function readAsOf(search: URLSearchParams): { asOf: Date | null; asOfParam: string | null } {
   const asOfParam = search.get("asOf") || null;
   if (asOfParam === null) return { asOf: null, asOfParam };
-  const asOf = /^\d{4}-\d{2}-\d{2}$/.test(asOfParam) ? new Date(`${asOfParam}T23:59:59.999+09:00`) : null;
-  if (!asOf || Number.isNaN(asOf.getTime()) || seoulDateKey(asOf) !== asOfParam) badRequest("asOf");
-  return { asOf, asOfParam };
+  if (!isDateKey(asOfParam)) badRequest("asOf");
+  return { asOf: endOfSeoulDay(asOfParam), asOfParam };
+}
+
+/** The last moment of a Seoul calendar day. */
+function endOfSeoulDay(day: string): Date {
+  return new Date(`${day}T23:59:59.999+09:00`);
 }
 
 /**
@@ -47,11 +51,12 @@ export async function requireExport(request: Request, format: "csv" | "xlsx") {
   }
   const cycle = (await listCycles()).find((c) => c.id === grant.cycleId);
   if (!cycle) throw json({ error: "not-found" }, { status: 404 });
+  const asOf = grant.asOf ? endOfSeoulDay(grant.asOf) : null;
   const { locale, t } = requestTranslator(request, actor.user.locale);
   const headers = (type: string) => ({
     "Content-Type": type,
-    "Content-Disposition": `attachment; filename="compliance-${cycle.label}.${format}"`,
+    "Content-Disposition": `attachment; filename="compliance-${cycle.label}${grant.asOf ? `-as-of-${grant.asOf}` : ""}.${format}"`,
     "Cache-Control": "private, no-store",
   });
-  return { actor, cycle, locale, t, headers };
+  return { actor, cycle, asOf, locale, t, headers };
 }
