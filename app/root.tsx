@@ -25,7 +25,10 @@ export const meta: MetaFunction = ({ data }) => [
   { title: (data as { locale?: string } | undefined)?.locale === "en" ? "Human Rights Education" : "인권교육 이수관리" },
 ];
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);

@@ -534,7 +534,7 @@ export const en: Shape<typeof ko> = {
     nav: "Oversight return",
     title: "Oversight return",
     intro: "Per institution: who owed the mandatory training, who completed it, by rank, and how many completed it in person. Print it, or download it as XLSX or PDF to hand in.",
-    basis: "How people are counted: people on the roll today, once each, in the institution of their current unit. Affiliated organizations, welfare facilities and educational institutions have rows of their own and are not included in the rows of the units above them. Exempted people are shown separately and left out of the completion rate.",
+    basis: "How people are counted: for a period whose deadline has passed, the people on the roll on the deadline, once each, in the institution of the unit they were in that day (including those who left or moved later); for a period still running, people on the roll today in their current unit. Completion is as it stands now. Affiliated organizations, welfare facilities and educational institutions have rows of their own and are not included in the rows of the units above them. Exempted people are shown separately and left out of the completion rate.",
     year: "Year",
     show: "Show",
     print: "Print",
