@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { QUEUES } from "~/utils/queues.server";
 import { startWorkers } from "../../jobs/worker";
 import { createUser, createWorld, TEST_PASSWORD, uid } from "../factories";
-import { launchChromium, startApp } from "./app-server";
+import { launchChromium, signIn, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-import");
@@ -45,11 +45,7 @@ describe("end to end: an HR officer follows a large personnel file through the w
   });
 
   it("shows progress while the worker checks and applies, with and without JavaScript", async () => {
-    await page.goto("/login");
-    await page.getByLabel("이메일").fill(hrEmail);
-    await page.getByLabel("비밀번호").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "로그인" }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+    await signIn(page, hrEmail, TEST_PASSWORD);
 
     await page.goto("/hr/import");
     await page.getByLabel("CSV 파일").setInputFiles({ name: "roll.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });

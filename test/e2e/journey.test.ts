@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
-import { launchChromium, startApp } from "./app-server";
+import { launchChromium, signIn as signInAs, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 import { readLessonsByKeyboard } from "./player";
 import { sessionCookieFor } from "../http";
@@ -48,13 +48,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await app?.stop();
   });
 
-  async function signIn(email: string) {
-    await page.goto("/login");
-    await page.getByLabel("이메일").fill(email);
-    await page.getByLabel("비밀번호").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "로그인" }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
-  }
+  const signIn = (email: string) => signInAs(page, email, TEST_PASSWORD);
 
   it("shows a clear message for a wrong password", async () => {
     await page.goto("/");

@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
-import { launchChromium, startApp } from "./app-server";
+import { launchChromium, signIn as signInAs, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-oversight");
@@ -59,11 +59,7 @@ describe("end to end: the oversight return and the report access log", { timeout
 
   async function signIn(email: string) {
     await context.clearCookies();
-    await page.goto("/login");
-    await page.getByLabel("이메일").fill(email);
-    await page.getByLabel("비밀번호").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "로그인" }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+    await signInAs(page, email, TEST_PASSWORD);
   }
 
   it("shows the HR officer the return by institution and rank, and prints one institution per page", async () => {

@@ -4,7 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createAnnualObligation, createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD, uid } from "../factories";
-import { launchChromium, startApp } from "./app-server";
+import { launchChromium, signIn, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-sessions");
@@ -45,11 +45,7 @@ describe("end to end: an HR officer records an in-person session with its signed
   });
 
   it("refuses a number not on the roll, keeps what was typed, then records the session", async () => {
-    await page.goto("/login");
-    await page.getByLabel("이메일").fill(hrEmail);
-    await page.getByLabel("비밀번호").fill(TEST_PASSWORD);
-    await page.getByRole("button", { name: "로그인" }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+    await signIn(page, hrEmail, TEST_PASSWORD);
 
     await page.getByRole("link", { name: "집합교육", exact: true }).click();
     await page.waitForURL(/\/hr\/sessions$/);
