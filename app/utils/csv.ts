@@ -19,3 +19,25 @@ export function csvRow(values: unknown[]): string {
 
 /** UTF-8 byte order mark: Excel needs it to read Korean correctly. */
 export const UTF8_BOM = "\uFEFF";
+
+/**
+ * A CSV file streamed as it is read: the byte order mark and header first,
+ * then each batch of rows when the reader asks for more, so a file of any
+ * size never sits in memory.
+ */
+export function csvStream(header: string[], batches: AsyncIterator<unknown[][]>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let started = false;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (!started) {
+        started = true;
+        controller.enqueue(encoder.encode(UTF8_BOM + csvRow(header)));
+        return;
+      }
+      const next = await batches.next();
+      if (next.done) return controller.close();
+      controller.enqueue(encoder.encode(next.value.map(csvRow).join("")));
+    },
+  });
+}

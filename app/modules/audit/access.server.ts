@@ -1,5 +1,5 @@
 import { Prisma, prisma } from "~/utils/db.server";
-import { csvRow, UTF8_BOM } from "~/utils/csv";
+import { csvStream } from "~/utils/csv";
 import { isDateKey, pick, TIME_ZONE, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
 import type { Actor } from "~/modules/auth/permissions.server";
@@ -241,23 +241,14 @@ const CSV_BATCH = 1000;
 
 /** The whole filtered log as CSV, newest first, in keyset batches: a byte order mark, formulas neutralised. */
 export function accessLogCsvStream(filter: AccessLogFilter, locale: AppLocale, t: Translate) {
-  const encoder = new TextEncoder();
-  let before: string | null = null;
-  let started = false;
-  let done = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(UTF8_BOM + csvRow(ACCESS_LOG_COLUMNS.map((c) => t(`accessLog.${c}`)))));
-        return;
-      }
-      if (done) return controller.close();
+  async function* pages() {
+    let before: string | null = null;
+    for (;;) {
       const rows = await accessLogPage(filter, before, CSV_BATCH);
-      if (rows.length < CSV_BATCH) done = true;
-      if (rows.length === 0) return controller.close();
+      if (rows.length > 0) yield rows.map((r) => Object.values(accessLogCells(r, locale, t)));
+      if (rows.length < CSV_BATCH) return;
       before = rows[rows.length - 1]!.id;
-      controller.enqueue(encoder.encode(rows.map((r) => csvRow(Object.values(accessLogCells(r, locale, t)))).join("")));
-    },
-  });
+    }
+  }
+  return csvStream(ACCESS_LOG_COLUMNS.map((c) => t(`accessLog.${c}`)), pages());
 }

@@ -1,7 +1,7 @@
 import { Prisma, prisma } from "~/utils/db.server";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
-import { csvRow, neutralizeFormula, UTF8_BOM } from "~/utils/csv";
+import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
@@ -278,21 +278,10 @@ function exportCells(r: ExportRow, locale: AppLocale, t: Translate): Array<strin
 
 /** CSV with a byte order mark (Excel reads Korean correctly) and formulas neutralised. */
 export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, asOf: Date | null = null) {
-  const encoder = new TextEncoder();
-  const batches = exportBatches(actor, cycleId, asOf);
-  let started = false;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      if (!started) {
-        started = true;
-        controller.enqueue(encoder.encode(UTF8_BOM + csvRow(EXPORT_COLUMNS.map((c) => t(`csv.${c}`)))));
-        return;
-      }
-      const next = await batches.next();
-      if (next.done) return controller.close();
-      controller.enqueue(encoder.encode(next.value.map((r) => csvRow(exportCells(r, locale, t))).join("")));
-    },
-  });
+  async function* rows() {
+    for await (const batch of exportBatches(actor, cycleId, asOf)) yield batch.map((r) => exportCells(r, locale, t));
+  }
+  return csvStream(EXPORT_COLUMNS.map((c) => t(`csv.${c}`)), rows());
 }
 
 /**
