@@ -175,8 +175,10 @@ export const obligationFileSchema = z
     if (halves !== (typeof o.deadline === "object")) {
       ctx.addIssue({ code: "custom", path: ["deadline"], message: halves ? "a half-year duty needs { H1, H2 } deadlines" : "an annual duty has one MM-DD deadline" });
     }
-    if (typeof o.deadline === "object" && o.deadline.H1 >= o.deadline.H2) {
-      ctx.addIssue({ code: "custom", path: ["deadline", "H2"], message: "the second half's deadline must come after the first half's" });
+    if (typeof o.deadline === "object") {
+      // Each half's deadline lies in its own half, or its cycle would overlap the other one.
+      if (o.deadline.H1 > "06-30") ctx.addIssue({ code: "custom", path: ["deadline", "H1"], message: "the first half's deadline must fall by 06-30, or its cycle would overlap the second half" });
+      if (o.deadline.H2 < "07-01") ctx.addIssue({ code: "custom", path: ["deadline", "H2"], message: "the second half's deadline must fall from 07-01, or its cycle would overlap the first half" });
     }
     if (halves) {
       for (const period of ["H1", "H2"] as const) {

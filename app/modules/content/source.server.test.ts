@@ -80,6 +80,7 @@ describe("content check", () => {
     );
     const found = problems(root);
     expect(found).toContain("obligations/disability-rights.yaml [deadline.H2]: is not a date that exists every year");
+    expect(found).toContain("obligations/disability-rights.yaml [deadline.H1]: the first half's deadline must fall by 06-30, or its cycle would overlap the second half");
     expect(found.some((p) => p.includes("[routes]: no course is routed for H2"))).toBe(true);
     expect(found.some((p) => p.includes("is routed twice in H1"))).toBe(true);
   });
