@@ -83,12 +83,12 @@ export default function AccessLog() {
             <tbody>
               {d.entries.map((e) => (
                 <tr key={e.id}>
-                  <th scope="row"><time dateTime={`${e.when.replace(" ", "T")}+09:00`}>{e.when}</time></th>
+                  <th scope="row" className="nowrap"><time dateTime={`${e.when.replace(" ", "T")}+09:00`}>{e.when}</time></th>
                   <td>{e.who}{e.email ? <><br /><span className="meta">{e.email}</span></> : null}</td>
-                  <td>{e.what}</td>
-                  <td>{e.report}</td>
+                  <td className="nowrap">{e.what}</td>
+                  <td className="nowrap">{e.report}</td>
                   <td>{e.cycle || "—"}</td>
-                  <td>{e.format || "—"}</td>
+                  <td className="nowrap">{e.format || "—"}</td>
                   <td>{e.unit || "—"}</td>
                   <td>{e.why || "—"}{e.note ? <><br /><span className="meta">{e.note}</span></> : null}</td>
                 </tr>
