@@ -31,6 +31,8 @@ describe("end to end: an HR officer records an in-person session with its signed
     attendees = [await createPerson(world.division.id, "CIVIL_SERVANT", "정다은"), await createPerson(world.division.id, "CIVIL_SERVANT", "최민준")];
     await createPerson(world.division.id, "CIVIL_SERVANT", "한지우");
     annualId = (await openTestCycle(world.obligation.id)).cycle.id;
+    // Assigned at the start of the year, so that a view as of a past day has them.
+    await prisma.assignment.updateMany({ where: { cycleId: annualId }, data: { assignedAt: new Date("2026-01-02T00:00:00Z") } });
     await openTestCycle(second.id);
     hrEmail = (await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).email;
     app = await startApp();
@@ -84,5 +86,37 @@ describe("end to end: an HR officer records an in-person session with its signed
     // assigned 3, completed 2, of which in person 2 (100%)
     await expect.poll(() => row.getByRole("cell").allTextContents()).toEqual(["3", "2", "2 (100%)", "0", "1", "0", "0", "67%"]);
     await expectAccessible(page, "05-dashboard-in-person");
+  });
+
+  it("reads the dashboard, the drill-down and the file as of a past day", async () => {
+    const row = page.getByRole("row", { name: new RegExp(world.division.nameKo) });
+    const showAsOf = async (day: string) => {
+      await page.goto(`/hr?cycle=${annualId}`);
+      await page.getByLabel("기준일").fill(day);
+      await page.getByRole("button", { name: "보기", exact: true }).click();
+      await page.waitForURL(new RegExp(`asOf=${day}`));
+    };
+    // The day before the session: all three owed it, nobody had done it.
+    await showAsOf("2026-11-19");
+    await expect.poll(() => row.getByRole("cell").allTextContents()).toEqual(["3", "0", "0", "0", "3", "0", "0", "0%"]);
+    // The day of the session: the page reads as it does today.
+    await showAsOf("2026-11-20");
+    await expect.poll(() => row.getByRole("cell").allTextContents()).toEqual(["3", "2", "2 (100%)", "0", "1", "0", "0", "67%"]);
+    await expectAccessible(page, "06-dashboard-as-of");
+
+    // The drill-down keeps the day.
+    await row.getByRole("link").click();
+    await page.waitForURL(/\/hr\/units\/.*asOf=2026-11-20/);
+    await expect.poll(() => page.locator("main").textContent()).toContain("2026-11-20 기준");
+    expect(await page.locator("tbody").textContent()).toContain("한지우");
+    expect(await page.locator("tbody").textContent()).not.toContain("정다은");
+
+    // So does the file, and its name says so.
+    await showAsOf("2026-11-19");
+    const downloads = page.getByRole("region", { name: "파일 내려받기" });
+    await expect.poll(() => downloads.textContent()).toContain("2026-11-19 기준");
+    await downloads.getByLabel("열람·내려받기 목적").selectOption("ROUTINE_MONITORING");
+    const [file] = await Promise.all([page.waitForEvent("download"), downloads.getByRole("button", { name: "CSV 내려받기" }).click()]);
+    expect(file.suggestedFilename()).toMatch(/-as-of-2026-11-19\.csv$/);
   });
 });
