@@ -56,6 +56,16 @@ export function isDateKey(value: string): boolean {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
+/** The first moment of a Seoul calendar day (YYYY-MM-DD). Korea keeps no summer time. */
+export function seoulDayStart(day: string): Date {
+  return new Date(`${day}T00:00:00+09:00`);
+}
+
+/** The last moment of a Seoul calendar day: a deadline on that day, or "as of" that day. */
+export function seoulDayEnd(day: string): Date {
+  return new Date(`${day}T23:59:59.999+09:00`);
+}
+
 /** The calendar day in Seoul as YYYY-MM-DD (today by default): the form dates are entered and compared in. */
 export function seoulDateKey(date: Date = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(date);

@@ -59,6 +59,7 @@ describe("in-person sessions", () => {
     await nothingRecorded({ evidence: null }, "evidence", "missing");
     await nothingRecorded({ evidence: { fileName: "x.pdf", bytes: new TextEncoder().encode("<html>") } }, "evidence", "type");
     await nothingRecorded({ attendees: `${people[0]!.employeeNo} ${outsider.employeeNo} NOPE-1` }, "attendees", "unknown");
+    await nothingRecorded({ heldOn: "2026-02-30" }, "heldOn", "invalid");
     await nothingRecorded({ heldOn: "2025-12-31" }, "heldOn", "outsideCycle");
     await nothingRecorded({ heldOn: "2999-01-01" }, "heldOn", "future");
     await nothingRecorded({ orgUnitId: world.otherBureau.id }, "orgUnitId", "outOfScope");

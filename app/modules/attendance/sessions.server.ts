@@ -4,7 +4,7 @@ import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
 import { isUuid } from "~/utils/ids";
-import { seoulDateKey } from "~/utils/i18n";
+import { isDateKey, seoulDateKey } from "~/utils/i18n";
 
 /** A signed attendance sheet: a scan (PDF) or a photo (JPEG, PNG). */
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
@@ -96,7 +96,7 @@ function checkBasics(input: SessionInput) {
   const place = input.place.trim();
   if (place.length < 2 || place.length > 200) throw new SessionInputError("place", "length");
   if (!Number.isInteger(input.minutes) || input.minutes < 10 || input.minutes > 1440) throw new SessionInputError("minutes", "range");
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.heldOn) || Number.isNaN(new Date(`${input.heldOn}T00:00:00Z`).getTime())) {
+  if (!isDateKey(input.heldOn)) {
     throw new SessionInputError("heldOn", "invalid");
   }
   if (input.heldOn > seoulDateKey()) throw new SessionInputError("heldOn", "future");

@@ -177,6 +177,9 @@ describe("report access log: who, when, what and why", () => {
     expect(second.entries.at(-1).when).toBe("2026-03-02 00:00:00");
     const bad = await respond(() => accessLogLoader({ request: getRequest("/admin/access-log?from=02-03-2026", adminCookie), params: {}, context: {} }));
     expect(bad.status).toBe(400);
+    // A day that does not exist is refused, not rolled over into March.
+    const unreal = await respond(() => accessLogLoader({ request: getRequest("/admin/access-log?to=2026-02-30", adminCookie), params: {}, context: {} }));
+    expect(unreal.status).toBe(400);
   });
 
   it("downloads the log as CSV with a byte order mark and formulas neutralised, and logs that too", async () => {

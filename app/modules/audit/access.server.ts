@@ -1,6 +1,6 @@
 import { Prisma, prisma } from "~/utils/db.server";
 import { csvStream } from "~/utils/csv";
-import { isDateKey, pick, TIME_ZONE, type AppLocale } from "~/utils/i18n";
+import { isDateKey, pick, seoulDayStart, TIME_ZONE, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { recordAudit } from "./audit.server";
@@ -144,21 +144,15 @@ export interface AccessLogEntry {
   unitsEn: string | null;
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /** The filter from a query string; null when a date is malformed. */
 export function parseAccessLogFilter(params: URLSearchParams): AccessLogFilter | null {
   const person = params.get("person")?.trim().slice(0, 100) || null;
   const from = params.get("from") || null;
   const to = params.get("to") || null;
   for (const d of [from, to]) {
-    if (d && (!DATE.test(d) || Number.isNaN(new Date(`${d}T00:00:00+09:00`).getTime()))) return null;
+    if (d && !isDateKey(d)) return null;
   }
   return { person, from, to };
-}
-
-function seoulDayStart(day: string): Date {
-  return new Date(`${day}T00:00:00+09:00`);
 }
 
 /**

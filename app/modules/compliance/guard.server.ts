@@ -2,7 +2,7 @@ import { json, redirect } from "@remix-run/node";
 import { requireRole, type Actor } from "~/modules/auth/permissions.server";
 import { claimDownload, downloadFormHref } from "~/modules/audit/access.server";
 import { badRequest } from "~/utils/http.server";
-import { isDateKey } from "~/utils/i18n";
+import { isDateKey, seoulDayEnd } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { listCycles, type CycleOption } from "./compliance.server";
 
@@ -24,12 +24,7 @@ export function readAsOf(search: URLSearchParams): { asOf: Date | null; asOfPara
   const asOfParam = search.get("asOf") || null;
   if (asOfParam === null) return { asOf: null, asOfParam };
   if (!isDateKey(asOfParam)) badRequest("asOf");
-  return { asOf: endOfSeoulDay(asOfParam), asOfParam };
-}
-
-/** The last moment of a Seoul calendar day. */
-function endOfSeoulDay(day: string): Date {
-  return new Date(`${day}T23:59:59.999+09:00`);
+  return { asOf: seoulDayEnd(asOfParam), asOfParam };
 }
 
 /**
@@ -51,7 +46,7 @@ export async function requireExport(request: Request, format: "csv" | "xlsx") {
   }
   const cycle = (await listCycles()).find((c) => c.id === grant.cycleId);
   if (!cycle) throw json({ error: "not-found" }, { status: 404 });
-  const asOf = grant.asOf ? endOfSeoulDay(grant.asOf) : null;
+  const asOf = grant.asOf ? seoulDayEnd(grant.asOf) : null;
   const { locale, t } = requestTranslator(request, actor.user.locale);
   const headers = (type: string) => ({
     "Content-Type": type,

@@ -1,6 +1,7 @@
 import { prisma } from "~/utils/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { getEnv } from "~/utils/env.server";
+import { seoulDayEnd } from "~/utils/i18n";
 
 export class CycleStateError extends Error {}
 
@@ -62,7 +63,7 @@ export function cycleWindow(year: number, period: "" | "H1" | "H2", deadlines: R
     period,
     startsOn: new Date(`${year}-${startMonth}-01T00:00:00Z`),
     endsOn: new Date(`${year}-${endMonth}-${endDay}T00:00:00Z`),
-    dueAt: new Date(`${year}-${deadline}T23:59:59.999+09:00`),
+    dueAt: seoulDayEnd(`${year}-${deadline}`),
   };
 }
 
