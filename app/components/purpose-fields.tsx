@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { PURPOSE_NOTE_MAX, PURPOSES, type PurposeError } from "~/modules/audit/purpose";
+import { DEFAULT_VIEW_PURPOSE, PURPOSE_NOTE_MAX, PURPOSES, type PurposeError } from "~/modules/audit/purpose";
 
 /**
  * The "why" of a report view or download: a purpose chosen from the list and
@@ -22,7 +22,7 @@ export function PurposeFields({
 }) {
   const { t } = useTranslation();
   // Uncontrolled, so a choice made before the page hydrates is kept; the state only makes the note required for "Other".
-  const [purpose, setPurpose] = useState(defaultPurpose ?? (mode === "view" ? "ROUTINE_MONITORING" : ""));
+  const [purpose, setPurpose] = useState(defaultPurpose ?? (mode === "view" ? DEFAULT_VIEW_PURPOSE : ""));
   const selectId = `${idPrefix}-purpose`;
   const noteId = `${idPrefix}-note`;
   const errorId = `${idPrefix}-purpose-error`;

@@ -7,7 +7,7 @@ import { RateChart } from "~/components/rate-chart";
 import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
 import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
 import { recordReportView } from "~/modules/audit/access.server";
-import { DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
+import { carriedViewQuery, DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
 import { DownloadForm } from "~/components/download-form";
 import { PurposeFields } from "~/components/purpose-fields";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
@@ -86,11 +86,7 @@ export default function Compliance() {
     { assigned: 0, completed: 0, inPerson: 0, inProgress: 0, notStarted: 0, exempted: 0, overdue: 0 },
   );
   const totalRate = total.assigned - total.exempted > 0 ? Math.round((100 * total.completed) / (total.assigned - total.exempted)) : null;
-  // A purpose other than routine monitoring goes along into the drill-down, which is logged with it.
-  const purposeQuery =
-    d.purpose === "ROUTINE_MONITORING" && !d.purposeNote
-      ? ""
-      : `&${new URLSearchParams({ purpose: d.purpose, ...(d.purposeNote ? { purposeNote: d.purposeNote } : {}) })}`;
+  const carried = carriedViewQuery({ asOf: d.asOf, purpose: d.purpose, note: d.purposeNote });
   return (
     <>
       <h1>{t("hr.title")}</h1>
@@ -157,7 +153,7 @@ export default function Compliance() {
                   <tr key={u.unitId}>
                     <th scope="row" className={`indent-${Math.min(u.depth, 3)}`}>
                       {u.assigned > 0 ? (
-                        <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}${d.asOf ? `&asOf=${d.asOf}` : ""}${purposeQuery}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
+                        <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}${carried}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
                       ) : name}
                     </th>
                     <CountCells counts={u} />

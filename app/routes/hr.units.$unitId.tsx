@@ -6,7 +6,7 @@ import { unitPeople } from "~/modules/compliance/compliance.server";
 import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
 import { getOrgUnit } from "~/modules/org/org.server";
 import { recordReportView } from "~/modules/audit/access.server";
-import { DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
+import { carriedViewQuery, DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
 import { badRequest, notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
@@ -35,13 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     data: { unitId: params.unitId!, show: filter, asOf: asOfParam },
   });
   const unit = await getOrgUnit(params.unitId!);
-  // The date and a purpose other than routine monitoring carry over to the links of this page.
-  const carried = new URLSearchParams({
-    ...(asOfParam ? { asOf: asOfParam } : {}),
-    ...(purpose.purpose === DEFAULT_VIEW_PURPOSE && !purpose.note ? {} : { purpose: purpose.purpose }),
-    ...(purpose.note ? { purposeNote: purpose.note } : {}),
-  }).toString();
-  return { unit, cycle, people, filter, asOf: asOfParam, purposeQuery: carried ? `&${carried}` : "" };
+  const purposeQuery = carriedViewQuery({ asOf: asOfParam, purpose: purpose.purpose, note: purpose.note });
+  return { unit, cycle, people, filter, asOf: asOfParam, purposeQuery };
 }
 
 export default function UnitPeople() {

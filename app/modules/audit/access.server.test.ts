@@ -106,7 +106,11 @@ describe("report access log: who, when, what and why", () => {
     expect(view).toMatchObject({ reason: "ROUTINE_MONITORING", entityId: cycleId });
 
     const q = `cycle=${cycleId}&purpose=PERSONNEL_DECISION&purposeNote=${encodeURIComponent("승진 심사 자료")}`;
-    await respond(() => unitLoader({ request: getRequest(`/hr/units/${world.division.id}?${q}`, hrCookie), params: { unitId: world.division.id }, context: {} }));
+    const drillPage = await respond(() =>
+      unitLoader({ request: getRequest(`/hr/units/${world.division.id}?${q}&asOf=2026-06-30`, hrCookie), params: { unitId: world.division.id }, context: {} }),
+    );
+    // Its links carry the day and the purpose on, so the next view is read and logged the same way.
+    expect((await drillPage.json()).purposeQuery).toBe(`&asOf=2026-06-30&purpose=PERSONNEL_DECISION&purposeNote=${encodeURIComponent("승진 심사 자료").replace(/%20/g, "+")}`);
     const drill = await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.view", actorUserId: hr.id }, orderBy: { id: "desc" } });
     expect(drill).toMatchObject({ reason: "PERSONNEL_DECISION" });
     expect(drill.data).toMatchObject({ report: "unit", unitId: world.division.id, note: "승진 심사 자료" });

@@ -15,6 +15,20 @@ export type Purpose = (typeof PURPOSES)[number];
 
 export const DEFAULT_VIEW_PURPOSE: Purpose = "ROUTINE_MONITORING";
 
+/**
+ * What a report page passes on to the pages it links to, as "&…" (or ""): the
+ * day it is read as of, and a purpose other than routine monitoring with its
+ * note, so the next view is read the same way and logged with the same why.
+ */
+export function carriedViewQuery(view: { asOf: string | null; purpose: Purpose; note: string | null }): string {
+  const q = new URLSearchParams();
+  if (view.asOf) q.set("asOf", view.asOf);
+  if (view.purpose !== DEFAULT_VIEW_PURPOSE || view.note) q.set("purpose", view.purpose);
+  if (view.note) q.set("purposeNote", view.note);
+  const query = q.toString();
+  return query ? `&${query}` : "";
+}
+
 /** A note longer than this is refused rather than cut, so what is logged is what was written. */
 export const PURPOSE_NOTE_MAX = 300;
 
