@@ -99,6 +99,13 @@ describe("personnel import", () => {
     expect(summary.problems[0]).toEqual({ line: 1, code: "resident-number-column", params: { columns: "resident_no" } });
   });
 
+  it("names the limit of a value that is too long", async () => {
+    const csv = `${HEADER}\n${"N".repeat(41)},가,l-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,\n`;
+    const { summary } = await checkImport(actor, "long.csv", csv);
+    expect(summary.problems).toEqual([{ line: 2, code: "too-long", params: { column: "employee_no", value: "N".repeat(41), max: 40 } }]);
+    expect(translator("en")("import.problem.too-long", summary.problems[0]!.params)).toBe("employee_no is too long (at most 40 characters).");
+  });
+
   it("refuses a NUL character by line and column instead of failing in the database", async () => {
     const csv = `${HEADER}\nN${uid()},가\u0000나,n-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,\n`;
     const { summary } = await checkImport(actor, "nul.csv", csv);

@@ -81,8 +81,6 @@ const rowSchema = z.object({
     .refine((v) => v === null || v in JOB_FAMILY, "job-family-invalid"),
 });
 
-const MAX_LENGTH: Partial<Record<(typeof IMPORT_COLUMNS)[number], number>> = { employee_no: 40, name: 100, unit_code: 40 };
-
 function isProblemCode(code: string): code is ProblemCode {
   return (PROBLEM_CODES as readonly string[]).includes(code);
 }
@@ -90,10 +88,10 @@ function isProblemCode(code: string): code is ProblemCode {
 /** One problem per thing wrong with a row, each naming its column. */
 function rowProblems(line: number, raw: Record<string, string>, issues: z.ZodIssue[]): RowProblem[] {
   return issues.map((issue) => {
-    const column = String(issue.path[0] ?? "") as (typeof IMPORT_COLUMNS)[number];
+    const column = String(issue.path[0] ?? "");
     const code = isProblemCode(issue.message) ? issue.message : "empty";
     const params: Record<string, string | number> = { column, value: (raw[column] ?? "").trim().slice(0, 60) };
-    if (code === "too-long") params.max = MAX_LENGTH[column] ?? 0;
+    if (issue.code === "too_big") params.max = Number(issue.maximum);
     if (code === "staff-category-invalid") params.allowed = STAFF_CATEGORIES.join(", ");
     if (code === "job-family-invalid") params.allowed = Object.keys(JOB_FAMILY).join(", ");
     return { line, code, params };
