@@ -1,25 +1,22 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { badRequest } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RateChart } from "~/components/rate-chart";
 import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
 import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
-import { recordReportView } from "~/modules/audit/access.server";
-import { carriedViewQuery, DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
+import { readViewPurpose, recordReportView } from "~/modules/audit/access.server";
+import { carriedViewQuery } from "~/modules/audit/purpose";
 import { DownloadForm } from "~/components/download-form";
 import { PurposeFields } from "~/components/purpose-fields";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
-import { requestTranslator } from "~/utils/locale.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 현황", "Compliance");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, cycles, cycle } = await requireHrCycle(request);
   const params = new URL(request.url).searchParams;
-  const purpose = parsePurpose(params, DEFAULT_VIEW_PURPOSE);
-  if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
+  const purpose = readViewPurpose(request, actor, params);
   const { asOf, asOfParam } = readAsOf(params);
   const [units, categories] = cycle
     ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id, asOf)])

@@ -3,14 +3,12 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { DownloadForm } from "~/components/download-form";
 import { PurposeFields } from "~/components/purpose-fields";
-import { recordReportView } from "~/modules/audit/access.server";
-import { DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
+import { readViewPurpose, recordReportView } from "~/modules/audit/access.server";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { oversightReturn, oversightYears, reportScopeRoots, type Counts } from "~/modules/reporting/oversight.server";
 import { COUNT_COLUMNS, institutionName, percent, periodLabel, rankLabel } from "~/modules/reporting/oversight-labels";
-import { badRequest, notFound } from "~/utils/http.server";
+import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
-import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "감독기관 제출용 이수 현황", "Oversight return");
@@ -23,21 +21,14 @@ function seoulYear(): number {
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
   const params = new URL(request.url).searchParams;
-  const purpose = parsePurpose(params, DEFAULT_VIEW_PURPOSE);
-  if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
+  const purpose = readViewPurpose(request, actor, params);
   const years = await oversightYears();
   const wanted = params.get("year");
   if (wanted && !years.includes(Number(wanted))) notFound();
   const year = wanted ? Number(wanted) : years.includes(seoulYear()) ? seoulYear() : years[0];
   const roots = await reportScopeRoots(actor);
-  if (year === undefined) return { years, year: null, ret: null, times: null, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
+  if (year === undefined) return { years, year: null, ret: null, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
   const ret = await oversightReturn(actor, year, roots);
-  // Times are written on the server, as in the files: browsers and the server's ICU do not spell "PM" alike in Korean.
-  const { locale } = requestTranslator(request, actor.user.locale);
-  const times = {
-    asOf: formatDate(ret.asOf, locale, true),
-    due: Object.fromEntries(ret.institutions.flatMap((i) => i.cycles).map((c) => [c.cycleId, formatDate(c.dueAt, locale, true)])),
-  };
   await recordReportView(actor, {
     report: "oversight",
     entityType: "oversight_year",
@@ -46,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     note: purpose.note,
     data: { year, scope: roots },
   });
-  return { years, year, ret, times, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
+  return { years, year, ret, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
 }
 
 function CountCells({ c, locale }: { c: Counts; locale: AppLocale }) {
@@ -108,7 +99,7 @@ export default function OversightReturnPage() {
                   <dt>{t("oversight.year")}</dt>
                   <dd>{d.ret!.year}</dd>
                   <dt>{t("oversight.asOf")}</dt>
-                  <dd>{d.times?.asOf}</dd>
+                  <dd>{formatDate(d.ret!.asOf, locale, true)}</dd>
                   <dt>{t("oversight.preparedBy")}</dt>
                   <dd>{d.ret!.preparedBy.name} ({d.ret!.preparedBy.email})</dd>
                 </dl>
@@ -125,7 +116,7 @@ export default function OversightReturnPage() {
                         <dt>{t("oversight.periodCol")}</dt>
                         <dd>{period}</dd>
                         <dt>{t("oversight.deadline")}</dt>
-                        <dd>{d.times?.due[c.cycleId]}</dd>
+                        <dd>{formatDate(c.dueAt, locale, true)}</dd>
                       </dl>
                       <table className="return-table">
                         <caption>{t("oversight.caption", { institution: name, obligation, period: t(`oversight.period.${c.period || "ANNUAL"}`, { year: d.ret!.year }) })}</caption>

@@ -5,12 +5,11 @@ import { useTranslation } from "react-i18next";
 import { unitPeople } from "~/modules/compliance/compliance.server";
 import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
 import { getOrgUnit } from "~/modules/org/org.server";
-import { recordReportView } from "~/modules/audit/access.server";
-import { carriedViewQuery, DEFAULT_VIEW_PURPOSE, parsePurpose } from "~/modules/audit/purpose";
-import { badRequest, notFound } from "~/utils/http.server";
+import { readViewPurpose, recordReportView } from "~/modules/audit/access.server";
+import { carriedViewQuery } from "~/modules/audit/purpose";
+import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
-import { requestTranslator } from "~/utils/locale.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.unit?.nameKo ?? ""} 대상자`, `People in ${data?.unit?.nameEn ?? ""}`);
@@ -19,8 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, cycle } = await requireHrCycle(request);
   if (!cycle || !isUuid(params.unitId!)) notFound();
   const search = new URL(request.url).searchParams;
-  const purpose = parsePurpose(search, DEFAULT_VIEW_PURPOSE);
-  if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
+  const purpose = readViewPurpose(request, actor, search);
   const filter = search.get("show") === "all" ? "all" : "pending";
   const { asOf, asOfParam } = readAsOf(search);
   const people = await unitPeople(actor, params.unitId!, cycle.id, filter, asOf);

@@ -4,7 +4,9 @@ import { isDateKey, pick, seoulDayStart, TIME_ZONE, type AppLocale } from "~/uti
 import { isUuid } from "~/utils/ids";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { recordAudit } from "./audit.server";
-import type { Purpose } from "./purpose";
+import { badRequest } from "~/utils/http.server";
+import { requestTranslator } from "~/utils/locale.server";
+import { DEFAULT_VIEW_PURPOSE, parsePurpose, type Purpose } from "./purpose";
 
 /**
  * The report access log: every view and download of a report, with who,
@@ -97,6 +99,18 @@ export async function claimDownload(actor: Actor, accessId: string | null, repor
   if (!data || data.report !== report || data.format !== format) return null;
   const q = new URLSearchParams(Object.entries(data).filter(([, v]) => typeof v === "string" || typeof v === "number").map(([k, v]) => [k === "cycleId" ? "cycle" : k, String(v)]));
   return parseDownloadTarget(q);
+}
+
+/**
+ * Why a report page is being read, from its query string: routine monitoring
+ * unless the reader chose otherwise. A choice that does not stand (other
+ * without a note, a note too long) is a 400 in the reader's language, and
+ * nothing is shown or logged.
+ */
+export function readViewPurpose(request: Request, actor: Actor, params: URLSearchParams): { purpose: Purpose; note: string | null } {
+  const purpose = parsePurpose(params, DEFAULT_VIEW_PURPOSE);
+  if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
+  return { purpose: purpose.purpose, note: purpose.note };
 }
 
 /** Record a view of a report page with its purpose (routine monitoring unless the reader chose another). */
