@@ -4,7 +4,7 @@ import ExcelJS from "exceljs";
 import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
+import { placedAt, subtreeScope, unitIsInScope } from "~/modules/org/org.server";
 
 export interface UnitCompliance {
   unitId: string;
@@ -61,13 +61,14 @@ export async function listCycles(): Promise<CycleOption[]> {
  * their history is not kept.
  */
 function cycleStates(cycleId: string, asOf: Date | null): Prisma.Sql {
+  const placed = placedAt(Prisma.sql`at.t`, Prisma.sql`at.historical`);
   return Prisma.sql`
     at AS (
       SELECT COALESCE(${asOf}::timestamptz, now()) AS t, ${asOf}::timestamptz IS NOT NULL AS historical,
         (SELECT make_interval(days => grace_days) FROM cycle WHERE id = ${cycleId}::uuid) AS grace
     ),
     states AS (
-      SELECT a.id AS assignment_id, p.id AS person_id, COALESCE(pl.org_unit_id, p.org_unit_id) AS unit_id, a.due_at,
+      SELECT a.id AS assignment_id, p.id AS person_id, ${placed.unit} AS unit_id, a.due_at,
         CASE
           WHEN a.completed_at <= at.t THEN 'COMPLETED'
           WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, at.t) <= at.t THEN 'EXEMPTED'
@@ -80,10 +81,8 @@ function cycleStates(cycleId: string, asOf: Date | null): Prisma.Sql {
       FROM assignment a
       CROSS JOIN at
       JOIN person p ON p.id = a.person_id
-      LEFT JOIN person_placement pl ON at.historical AND pl.person_id = p.id
-        AND pl.valid_from <= at.t AND (pl.valid_to IS NULL OR pl.valid_to > at.t)
-      WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= at.t
-        AND (p.status = 'ACTIVE' OR (at.historical AND p.left_on > (at.t AT TIME ZONE 'Asia/Seoul')::date))
+      ${placed.join}
+      WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= at.t AND ${placed.counted}
     )`;
 }
 

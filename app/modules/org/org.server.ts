@@ -11,6 +11,23 @@ export function subtreeScope(rootIds: string[]): Prisma.Sql {
   )`;
 }
 
+/**
+ * Who counts, and where, at a moment `t` (SQL over a person `p`): when
+ * `historical`, people sit in the unit of their placement then (`pl`) and
+ * someone who left after that day still counts; otherwise people on the roll
+ * today in their current unit. `unit` is the unit to count them in, `join`
+ * goes after `p` in FROM, and `counted` into WHERE. One rule for the
+ * dashboard's as-of view and the oversight return.
+ */
+export function placedAt(t: Prisma.Sql, historical: Prisma.Sql) {
+  return {
+    unit: Prisma.sql`COALESCE(pl.org_unit_id, p.org_unit_id)`,
+    join: Prisma.sql`LEFT JOIN person_placement pl ON ${historical} AND pl.person_id = p.id
+        AND pl.valid_from <= ${t} AND (pl.valid_to IS NULL OR pl.valid_to > ${t})`,
+    counted: Prisma.sql`(p.status = 'ACTIVE' OR (${historical} AND p.left_on > (${t} AT TIME ZONE 'Asia/Seoul')::date))`,
+  };
+}
+
 /** Whether unitId lies in the subtree of any of the scope roots. */
 export async function unitIsInScope(scopeRootIds: string[], unitId: string): Promise<boolean> {
   if (scopeRootIds.length === 0) return false;

@@ -1,11 +1,12 @@
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import PDFDocument from "pdfkit";
-import { prisma } from "~/utils/db.server";
+import { Prisma, prisma } from "~/utils/db.server";
 import { neutralizeFormula } from "~/utils/csv";
 import { getEnv } from "~/utils/env.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
+import { placedAt } from "~/modules/org/org.server";
 import { COUNT_COLUMNS, countCells, GRADED_CATEGORIES, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
 
 /**
@@ -141,6 +142,7 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
   const asOf = new Date();
   const preparedBy = { name: actor.user.displayName, email: actor.user.email };
   if (scopeRoots.length === 0) return { year, asOf, preparedBy, institutions: [] };
+  const placed = placedAt(Prisma.sql`yc.t`, Prisma.sql`yc.past`);
   const flat = await prisma.$queryRaw<FlatRow[]>`
     WITH RECURSIVE
     -- Each unit of the scope with the institution it reports under: the nearest scope root
@@ -171,10 +173,9 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
       FROM assignment a
       JOIN year_cycles yc ON yc.id = a.cycle_id
       JOIN person p ON p.id = a.person_id
-      LEFT JOIN person_placement pl ON yc.past AND pl.person_id = p.id
-        AND pl.valid_from <= yc.t AND (pl.valid_to IS NULL OR pl.valid_to > yc.t)
-      JOIN owner o ON o.id = COALESCE(pl.org_unit_id, p.org_unit_id)
-      WHERE p.status = 'ACTIVE' OR (yc.past AND p.left_on > (yc.t AT TIME ZONE 'Asia/Seoul')::date)
+      ${placed.join}
+      JOIN owner o ON o.id = ${placed.unit}
+      WHERE ${placed.counted}
     ),
     agg AS (
       SELECT inst, cycle_id, staff_category, grade, GROUPING(staff_category, grade) AS level,
