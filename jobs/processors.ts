@@ -5,6 +5,7 @@ import { inSendWindow, pendingDeliveries, runReminderTick } from "~/modules/noti
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
+import { now } from "~/utils/clock.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
 const mailPayload = z.object({ outboxId: z.string().uuid() });
@@ -30,9 +31,9 @@ export async function processMailJob(job: Job) {
 /** reminders queue: every 15 minutes, send due reminders and re-create any lost delivery work. */
 export async function processReminderJob(job: Job) {
   if (job.name !== "tick") throw new UnrecoverableError(`unknown job ${job.name}`);
-  const now = new Date();
-  const result = await runReminderTick(now);
-  const reports = inSendWindow(now) ? await queueScheduledReports(now) : [];
+  const at = now();
+  const result = await runReminderTick(at);
+  const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const lost = await pendingDeliveries();
   await enqueueMailDelivery([...new Set([...result.outboxIds, ...reports, ...lost])]);
   return { ...result, outboxIds: undefined, reports: reports.length, reconciled: lost.length };

@@ -2,7 +2,8 @@
  * What happens in a year after the cycles open, for the demo's Welfare Policy
  * Office: an in-person session recorded with its signed sheet, an exemption,
  * a move between divisions, a leaver and a late joiner. Each goes through the
- * same module functions an HR officer's clicks and imports go through.
+ * same module functions an HR officer's clicks and imports go through, and
+ * each is dated between the start of the current half-year and today.
  */
 import PDFDocument from "pdfkit";
 import { prisma } from "~/utils/db.server";
@@ -13,6 +14,7 @@ import { recordSession } from "~/modules/attendance/sessions.server";
 import { exempt } from "~/modules/obligations/exemptions.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
+import { now } from "~/utils/clock.server";
 
 
 /** A one-page attendance sheet, as a scanner would produce it: names, numbers and a signature line. */
@@ -36,7 +38,12 @@ function attendanceSheet(title: string, heldOn: string, people: Array<{ name: st
   return done;
 }
 
-export async function seedYearEvents(opts: { year: number; hrUserId: string; welfareUnitId: string; annualCycleId: string; h2CycleId: string }) {
+/** The Seoul day a given share of the way from `from` to `to`. */
+function dayBetween(from: Date, to: Date, share: number): string {
+  return seoulDateKey(new Date(from.getTime() + (to.getTime() - from.getTime()) * share));
+}
+
+export async function seedYearEvents(opts: { today: Date; hrUserId: string; welfareUnitId: string; annualCycleId: string; halfCycleId: string }) {
   const log = (m: string) => console.log(`  ${m}`);
   const hr = await prisma.user.findUniqueOrThrow({ where: { id: opts.hrUserId } });
   const actor: Actor = {
@@ -58,33 +65,45 @@ export async function seedYearEvents(opts: { year: number; hrUserId: string; wel
       take,
     });
 
-  // A classroom session a week ago for the Senior Welfare Division, counted toward both duties
-  // where its date lies in both cycles (the files allow shared sessions).
-  const heldOn = seoulDateKey(new Date(Date.now() - 7 * 86400_000));
-  const attendees = await open(eld.id, 10);
-  const cycles = await prisma.cycle.findMany({ where: { id: { in: [opts.annualCycleId, opts.h2CycleId] }, status: "OPEN" } });
-  const cycleIds = cycles.filter((c) => seoulDateKey(c.startsOn) <= heldOn && heldOn <= seoulDateKey(c.endsOn)).map((c) => c.id);
-  const title = "장애인 인권과 차별 금지 집합교육";
-  const sheet = await attendanceSheet(title, heldOn, attendees);
-  const session = await recordSession(actor, {
-    title,
-    heldOn,
-    minutes: 120,
-    place: "서울시청 서소문청사 대회의실",
-    orgUnitId: eld.id,
-    cycleIds,
-    attendees: attendees.map((p) => p.employeeNo).join("\n"),
-    evidence: { fileName: `attendance-${heldOn}.pdf`, bytes: sheet },
-  });
-  log(`In-person session on ${heldOn}: ${session.attendees} attended, ${session.completed} assignments completed in person`);
+  const cycles = await prisma.cycle.findMany({ where: { id: { in: [opts.annualCycleId, opts.halfCycleId] }, status: "OPEN" } });
+  const half = cycles.find((c) => c.id === opts.halfCycleId)!;
+  const halfStart = new Date(`${seoulDateKey(half.startsOn)}T09:00:00+09:00`);
+  const sinceHalf = halfStart < opts.today ? halfStart : opts.today;
+  const day = (share: number) => dayBetween(sinceHalf, opts.today, share);
+
+  // A classroom session for the Senior Welfare Division a week ago (or on the first day of the
+  // half-year, if that is later), counted toward both duties where its date lies in both cycles.
+  // On the half-year's first day nothing has been taught yet.
+  const heldOn = [seoulDateKey(new Date(opts.today.getTime() - 7 * 86400_000)), seoulDateKey(sinceHalf)].sort()[1]!;
+  if (heldOn < seoulDateKey(opts.today)) {
+    const attendees = await open(eld.id, 10);
+    const cycleIds = cycles.filter((c) => seoulDateKey(c.startsOn) <= heldOn && heldOn <= seoulDateKey(c.endsOn)).map((c) => c.id);
+    const title = "장애인 인권과 차별 금지 집합교육";
+    const sheet = await attendanceSheet(title, heldOn, attendees);
+    const session = await recordSession(actor, {
+      title,
+      heldOn,
+      minutes: 120,
+      place: "서울시청 서소문청사 대회의실",
+      orgUnitId: eld.id,
+      cycleIds,
+      attendees: attendees.map((p) => p.employeeNo).join("\n"),
+      evidence: { fileName: `attendance-${heldOn}.pdf`, bytes: sheet },
+    });
+    log(`In-person session on ${heldOn}: ${session.attendees} attended, ${session.completed} assignments completed in person`);
+  } else {
+    log("No in-person session yet: the half-year began today");
+  }
 
   // Parental leave: exempted from the annual duty, with the reason on record.
   const [onLeave] = await open(dis.id, 1);
   const leaveAssignment = await prisma.assignment.findFirstOrThrow({ where: { personId: onLeave!.id, cycleId: opts.annualCycleId } });
-  await exempt(actor, leaveAssignment.id, `육아휴직 (${opts.year}-09-01 ~ ${opts.year + 1}-08-31), 인사발령 제${opts.year}-412호`);
+  const leaveFrom = day(0.25);
+  const leaveYear = Number(leaveFrom.slice(0, 4));
+  await exempt(actor, leaveAssignment.id, `육아휴직 (${leaveFrom}부터 1년), 인사발령 제${leaveYear}-412호`);
   log(`Exempted ${onLeave!.name} (${onLeave!.employeeNo}): parental leave`);
 
-  // A move on 1 October: counted in the new division from then on, in the old one before.
+  // A move half-way through the half-year so far: counted in the new division from then on, in the old one before.
   const [mover] = await prisma.person.findMany({
     where: { orgUnitId: eld.id, status: "ACTIVE", assignments: { some: { cycleId: opts.annualCycleId, status: "COMPLETED", completionMode: "ONLINE" } } },
     orderBy: { employeeNo: "desc" },
@@ -92,15 +111,17 @@ export async function seedYearEvents(opts: { year: number; hrUserId: string; wel
   });
   if (mover) {
     await prisma.person.update({ where: { id: mover.id }, data: { orgUnitId: dis.id } });
-    await recordPlacements(prisma, new Date(`${opts.year}-10-01T00:00:00+09:00`), [mover.id]);
-    log(`Moved ${mover.name} (${mover.employeeNo}) from ${eld.code} to ${dis.code} on ${opts.year}-10-01`);
+    const movedOn = day(0.5);
+    await recordPlacements(prisma, new Date(`${movedOn}T00:00:00+09:00`), [mover.id]);
+    log(`Moved ${mover.name} (${mover.employeeNo}) from ${eld.code} to ${dis.code} on ${movedOn}`);
   }
 
-  // A leaver on 15 October: out of today's numbers, still in the as-of view before that day.
+  // A leaver three quarters of the way: out of today's numbers, still in the as-of view before that day.
   const [leaver] = await open(dis.id, 2).then((p) => p.slice(1));
   if (leaver) {
-    await prisma.person.update({ where: { id: leaver.id }, data: { status: "LEFT", leftOn: new Date(`${opts.year}-10-15T00:00:00Z`) } });
-    log(`${leaver.name} (${leaver.employeeNo}) left on ${opts.year}-10-15; their record stays`);
+    const leftOn = day(0.75);
+    await prisma.person.update({ where: { id: leaver.id }, data: { status: "LEFT", leftOn: new Date(`${leftOn}T00:00:00Z`) } });
+    log(`${leaver.name} (${leaver.employeeNo}) left on ${leftOn}; their record stays`);
   }
 
   // A new hire in the team, assigned to every open cycle with a fair deadline.
@@ -113,10 +134,10 @@ export async function seedYearEvents(opts: { year: number; hrUserId: string; wel
       staffCategory: "CIVIL_SERVANT",
       grade: 9,
       jobFamily: "WELFARE",
-      hiredOn: new Date(`${seoulDateKey(new Date())}T00:00:00Z`),
+      hiredOn: new Date(`${seoulDateKey(opts.today)}T00:00:00Z`),
     },
   });
-  await recordPlacements(prisma, new Date(), [hire.id]);
+  await recordPlacements(prisma, now(), [hire.id]);
   for (const c of await prisma.cycle.findMany({ where: { status: "OPEN" } })) await openCycle(c.id, null);
   const hireDue = await prisma.assignment.findFirst({ where: { personId: hire.id, cycleId: opts.annualCycleId } });
   log(`New hire ${hire.name} (${hire.employeeNo}) joined ${team.code}: due ${hireDue?.dueAt?.toISOString().slice(0, 10)}`);
@@ -132,22 +153,22 @@ export async function seedYearEvents(opts: { year: number; hrUserId: string; wel
  * closed the day after it ended.
  */
 export async function spreadOverTheYear(since: Date): Promise<void> {
-  const now = new Date();
+  const at = now();
   await prisma.$transaction(async (tx) => {
     await tx.$executeRaw`
       UPDATE cycle SET
-        opened_at = (starts_on + time '09:00') AT TIME ZONE 'Asia/Seoul',
-        closed_at = CASE WHEN status = 'CLOSED' THEN LEAST((ends_on + 1 + time '09:00') AT TIME ZONE 'Asia/Seoul', ${now}) END
+        opened_at = LEAST((starts_on + time '09:00') AT TIME ZONE 'Asia/Seoul', ${at}::timestamptz),
+        closed_at = CASE WHEN status = 'CLOSED' THEN LEAST((ends_on + 1 + time '09:00') AT TIME ZONE 'Asia/Seoul', ${at}::timestamptz) END
       WHERE opened_at >= ${since}`;
     // share(seed): a fraction in [0, 1) drawn from the assignment id.
     await tx.$executeRaw`
       WITH span AS (
         SELECT a.id, c.opened_at AS start,
-          LEAST(${now}::timestamptz, (c.ends_on + time '18:00') AT TIME ZONE 'Asia/Seoul') AS stop,
+          LEAST(${at}::timestamptz, (c.ends_on + time '18:00') AT TIME ZONE 'Asia/Seoul') AS stop,
           ('x' || substr(md5(a.id::text), 1, 8))::bit(32)::bigint / 4294967296.0 AS f1,
           ('x' || substr(md5(a.id::text), 9, 8))::bit(32)::bigint / 4294967296.0 AS f2
         FROM assignment a JOIN cycle c ON c.id = a.cycle_id
-        WHERE a.assigned_at >= ${since} AND c.opened_at < ${now}
+        WHERE a.assigned_at >= ${since} AND c.opened_at <= ${at}::timestamptz
       ),
       dated AS (
         SELECT id, start,

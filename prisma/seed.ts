@@ -1,7 +1,10 @@
 /**
  * Demo data: a Seoul-like city with bureaus, divisions, an affiliated
  * organization and a disability welfare facility, about two hundred people,
- * the current year's annual cycle opened, and one account per role.
+ * and one account per role. The year is placed around the day the seed runs
+ * (on the product's clock): the half-year before the current one is over and
+ * closed, this year's annual cycle and the current half are open, and as much
+ * of them is done as the time elapsed makes plausible.
  * Safe to run twice: it does nothing when the demo city already exists.
  */
 import { join } from "node:path";
@@ -15,6 +18,8 @@ import { recordPlacements } from "~/modules/org/org.server";
 import { seedYearEvents, spreadOverTheYear } from "./seed-year";
 import { completeLesson, getCourseForLearner, getQuizForLearner, submitQuiz } from "~/modules/learning/learning.server";
 import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
+import { now } from "~/utils/clock.server";
+import { seoulDateKey, seoulYear } from "~/utils/i18n";
 
 export const DEMO_ACCOUNTS: Array<{ email: string; password: string; role: Role; label: string; displayName: string }> = [
   { email: "learner@demo.seoul.kr", password: "Learner-2026!", role: "LEARNER", label: "civil servant (learner)", displayName: "김하늘" },
@@ -70,7 +75,8 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
     log("Demo data already present: nothing to do.");
     return;
   }
-  const seededFrom = new Date();
+  const seededFrom = now();
+  const story = demoCalendar(seededFrom);
   const contentRoot = join(process.cwd(), "content");
   const report = await loadContent(readContentTree(contentRoot));
   log(`Content published: ${report.created.join(", ") || "(already loaded)"}`);
@@ -128,9 +134,9 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
     },
   });
 
-  const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Asia/Seoul", year: "numeric" }).format(new Date()));
-  // Everyone has sat in their unit since the start of the year.
-  await recordPlacements(prisma, new Date(`${year}-01-01T00:00:00+09:00`));
+  const { year, half, closedHalf } = story;
+  // Everyone has sat in their unit since before the closed half-year began.
+  await recordPlacements(prisma, new Date(`${closedHalf.year}-01-01T00:00:00+09:00`));
 
   let hrUserId = "";
   for (const account of DEMO_ACCOUNTS) {
@@ -155,26 +161,29 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
 
   const random2 = rng(4242);
 
-  // The first half of the disability duty is over: most finished, then it was closed.
-  const h1 = await planCycle("disability-rights", year, "H1");
-  await openCycle(h1.id, null);
-  const h1Assignments = await prisma.assignment.findMany({ where: { cycleId: h1.id }, select: { id: true, personId: true } });
-  let h1Done = 0;
-  for (const a of h1Assignments) {
+  // The previous half of the disability duty is over: most finished, then it was closed.
+  const closed = await planCycle("disability-rights", closedHalf.year, closedHalf.period);
+  await openCycle(closed.id, null);
+  const closedAssignments = await prisma.assignment.findMany({ where: { cycleId: closed.id }, select: { id: true, personId: true } });
+  let closedDone = 0;
+  for (const a of closedAssignments) {
     if (random2() < 0.85) {
       await finishCourse(a.personId, a.id);
-      h1Done++;
+      closedDone++;
     }
   }
-  await closeCycle(h1.id, null);
-  log(`Cycle ${h1.label} of disability-rights: ${h1Done} of ${h1Assignments.length} completed, then closed`);
+  await closeCycle(closed.id, null);
+  log(`Cycle ${closed.label} of disability-rights: ${closedDone} of ${closedAssignments.length} completed, then closed`);
 
   const opened: string[] = [];
-  for (const [code, period, share] of [
+  for (const [code, period, fullShare] of [
     ["annual-human-rights", "", options.completeShare ?? 0.45],
-    ["disability-rights", "H2", 0.3],
+    ["disability-rights", half, 0.3],
   ] as const) {
     const cycle = await planCycle(code, year, period);
+    // Only as much is done as the part of the cycle already behind us allows.
+    const elapsed = elapsedShare(cycle.startsOn, cycle.endsOn, seededFrom);
+    const share = fullShare * elapsed;
     const assigned = await openCycle(cycle.id, null);
     opened.push(cycle.id);
     // A realistic late-year picture: some finished, some part-way; the demo learner untouched.
@@ -190,7 +199,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
       if (roll < share) {
         await finishCourse(a.personId, a.id);
         completed++;
-      } else if (roll < share + 0.2) {
+      } else if (roll < share + 0.2 * elapsed) {
         const course = await getCourseForLearner(a.personId, a.id);
         await completeLesson(a.personId, a.id, course.path.todo[0]!.slug);
         started++;
@@ -202,7 +211,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
   await spreadOverTheYear(seededFrom);
   log("Learning dated across the year, so that the view as of a past date shows it filling up");
 
-  await seedYearEvents({ year, hrUserId, welfareUnitId: unitIds.get("WEL")!, annualCycleId: opened[0]!, h2CycleId: opened[1]! });
+  await seedYearEvents({ today: seededFrom, hrUserId, welfareUnitId: unitIds.get("WEL")!, annualCycleId: opened[0]!, halfCycleId: opened[1]! });
 
   try {
     for (const id of opened) await enqueueCycleOpened(id);
@@ -212,6 +221,25 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
   } finally {
     await closeQueues();
   }
+}
+
+/**
+ * Where the demo's year stands on a given day: this year's annual cycle and
+ * the half-year the day falls in are open; the half before it (this year's
+ * first half from July, last year's second half until June) is closed.
+ */
+export function demoCalendar(today: Date) {
+  const year = seoulYear(today);
+  const half: "H1" | "H2" = seoulDateKey(today).slice(5) <= "06-30" ? "H1" : "H2";
+  const closedHalf = half === "H2" ? { year, period: "H1" as const } : { year: year - 1, period: "H2" as const };
+  return { year, half, closedHalf };
+}
+
+/** The share of a cycle's days (starts_on to the end of ends_on) that lie before `at`, between 0 and 1. */
+function elapsedShare(startsOn: Date, endsOn: Date, at: Date): number {
+  const start = new Date(`${startsOn.toISOString().slice(0, 10)}T00:00:00+09:00`).getTime();
+  const end = new Date(`${endsOn.toISOString().slice(0, 10)}T23:59:59.999+09:00`).getTime();
+  return Math.min(1, Math.max(0, (at.getTime() - start) / (end - start)));
 }
 
 /** Walk a person through every lesson and pass the quiz, as the player would. */

@@ -5,6 +5,12 @@
 #   scripts/services.sh down    stop the services this script runs
 #   scripts/services.sh status  print the state of each service (exit 3 if one is not reachable)
 #   scripts/services.sh env     print `export` lines for DATABASE_URL, TEST_DATABASE_URL and REDIS_URL
+#   scripts/services.sh down-started FILE
+#                               stop only the services that `up` started and listed in FILE
+#
+# With SERVICES_STARTED_FILE set, `up` appends to that file the name of each local service it had
+# to start (postgres, redis), so that the caller can stop exactly those and leave alone what was
+# already running (scripts/test.sh does, so a second checkout can run the tests after it).
 #
 # A service whose URL is already in the environment (DATABASE_URL, REDIS_URL), and is not the
 # local one, is used as it is: nothing is installed, started, stopped or created for it. With an
@@ -251,6 +257,7 @@ pg_up() {
     log "postgres already running (port $PG_PORT)"
   else
     log "starting postgres on 127.0.0.1:$PG_PORT"
+    note_started postgres
     if ! as_pg_owner "$(pg_bin pg_ctl)" start -D "$PGDATA_DIR" -l "$PGLOG" -w -t "$WAIT_SECONDS" \
       -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='$PGRUN_DIR'" >/dev/null; then
       tail -n 20 "$PGLOG" >&2 || true
@@ -294,6 +301,7 @@ redis_up() {
     log "redis already running (port $REDIS_PORT)"
   else
     log "starting redis on 127.0.0.1:$REDIS_PORT"
+    note_started redis
     redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --protected-mode yes \
       --dir "$REDIS_DIR" --appendonly yes --maxmemory-policy noeviction --save "" \
       --pidfile "$REDIS_PID" --logfile "$REDIS_LOG" \
@@ -321,6 +329,19 @@ redis_down() {
 }
 
 # ---------------------------------------------------------------- commands
+
+note_started() { # note_started NAME: record for `down-started` that this run started NAME
+  if [[ -n "${SERVICES_STARTED_FILE:-}" ]]; then printf '%s\n' "$1" >>"$SERVICES_STARTED_FILE"; fi
+}
+
+cmd_down_started() { # cmd_down_started FILE
+  local file="${1:-}"
+  [[ -n "$file" ]] || die "usage: $0 down-started FILE"
+  [[ -f "$file" ]] || return 0
+  if grep -qx postgres "$file"; then pg_down; fi
+  if grep -qx redis "$file"; then redis_down; fi
+  rm -f "$file"
+}
 
 cmd_up() {
   ensure_packages
@@ -364,10 +385,11 @@ cmd_status() {
 case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
+  down-started) cmd_down_started "${2:-}" ;;
   status) cmd_status ;;
   env) print_env ;;
   *)
-    echo "usage: $0 up|down|status|env" >&2
+    echo "usage: $0 up|down|down-started FILE|status|env" >&2
     exit 2
     ;;
 esac

@@ -6,6 +6,12 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/common.sh
 
+# The local services this run starts are stopped when it ends, whatever the outcome; services
+# that were already running are left as they were.
+SERVICES_STARTED_FILE="$(mktemp)"
+export SERVICES_STARTED_FILE
+trap 'bash scripts/services.sh down-started "$SERVICES_STARTED_FILE" || true' EXIT
+
 prepare_machine
 
 step "Checking content"
@@ -24,12 +30,43 @@ npx remix vite:build >/dev/null
 step "Running the tests"
 export DATABASE_URL="$TEST_DATABASE_URL"
 export REDIS_URL="${TEST_REDIS_URL:-${REDIS_URL%/}/1}"
-export TEST_SUMMARY_FILE=.data/test-summary.txt
-rm -f "$TEST_SUMMARY_FILE"
+rm -f .data/test-summary*.txt
 status=0
-npx vitest run "$@" || status=$?
-if [[ -f "$TEST_SUMMARY_FILE" ]]; then
-  echo
-  cat "$TEST_SUMMARY_FILE"
+TEST_SUMMARY_FILE=.data/test-summary.txt npx vitest run "$@" || status=$?
+summaries=("now ($(TZ=Asia/Seoul date '+%Y-%m-%dT%H:%M:%S+09:00'))|.data/test-summary.txt")
+
+# The product is about dates, so the tests that read the calendar run again with the product's
+# clock set to the moments where calendars go wrong (test/clock.ts): Seoul's new year while UTC is
+# still in the old one, both sides of the half-year boundary, the last minute of the year, a leap
+# day, and an early morning when UTC is still on the day before (and on a Sunday).
+if [[ $# -eq 0 ]]; then
+  MOMENTS=(
+    2027-01-01T00:00:00+09:00
+    2026-06-30T23:59:00+09:00
+    2026-07-01T00:00:00+09:00
+    2026-12-31T23:59:00+09:00
+    2028-02-29T12:00:00+09:00
+    2026-03-02T07:30:00+09:00
+  )
+  DATED_TESTS=(app jobs test/year.test.ts test/moments.test.ts)
+  for i in "${!MOMENTS[@]}"; do
+    step "Running the date-sensitive tests at ${MOMENTS[$i]}"
+    file=".data/test-summary-moment-$i.txt"
+    TEST_CLOCK="${MOMENTS[$i]}" TEST_SUMMARY_FILE="$file" \
+      npx vitest run --reporter=dot --reporter=./test/summary-reporter.ts "${DATED_TESTS[@]}" || status=1
+    summaries+=("${MOMENTS[$i]}|$file")
+  done
 fi
+
+echo
+total_passed=0; total_failed=0; total_skipped=0
+for entry in "${summaries[@]}"; do
+  label="${entry%%|*}"; file="${entry#*|}"
+  if [[ -f "$file" ]]; then line="$(cat "$file")"; else line="Tests: 0 passed, 1 failed, 0 skipped (no summary)"; status=1; fi
+  printf '  %-34s %s\n' "$label" "$line"
+  read -r p f s < <(sed -E 's/^Tests: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$line")
+  total_passed=$((total_passed + p)); total_failed=$((total_failed + f)); total_skipped=$((total_skipped + s))
+done
+echo
+echo "Tests: $total_passed passed, $total_failed failed, $total_skipped skipped"
 exit "$status"

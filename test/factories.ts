@@ -3,6 +3,8 @@ import type { OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums"
 import { prisma } from "~/utils/db.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
+import { seoulDayEnd } from "~/utils/i18n";
+import { clockYear } from "./clock";
 
 /** A short unique tag so test files can share one database without colliding. */
 export function uid(): string {
@@ -72,14 +74,18 @@ export async function createWorld() {
   return { city, bureau, division, otherBureau, course, obligation };
 }
 
-export async function openTestCycle(obligationId: string, label = "2026", dueAt = new Date("2026-12-31T14:59:59Z")) {
+/**
+ * An annual cycle of the given year (the year on the product's clock unless
+ * said), due at the end of 31 December in Seoul, opened now.
+ */
+export async function openTestCycle(obligationId: string, label?: string, year = clockYear()) {
   const cycle = await prisma.cycle.create({
     data: {
       obligationId,
-      label,
-      startsOn: new Date("2026-01-01T00:00:00Z"),
-      endsOn: new Date("2026-12-31T00:00:00Z"),
-      dueAt,
+      label: label ?? String(year),
+      startsOn: new Date(`${year}-01-01T00:00:00Z`),
+      endsOn: new Date(`${year}-12-31T00:00:00Z`),
+      dueAt: seoulDayEnd(`${year}-12-31`),
     },
   });
   const assigned = await openCycle(cycle.id, null);

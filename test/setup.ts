@@ -1,4 +1,8 @@
 import { afterEach, beforeEach, vi } from "vitest";
+import { startTestClock } from "./clock";
+
+/** Every test file starts at the suite's moment, and its clock runs on from there (test/clock.ts). */
+startTestClock();
 
 /** An unexpected console.error fails the test that caused it. */
 let errors: unknown[][] = [];

@@ -15,11 +15,11 @@ import { runReminderTick } from "~/modules/notifications/reminders.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { queueScheduledReports, setSubscription } from "~/modules/reporting/scheduled.server";
 import { finishCourse } from "../prisma/seed";
+import { now } from "~/utils/clock.server";
+import { at, seoul } from "./clock";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "./factories";
 import { getRequest, sessionCookieFor } from "./http";
 import { startSmtp } from "./smtp";
-
-const seoul = (local: string) => new Date(`${local}+09:00`);
 
 /**
  * The three-stage year of the issue, end to end through the modules: the
@@ -27,6 +27,7 @@ const seoul = (local: string) => new Date(`${local}+09:00`);
  * online and in person, one is exempted, one moves, one joins late, one
  * leaves; reminders go out as digests to unfinished people only; and the
  * dashboard, drill-down, as-of view, CSV, XLSX and scheduled e-mail agree.
+ * The product's clock walks through 2026 with the story.
  */
 describe("a compliance year", () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -39,6 +40,7 @@ describe("a compliance year", () => {
   const staff: Array<{ id: string; email: string; employeeNo: string | null; name: string }> = [];
 
   beforeAll(async () => {
+    at("2026-01-02T09:00:00");
     smtp = await startSmtp();
     world = await createWorld();
     team = await createUnit("TEAM", world.division.id, "팀");
@@ -50,7 +52,8 @@ describe("a compliance year", () => {
   afterAll(() => smtp.stop());
 
   it("opens the annual and first-half cycles and gives each person one notice for both", async () => {
-    annualId = (await openTestCycle(world.obligation.id, `Y${uid()}`)).cycle.id;
+    at("2026-01-02T09:00:00");
+    annualId = (await openTestCycle(world.obligation.id, `Y${uid()}`, 2026)).cycle.id;
     const half = await prisma.obligation.create({
       data: {
         code: `test-half-${uid()}`,
@@ -78,8 +81,6 @@ describe("a compliance year", () => {
     });
     h1Id = h1.id;
     expect(await openCycle(h1Id, null)).toBe(8);
-    // Both opened at the start of the year.
-    await prisma.assignment.updateMany({ where: { cycleId: { in: [annualId, h1Id] } }, data: { assignedAt: seoul("2026-01-02T09:00:00") } });
     const notices = [...(await createAssignmentNotices(annualId)), ...(await createAssignmentNotices(h1Id))];
     expect(notices).toHaveLength(8);
     const rows = await prisma.outboxEmail.findMany({ where: { id: { in: notices } } });
@@ -90,12 +91,18 @@ describe("a compliance year", () => {
 
   it("records the year: online, in person, an exemption, a move, a leaver and a late joiner", async () => {
     const owed = (personId: string, cycleId: string) => prisma.assignment.findFirstOrThrow({ where: { personId, cycleId } });
-    // 직원0 and 직원1 finish both online.
+    // 직원5 finished the annual course in the division on 1 April, then moved to the team on 1 June.
+    at("2026-04-01T10:00:00");
+    await finishCourse(staff[5]!.id, (await owed(staff[5]!.id, annualId)).id);
+    at("2026-06-15T10:00:00");
+    await prisma.person.update({ where: { id: staff[5]!.id }, data: { orgUnitId: team.id } });
+    await recordPlacements(prisma, seoul("2026-06-01T00:00:00"), [staff[5]!.id]);
+    // In mid-June, 직원0 and 직원1 finish both online.
     for (const p of staff.slice(0, 2)) {
       await finishCourse(p.id, (await owed(p.id, annualId)).id);
       await finishCourse(p.id, (await owed(p.id, h1Id)).id);
     }
-    // 직원2 and 직원3 attend a classroom session in May: it counts toward the first half only.
+    // 직원2 and 직원3 attended a classroom session on 20 May: it counts toward the first half only.
     const session = await recordSession(hr, {
       title: "장애인 인권 집합교육",
       heldOn: "2026-05-20",
@@ -107,27 +114,22 @@ describe("a compliance year", () => {
       evidence: { fileName: "sheet.pdf", bytes: new TextEncoder().encode("%PDF-1.7\n%%EOF") },
     });
     expect(session.completed).toBe(2);
-    // 직원4 is on parental leave.
+    // 직원4 is on parental leave (exempted in June).
     await exempt(hr, (await owed(staff[4]!.id, annualId)).id, "육아휴직 (2026-03-01~2027-02-28)");
-    // 직원5 finished the annual course in the division, then moved to the team on 1 June.
-    await finishCourse(staff[5]!.id, (await owed(staff[5]!.id, annualId)).id);
-    await prisma.assignment.updateMany({ where: { personId: staff[5]!.id, cycleId: annualId }, data: { completedAt: seoul("2026-04-01T10:00:00") } });
-    await prisma.person.update({ where: { id: staff[5]!.id }, data: { orgUnitId: team.id } });
-    await recordPlacements(prisma, seoul("2026-06-01T00:00:00"), [staff[5]!.id]);
     // 직원7 left on 1 July.
     await prisma.person.update({ where: { id: staff[7]!.id }, data: { status: "LEFT", leftOn: new Date("2026-07-01T00:00:00Z") } });
-    // A new hire joins the team; opening again assigns only them, with a fair deadline.
+    // A new hire joins the team on 1 December; opening again assigns only them, with a fair deadline.
+    at("2026-12-01T09:30:00");
     const late = await createPerson(team.id, "CIVIL_SERVANT", "신규");
     staff.push(late);
     expect(await openCycle(annualId, null)).toBe(1);
     const lateAssignment = await owed(late.id, annualId);
-    expect(lateAssignment.dueAt!.getTime()).toBeGreaterThanOrEqual(Date.now() + 29 * 86400_000 - 60_000);
+    expect(lateAssignment.dueAt!.getTime()).toBeGreaterThanOrEqual(now().getTime() + 29 * 86400_000);
     expect(await createAssignmentNotices(annualId)).toHaveLength(1);
   });
 
   it("reminds unfinished people with one digest each, never twice and never the finished", async () => {
-    const now = seoul("2026-12-02T10:00:00");
-    const tick = await runReminderTick(now, [annualId]);
+    const tick = await runReminderTick(at("2026-12-02T10:00:00"), [annualId]);
     const rows = await prisma.outboxEmail.findMany({ where: { id: { in: tick.outboxIds }, template: { not: "escalation" } } });
     // Still open on the annual duty: 직원2, 직원3, 직원6 and the new hire (not the finished, the exempted or the leaver).
     const expected = [staff[2], staff[3], staff[6], staff[8]].map((p) => p!.email).sort();
@@ -140,6 +142,7 @@ describe("a compliance year", () => {
   });
 
   it("shows the same numbers on the dashboard, the drill-down, the CSV, the XLSX and the scheduled e-mail", async () => {
+    at("2026-12-07T10:00:00");
     const [bureau] = await unitCompliance(hr, annualId);
     // 9 assigned over the year, 1 left: 8 counted; 직원0, 1, 5, 6 completed; 직원4 exempted.
     expect(bureau).toMatchObject({ assigned: 8, completed: 4, inPerson: 0, exempted: 1, ratePercent: 57 });
@@ -172,7 +175,7 @@ describe("a compliance year", () => {
 
     const user = await prisma.user.findUniqueOrThrow({ where: { email: hrEmail } });
     await setSubscription(user.id, { frequency: "WEEKLY", format: "XLSX" });
-    const ids = await queueScheduledReports(seoul("2026-12-07T10:00:00"));
+    const ids = await queueScheduledReports(now());
     const mine = await prisma.outboxEmail.findFirstOrThrow({ where: { id: { in: ids }, toAddress: hrEmail } });
     expect(await deliverOutbox(mine.id)).toBe("sent");
     const mail = smtp.received.find((m) => m.to && JSON.stringify(m.to).includes(hrEmail))!;
@@ -181,12 +184,13 @@ describe("a compliance year", () => {
   });
 
   it("reads the year as it stood on 31 May: the mover in the division, the leaver still counted", async () => {
+    at("2026-12-07T10:00:00");
     const units = await unitCompliance(hr, annualId, seoul("2026-05-31T23:59:59.999"));
     const division = units.find((u) => u.unitId === world.division.id)!;
     const teamRow = units.find((u) => u.unitId === team.id)!;
     // Division on 31 May: 직원0–5 (직원5 had not moved yet); team: 직원6 and 직원7 (not yet left); the new hire not yet there.
     expect([division.assigned, teamRow.assigned]).toEqual([8, 2]);
-    // By then only 직원5 had finished (backdated to April); the others finished "today" in this test.
+    // By then only 직원5 had finished (in April); the others finished in June or later.
     expect(division).toMatchObject({ completed: 1, exempted: 0 }); // the exemption was granted later
 
     // The rest of the page and the drill-down read the same day.

@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { listMyAssignments } from "~/modules/learning/learning.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { now } from "~/utils/clock.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "나의 교육", "My training");
 
@@ -12,7 +13,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
   if (!current) return { signedIn: false as const, assignments: [] };
   const assignments = current.user.personId ? await listMyAssignments(current.user.personId) : [];
-  return { signedIn: true as const, assignments, now: new Date().toISOString() };
+  return { signedIn: true as const, assignments, now: now().toISOString() };
 }
 
 export default function Home() {
@@ -30,7 +31,7 @@ export default function Home() {
       </section>
     );
   }
-  const now = new Date(data.now ?? Date.now());
+  const today = new Date(data.now);
   const owed = data.assignments.filter((a) => a.cycleLabel);
   const chosen = data.assignments.filter((a) => !a.cycleLabel);
   return (
@@ -39,12 +40,12 @@ export default function Home() {
       <p className="lead">{t("home.intro")}</p>
       {owed.length === 0 ? <p className="panel">{t("home.none")}</p> : null}
       <ul className="cards">
-        {owed.map((a) => <AssignmentCard key={a.id} a={a} now={now} />)}
+        {owed.map((a) => <AssignmentCard key={a.id} a={a} now={today} />)}
       </ul>
       <h2>{t("catalog.myElectives")}</h2>
       {chosen.length === 0 ? <p>{t("catalog.noElectives")}</p> : null}
       <ul className="cards">
-        {chosen.map((a) => <AssignmentCard key={a.id} a={a} now={now} />)}
+        {chosen.map((a) => <AssignmentCard key={a.id} a={a} now={today} />)}
       </ul>
       <p><Link to="/catalog">{t("catalog.browse")}</Link></p>
     </>

@@ -8,15 +8,12 @@ import { requireRole } from "~/modules/auth/permissions.server";
 import { oversightReturn, oversightYears, reportScopeRoots, type Counts } from "~/modules/reporting/oversight.server";
 import { COUNT_COLUMNS, institutionName, percent, periodLabel, rankLabel } from "~/modules/reporting/oversight-labels";
 import { notFound } from "~/utils/http.server";
-import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { formatDate, pick, seoulYear, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { now } from "~/utils/clock.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "감독기관 제출용 이수 현황", "Oversight return");
 
-/** The year in Seoul now: the default return is this year's, if it has cycles. */
-function seoulYear(): number {
-  return new Date(Date.now() + 9 * 3600_000).getUTCFullYear();
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
@@ -25,7 +22,9 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const years = await oversightYears();
   const wanted = params.get("year");
   if (wanted && !years.includes(Number(wanted))) notFound();
-  const year = wanted ? Number(wanted) : years.includes(seoulYear()) ? seoulYear() : years[0];
+  // The default return is this year's in Seoul, if it has cycles.
+  const thisYear = seoulYear(now());
+  const year = wanted ? Number(wanted) : years.includes(thisYear) ? thisYear : years[0];
   const roots = await reportScopeRoots(actor);
   if (year === undefined) return { years, year: null, ret: null, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
   const ret = await oversightReturn(actor, year, roots);

@@ -14,13 +14,14 @@ import {
 import { pick, seoulDateKey, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { now } from "~/utils/clock.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "집합교육 기록", "Record an in-person session");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER");
   const [cycles, units] = await Promise.all([sessionCycleOptions(), sessionUnitOptions(actor)]);
-  return { cycles, units };
+  return { cycles, units, today: seoulDateKey(now()) };
 }
 
 type Values = { title: string; heldOn: string; minutes: string; place: string; orgUnitId: string; cycleIds: string[]; attendees: string };
@@ -75,14 +76,13 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function NewSession() {
-  const { cycles, units } = useLoaderData<typeof loader>();
+  const { cycles, units, today } = useLoaderData<typeof loader>();
   const result = useActionData<ActionData>();
   const busy = useNavigation().state === "submitting";
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const v = result?.values;
   const err = (field: string) => (result?.field === field ? result.message : undefined);
-  const today = seoulDateKey();
   return (
     <>
       <p className="meta"><Link to="/hr/sessions">{t("sessions.back")}</Link></p>

@@ -13,7 +13,9 @@
  *
  * `APP_CLOCK` (an ISO 8601 instant with its offset) starts a process's clock
  * at that moment; it then runs forward in real time. Unset, the clock is the
- * machine's.
+ * machine's. `APP_CLOCK_ANCHOR_MS`, set with it by `clockForChild()`, is the
+ * machine time at which `APP_CLOCK` was read, so that a child process keeps
+ * exactly its parent's clock instead of starting it when it boots.
  */
 
 let offsetMs = 0;
@@ -27,7 +29,11 @@ function parseInstant(value: string, name: string): number {
 }
 
 const configured = process.env.APP_CLOCK?.trim();
-if (configured) offsetMs = parseInstant(configured, "APP_CLOCK") - Date.now();
+if (configured) {
+  const anchor = process.env.APP_CLOCK_ANCHOR_MS ? Number(process.env.APP_CLOCK_ANCHOR_MS) : Date.now();
+  if (!Number.isFinite(anchor)) throw new Error(`APP_CLOCK_ANCHOR_MS must be milliseconds since 1970 (got "${process.env.APP_CLOCK_ANCHOR_MS}")`);
+  offsetMs = parseInstant(configured, "APP_CLOCK") - anchor;
+}
 
 /** The current moment on the product's clock. */
 export function now(): Date {
@@ -60,7 +66,8 @@ export function advanceClock(ms: number): void {
   else offsetMs += ms;
 }
 
-/** What to pass as APP_CLOCK to a child process so that its clock reads the same as this one's. */
-export function clockForChild(): string | undefined {
-  return frozenAt === null && offsetMs === 0 ? undefined : now().toISOString();
+/** The environment that gives a child process this process's clock (nothing when it is the machine's). */
+export function clockForChild(): Record<string, string> {
+  if (frozenAt === null && offsetMs === 0) return {};
+  return { APP_CLOCK: now().toISOString(), APP_CLOCK_ANCHOR_MS: String(Date.now()) };
 }

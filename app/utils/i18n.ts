@@ -66,7 +66,12 @@ export function seoulDayEnd(day: string): Date {
   return new Date(`${day}T23:59:59.999+09:00`);
 }
 
-/** The calendar day in Seoul as YYYY-MM-DD (today by default): the form dates are entered and compared in. */
-export function seoulDateKey(date: Date = new Date()): string {
+/** The calendar day in Seoul of a moment, as YYYY-MM-DD: the form dates are entered and compared in. */
+export function seoulDateKey(date: Date): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(date);
+}
+
+/** The calendar year in Seoul of a moment. */
+export function seoulYear(date: Date): number {
+  return Number(seoulDateKey(date).slice(0, 4));
 }

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { clockForChild } from "~/utils/clock.server";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -14,13 +15,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The production build served by server.ts on a free loopback port. */
+/** The production build served by server.ts on a free loopback port, on the test's clock. */
 export async function startApp(extraEnv: Record<string, string> = {}): Promise<{ origin: string; stop: () => Promise<void> }> {
   if (!existsSync("build/server/index.js")) throw new Error("build/ is missing: run `npx remix vite:build` (npm test does)");
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: origin, ...extraEnv },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: origin, ...clockForChild(), ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

@@ -6,6 +6,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
+import { now } from "~/utils/clock.server";
+import { storyClock } from "../clock";
 import { launchChromium, signIn as signInAs, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 
@@ -14,6 +16,8 @@ const SHOTS = join(process.cwd(), "test-results", "screens-oversight");
 const expectAccessible = (page: Page, name: string) => checkPage(page, SHOTS, name);
 
 describe("end to end: the oversight return and the report access log", { timeout: 120_000 }, () => {
+  // Early December 2026, on the test's clock and the app's: the 2026 return is the current one.
+  storyClock("2026-12-03T10:00:00");
   let app: Awaited<ReturnType<typeof startApp>>;
   let browser: Browser;
   let context: BrowserContext;
@@ -37,11 +41,11 @@ describe("end to end: the oversight return and the report access log", { timeout
     ];
     await prisma.person.update({ where: { id: people[2]!.id }, data: { grade: 5 } });
     await createPerson(world.otherBureau.id, "CIVIL_SERVANT", "바깥사람");
-    const { cycle } = await openTestCycle(world.obligation.id);
+    const { cycle } = await openTestCycle(world.obligation.id, undefined, 2026);
     for (const [i, mode] of [[0, "IN_PERSON"], [1, "ONLINE"], [3, "IN_PERSON"]] as const) {
       await prisma.assignment.update({
         where: { cycleId_personId: { cycleId: cycle.id, personId: people[i]!.id } },
-        data: { status: "COMPLETED", completedAt: new Date(), completionMode: mode },
+        data: { status: "COMPLETED", completedAt: now(), completionMode: mode },
       });
     }
     hrEmail = (await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).email;

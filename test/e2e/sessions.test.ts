@@ -4,6 +4,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createAnnualObligation, createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD, uid } from "../factories";
+import { storyClock } from "../clock";
 import { launchChromium, signIn, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 
@@ -12,6 +13,8 @@ const expectAccessible = (page: Page, name: string) => checkPage(page, SHOTS, na
 const SHEET = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n");
 
 describe("end to end: an HR officer records an in-person session with its signed sheet", { timeout: 120_000 }, () => {
+  // Early December 2026, on the test's clock and the app's: the session of 20 November has happened.
+  storyClock("2026-12-03T10:00:00");
   let app: Awaited<ReturnType<typeof startApp>>;
   let browser: Browser;
   let page: Page;
@@ -30,10 +33,10 @@ describe("end to end: an HR officer records an in-person session with its signed
     await prisma.obligation.update({ where: { id: second.id }, data: { sharedSessions: true } });
     attendees = [await createPerson(world.division.id, "CIVIL_SERVANT", "정다은"), await createPerson(world.division.id, "CIVIL_SERVANT", "최민준")];
     await createPerson(world.division.id, "CIVIL_SERVANT", "한지우");
-    annualId = (await openTestCycle(world.obligation.id)).cycle.id;
+    annualId = (await openTestCycle(world.obligation.id, undefined, 2026)).cycle.id;
     // Assigned at the start of the year, so that a view as of a past day has them.
     await prisma.assignment.updateMany({ where: { cycleId: annualId }, data: { assignedAt: new Date("2026-01-02T00:00:00Z") } });
-    await openTestCycle(second.id);
+    await openTestCycle(second.id, undefined, 2026);
     hrEmail = (await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).email;
     app = await startApp();
     browser = await launchChromium();

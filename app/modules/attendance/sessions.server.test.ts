@@ -5,6 +5,7 @@ import { getCurrentSession } from "~/modules/auth/session.server";
 import { unitCompliance } from "~/modules/compliance/compliance.server";
 import { createAnnualObligation, createPerson, createUser, createWorld, openTestCycle } from "../../../test/factories";
 import { getRequest, sessionCookieFor } from "../../../test/http";
+import { storyClock } from "../../../test/clock";
 import { getEvidence, getSession, recordSession, SessionInputError, withdrawAttendance, type SessionInput } from "./sessions.server";
 
 /** The smallest valid PDF header is enough: the type is told from the first bytes. */
@@ -16,6 +17,8 @@ async function actorFor(userId: string): Promise<Actor> {
 }
 
 describe("in-person sessions", () => {
+  // Late November 2026: the session on 20 November has happened, the annual cycles are open.
+  storyClock("2026-11-25T10:00:00");
   let world: Awaited<ReturnType<typeof createWorld>>;
   let hr: Actor;
   let annualId: string;
@@ -28,10 +31,10 @@ describe("in-person sessions", () => {
     await prisma.obligation.update({ where: { id: world.obligation.id }, data: { sharedSessions: true } });
     for (const name of ["가", "나", "다", "라"]) people.push(await createPerson(world.division.id, "CIVIL_SERVANT", name));
     outsider = await createPerson(world.otherBureau.id, "CIVIL_SERVANT", "다른 국");
-    annualId = (await openTestCycle(world.obligation.id)).cycle.id;
+    annualId = (await openTestCycle(world.obligation.id, undefined, 2026)).cycle.id;
     const second = await createAnnualObligation(world, "두 번째 의무", "Second duty");
     await prisma.obligation.update({ where: { id: second.id }, data: { sharedSessions: true } });
-    secondId = (await openTestCycle(second.id)).cycle.id;
+    secondId = (await openTestCycle(second.id, undefined, 2026)).cycle.id;
     hr = await actorFor((await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).id);
   });
 

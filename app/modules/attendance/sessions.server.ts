@@ -5,6 +5,7 @@ import type { Actor } from "~/modules/auth/permissions.server";
 import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
 import { isUuid } from "~/utils/ids";
 import { isDateKey, seoulDateKey } from "~/utils/i18n";
+import { now } from "~/utils/clock.server";
 
 /** A signed attendance sheet: a scan (PDF) or a photo (JPEG, PNG). */
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
@@ -99,7 +100,7 @@ function checkBasics(input: SessionInput) {
   if (!isDateKey(input.heldOn)) {
     throw new SessionInputError("heldOn", "invalid");
   }
-  if (input.heldOn > seoulDateKey()) throw new SessionInputError("heldOn", "future");
+  if (input.heldOn > seoulDateKey(now())) throw new SessionInputError("heldOn", "future");
   if (input.cycleIds.length === 0) throw new SessionInputError("cycleIds", "none");
   const numbers = parseEmployeeNumbers(input.attendees);
   if (numbers.length === 0) throw new SessionInputError("attendees", "none");
@@ -201,7 +202,7 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
     // Completed as of the session's day (end of it in Seoul, or now if that is still ahead).
     const completed = await tx.$executeRaw`
       UPDATE assignment a SET status = 'COMPLETED', completion_mode = 'IN_PERSON', attendance_id = sa.id,
-        completed_at = LEAST(now(), (${input.heldOn}::date + time '18:00') AT TIME ZONE 'Asia/Seoul')
+        completed_at = LEAST(${now()}::timestamptz, (${input.heldOn}::date + time '18:00') AT TIME ZONE 'Asia/Seoul')
       FROM session_attendance sa
       WHERE sa.session_id = ${session.id}::uuid AND a.person_id = sa.person_id
         AND a.cycle_id = ANY(${cycleIds}::uuid[]) AND a.status IN ('ASSIGNED', 'IN_PROGRESS')`;

@@ -1,6 +1,7 @@
 import { prisma } from "~/utils/db.server";
 
 import { isSelfEnrolTrack } from "./tracks";
+import { now } from "~/utils/clock.server";
 
 export interface CatalogCourse {
   courseId: string;
@@ -61,7 +62,7 @@ export async function enrol(personId: string, courseSlug: string, actorUserId: s
       select: { id: true },
     });
     if (existing) return existing.id;
-    const created = await tx.assignment.create({ data: { personId, courseId: course.id }, select: { id: true } });
+    const created = await tx.assignment.create({ data: { personId, courseId: course.id, assignedAt: now() }, select: { id: true } });
     await tx.auditEvent.create({
       data: { actorUserId, action: "catalog.enrol", entityType: "assignment", entityId: created.id, data: { course: courseSlug } },
     });

@@ -6,6 +6,7 @@ import { TIME_ZONE } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { unitIsInScope } from "~/modules/org/org.server";
 import { isUuid } from "~/utils/ids";
+import { now } from "~/utils/clock.server";
 
 // Crockford-style alphabet without look-alikes (0/O, 1/I/L, U).
 const CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -36,12 +37,12 @@ export async function issueCertificate(tx: Prisma.TransactionClient, assignmentI
   const rows = await tx.$queryRaw<Array<{ id: string }>>`
     WITH s AS (SELECT nextval(pg_get_serial_sequence('certificate', 'serial')) AS serial)
     INSERT INTO certificate (serial, number, verification_code, assignment_id, person_id, course_version_id,
-      holder_name, course_title_ko, course_title_en, obligation_title_ko, obligation_title_en, cycle_label, completed_at)
+      holder_name, course_title_ko, course_title_en, obligation_title_ko, obligation_title_en, cycle_label, completed_at, issued_at)
     SELECT s.serial,
            ${prefix} || '-' || to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY') || '-' || lpad(s.serial::text, 6, '0'),
            ${code}, a.id, a.person_id, a.course_version_id, p.name, v.title_ko, v.title_en,
            COALESCE(o.title_ko, ${ELECTIVE.ko}), COALESCE(o.title_en, ${ELECTIVE.en}),
-           COALESCE(c.label, to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY')), a.completed_at
+           COALESCE(c.label, to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY')), a.completed_at, ${now()}::timestamptz
     FROM s, assignment a
     JOIN person p ON p.id = a.person_id
     JOIN course_version v ON v.id = a.course_version_id

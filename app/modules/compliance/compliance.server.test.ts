@@ -12,6 +12,9 @@ import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { loader as xlsxLoader } from "~/routes/hr.export[.xlsx]";
 import { action as downloadAction } from "~/routes/hr.download";
+import { now } from "~/utils/clock.server";
+import { seoulDateKey, seoulDayStart } from "~/utils/i18n";
+import { storyClock } from "../../../test/clock";
 
 describe("HR officer's compliance view", () => {
   let hrCookie: string;
@@ -54,8 +57,9 @@ describe("HR officer's compliance view", () => {
   });
 
   it("reads the records as they stood on a past date", async () => {
-    const yesterday = new Date(Date.now() - 24 * 3600_000).toISOString().slice(0, 10);
-    await prisma.assignment.updateMany({ where: { cycleId }, data: { assignedAt: new Date("2026-01-02T00:00:00Z") } });
+    // Yesterday in Seoul, whatever the moment: everyone was assigned by then, nobody had finished.
+    const yesterday = seoulDateKey(new Date(now().getTime() - 24 * 3600_000));
+    await prisma.assignment.updateMany({ where: { cycleId }, data: { assignedAt: seoulDayStart(yesterday) } });
     const res = await respond(() => hrLoader({ request: getRequest(`/hr?cycle=${cycleId}&asOf=${yesterday}`, hrCookie), params: {}, context: {} }));
     const data = await res.json();
     const division = data.units.find((u: { code: string }) => u.code === world.division.code);
@@ -134,13 +138,14 @@ describe("HR officer's compliance view", () => {
 });
 
 describe("compliance as of a past date, while people move and leave", () => {
+  storyClock("2026-11-25T10:00:00");
   it("counts each person in the unit they sat in on that date, and leavers until they left", async () => {
     const world = await createWorld();
     const newDivision = await createUnit("DIVISION", world.bureau.id, "새과");
     const mover = await createPerson(world.division.id, "CIVIL_SERVANT", "이동자");
     const leaver = await createPerson(world.division.id, "CIVIL_SERVANT", "퇴직자");
     await createPerson(world.division.id, "CIVIL_SERVANT", "재직자");
-    const { cycle } = await openTestCycle(world.obligation.id);
+    const { cycle } = await openTestCycle(world.obligation.id, undefined, 2026);
     await prisma.assignment.updateMany({ where: { cycleId: cycle.id }, data: { assignedAt: new Date("2026-01-02T00:00:00Z") } });
     // The mover finished in the old unit in March, then moved on 1 June; the leaver left on 1 September.
     await prisma.assignment.updateMany({

@@ -5,6 +5,7 @@ import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt, subtreeScope, unitIsInScope } from "~/modules/org/org.server";
+import { now } from "~/utils/clock.server";
 
 export interface UnitCompliance {
   unitId: string;
@@ -64,7 +65,7 @@ function cycleStates(cycleId: string, asOf: Date | null): Prisma.Sql {
   const placed = placedAt(Prisma.sql`at.t`, Prisma.sql`at.historical`);
   return Prisma.sql`
     at AS (
-      SELECT COALESCE(${asOf}::timestamptz, now()) AS t, ${asOf}::timestamptz IS NOT NULL AS historical,
+      SELECT COALESCE(${asOf}::timestamptz, ${now()}::timestamptz) AS t, ${asOf}::timestamptz IS NOT NULL AS historical,
         (SELECT make_interval(days => grace_days) FROM cycle WHERE id = ${cycleId}::uuid) AS grace
     ),
     states AS (

@@ -7,6 +7,7 @@ import { loader as certificateLoader } from "~/routes/certificates.$certificateI
 import { loader as verifyLoader } from "~/routes/verify.$code";
 import { createPerson, createUser, createWorld, openTestCycle } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
+import { clockYear } from "../../../test/clock";
 import { getCourseForLearner, getQuizForLearner } from "./learning.server";
 
 describe("a civil servant's annual course", () => {
@@ -32,7 +33,7 @@ describe("a civil servant's annual course", () => {
     const res = await respond(() => homeLoader({ request: getRequest("/", cookie), params: {}, context: {} }));
     const data = await res.json();
     expect(data.assignments).toHaveLength(1);
-    expect(data.assignments[0]).toMatchObject({ id: assignmentId, status: "ASSIGNED", lessonsDone: 0, cycleLabel: "2026" });
+    expect(data.assignments[0]).toMatchObject({ id: assignmentId, status: "ASSIGNED", lessonsDone: 0, cycleLabel: String(clockYear()) });
     expect(data.assignments[0].lessonCount).toBeGreaterThanOrEqual(3);
   });
 
@@ -121,7 +122,7 @@ describe("a civil servant's annual course", () => {
     const verified = await respond(() => verifyLoader({ request: getRequest("/v"), params: { code: a.certificate!.verificationCode.toLowerCase() }, context: {} }));
     expect(verified.status).toBe(200);
     const v = await verified.json();
-    expect(v.cert).toMatchObject({ number: a.certificate!.number, status: "VALID", holderName: "김*늘", cycleLabel: "2026" });
+    expect(v.cert).toMatchObject({ number: a.certificate!.number, status: "VALID", holderName: "김*늘", cycleLabel: String(clockYear()) });
     const unknown = await respond(() => verifyLoader({ request: getRequest("/v"), params: { code: "2222-2222-2222" }, context: {} }));
     expect(unknown.status).toBe(404);
   });

@@ -1,6 +1,7 @@
 import { prisma } from "~/utils/db.server";
 import { issueCertificate } from "~/modules/certificates/certificates.server";
 import { isUuid } from "~/utils/ids";
+import { now } from "~/utils/clock.server";
 
 /** Thrown when a learner asks for something that is not theirs or does not exist. */
 export class NotFoundError extends Error {
@@ -198,7 +199,7 @@ async function ensureStarted(assignmentId: string, courseId: string) {
   await prisma.$executeRaw`
     UPDATE assignment
     SET course_version_id = COALESCE(course_version_id, ${versionId}::uuid),
-        started_at = COALESCE(started_at, now()),
+        started_at = COALESCE(started_at, ${now()}::timestamptz),
         status = CASE WHEN status = 'ASSIGNED' THEN 'IN_PROGRESS'::"AssignmentStatus" ELSE status END
     WHERE id = ${assignmentId}::uuid`;
 }
@@ -230,7 +231,7 @@ export async function completeLesson(personId: string, assignmentId: string, slu
   await ensureStarted(assignmentId, course.assignment.courseId);
   await prisma.lessonProgress.upsert({
     where: { assignmentId_lessonId: { assignmentId, lessonId: lesson.id } },
-    create: { assignmentId, lessonId: lesson.id },
+    create: { assignmentId, lessonId: lesson.id, completedAt: now() },
     update: {},
   });
   const lessons = course.lessons.map((l) => (l.id === lesson.id ? { ...l, done: true } : l));
@@ -292,6 +293,7 @@ export async function submitQuiz(
 
   const attempt = await prisma.quizAttempt.create({
     data: {
+      createdAt: now(),
       assignmentId,
       courseVersionId: quiz.version.id,
       set,
@@ -314,7 +316,7 @@ async function completeAssignment(assignmentId: string): Promise<string> {
   return prisma.$transaction(async (tx) => {
     const updated = await tx.assignment.updateMany({
       where: { id: assignmentId, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-      data: { status: "COMPLETED", completedAt: new Date(), completionMode: "ONLINE" },
+      data: { status: "COMPLETED", completedAt: now(), completionMode: "ONLINE" },
     });
     const existing = await tx.certificate.findUnique({ where: { assignmentId }, select: { id: true } });
     if (existing) return existing.id;

@@ -2,6 +2,7 @@ import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { sendMail } from "~/utils/mail.server";
 import { renderTemplate } from "./templates.server";
+import { now } from "~/utils/clock.server";
 
 /**
  * Queue assignment notices after a cycle opened: one message per person,
@@ -30,7 +31,7 @@ export async function createAssignmentNotices(cycleId: string): Promise<string[]
       FOR UPDATE OF a
     ),
     marked AS (
-      UPDATE assignment a SET notified_at = now() FROM candidates k WHERE a.id = k.id
+      UPDATE assignment a SET notified_at = ${now()}::timestamptz FROM candidates k WHERE a.id = k.id
       RETURNING a.id
     ),
     fresh AS (SELECT id, person_id FROM candidates WHERE announce)
@@ -75,7 +76,7 @@ export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> 
     const messageId = await sendMail({ to: row.toAddress, ...rendered, messageId: `<${row.id}@${domain}>` });
     await prisma.outboxEmail.update({
       where: { id: outboxId },
-      data: { status: "SENT", sentAt: new Date(), messageId, lastError: null },
+      data: { status: "SENT", sentAt: now(), messageId, lastError: null },
     });
     return "sent";
   } catch (error) {

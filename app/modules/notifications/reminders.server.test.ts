@@ -5,16 +5,17 @@ import { finishCourse } from "../../../prisma/seed";
 import { startSmtp } from "../../../test/smtp";
 import { deliverOutbox } from "./outbox.server";
 import { inSendWindow, runReminderTick } from "./reminders.server";
+import { at, seoul } from "../../../test/clock";
 
-// Deadline: end of 31 December 2026, Seoul. Times below are Seoul wall-clock.
-const at = (local: string) => new Date(`${local}+09:00`);
+// Deadline: end of 31 December 2026, Seoul. Times below are Seoul wall-clock; each tick
+// moves the product's clock to its moment first.
 
 describe("send window", () => {
   it("is office hours on weekdays, Seoul time", () => {
-    expect(inSendWindow(at("2026-12-01T10:00:00"))).toBe(true); // Tuesday
-    expect(inSendWindow(at("2026-12-01T08:59:00"))).toBe(false);
-    expect(inSendWindow(at("2026-12-01T18:00:00"))).toBe(false);
-    expect(inSendWindow(at("2026-12-05T10:00:00"))).toBe(false); // Saturday
+    expect(inSendWindow(seoul("2026-12-01T10:00:00"))).toBe(true); // Tuesday
+    expect(inSendWindow(seoul("2026-12-01T08:59:00"))).toBe(false);
+    expect(inSendWindow(seoul("2026-12-01T18:00:00"))).toBe(false);
+    expect(inSendWindow(seoul("2026-12-05T10:00:00"))).toBe(false); // Saturday
   });
 });
 
@@ -27,6 +28,7 @@ describe("reminders over a controllable clock", () => {
   let hrEmail: string;
 
   beforeAll(async () => {
+    at("2026-01-02T09:00:00");
     smtp = await startSmtp();
     received = smtp.received;
     const world = await createWorld();
@@ -35,7 +37,7 @@ describe("reminders over a controllable clock", () => {
     hrEmail = (await createUser({ email: `hr-${uid()}@test.example`, roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).email;
     // Two obligations owed by the same people, both due on 31 December.
     const second = await createAnnualObligation(world, "두 번째 의무", "Second duty");
-    cycles = [(await openTestCycle(world.obligation.id)).cycle.id, (await openTestCycle(second.id)).cycle.id];
+    cycles = [(await openTestCycle(world.obligation.id, undefined, 2026)).cycle.id, (await openTestCycle(second.id, undefined, 2026)).cycle.id];
   });
 
   afterAll(() => smtp.stop());
@@ -60,7 +62,8 @@ describe("reminders over a controllable clock", () => {
   });
 
   it("skips stages a late tick has passed, stops for people who finished, and escalates once to the HR officer", async () => {
-    // Bob finishes one of his two duties; Alice does nothing.
+    // Bob finishes one of his two duties in mid-December; Alice does nothing.
+    at("2026-12-15T10:00:00");
     const bobsFirst = await prisma.assignment.findFirstOrThrow({ where: { personId: bob.id, cycleId: cycles[0] } });
     await finishCourse(bob.id, bobsFirst.id);
 
@@ -89,6 +92,7 @@ describe("reminders over a controllable clock", () => {
   });
 
   it("cancels a queued digest when the person finished before it was delivered", async () => {
+    at("2027-12-09T10:00:00");
     const pending = await prisma.outboxEmail.findFirstOrThrow({ where: { toAddress: bob.email, status: "PENDING", template: "reminder-digest" } });
     const open = await prisma.assignment.findMany({ where: { personId: bob.id, status: { in: ["ASSIGNED", "IN_PROGRESS"] } } });
     for (const a of open) await finishCourse(bob.id, a.id);

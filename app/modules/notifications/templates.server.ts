@@ -7,6 +7,7 @@ import { getEnv } from "~/utils/env.server";
 import { escapeHtml } from "~/utils/mail.server";
 import { formatDate, pick, translator } from "~/utils/i18n";
 import { renderScheduledReport } from "~/modules/reporting/scheduled.server";
+import { now } from "~/utils/clock.server";
 
 export interface RenderedMail {
   subject: string;
@@ -90,7 +91,7 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
       });
       if (open.length === 0) return null;
       const name = open[0]!.person.name;
-      const overdue = open.some((a) => a.dueAt && a.dueAt < new Date());
+      const overdue = open.some((a) => a.dueAt && a.dueAt < now());
       const lines = open.map((a) =>
         t("mail.reminder.item", {
           obligation: pick(locale, a.cycle!.obligation.titleKo, a.cycle!.obligation.titleEn),

@@ -2,6 +2,7 @@ import { prisma } from "~/utils/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { getEnv } from "~/utils/env.server";
 import { seoulDayEnd } from "~/utils/i18n";
+import { now } from "~/utils/clock.server";
 
 export class CycleStateError extends Error {}
 
@@ -11,6 +12,7 @@ export class CycleStateError extends Error {}
  * Returns how many assignments were created.
  */
 export async function openCycle(cycleId: string, actorUserId: string | null): Promise<number> {
+  const at = now();
   return prisma.$transaction(async (tx) => {
     const cycle = await tx.cycle.findUnique({ where: { id: cycleId } });
     if (!cycle) throw new CycleStateError("cycle not found");
@@ -28,11 +30,11 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
         UNION
         SELECT c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id
       )
-      INSERT INTO assignment (cycle_id, person_id, course_id, due_at)
-      SELECT c.id, p.id, r.course_id,
+      INSERT INTO assignment (cycle_id, person_id, course_id, assigned_at, due_at)
+      SELECT c.id, p.id, r.course_id, ${at}::timestamptz,
         -- Someone who joins an open cycle late gets a fair deadline, never one already past.
         CASE WHEN c.opened_at IS NULL THEN c.due_at
-             ELSE GREATEST(c.due_at, now() + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END
+             ELSE GREATEST(c.due_at, ${at}::timestamptz + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END
       FROM cycle c
       JOIN obligation o ON o.id = c.obligation_id
       JOIN obligation_route r ON r.obligation_id = o.id AND (r.period = '' OR r.period = c.period)
@@ -43,7 +45,7 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
       ON CONFLICT (cycle_id, person_id) DO NOTHING`;
     await tx.cycle.update({
       where: { id: cycleId },
-      data: { status: "OPEN", openedAt: cycle.openedAt ?? new Date() },
+      data: { status: "OPEN", openedAt: cycle.openedAt ?? at },
     });
     await recordAudit(
       { actorUserId, action: "cycle.open", entityType: "cycle", entityId: cycleId, data: { assigned: created } },
@@ -86,7 +88,7 @@ export async function closeCycle(cycleId: string, actorUserId: string | null) {
   await prisma.$transaction(async (tx) => {
     const updated = await tx.cycle.updateMany({
       where: { id: cycleId, status: "OPEN" },
-      data: { status: "CLOSED", closedAt: new Date() },
+      data: { status: "CLOSED", closedAt: now() },
     });
     if (updated.count === 0) throw new CycleStateError("only an open cycle can be closed");
     await recordAudit({ actorUserId, action: "cycle.close", entityType: "cycle", entityId: cycleId }, tx);

@@ -3,6 +3,7 @@ import { subtreeScope } from "~/modules/org/org.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { isUuid } from "~/utils/ids";
+import { now } from "~/utils/clock.server";
 
 export class ExemptionError extends Error {
   constructor(public code: "not-found" | "not-exemptable" | "not-exempted" | "closed") {
@@ -58,7 +59,7 @@ export async function exempt(actor: Actor, assignmentId: string, reason: string)
   await prisma.$transaction(async (tx) => {
     const updated = await tx.assignment.updateMany({
       where: { id: assignmentId, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-      data: { status: "EXEMPTED", exemptReason: reason, exemptedById: actor.userId, exemptedAt: new Date() },
+      data: { status: "EXEMPTED", exemptReason: reason, exemptedById: actor.userId, exemptedAt: now() },
     });
     if (updated.count === 0) throw new ExemptionError("not-exemptable");
     await recordAudit(

@@ -6,6 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { readContentTree } from "~/modules/content/source.server";
 import { loadContent } from "~/modules/content/load.server";
 import { createPerson, createUnit, uid } from "../../../test/factories";
+import { now } from "~/utils/clock.server";
 import { openCycle, planCycle } from "./cycles.server";
 
 /**
@@ -113,12 +114,12 @@ deadline: "12-31"
     const corp = await createUnit("AFFILIATED_ORG", busan.id, "공사");
     await prisma.obligation.update({ where: { code: `busan-annual-${tag}` }, data: { audienceUnitCodes: [busan.code] } });
     const cycle = await planCycle(`busan-annual-${tag}`, 2027, "");
-    await prisma.cycle.update({ where: { id: cycle.id }, data: { dueAt: new Date(Date.now() + 5 * 86400_000) } });
+    await prisma.cycle.update({ where: { id: cycle.id }, data: { dueAt: new Date(now().getTime() + 5 * 86400_000) } });
     await createPerson(corp.id, "AFFILIATED_STAFF", "먼저");
     await openCycle(cycle.id, null);
     const late = await createPerson(corp.id, "AFFILIATED_STAFF", "나중");
     await openCycle(cycle.id, null);
     const a = await prisma.assignment.findFirstOrThrow({ where: { personId: late.id, cycleId: cycle.id } });
-    expect(a.dueAt!.getTime()).toBeGreaterThan(Date.now() + 29 * 86400_000);
+    expect(a.dueAt!.getTime()).toBeGreaterThan(now().getTime() + 29 * 86400_000);
   });
 });

@@ -1,4 +1,5 @@
 import { Prisma, prisma } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
 
 /**
  * `WITH RECURSIVE scope AS (…)`: the ids of the given units and every unit
@@ -53,7 +54,7 @@ type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
  * and a new one opened (only `personIds`, when given). Call it in the
  * transaction that moved or added people.
  */
-export async function recordPlacements(tx: Tx | typeof prisma, at: Date = new Date(), personIds: string[] | null = null): Promise<number> {
+export async function recordPlacements(tx: Tx | typeof prisma, at: Date = now(), personIds: string[] | null = null): Promise<number> {
   return tx.$executeRaw`
     WITH stale AS (
       SELECT p.id AS person_id, p.org_unit_id, pl.id AS placement_id

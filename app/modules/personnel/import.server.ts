@@ -9,6 +9,7 @@ import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { enqueueCycleOpened, enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues.server";
 import { isUuid } from "~/utils/ids";
+import { now } from "~/utils/clock.server";
 
 /** The columns an HR system exports. No resident registration numbers, ever. */
 export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family"] as const;
@@ -411,7 +412,7 @@ async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYIN
   const id = saved.id;
   const { rows, problems } = await readRows(saved.content, report, saved.rowCount);
   return prisma.$transaction(async (tx) => {
-    const claimed = await tx.personnelImport.updateMany({ where: { id, status: from }, data: { status: "APPLIED", appliedAt: new Date(), error: null } });
+    const claimed = await tx.personnelImport.updateMany({ where: { id, status: from }, data: { status: "APPLIED", appliedAt: now(), error: null } });
     if (claimed.count === 0) throw new ImportError("already-applied");
     const staged = await stage(tx, rows, saved.scopeUnitIds, report);
     const summary = summarise(rows, [...problems, ...staged.problems], staged.diff);
@@ -421,7 +422,7 @@ async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYIN
     await tx.$executeRaw`
       INSERT INTO person (employee_no, name, email, org_unit_id, staff_category, grade, job_family, hired_on)
       SELECT r.employee_no, r.name, r.email, u.id, r.staff_category::"StaffCategory", r.grade, r.job_family::"JobFamily",
-        (now() AT TIME ZONE 'Asia/Seoul')::date
+        (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
       WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.employee_no = r.employee_no)`;
     await step(1);
@@ -437,7 +438,7 @@ async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYIN
           IS DISTINCT FROM (r.name, r.email, u.id, r.staff_category, r.grade, r.job_family, 'ACTIVE', NULL::date)`;
     await step(2);
     await tx.$executeRaw`
-      UPDATE person p SET status = 'LEFT', left_on = (now() AT TIME ZONE 'Asia/Seoul')::date
+      UPDATE person p SET status = 'LEFT', left_on = (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
       WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
         AND p.employee_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_row r WHERE r.employee_no = p.employee_no)`;
     await step(3);

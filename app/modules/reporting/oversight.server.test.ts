@@ -15,6 +15,8 @@ import { countQueries, prisma } from "~/utils/db.server";
 import { translator } from "~/utils/i18n";
 import { createPerson, createUnit, createUser, createWorld, uid } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
+import { storyClock } from "../../../test/clock";
+import { now } from "~/utils/clock.server";
 import { rankLabel } from "./oversight-labels";
 import { oversightReturn, type OversightReturn, type ReturnCycle } from "./oversight.server";
 
@@ -42,6 +44,8 @@ async function openCycleFor(obligationId: string, label: string, period: "" | "H
 }
 
 describe("oversight return", () => {
+  // Early December 2026: the first half is past its deadline, the annual and second-half cycles still running.
+  storyClock("2026-12-03T10:00:00");
   let world: Awaited<ReturnType<typeof createWorld>>;
   let officer: Actor;
   let officerCookie: string;
@@ -62,8 +66,8 @@ describe("oversight return", () => {
       where: { cycleId_personId: { cycleId, personId: people[key]!.id } },
       data:
         state === "EXEMPTED"
-          ? { status: "EXEMPTED", exemptedAt: new Date(), exemptReason: "휴직" }
-          : { status: "COMPLETED", completedAt: new Date(), completionMode: state },
+          ? { status: "EXEMPTED", exemptedAt: now(), exemptReason: "휴직" }
+          : { status: "COMPLETED", completedAt: now(), completionMode: state },
     });
   }
 

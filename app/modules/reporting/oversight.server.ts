@@ -8,6 +8,7 @@ import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt } from "~/modules/org/org.server";
 import { COUNT_COLUMNS, countCells, GRADED_CATEGORIES, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
+import { now } from "~/utils/clock.server";
 
 /**
  * The oversight return: for one calendar year, per institution, per
@@ -139,7 +140,7 @@ interface FlatRow {
  */
 export async function oversightReturn(actor: Actor, year: number, roots?: string[]): Promise<OversightReturn> {
   const scopeRoots = roots ?? (await reportScopeRoots(actor));
-  const asOf = new Date();
+  const asOf = now();
   const preparedBy = { name: actor.user.displayName, email: actor.user.email };
   if (scopeRoots.length === 0) return { year, asOf, preparedBy, institutions: [] };
   const placed = placedAt(Prisma.sql`yc.t`, Prisma.sql`yc.past`);
@@ -162,7 +163,7 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
     institutions AS (SELECT id, sort_key FROM owner WHERE id = inst),
     -- Each cycle is read at its deadline once that has passed, otherwise now.
     year_cycles AS (
-      SELECT c.id, LEAST(c.due_at, now()) AS t, c.due_at < now() AS past
+      SELECT c.id, LEAST(c.due_at, ${asOf}::timestamptz) AS t, c.due_at < ${asOf}::timestamptz AS past
       FROM cycle c
       WHERE c.status <> 'PLANNED' AND c.starts_on >= make_date(${year}::int, 1, 1) AND c.starts_on < make_date(${year}::int + 1, 1, 1)
     ),

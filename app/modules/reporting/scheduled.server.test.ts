@@ -7,6 +7,7 @@ import { createPerson, createUser, createWorld, openTestCycle, uid } from "../..
 import { postForm, respond, sessionCookieFor } from "../../../test/http";
 import { finishCourse } from "../../../prisma/seed";
 import { startSmtp } from "../../../test/smtp";
+import { at } from "../../../test/clock";
 import { queueScheduledReports, reportPeriod } from "./scheduled.server";
 
 describe("scheduled reports", () => {
@@ -23,6 +24,7 @@ describe("scheduled reports", () => {
   });
 
   it("sends the officer's chosen report once per period, with numbers that agree with the dashboard", async () => {
+    at("2026-11-27T10:00:00");
     const world = await createWorld();
     const done = await createPerson(world.division.id, "CIVIL_SERVANT", "이수자");
     await createPerson(world.division.id, "CIVIL_SERVANT", "미이수자");
@@ -36,7 +38,7 @@ describe("scheduled reports", () => {
     const cookie = await sessionCookieFor(hr.id);
     await respond(() => action({ request: postForm("/hr/reports", { frequency: "WEEKLY", format: "XLSX" }, cookie), params: {}, context: {} }));
 
-    const monday = new Date("2026-11-30T01:00:00Z"); // 10:00 Monday in Seoul
+    const monday = at("2026-11-30T10:00:00");
     const ids = await queueScheduledReports(monday);
     const mine = await prisma.outboxEmail.findMany({ where: { id: { in: ids }, toAddress: hr.email } });
     expect(mine).toHaveLength(1);
