@@ -1,10 +1,9 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import { z } from "zod";
-import { createAssignmentNotices, deliverOutbox } from "~/modules/notifications/outbox.server";
+import { createAssignmentNotices, deliverOutbox, queueDeliveries } from "~/modules/notifications/outbox.server";
 import { inSendWindow, pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
-import { enqueueMailDelivery } from "~/utils/queues.server";
 import { now } from "~/utils/clock.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
@@ -17,7 +16,7 @@ export async function processCycleJob(job: Job) {
   const parsed = cyclePayload.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError("bad cycle-opened payload");
   const ids = await createAssignmentNotices(parsed.data.cycleId);
-  await enqueueMailDelivery(ids);
+  await queueDeliveries(ids);
   return { notices: ids.length };
 }
 
@@ -35,7 +34,7 @@ export async function processReminderJob(job: Job) {
   const result = await runReminderTick(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const lost = await pendingDeliveries();
-  await enqueueMailDelivery([...new Set([...result.outboxIds, ...reports, ...lost])]);
+  await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...lost])]);
   return { ...result, outboxIds: undefined, reports: reports.length, reconciled: lost.length };
 }
 

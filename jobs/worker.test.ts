@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { prisma } from "~/utils/db.server";
 import { enqueueCycleOpened, QUEUES } from "~/utils/queues.server";
 import { newWorkerConnection } from "~/utils/redis.server";
 import { createPerson, createUser, createWorld, openTestCycle } from "../test/factories";
+import { queueDeliveries } from "~/modules/notifications/outbox.server";
+import { pendingDeliveries } from "~/modules/notifications/reminders.server";
 import { startWorkers } from "./worker";
 import { addressOf, startSmtp } from "../test/smtp";
 
@@ -60,5 +63,56 @@ describe("worker: assignment notices", () => {
     expect(enMail.text).toContain("Dear Alex Kim");
     const rows = await prisma.outboxEmail.findMany({ where: { toAddress: { in: [ko.email, en.email] } } });
     expect(rows.map((r) => r.status)).toEqual(["SENT", "SENT"]);
+  });
+});
+
+describe("worker: a delivery a dead worker left half-done", () => {
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let stop: () => Promise<void>;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    stop = startWorkers([QUEUES.mail]);
+  });
+
+  afterAll(async () => {
+    await stop?.();
+    await smtp.stop();
+  });
+
+  it("is sent once after the reconciler hands it back, though BullMQ kept the finished job of the first try", async () => {
+    const world = await createWorld();
+    const person = await createPerson(world.division.id, "CIVIL_SERVANT", "복구대상");
+    const { cycle } = await openTestCycle(world.obligation.id);
+    const assignment = await prisma.assignment.findFirstOrThrow({ where: { cycleId: cycle.id, personId: person.id } });
+    const to = person.email;
+    const row = await prisma.outboxEmail.create({
+      data: {
+        dedupeKey: `test:${randomUUID()}`,
+        toAddress: to,
+        template: "assignment-notice",
+        locale: "ko",
+        payload: { personId: person.id, assignmentIds: [assignment.id] },
+      },
+    });
+
+    // A worker claimed the row and died before SMTP: the row stays SENDING, its job is re-run and finds it so.
+    await queueDeliveries([row.id]);
+    await prisma.outboxEmail.update({ where: { id: row.id }, data: { status: "SENDING", attempts: 1, claimedAt: new Date(Date.now() - 20 * 60_000) } });
+    const q = new Queue(QUEUES.mail, { connection: newWorkerConnection() });
+    await waitFor(async () => (await q.getJob(`deliver_${row.id}_0`))?.finishedOn !== undefined);
+    expect((await q.getJob(`deliver_${row.id}_0`))!.returnvalue).toEqual({ outcome: "in-flight" });
+    expect(smtp.received.filter((m) => addressOf(m) === to)).toHaveLength(0);
+
+    // The reconciler hands it back; the new delivery runs under a new job id and the message goes out once.
+    const lost = await pendingDeliveries(0);
+    expect(lost).toContain(row.id);
+    await queueDeliveries(lost);
+    await waitFor(() => smtp.received.some((m) => addressOf(m) === to));
+    await queueDeliveries(await pendingDeliveries(0));
+    await new Promise((r) => setTimeout(r, 500));
+    await q.close();
+    expect(smtp.received.filter((m) => addressOf(m) === to)).toHaveLength(1);
+    expect((await prisma.outboxEmail.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("SENT");
   });
 });

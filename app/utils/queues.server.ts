@@ -13,6 +13,8 @@ export const QUEUES = {
 
 export type CyclesJob = { name: "cycle-opened"; data: { cycleId: string } };
 export type MailJob = { name: "deliver"; data: { outboxId: string } };
+/** One delivery of an outbox row: `attempt` is how many times the row had been claimed when it was queued. */
+export type MailDelivery = { outboxId: string; attempt: number };
 export type ImportJobKind = "check" | "apply";
 export type ImportsJob = { name: ImportJobKind; data: { importId: string } };
 
@@ -41,11 +43,16 @@ export async function enqueueCycleOpened(cycleId: string, occasion = "open") {
   await q.add("cycle-opened", { cycleId }, { jobId: `cycle-opened_${cycleId}_${occasion}` });
 }
 
-export async function enqueueMailDelivery(outboxIds: string[]) {
-  if (outboxIds.length === 0) return;
+/**
+ * The job id names the row and its claim count: the same delivery queued twice
+ * is one job, while a row handed back by the reconciler after a worker died
+ * gets a new job instead of colliding with the finished one BullMQ keeps.
+ */
+export async function enqueueMailDelivery(deliveries: MailDelivery[]) {
+  if (deliveries.length === 0) return;
   const q = await queue(QUEUES.mail);
   await q.addBulk(
-    outboxIds.map((outboxId) => ({ name: "deliver", data: { outboxId }, opts: { jobId: `deliver_${outboxId}` } })),
+    deliveries.map(({ outboxId, attempt }) => ({ name: "deliver", data: { outboxId }, opts: { jobId: `deliver_${outboxId}_${attempt}` } })),
   );
 }
 

@@ -3,6 +3,7 @@ import { getEnv } from "~/utils/env.server";
 import { sendMail } from "~/utils/mail.server";
 import { renderTemplate } from "./templates.server";
 import { now } from "~/utils/clock.server";
+import { enqueueMailDelivery } from "~/utils/queues.server";
 
 /**
  * Queue assignment notices after a cycle opened: one message per person,
@@ -49,12 +50,27 @@ export async function createAssignmentNotices(cycleId: string): Promise<string[]
   return rows.map((r) => r.id);
 }
 
-export type DeliveryOutcome = "sent" | "already-sent" | "missing" | "cancelled";
+/**
+ * Queue delivery work for the rows among `outboxIds` still waiting to be
+ * sent, one job per row and claim count (see enqueueMailDelivery).
+ */
+export async function queueDeliveries(outboxIds: string[]): Promise<number> {
+  if (outboxIds.length === 0) return 0;
+  const rows = await prisma.$queryRaw<Array<{ id: string; attempts: number }>>`
+    SELECT id, attempts FROM outbox_email WHERE id = ANY(${outboxIds}::uuid[]) AND status = 'PENDING'`;
+  await enqueueMailDelivery(rows.map((r) => ({ outboxId: r.id, attempt: r.attempts })));
+  return rows.length;
+}
+
+export type DeliveryOutcome = "sent" | "already-sent" | "in-flight" | "missing" | "cancelled";
 
 /**
  * Deliver one outbox row. The row is claimed (PENDING → SENDING) before the
  * SMTP call, so a second worker holding the same id does nothing; it is SENT
  * after. A failure puts it back to PENDING and rethrows so the job retries.
+ * A row found SENDING is another worker's, or was left by one that died: the
+ * reconciler hands the latter back as PENDING, and it is queued again under
+ * a new job id.
  */
 export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> {
   const claimed = await prisma.$queryRaw<Array<{ id: string }>>`
@@ -63,7 +79,7 @@ export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> 
     RETURNING id`;
   if (claimed.length === 0) {
     const row = await prisma.outboxEmail.findUnique({ where: { id: outboxId }, select: { status: true } });
-    return row ? "already-sent" : "missing";
+    return !row ? "missing" : row.status === "SENDING" ? "in-flight" : "already-sent";
   }
   const row = await prisma.outboxEmail.findUniqueOrThrow({ where: { id: outboxId } });
   try {
