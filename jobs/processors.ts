@@ -1,7 +1,8 @@
-import { UnrecoverableError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { z } from "zod";
 import { createAssignmentNotices, deliverOutbox, queueDeliveries } from "~/modules/notifications/outbox.server";
-import { inSendWindow, pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
+import { pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
+import { inSendWindow, nextSendMoment } from "~/modules/notifications/send-window.server";
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
 import { now } from "~/utils/clock.server";
@@ -20,11 +21,20 @@ export async function processCycleJob(job: Job) {
   return { notices: ids.length };
 }
 
-/** mail queue: deliver one outbox row. */
-export async function processMailJob(job: Job) {
+/**
+ * mail queue: deliver one outbox row. Outside office hours the job waits,
+ * under the same id, until the next opening of the send window.
+ */
+export async function processMailJob(job: Job, token?: string) {
   const parsed = mailPayload.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError("bad deliver payload");
-  return { outcome: await deliverOutbox(parsed.data.outboxId) };
+  const outcome = await deliverOutbox(parsed.data.outboxId);
+  if (outcome === "deferred") {
+    const at = now();
+    await job.moveToDelayed(Date.now() + (nextSendMoment(at).getTime() - at.getTime()), token);
+    throw new DelayedError();
+  }
+  return { outcome };
 }
 
 /** reminders queue: every 15 minutes, send due reminders and re-create any lost delivery work. */

@@ -9,6 +9,7 @@ import { queueDeliveries } from "~/modules/notifications/outbox.server";
 import { pendingDeliveries } from "~/modules/notifications/reminders.server";
 import { startWorkers } from "./worker";
 import { addressOf, startSmtp } from "../test/smtp";
+import { at } from "../test/clock";
 
 async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
   const start = Date.now();
@@ -23,6 +24,7 @@ describe("worker: assignment notices", () => {
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
+    at("2026-12-02T10:00:00"); // a Wednesday morning: mail goes out at once
     smtp = await startSmtp();
     stop = startWorkers();
   });
@@ -66,35 +68,40 @@ describe("worker: assignment notices", () => {
   });
 });
 
-describe("worker: a delivery a dead worker left half-done", () => {
+describe("worker: delivering the outbox", () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
+    at("2026-12-02T10:00:00");
     smtp = await startSmtp();
     stop = startWorkers([QUEUES.mail]);
   });
+
+  async function noticeRow(name: string) {
+    const world = await createWorld();
+    const person = await createPerson(world.division.id, "CIVIL_SERVANT", name);
+    const { cycle } = await openTestCycle(world.obligation.id);
+    const assignment = await prisma.assignment.findFirstOrThrow({ where: { cycleId: cycle.id, personId: person.id } });
+    const row = await prisma.outboxEmail.create({
+      data: {
+        dedupeKey: `test:${randomUUID()}`,
+        toAddress: person.email,
+        template: "assignment-notice",
+        locale: "ko",
+        payload: { personId: person.id, assignmentIds: [assignment.id] },
+      },
+    });
+    return { row, to: person.email };
+  }
 
   afterAll(async () => {
     await stop?.();
     await smtp.stop();
   });
 
-  it("is sent once after the reconciler hands it back, though BullMQ kept the finished job of the first try", async () => {
-    const world = await createWorld();
-    const person = await createPerson(world.division.id, "CIVIL_SERVANT", "복구대상");
-    const { cycle } = await openTestCycle(world.obligation.id);
-    const assignment = await prisma.assignment.findFirstOrThrow({ where: { cycleId: cycle.id, personId: person.id } });
-    const to = person.email;
-    const row = await prisma.outboxEmail.create({
-      data: {
-        dedupeKey: `test:${randomUUID()}`,
-        toAddress: to,
-        template: "assignment-notice",
-        locale: "ko",
-        payload: { personId: person.id, assignmentIds: [assignment.id] },
-      },
-    });
+  it("sends a row a dead worker left half-done once, after the reconciler hands it back, though BullMQ kept the finished job", async () => {
+    const { row, to } = await noticeRow("복구대상");
 
     // A worker claimed the row and died before SMTP: the row stays SENDING, its job is re-run and finds it so.
     await queueDeliveries([row.id]);
@@ -114,5 +121,27 @@ describe("worker: a delivery a dead worker left half-done", () => {
     await q.close();
     expect(smtp.received.filter((m) => addressOf(m) === to)).toHaveLength(1);
     expect((await prisma.outboxEmail.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("SENT");
+  });
+
+  it("holds a notice due on a Saturday night until Monday 09:00, under the same job", async () => {
+    at("2026-12-05T22:51:00");
+    const { row, to } = await noticeRow("주말대상");
+    await queueDeliveries([row.id]);
+    const q = new Queue(QUEUES.mail, { connection: newWorkerConnection() });
+    const job = () => q.getJob(`deliver_${row.id}_0`);
+    await waitFor(async () => (await (await job())?.getState()) === "delayed");
+    const held = (await job())!;
+    // Waiting for the opening on Monday 7 December, 09:00 Seoul: 34 hours and 9 minutes away.
+    const wait = held.timestamp + held.delay - Date.now();
+    expect(Math.abs(wait - (34 * 60 + 9) * 60_000)).toBeLessThan(60_000);
+    expect((await prisma.outboxEmail.findUniqueOrThrow({ where: { id: row.id } })).status).toBe("PENDING");
+    expect(smtp.received.filter((m) => addressOf(m) === to)).toHaveLength(0);
+
+    // Monday morning: the same job runs and the notice goes out once.
+    at("2026-12-07T09:00:00");
+    await held.promote();
+    await waitFor(() => smtp.received.some((m) => addressOf(m) === to));
+    await q.close();
+    expect(smtp.received.filter((m) => addressOf(m) === to)).toHaveLength(1);
   });
 });

@@ -6,7 +6,7 @@ import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { recordSession, SessionInputError } from "~/modules/attendance/sessions.server";
 import { unitCompliance } from "~/modules/compliance/compliance.server";
 import { cycleWindow, openCycle } from "~/modules/obligations/cycles.server";
-import { inSendWindow } from "~/modules/notifications/reminders.server";
+import { holidayNames, inSendWindow, nextSendMoment } from "~/modules/notifications/send-window.server";
 import { finishCourse, demoCalendar } from "../prisma/seed";
 import { createPerson, createUser, createWorld, uid } from "./factories";
 
@@ -129,11 +129,19 @@ describe(`the calendar at ${process.env.TEST_CLOCK ?? "the machine's time"}`, ()
     expect(dayOf(done.completedAt!)).toBe(today);
   });
 
-  it("sends mail only in Seoul office hours on Seoul weekdays", () => {
+  it("sends mail that can wait only in Seoul office hours on Seoul working days", () => {
     const w = wall(now());
     const weekday = w.getUTCDay(); // 0 = Sunday
     const minutes = w.getUTCHours() * 60 + w.getUTCMinutes();
-    expect(inSendWindow(now())).toBe(weekday >= 1 && weekday <= 5 && minutes >= 9 * 60 && minutes < 18 * 60);
+    const holiday = holidayNames(today) !== null;
+    expect(inSendWindow(now())).toBe(weekday >= 1 && weekday <= 5 && !holiday && minutes >= 9 * 60 && minutes < 18 * 60);
+    // The next opening is at 09:00 Seoul on a working day, never before now.
+    const next = nextSendMoment(now());
+    expect(next.getTime()).toBeGreaterThanOrEqual(now().getTime() - 1000);
+    const opening = wall(next);
+    expect(opening.getUTCDay() >= 1 && opening.getUTCDay() <= 5).toBe(true);
+    expect(holidayNames(dayOf(next))).toBeNull();
+    if (!inSendWindow(now())) expect([opening.getUTCHours(), opening.getUTCMinutes()]).toEqual([9, 0]);
   });
 
   it("tells the demo's story around today: the half-year today falls in is open, the one before it closed", () => {

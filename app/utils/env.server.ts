@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isDateKey } from "./i18n";
 
 /**
  * The environment, validated once at boot. Secrets and service addresses have
@@ -29,6 +30,12 @@ const schema = z.object({
   /** Mail goes out only in this window (HH:MM-HH:MM) on these ISO weekdays (1 = Monday), Asia/Seoul. */
   SEND_WINDOW: z.string().regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/).default("09:00-18:00"),
   SEND_WEEKDAYS: z.string().regex(/^[1-7](,[1-7])*$/).default("1,2,3,4,5"),
+  /** The city's own days off (YYYY-MM-DD, comma-separated), added to the national public holidays. */
+  EXTRA_HOLIDAYS: z
+    .string()
+    .default("")
+    .transform((v) => v.split(",").map((d) => d.trim()).filter(Boolean))
+    .refine((days) => days.every(isDateKey), "each day must be a real date written YYYY-MM-DD"),
   /** Days after the deadline when the person's HR officers get an escalation digest. */
   ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).default(7),
   /** Days a person who joins an open cycle late has at least, from the day they are assigned. */

@@ -4,6 +4,7 @@ import { sendMail } from "~/utils/mail.server";
 import { renderTemplate } from "./templates.server";
 import { now } from "~/utils/clock.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
+import { inSendWindow } from "./send-window.server";
 
 /**
  * Queue assignment notices after a cycle opened: one message per person,
@@ -62,7 +63,14 @@ export async function queueDeliveries(outboxIds: string[]): Promise<number> {
   return rows.length;
 }
 
-export type DeliveryOutcome = "sent" | "already-sent" | "in-flight" | "missing" | "cancelled";
+export type DeliveryOutcome = "sent" | "already-sent" | "in-flight" | "missing" | "cancelled" | "deferred";
+
+/**
+ * Mail someone is waiting for at their screen goes out at any hour; all the
+ * rest (notices, reminders, escalations, reports) waits for office hours on a
+ * working day (send-window.server.ts).
+ */
+export const URGENT_TEMPLATES: readonly string[] = ["invitation", "password-reset", "verify-email"];
 
 /**
  * Deliver one outbox row. The row is claimed (PENDING → SENDING) before the
@@ -70,16 +78,19 @@ export type DeliveryOutcome = "sent" | "already-sent" | "in-flight" | "missing" 
  * after. A failure puts it back to PENDING and rethrows so the job retries.
  * A row found SENDING is another worker's, or was left by one that died: the
  * reconciler hands the latter back as PENDING, and it is queued again under
- * a new job id.
+ * a new job id. Outside office hours a row that can wait is left PENDING
+ * ("deferred"); the mail job waits for the next opening.
  */
 export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> {
+  const open = inSendWindow(now());
   const claimed = await prisma.$queryRaw<Array<{ id: string }>>`
     UPDATE outbox_email SET status = 'SENDING', attempts = attempts + 1, claimed_at = now()
-    WHERE id = ${outboxId}::uuid AND status = 'PENDING'
+    WHERE id = ${outboxId}::uuid AND status = 'PENDING' AND (${open} OR template = ANY(${URGENT_TEMPLATES}::text[]))
     RETURNING id`;
   if (claimed.length === 0) {
     const row = await prisma.outboxEmail.findUnique({ where: { id: outboxId }, select: { status: true } });
-    return !row ? "missing" : row.status === "SENDING" ? "in-flight" : "already-sent";
+    if (!row) return "missing";
+    return row.status === "PENDING" ? "deferred" : row.status === "SENDING" ? "in-flight" : "already-sent";
   }
   const row = await prisma.outboxEmail.findUniqueOrThrow({ where: { id: outboxId } });
   try {

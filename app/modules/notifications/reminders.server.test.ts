@@ -4,7 +4,8 @@ import { createAnnualObligation, createPerson, createUser, createWorld, openTest
 import { finishCourse } from "../../../prisma/seed";
 import { startSmtp } from "../../../test/smtp";
 import { deliverOutbox } from "./outbox.server";
-import { inSendWindow, runReminderTick } from "./reminders.server";
+import { runReminderTick } from "./reminders.server";
+import { holidayNames, inSendWindow, nextSendMoment } from "./send-window.server";
 import { at, seoul } from "../../../test/clock";
 
 // Deadline: end of 31 December 2026, Seoul. Times below are Seoul wall-clock; each tick
@@ -16,6 +17,25 @@ describe("send window", () => {
     expect(inSendWindow(seoul("2026-12-01T08:59:00"))).toBe(false);
     expect(inSendWindow(seoul("2026-12-01T18:00:00"))).toBe(false);
     expect(inSendWindow(seoul("2026-12-05T10:00:00"))).toBe(false); // Saturday
+  });
+
+  it("is closed on public holidays, lunar and substitute ones included", () => {
+    expect(holidayNames("2026-03-02")).toEqual(["대체공휴일(3ㆍ1절)"]); // 1 March fell on a Sunday
+    expect(inSendWindow(seoul("2026-03-02T10:00:00"))).toBe(false);
+    for (const chuseok of ["2026-09-24", "2026-09-25"]) expect(inSendWindow(seoul(`${chuseok}T10:00:00`))).toBe(false);
+    expect(inSendWindow(seoul("2026-12-25T10:00:00"))).toBe(false); // Christmas, a Friday
+    expect(inSendWindow(seoul("2027-02-09T10:00:00"))).toBe(false); // substitute day for Seollal
+    expect(inSendWindow(seoul("2026-12-24T10:00:00"))).toBe(true);
+  });
+
+  it("names the next opening: after a weekend, a holiday, or both", () => {
+    const next = (local: string) => nextSendMoment(seoul(local)).toISOString();
+    expect(next("2026-12-01T10:00:00")).toBe(seoul("2026-12-01T10:00:00").toISOString()); // open now
+    expect(next("2026-12-01T07:00:00")).toBe(seoul("2026-12-01T09:00:00").toISOString()); // later today
+    expect(next("2026-12-05T22:51:00")).toBe(seoul("2026-12-07T09:00:00").toISOString()); // Saturday night
+    expect(next("2026-12-24T18:30:00")).toBe(seoul("2026-12-28T09:00:00").toISOString()); // Christmas, then the weekend
+    expect(next("2026-12-31T18:00:00")).toBe(seoul("2027-01-04T09:00:00").toISOString()); // New Year's Day, then the weekend
+    expect(next("2026-09-23T20:00:00")).toBe(seoul("2026-09-28T09:00:00").toISOString()); // Chuseok
   });
 });
 
@@ -68,7 +88,8 @@ describe("reminders over a controllable clock", () => {
     await finishCourse(bob.id, bobsFirst.id);
 
     // First tick after the deadline: straight to the "deadline passed" stage, not the 7- and 1-day ones.
-    const late = await runReminderTick(at("2027-01-01T10:00:00"), cycles);
+    expect((await runReminderTick(at("2027-01-01T10:00:00"), cycles)).skipped).toBe("outside-window"); // New Year's Day
+    const late = await runReminderTick(at("2027-01-04T10:00:00"), cycles); // the first working day of 2027
     expect(late.reminders).toBe(2);
     const bobs = await rowsFor(bob.email);
     const items = (bobs[bobs.length - 1]!.payload as { items: Array<{ assignmentId: string; overdue: boolean }> }).items;
@@ -87,7 +108,7 @@ describe("reminders over a controllable clock", () => {
     expect(received.some((m) => m.subject?.includes("기한이 지난 미이수자 3명"))).toBe(true);
 
     // Weekly reminders are capped (4 by default): a year later nothing more is sent.
-    await runReminderTick(at("2027-02-08T10:00:00"), cycles);
+    await runReminderTick(at("2027-02-15T10:00:00"), cycles); // 8 February is Seollal
     expect((await runReminderTick(at("2027-12-08T10:00:00"), cycles)).reminders).toBe(0);
   });
 

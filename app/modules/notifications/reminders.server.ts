@@ -1,5 +1,6 @@
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
+import { inSendWindow, sendWindow } from "./send-window.server";
 
 /**
  * Reminders people can live with. The database is the source of truth:
@@ -15,39 +16,14 @@ import { getEnv } from "~/utils/env.server";
  * the 30-day reminder a week before the deadline.
  */
 
-export interface SendWindow {
-  from: number;
-  to: number;
-  weekdays: Set<number>;
-}
-
 function policy() {
   const env = getEnv();
-  const [from, to] = env.SEND_WINDOW.split("-").map((hm) => {
-    const [h, m] = hm.split(":").map(Number);
-    return h! * 60 + m!;
-  });
   return {
     daysBefore: env.REMINDER_DAYS_BEFORE.split(",").map(Number).sort((a, b) => b - a),
     weeklyMax: env.REMINDER_WEEKLY_AFTER_MAX,
-    window: { from: from!, to: to!, weekdays: new Set(env.SEND_WEEKDAYS.split(",").map(Number)) } as SendWindow,
+    window: sendWindow(),
     escalateAfterDays: env.ESCALATE_AFTER_DAYS,
   };
-}
-
-/** Whether mail may go out at this moment (Asia/Seoul): no mail at night or on weekends. */
-export function inSendWindow(now: Date, window: SendWindow = policy().window): boolean {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: "Asia/Seoul",
-    weekday: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(now);
-  const get = (t: string) => parts.find((p) => p.type === t)!.value;
-  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(get("weekday")) + 1;
-  const minutes = Number(get("hour")) * 60 + Number(get("minute"));
-  return window.weekdays.has(weekday) && minutes >= window.from && minutes < window.to;
 }
 
 export interface TickResult {
