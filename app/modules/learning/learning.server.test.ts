@@ -64,6 +64,17 @@ describe("a civil servant's annual course", () => {
     expect(after.resumeLesson?.slug).toBe(second!.slug);
   });
 
+  it("gives a double click on 'lesson complete' the same answer as one click", async () => {
+    const course = await getCourseForLearner(personId, assignmentId);
+    const lesson = course.lessons[1]!;
+    const click = () =>
+      respond(() => lessonAction({ request: postForm(`/learn/${assignmentId}/lessons/${lesson.slug}`, { intent: "complete" }, cookie), params: { assignmentId, slug: lesson.slug }, context: {} }));
+    const answers = await Promise.all(Array.from({ length: 6 }, click));
+    expect(answers.map((r) => r.status)).toEqual(Array(6).fill(302));
+    expect(new Set(answers.map((r) => r.headers.get("Location"))).size).toBe(1);
+    expect(await prisma.lessonProgress.count({ where: { assignmentId, lessonId: lesson.id } })).toBe(1);
+  });
+
   it("rejects a tampered lesson form", async () => {
     const course = await getCourseForLearner(personId, assignmentId);
     const res = await respond(() =>

@@ -229,11 +229,11 @@ export async function completeLesson(personId: string, assignmentId: string, slu
   if (!lesson) throw new NotFoundError("lesson");
   assertOpen(course.assignment);
   await ensureStarted(assignmentId, course.assignment.courseId);
-  await prisma.lessonProgress.upsert({
-    where: { assignmentId_lessonId: { assignmentId, lessonId: lesson.id } },
-    create: { assignmentId, lessonId: lesson.id, completedAt: now() },
-    update: {},
-  });
+  // A double click sends this twice at once: the second insert finds the first and does nothing.
+  await prisma.$executeRaw`
+    INSERT INTO lesson_progress (assignment_id, lesson_id, completed_at)
+    VALUES (${assignmentId}::uuid, ${lesson.id}::uuid, ${now()}::timestamptz)
+    ON CONFLICT (assignment_id, lesson_id) DO NOTHING`;
   const lessons = course.lessons.map((l) => (l.id === lesson.id ? { ...l, done: true } : l));
   const path = coursePath(lessons, course.version.casePathRequired, course.assignment.person.jobFamily);
   return { next: nextToDo(lessons, path.todo, lesson.id) };
