@@ -7,7 +7,17 @@ export type QuestionView = { key: string; promptKo: string; promptEn: string; op
 export type QuestionErrors = { formError?: string; answers?: Record<string, string>; missing?: number[] };
 
 /** One radio group per question; unanswered ones are marked and the summary takes focus. */
-export function QuestionForm({ questions, errors, submitLabel }: { questions: QuestionView[]; errors?: QuestionErrors; submitLabel: string }) {
+export function QuestionForm({
+  questions,
+  errors,
+  submitLabel,
+  submissionKey,
+}: {
+  questions: QuestionView[];
+  errors?: QuestionErrors;
+  submitLabel: string;
+  submissionKey: string;
+}) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const alertRef = useRef<HTMLDivElement>(null);
@@ -20,6 +30,7 @@ export function QuestionForm({ questions, errors, submitLabel }: { questions: Qu
         <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>{errors.formError}</div>
       ) : null}
       <Form method="post">
+        <input type="hidden" name="submission" value={submissionKey} />
         {questions.map((q, i) => {
           const missing = errors?.missing?.includes(i + 1);
           return (
@@ -49,6 +60,7 @@ export function QuestionPage(props: {
   title: string;
   intro: string;
   questions: QuestionView[];
+  submissionKey: string;
   errors?: QuestionErrors;
   children?: React.ReactNode;
 }) {
@@ -59,7 +71,7 @@ export function QuestionPage(props: {
       <p className="meta"><Link to={`/learn/${props.assignmentId}`}>{pick(locale, props.courseTitleKo, props.courseTitleEn)}</Link></p>
       <h1>{props.title}</h1>
       <p>{props.intro}</p>
-      <QuestionForm questions={props.questions} errors={props.errors} submitLabel={t("quiz.submit")} />
+      <QuestionForm questions={props.questions} errors={props.errors} submitLabel={t("quiz.submit")} submissionKey={props.submissionKey} />
       {props.children}
     </>
   );

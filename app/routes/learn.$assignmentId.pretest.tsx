@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { QuestionPage, type QuestionErrors } from "~/components/question-form";
-import { answerAction, questionViews } from "~/modules/learning/answers.server";
+import { answerAction, newSubmissionKey, questionViews } from "~/modules/learning/answers.server";
 import { asHttp, requireLearner } from "~/modules/learning/guard.server";
 import { getQuizForLearner } from "~/modules/learning/learning.server";
 import { notFound } from "~/utils/http.server";
@@ -24,6 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     courseTitleEn: q.version.titleEn,
     firstLesson: q.resumeLesson?.slug ?? null,
     questions: questionViews(q.questions),
+    submissionKey: newSubmissionKey(),
   };
 }
 

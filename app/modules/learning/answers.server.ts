@@ -1,4 +1,6 @@
+import { randomUUID } from "node:crypto";
 import { redirect } from "@remix-run/node";
+import { isUuid } from "~/utils/ids";
 import type { QuestionView } from "~/components/question-form";
 import { requestTranslator } from "~/utils/locale.server";
 import { requireLearner, rethrowAsHttp } from "./guard.server";
@@ -20,6 +22,9 @@ export async function answerQuestions(
   t: (key: string, vars?: Record<string, unknown>) => string,
 ): Promise<AnswerOutcome> {
   const answers: Record<string, string> = {};
+  const submission = form.get("submission");
+  const submissionKey = typeof submission === "string" && isUuid(submission) ? submission : null;
+  if (submission !== null && submissionKey === null) return { ok: false, status: 400, body: { formError: t("quiz.invalid"), answers } };
   for (const [name, value] of form) {
     if (!name.startsWith("q:")) continue;
     if (typeof value !== "string") return { ok: false, status: 400, body: { formError: t("quiz.invalid"), answers } };
@@ -27,7 +32,7 @@ export async function answerQuestions(
   }
   // Grading checks the submission against the quiz; what a person can fix comes back as a form error.
   try {
-    const result = await submitQuiz(personId, assignmentId, answers, set);
+    const result = await submitQuiz(personId, assignmentId, answers, set, submissionKey);
     return { ok: true, attemptId: result.attemptId };
   } catch (e) {
     const detail = e instanceof InvalidSubmissionError ? e.detail : undefined;
@@ -38,6 +43,11 @@ export async function answerQuestions(
     }
     return rethrowAsHttp(e);
   }
+}
+
+/** The key a quiz or pre-test form is handed out with, so that sending it twice records one attempt. */
+export function newSubmissionKey(): string {
+  return randomUUID();
 }
 
 /** What the question form shows: never the answer key. */

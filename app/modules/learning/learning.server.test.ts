@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { action as lessonAction, loader as lessonLoader } from "~/routes/learn.$assignmentId.lessons.$slug";
-import { action as quizAction } from "~/routes/learn.$assignmentId.quiz._index";
+import { action as quizAction, loader as quizLoader } from "~/routes/learn.$assignmentId.quiz._index";
 import { loader as homeLoader } from "~/routes/_index";
 import { loader as certificateLoader } from "~/routes/certificates.$certificateId[.pdf]";
 import { loader as verifyLoader } from "~/routes/verify.$code";
@@ -112,10 +112,19 @@ describe("a civil servant's annual course", () => {
     expect(failed.status).toBe(302);
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: assignmentId } })).status).toBe("IN_PROGRESS");
 
-    // Retry with the right answers.
+    // Retry with the right answers, the form sent five times at once (a double click, a resend):
+    // one attempt, one certificate, every request sent to the same result.
     const right = quiz.questions.map((q) => [`q:${q.key}`, q.correctKey] as [string, string]);
-    const passed = await respond(() => quizAction({ request: postForm("/x", right, cookie), params, context: {} }));
-    expect(passed.status).toBe(302);
+    const key = (await respond(() => quizLoader({ request: getRequest(`/learn/${assignmentId}/quiz`, cookie), params, context: {} })).then((r) => r.json())).submissionKey;
+    const before = await prisma.quizAttempt.count({ where: { assignmentId } });
+    const sends = await Promise.all(
+      Array.from({ length: 5 }, () => respond(() => quizAction({ request: postForm("/x", [...right, ["submission", key]], cookie), params, context: {} }))),
+    );
+    expect(sends.map((r) => r.status)).toEqual(Array(5).fill(302));
+    expect(new Set(sends.map((r) => r.headers.get("Location"))).size).toBe(1);
+    expect(await prisma.quizAttempt.count({ where: { assignmentId } })).toBe(before + 1);
+    const tampered = await respond(() => quizAction({ request: postForm("/x", [...right, ["submission", "not-a-key"]], cookie), params, context: {} }));
+    expect(tampered.status).toBe(400);
     const a = await prisma.assignment.findUniqueOrThrow({ where: { id: assignmentId }, include: { certificate: true } });
     expect(a.status).toBe("COMPLETED");
     expect(a.certificate?.number).toMatch(/^SHRA-\d{4}-\d{6}$/);

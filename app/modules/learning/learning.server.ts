@@ -261,13 +261,17 @@ export interface QuizResult {
 
 /**
  * Grade a submission. Every question must be answered with one of its
- * options; anything else is refused before anything is written.
+ * options; anything else is refused before anything is written. A
+ * submission carrying the key its form was handed out with is recorded
+ * once: the same form sent again (a double click, a resent request) gets the
+ * first attempt back instead of a second one.
  */
 export async function submitQuiz(
   personId: string,
   assignmentId: string,
   answers: QuizAnswers,
   set: "QUIZ" | "PRETEST" = "QUIZ",
+  submissionKey: string | null = null,
 ): Promise<QuizResult> {
   const quiz = await getQuizForLearner(personId, assignmentId, set);
   if (quiz.questions.length === 0) throw new NotFoundError("questions");
@@ -291,24 +295,33 @@ export async function submitQuiz(
   // A pre-test measures what the learner knew before: it never passes or completes anything.
   const passed = set === "QUIZ" && scorePercent >= quiz.version.passMark;
 
-  const attempt = await prisma.quizAttempt.create({
-    data: {
-      createdAt: now(),
-      assignmentId,
-      courseVersionId: quiz.version.id,
-      set,
-      answers,
-      correctCount: correct,
-      questionCount,
-      scorePercent,
-      passed,
-    },
-  });
+  const [inserted] = await prisma.$queryRaw<Array<{ id: string }>>`
+    INSERT INTO quiz_attempt (assignment_id, course_version_id, "set", answers, correct_count, question_count, score_percent, passed, created_at, submission_key)
+    VALUES (${assignmentId}::uuid, ${quiz.version.id}::uuid, ${set}::"QuestionSet", ${JSON.stringify(answers)}::jsonb, ${correct}, ${questionCount},
+      ${scorePercent}, ${passed}, ${now()}::timestamptz, ${submissionKey}::uuid)
+    ON CONFLICT (assignment_id, submission_key) DO NOTHING
+    RETURNING id`;
+  if (!inserted) return sameSubmission(assignmentId, submissionKey!);
+  const attempt = inserted;
   let certificateId: string | null = quiz.certificate?.id ?? null;
   if (passed && lessonsComplete && quiz.assignment.status !== "COMPLETED") {
     certificateId = await completeAssignment(assignmentId);
   }
   return { attemptId: attempt.id, passed, scorePercent, correctCount: correct, questionCount, certificateId };
+}
+
+/** The attempt an earlier copy of the same submission recorded. */
+async function sameSubmission(assignmentId: string, submissionKey: string): Promise<QuizResult> {
+  const first = await prisma.quizAttempt.findUniqueOrThrow({ where: { assignmentId_submissionKey: { assignmentId, submissionKey } } });
+  const certificate = await prisma.certificate.findUnique({ where: { assignmentId }, select: { id: true } });
+  return {
+    attemptId: first.id,
+    passed: first.passed,
+    scorePercent: first.scorePercent,
+    correctCount: first.correctCount,
+    questionCount: first.questionCount,
+    certificateId: certificate?.id ?? null,
+  };
 }
 
 /** Mark complete and issue the certificate in one transaction: evidence is never half-written. */
