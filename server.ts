@@ -5,6 +5,7 @@ import type { ServerBuild } from "@remix-run/node";
 import { getEnv } from "./app/utils/env.server";
 import { originGuard } from "./app/utils/origin.server";
 import { queueBoard, requireSystemAdmin } from "./app/modules/ops/queue-board.server";
+import { loadContext, noStore, securityHeaders } from "./app/utils/security-headers.server";
 
 // Fail fast on a bad environment before listening.
 const env = getEnv();
@@ -18,10 +19,13 @@ const viteDevServer =
 
 const app = express();
 app.disable("x-powered-by");
+app.use(securityHeaders(env.NODE_ENV === "production"));
 app.use(compression());
 app.use(originGuard(env.APP_ORIGIN));
 
-app.use("/admin/queues", requireSystemAdmin, queueBoard("/admin/queues"));
+// The board's page asks for a web font from a public host; the Content-Security-Policy stops that
+// request, so an admin page never reaches outside (the board falls back to the system font).
+app.use("/admin/queues", noStore, requireSystemAdmin, queueBoard("/admin/queues"));
 
 if (viteDevServer) {
   app.use(viteDevServer.middlewares);
@@ -34,7 +38,7 @@ const build = viteDevServer
   ? () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
   : ((await import(new URL("./build/server/index.js", import.meta.url).href)) as ServerBuild);
 
-app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
+app.all("*", noStore, createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (_req, res) => loadContext(res) }));
 
 const server = app.listen(port, host, () => {
   console.log(`Human rights education app listening on ${env.APP_ORIGIN} (bound to ${host}:${port})`);

@@ -20,6 +20,7 @@ import { loadActor } from "~/modules/auth/permissions.server";
 import { createI18n, type AppLocale } from "~/utils/i18n";
 import { resolveLocale } from "~/utils/locale.server";
 import stylesHref from "~/styles.css?url";
+import { useNonce } from "~/utils/nonce";
 
 export const meta: MetaFunction = ({ data }) => [
   { title: (data as { locale?: string } | undefined)?.locale === "en" ? "Human Rights Education" : "인권교육 이수관리" },
@@ -115,6 +116,7 @@ function Header({ data }: { data: RootData }) {
 
 function Document({ locale, children }: { locale: AppLocale; children: React.ReactNode }) {
   const i18n = useMemo(() => createI18n(locale), [locale]);
+  const nonce = useNonce();
   return (
     <html lang={locale}>
       <head>
@@ -125,8 +127,8 @@ function Document({ locale, children }: { locale: AppLocale; children: React.Rea
       </head>
       <body>
         <I18nextProvider i18n={i18n}>{children}</I18nextProvider>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -48,7 +48,7 @@ if [[ $# -eq 0 ]]; then
     2028-02-29T12:00:00+09:00
     2026-03-02T07:30:00+09:00
   )
-  DATED_TESTS=(app jobs test/year.test.ts test/moments.test.ts)
+  DATED_TESTS=(app jobs/worker.test.ts test/year.test.ts test/moments.test.ts)
   for i in "${!MOMENTS[@]}"; do
     step "Running the date-sensitive tests at ${MOMENTS[$i]}"
     file=".data/test-summary-moment-$i.txt"

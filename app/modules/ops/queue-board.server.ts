@@ -17,7 +17,10 @@ export function queueBoard(basePath: string) {
     queues: Object.values(QUEUES).map((name) => new BullMQAdapter(new Queue(name, { connection }))),
     serverAdapter: adapter,
   });
-  return adapter.getRouter() as RequestHandler;
+  const router = adapter.getRouter() as RequestHandler & { disable?: (setting: string) => void };
+  // The board is its own Express app: it must not announce the framework either.
+  router.disable?.("x-powered-by");
+  return router;
 }
 
 /** The session guard in front of the board: 403 for anyone but a system administrator. */
