@@ -4,7 +4,8 @@ import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { unitCompliance } from "~/modules/compliance/compliance.server";
 import { createAnnualObligation, createPerson, createUser, createWorld, openTestCycle } from "../../../test/factories";
-import { getRequest, sessionCookieFor } from "../../../test/http";
+import { getRequest, respond, sessionCookieFor } from "../../../test/http";
+import { loader as evidenceLoader } from "~/routes/hr.sessions.$sessionId.evidence";
 import { storyClock } from "../../../test/clock";
 import { getEvidence, getSession, recordSession, SessionInputError, withdrawAttendance, type SessionInput } from "./sessions.server";
 
@@ -114,6 +115,19 @@ describe("in-person sessions", () => {
     // Someone on the sheet a second time finds nothing left to complete.
     const again = await recordSession(hr, input({ attendees: String(people[1]!.employeeNo), cycleIds: [annualId] }));
     expect(again).toMatchObject({ attendees: 1, completed: 0, alreadyDone: 1 });
+  });
+
+  it("hand the signed sheet back under the server's name, whatever the uploader called it", async () => {
+    const hrUser = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
+    const polyglot = new TextEncoder().encode("%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n");
+    const { sessionId } = await recordSession(hr, input({ attendees: String(people[3]!.employeeNo), cycleIds: [annualId], evidence: { fileName: "evil.html", bytes: polyglot } }));
+    const res = await respond(() => evidenceLoader({ request: getRequest(`/hr/sessions/${sessionId}/evidence`, undefined), params: { sessionId }, context: {} }));
+    expect(res.status).toBe(302); // signed out: to sign-in
+    const cookie = await sessionCookieFor(hrUser.id);
+    const file = await respond(() => evidenceLoader({ request: getRequest(`/hr/sessions/${sessionId}/evidence`, cookie), params: { sessionId }, context: {} }));
+    expect(file.headers.get("Content-Disposition")).toBe(`attachment; filename="attendance-2026-11-20-${sessionId.slice(0, 8)}.pdf"`);
+    expect(file.headers.get("Content-Type")).toBe("application/pdf");
+    expect(file.headers.get("Content-Security-Policy")).toContain("sandbox");
   });
 
   it("are out of reach for officers of other units", async () => {

@@ -276,12 +276,22 @@ export async function getSession(actor: Actor, id: string) {
 }
 
 /** The sheet itself, for an officer who may see the session. Reading it is audited: it carries signatures. */
+const EVIDENCE_EXTENSIONS: Record<string, string> = { "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg" };
+
+/**
+ * The signed sheet of a session, with the name it is downloaded under. That
+ * name is the server's ("attendance-2026-11-20-1a2b3c4d.pdf", its extension
+ * from the type the bytes were recognised as), never the uploader's: a file
+ * sent up as "evil.html" does not come back as one.
+ */
 export async function getEvidence(actor: Actor, sessionId: string) {
   const found = await getSession(actor, sessionId);
   if (!found) return null;
   const file = await prisma.evidenceFile.findUniqueOrThrow({ where: { id: found.session.evidenceId } });
   await recordAudit({ actorUserId: actor.userId, action: "evidence.download", entityType: "training_session", entityId: sessionId, data: { sha256: file.sha256 } });
-  return file;
+  const heldOn = found.session.heldOn.toISOString().slice(0, 10);
+  const downloadName = `attendance-${heldOn}-${sessionId.slice(0, 8)}.${EVIDENCE_EXTENSIONS[file.mediaType] ?? "bin"}`;
+  return { ...file, downloadName };
 }
 
 export class AttendanceError extends Error {
