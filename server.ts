@@ -6,6 +6,9 @@ import { getEnv } from "./app/utils/env.server";
 import { originGuard } from "./app/utils/origin.server";
 import { queueBoard, requireSystemAdmin } from "./app/modules/ops/queue-board.server";
 import { loadContext, noStore, securityHeaders } from "./app/utils/security-headers.server";
+import { requestLimits } from "./app/utils/request-limits.server";
+import { MAX_IMPORT_BYTES } from "./app/modules/personnel/import.server";
+import { MAX_EVIDENCE_BYTES } from "./app/modules/attendance/sessions.server";
 
 // Fail fast on a bad environment before listening.
 const env = getEnv();
@@ -22,6 +25,8 @@ app.disable("x-powered-by");
 app.use(securityHeaders(env.NODE_ENV === "production"));
 app.use(compression());
 app.use(originGuard(env.APP_ORIGIN));
+// Forms are small; the two upload forms take their file plus a little room for the other fields.
+app.use(requestLimits({ formBytes: 256 * 1024, uploads: { "/hr/import": MAX_IMPORT_BYTES + 64 * 1024, "/hr/sessions/new": MAX_EVIDENCE_BYTES + 64 * 1024 } }));
 
 // The board's page asks for a web font from a public host; the Content-Security-Policy stops that
 // request, so an admin page never reaches outside (the board falls back to the system font).

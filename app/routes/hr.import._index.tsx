@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, MaxPartSizeExceededError } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { readUploadForm } from "~/utils/upload.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
@@ -18,13 +19,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
   const { t } = requestTranslator(request, actor.user.locale);
-  let form: FormData;
-  try {
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_IMPORT_BYTES }));
-  } catch (e) {
-    if (e instanceof MaxPartSizeExceededError) return Response.json({ error: t("import.tooLarge") }, { status: 413 });
-    throw e;
-  }
+  const form = await readUploadForm(request, MAX_IMPORT_BYTES, t("errors.bodyMalformed"));
+  if (form === "too-large") return Response.json({ error: t("import.tooLarge") }, { status: 413 });
   const file = form.get("file");
   if (!(file instanceof File) || file.size === 0) return Response.json({ error: t("import.noFile") }, { status: 400 });
   const text = decodeCsvFile(await file.arrayBuffer());

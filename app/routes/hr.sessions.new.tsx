@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { MaxPartSizeExceededError, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { readUploadForm } from "~/utils/upload.server";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { TextAreaField, TextField } from "~/components/text-field";
@@ -30,19 +31,14 @@ type ActionData = { field: string; message: string; values: Values };
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER");
   const { t } = requestTranslator(request, actor.user.locale);
-  let form: FormData;
-  try {
-    // The sheet may not exceed the limit; the other fields are small.
-    form = await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_EVIDENCE_BYTES }));
-  } catch (e) {
-    if (e instanceof MaxPartSizeExceededError) {
-      const empty: Values = { title: "", heldOn: "", minutes: "", place: "", orgUnitId: "", cycleIds: [], attendees: "" };
-      return Response.json(
-        { field: "evidence", message: t("sessions.error.evidence.tooLarge", { mb: MAX_EVIDENCE_BYTES / 1024 / 1024 }), values: empty } satisfies ActionData,
-        { status: 413 },
-      );
-    }
-    throw e;
+  // The sheet may not exceed the limit; the other fields are small.
+  const form = await readUploadForm(request, MAX_EVIDENCE_BYTES, t("errors.bodyMalformed"));
+  if (form === "too-large") {
+    const empty: Values = { title: "", heldOn: "", minutes: "", place: "", orgUnitId: "", cycleIds: [], attendees: "" };
+    return Response.json(
+      { field: "evidence", message: t("sessions.error.evidence.tooLarge", { mb: MAX_EVIDENCE_BYTES / 1024 / 1024 }), values: empty } satisfies ActionData,
+      { status: 413 },
+    );
   }
   const text = (name: string) => String(form.get(name) ?? "");
   const values: Values = {

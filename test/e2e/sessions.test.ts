@@ -80,7 +80,7 @@ describe("end to end: an HR officer records an in-person session with its signed
     await expectAccessible(page, "04-session-recorded");
     const download = page.waitForEvent("download");
     await page.getByRole("link", { name: /출석부 내려받기/ }).click();
-    expect((await download).suggestedFilename()).toBe("출석부.pdf");
+    expect((await download).suggestedFilename()).toBe(`attendance-2026-11-20-${page.url().split("/").pop()!.slice(0, 8)}.pdf`);
   });
 
   it("shows the in-person share on the dashboard", async () => {
