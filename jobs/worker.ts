@@ -1,6 +1,6 @@
 import { Worker, type Processor } from "bullmq";
 import { getEnv } from "~/utils/env.server";
-import { newWorkerConnection } from "~/utils/redis.server";
+import { newWorkerConnection, quietErrors } from "~/utils/redis.server";
 import { QUEUES, closeQueues, declareSchedules } from "~/utils/queues.server";
 import { closeMailTransport } from "~/utils/mail.server";
 import { prisma } from "~/utils/db.server";
@@ -30,6 +30,8 @@ export function startWorkers(only?: QueueName[]): () => Promise<void> {
   }
   for (const w of workers) {
     w.on("failed", (job, err) => console.warn(`[worker] ${w.name} job ${job?.id} failed: ${err.message}`));
+    // Connection errors are reported once per change by the connection itself (redis.server.ts).
+    quietErrors(w, `worker ${w.name}`);
   }
   return async () => {
     await Promise.all(workers.map((w) => w.close()));

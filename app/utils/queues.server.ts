@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import { closeProducer, readyProducer } from "./redis.server";
+import { closeProducer, quietErrors, readyProducer } from "./redis.server";
 
 /**
  * Queue names and their payloads. Payloads carry ids only, never personal data.
@@ -32,6 +32,7 @@ async function queue(name: string): Promise<Queue> {
       removeOnFail: { age: 30 * 24 * 3600 },
     },
   });
+  quietErrors(q, `queue ${name}`);
   queues.set(name, q);
   return q;
 }

@@ -6,7 +6,7 @@ import type { RequestHandler } from "express";
 import { loadActor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { QUEUES } from "~/utils/queues.server";
-import { newWorkerConnection } from "~/utils/redis.server";
+import { newWorkerConnection, quietErrors } from "~/utils/redis.server";
 
 /** Bull Board over every queue, for system administrators only. */
 export function queueBoard(basePath: string) {
@@ -14,7 +14,11 @@ export function queueBoard(basePath: string) {
   adapter.setBasePath(basePath);
   const connection = newWorkerConnection();
   createBullBoard({
-    queues: Object.values(QUEUES).map((name) => new BullMQAdapter(new Queue(name, { connection }))),
+    queues: Object.values(QUEUES).map((name) => {
+      const queue = new Queue(name, { connection });
+      quietErrors(queue, `board ${name}`);
+      return new BullMQAdapter(queue);
+    }),
     serverAdapter: adapter,
   });
   const router = adapter.getRouter() as RequestHandler & { disable?: (setting: string) => void };
