@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { z } from "zod";
-import { createAssignmentNotices, deliverOutbox, queueDeliveries } from "~/modules/notifications/outbox.server";
+import { createAssignmentNotices, createOwedNotices, deliverOutbox, queueDeliveries } from "~/modules/notifications/outbox.server";
 import { pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
 import { inSendWindow, nextSendMoment } from "~/modules/notifications/send-window.server";
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
@@ -37,15 +37,19 @@ export async function processMailJob(job: Job, token?: string) {
   return { outcome };
 }
 
-/** reminders queue: every 15 minutes, send due reminders and re-create any lost delivery work. */
+/**
+ * reminders queue: every 15 minutes, send due reminders, write notices a lost
+ * job never wrote, and re-create any lost delivery work.
+ */
 export async function processReminderJob(job: Job) {
   if (job.name !== "tick") throw new UnrecoverableError(`unknown job ${job.name}`);
   const at = now();
   const result = await runReminderTick(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
+  const owed = await createOwedNotices();
   const lost = await pendingDeliveries();
-  await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...lost])]);
-  return { ...result, outboxIds: undefined, reports: reports.length, reconciled: lost.length };
+  await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...owed, ...lost])]);
+  return { ...result, outboxIds: undefined, reports: reports.length, owedNotices: owed.length, reconciled: lost.length };
 }
 
 /**

@@ -26,7 +26,8 @@ describe("worker: assignment notices", () => {
   beforeAll(async () => {
     at("2026-12-02T10:00:00"); // a Wednesday morning: mail goes out at once
     smtp = await startSmtp();
-    stop = startWorkers();
+    // Not the reminders queue: its scheduled tick would act on every other test file's cycles.
+    stop = startWorkers([QUEUES.cycles, QUEUES.mail]);
   });
 
   afterAll(async () => {

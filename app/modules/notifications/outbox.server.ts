@@ -52,6 +52,24 @@ export async function createAssignmentNotices(cycleId: string): Promise<string[]
 }
 
 /**
+ * The notices still owed: every open assignment in an open cycle that has not
+ * been announced gets its notice, whatever happened to the job that should
+ * have written it (Redis was down when the cycle opened or the file was
+ * imported, a worker died after the commit). The database says who is owed
+ * one; this runs with every reminder tick (over every open cycle, or only the
+ * given ones). Returns the new outbox ids.
+ */
+export async function createOwedNotices(onlyCycleIds: string[] = []): Promise<string[]> {
+  const cycles = await prisma.$queryRaw<Array<{ id: string }>>`
+    SELECT c.id FROM cycle c
+    WHERE c.status = 'OPEN' AND (cardinality(${onlyCycleIds}::uuid[]) = 0 OR c.id = ANY(${onlyCycleIds}::uuid[]))
+      AND EXISTS (SELECT 1 FROM assignment a WHERE a.cycle_id = c.id AND a.notified_at IS NULL AND a.status IN ('ASSIGNED', 'IN_PROGRESS'))`;
+  const ids: string[] = [];
+  for (const c of cycles) ids.push(...(await createAssignmentNotices(c.id)));
+  return ids;
+}
+
+/**
  * Queue delivery work for the rows among `outboxIds` still waiting to be
  * sent, one job per row and claim count (see enqueueMailDelivery).
  */

@@ -138,6 +138,26 @@ describe("assignment notices", () => {
   });
 });
 
+describe("notices owed", () => {
+  it("are written by the tick for people a lost job never announced, once, in one message with everything they owe", async () => {
+    const { createAssignmentNotices, createOwedNotices } = await import("./outbox.server");
+    const world = await createWorld();
+    const person = await createPerson(world.division.id, "CIVIL_SERVANT", "최민서");
+    const second = await createAnnualObligation(world, "두 번째", "Second");
+    // Both cycles opened while Redis was down: no job ever wrote their notices.
+    const a = (await openTestCycle(world.obligation.id)).cycle.id;
+    const b = (await openTestCycle(second.id)).cycle.id;
+    const owed = await createOwedNotices([a, b]);
+    expect(owed).toHaveLength(1);
+    const [row] = await prisma.outboxEmail.findMany({ where: { id: { in: owed } } });
+    expect(row).toMatchObject({ toAddress: person.email, template: "assignment-notice" });
+    expect((row!.payload as { assignmentIds: string[] }).assignmentIds).toHaveLength(2);
+    // The job, arriving late, and the next tick find nothing left to announce.
+    expect(await createAssignmentNotices(a)).toEqual([]);
+    expect(await createOwedNotices([a, b])).toEqual([]);
+  });
+});
+
 describe("the reconciler", () => {
   it("re-queues rows a dead worker left in SENDING, but not a row being sent right now", async () => {
     const { pendingDeliveries } = await import("./reminders.server");
