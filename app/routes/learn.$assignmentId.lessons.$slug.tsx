@@ -2,7 +2,8 @@ import type { MetaFunction, ActionFunctionArgs, LoaderFunctionArgs } from "@remi
 import { badRequest } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { asHttp, requireLearner } from "~/modules/learning/guard.server";
 import { completeLesson, getLessonForLearner } from "~/modules/learning/learning.server";
@@ -53,6 +54,14 @@ export default function LessonPage() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const sources = pick(locale, d.lesson.sourcesKo, d.lesson.sourcesEn);
+  // Arriving on a lesson from another page of the app (the previous lesson's "done", the course
+  // page), the reader starts at its title: a screen reader announces it, and the next Tab goes into
+  // the lesson rather than back through the site's menu. A freshly loaded page keeps the browser's.
+  const title = useRef<HTMLHeadingElement>(null);
+  const location = useLocation();
+  useEffect(() => {
+    if (location.key !== "default") title.current?.focus();
+  }, [location.key]);
   return (
     <article aria-labelledby="lesson-title">
       <p className="meta">
@@ -64,7 +73,7 @@ export default function LessonPage() {
         <label htmlFor="lesson-progress" className="visually-hidden">{t("course.progressLabel")}</label>
         <progress id="lesson-progress" max={d.pathTotal} value={d.doneCount} />
       </p>
-      <h1 id="lesson-title">{pick(locale, d.lesson.titleKo, d.lesson.titleEn)}</h1>
+      <h1 id="lesson-title" tabIndex={-1} ref={title}>{pick(locale, d.lesson.titleKo, d.lesson.titleEn)}</h1>
       <div className="lesson-body" dangerouslySetInnerHTML={{ __html: pick(locale, d.lesson.bodyHtmlKo, d.lesson.bodyHtmlEn) }} />
       <aside className="sources" aria-labelledby="sources-title">
         <h2 id="sources-title">{t("course.sources")}</h2>

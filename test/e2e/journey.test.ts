@@ -83,7 +83,9 @@ describe("end to end: a civil servant completes the annual course; the HR office
     } else {
       await page.getByRole("link", { name: "학습 시작" }).click();
     }
-    await readLessonsByKeyboard(page, { done: /학습 완료/, toQuiz: "평가로" }, (n) => expectAccessible(page, `05-lesson-${n}`));
+    const tabs = await readLessonsByKeyboard(page, { done: /학습 완료/, toQuiz: "평가로" }, (n) => expectAccessible(page, `05-lesson-${n}`));
+    // From each lesson's title to its "done" button: only the lesson's own links lie between.
+    expect(Math.max(...tabs)).toBeLessThanOrEqual(3);
     await expectAccessible(page, "06-quiz");
 
     const questions = await prisma.quizQuestion.findMany({
