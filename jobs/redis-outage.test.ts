@@ -1,23 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { prisma } from "~/utils/db.server";
 import { resetEnvCache } from "~/utils/env.server";
 import { QUEUES, closeQueues } from "~/utils/queues.server";
 import { queueDeliveries } from "~/modules/notifications/outbox.server";
 import { at } from "../test/clock";
-import { createPerson, createWorld, openTestCycle } from "../test/factories";
+import { createNoticeRow } from "../test/factories";
+import { waitFor } from "../test/wait";
 import { freePort } from "../test/e2e/app-server";
 import { addressOf, startSmtp } from "../test/smtp";
 import { startWorkers } from "./worker";
-
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 20_000) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A Redis of this test's own on a free loopback port, which the test stops and starts again. */
 function redisServer(port: number): Promise<ChildProcess> {
@@ -57,19 +48,9 @@ describe("worker: Redis goes away and comes back", { timeout: 120_000 }, () => {
     resetEnvCache();
   });
 
-  async function notice(name: string) {
-    const world = await createWorld();
-    const person = await createPerson(world.division.id, "CIVIL_SERVANT", name);
-    const { cycle } = await openTestCycle(world.obligation.id);
-    const assignment = await prisma.assignment.findFirstOrThrow({ where: { cycleId: cycle.id, personId: person.id } });
-    const row = await prisma.outboxEmail.create({
-      data: { dedupeKey: `test:${randomUUID()}`, toAddress: person.email, template: "assignment-notice", locale: "ko", payload: { personId: person.id, assignmentIds: [assignment.id] } },
-    });
-    return { id: row.id, to: person.email };
-  }
-
   it("says so once while it is away, not once per retry, and carries on when it is back", async () => {
-    const first = await notice("앞사람");
+    const { row: { id: firstId }, to: firstTo } = await createNoticeRow("앞사람");
+    const first = { id: firstId, to: firstTo };
     await queueDeliveries([first.id]);
     await waitFor(() => smtp.received.some((m) => addressOf(m) === first.to));
 
@@ -84,7 +65,8 @@ describe("worker: Redis goes away and comes back", { timeout: 120_000 }, () => {
     await waitFor(() => warn.mock.calls.some((c) => String(c[0]).includes("reachable again")));
     warn.mockRestore();
 
-    const second = await notice("뒷사람");
+    const { row: { id: secondId }, to: secondTo } = await createNoticeRow("뒷사람");
+    const second = { id: secondId, to: secondTo };
     await queueDeliveries([second.id]);
     await waitFor(() => smtp.received.some((m) => addressOf(m) === second.to));
     expect(smtp.received.filter((m) => [first.to, second.to].includes(addressOf(m)))).toHaveLength(2);

@@ -1,23 +1,15 @@
-import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { prisma } from "~/utils/db.server";
 import { enqueueCycleOpened, QUEUES } from "~/utils/queues.server";
 import { newWorkerConnection } from "~/utils/redis.server";
-import { createPerson, createUser, createWorld, openTestCycle } from "../test/factories";
+import { createNoticeRow, createPerson, createUser, createWorld, openTestCycle } from "../test/factories";
+import { waitFor } from "../test/wait";
 import { queueDeliveries } from "~/modules/notifications/outbox.server";
 import { pendingDeliveries } from "~/modules/notifications/reminders.server";
 import { startWorkers } from "./worker";
 import { addressOf, startSmtp } from "../test/smtp";
 import { at } from "../test/clock";
-
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 15_000) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > timeoutMs) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe("worker: assignment notices", () => {
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
@@ -79,30 +71,13 @@ describe("worker: delivering the outbox", () => {
     stop = startWorkers([QUEUES.mail]);
   });
 
-  async function noticeRow(name: string) {
-    const world = await createWorld();
-    const person = await createPerson(world.division.id, "CIVIL_SERVANT", name);
-    const { cycle } = await openTestCycle(world.obligation.id);
-    const assignment = await prisma.assignment.findFirstOrThrow({ where: { cycleId: cycle.id, personId: person.id } });
-    const row = await prisma.outboxEmail.create({
-      data: {
-        dedupeKey: `test:${randomUUID()}`,
-        toAddress: person.email,
-        template: "assignment-notice",
-        locale: "ko",
-        payload: { personId: person.id, assignmentIds: [assignment.id] },
-      },
-    });
-    return { row, to: person.email };
-  }
-
   afterAll(async () => {
     await stop?.();
     await smtp.stop();
   });
 
   it("sends a row a dead worker left half-done once, after the reconciler hands it back, though BullMQ kept the finished job", async () => {
-    const { row, to } = await noticeRow("복구대상");
+    const { row, to } = await createNoticeRow("복구대상");
 
     // A worker claimed the row and died before SMTP: the row stays SENDING, its job is re-run and finds it so.
     await queueDeliveries([row.id]);
@@ -126,7 +101,7 @@ describe("worker: delivering the outbox", () => {
 
   it("holds a notice due on a Saturday night until Monday 09:00, under the same job", async () => {
     at("2026-12-05T22:51:00");
-    const { row, to } = await noticeRow("주말대상");
+    const { row, to } = await createNoticeRow("주말대상");
     await queueDeliveries([row.id]);
     const q = new Queue(QUEUES.mail, { connection: newWorkerConnection() });
     const job = () => q.getJob(`deliver_${row.id}_0`);

@@ -108,3 +108,24 @@ export async function createAnnualObligation(world: { city: { id: string }; cour
     },
   });
 }
+
+/**
+ * A person owed one open assignment, and the assignment notice for it sitting
+ * in the outbox, not yet queued: what the worker's delivery tests start from.
+ */
+export async function createNoticeRow(name: string) {
+  const world = await createWorld();
+  const person = await createPerson(world.division.id, "CIVIL_SERVANT", name);
+  const { cycle } = await openTestCycle(world.obligation.id);
+  const assignment = await prisma.assignment.findFirstOrThrow({ where: { cycleId: cycle.id, personId: person.id } });
+  const row = await prisma.outboxEmail.create({
+    data: {
+      dedupeKey: `test:${randomUUID()}`,
+      toAddress: person.email,
+      template: "assignment-notice",
+      locale: "ko",
+      payload: { personId: person.id, assignmentIds: [assignment.id] },
+    },
+  });
+  return { row, to: person.email };
+}
