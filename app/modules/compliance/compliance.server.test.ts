@@ -15,6 +15,7 @@ import { action as downloadAction } from "~/routes/hr.download";
 import { now } from "~/utils/clock.server";
 import { seoulDateKey, seoulDayStart } from "~/utils/i18n";
 import { storyClock } from "../../../test/clock";
+import { defaultCycle } from "./guard.server";
 
 describe("HR officer's compliance view", () => {
   let hrCookie: string;
@@ -172,5 +173,29 @@ describe("compliance as of a past date, while people move and leave", () => {
     expect(await view()).toEqual([[1, 0, 0], [1, 1, 1], [2, 1, 1]]);
     // The leaver's record stays.
     expect(await prisma.assignment.count({ where: { cycleId: cycle.id, personId: leaver.id } })).toBe(1);
+  });
+});
+
+describe("the cycle a report opens on", () => {
+  const cycle = (id: string, status: string, startsOn: string, endsOn: string) =>
+    ({ id, label: id, status, obligationTitleKo: id, obligationTitleEn: id, dueAt: new Date(`${endsOn}T14:59:59Z`), graceDays: 0, startsOn, endsOn });
+  // As listCycles orders them: newest start first.
+  const cycles = [
+    cycle("2027-H1", "OPEN", "2027-01-01", "2027-06-30"),
+    cycle("2027", "OPEN", "2027-01-01", "2027-12-31"),
+    cycle("2026-H2", "OPEN", "2026-07-01", "2026-12-31"),
+    cycle("2026-H1", "CLOSED", "2026-01-01", "2026-06-30"),
+    cycle("2026", "OPEN", "2026-01-01", "2026-12-31"),
+  ];
+
+  it("is the year's annual duty rather than the half-year running beside it", () => {
+    expect(defaultCycle(cycles.slice(2), "2026-12-05")?.id).toBe("2026");
+    expect(defaultCycle(cycles, "2027-01-10")?.id).toBe("2027");
+  });
+
+  it("falls back to any open cycle, then to the newest", () => {
+    expect(defaultCycle(cycles.slice(2), "2028-03-01")?.id).toBe("2026-H2");
+    expect(defaultCycle([cycles[3]!], "2026-12-05")?.id).toBe("2026-H1");
+    expect(defaultCycle([], "2026-12-05")).toBeNull();
   });
 });

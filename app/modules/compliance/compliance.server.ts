@@ -33,6 +33,9 @@ export interface CycleOption {
   obligationTitleEn: string;
   dueAt: Date;
   graceDays: number;
+  /** The cycle's first and last calendar days, YYYY-MM-DD. */
+  startsOn: string;
+  endsOn: string;
 }
 
 export async function listCycles(): Promise<CycleOption[]> {
@@ -49,6 +52,8 @@ export async function listCycles(): Promise<CycleOption[]> {
     obligationTitleEn: c.obligation.titleEn,
     dueAt: c.dueAt,
     graceDays: c.graceDays,
+    startsOn: c.startsOn.toISOString().slice(0, 10),
+    endsOn: c.endsOn.toISOString().slice(0, 10),
   }));
 }
 

@@ -2,17 +2,32 @@ import { json, redirect } from "@remix-run/node";
 import { requireRole, type Actor } from "~/modules/auth/permissions.server";
 import { claimDownload, downloadFormHref } from "~/modules/audit/access.server";
 import { badRequest } from "~/utils/http.server";
-import { isDateKey, seoulDayEnd } from "~/utils/i18n";
+import { isDateKey, seoulDateKey, seoulDayEnd } from "~/utils/i18n";
+import { now } from "~/utils/clock.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { listCycles, type CycleOption } from "./compliance.server";
 
-/** HR officer guard plus the cycle chosen in ?cycle= (default: the newest open cycle). */
+/**
+ * The cycle a report opens on when none is chosen: of the open cycles running
+ * today (Seoul), the one with the longest period, so the year's annual duty
+ * comes before the half-year running beside it; else any open cycle; else the
+ * newest.
+ */
+export function defaultCycle(cycles: CycleOption[], today: string): CycleOption | null {
+  const open = cycles.filter((c) => c.status === "OPEN");
+  const running = open.filter((c) => c.startsOn <= today && today <= c.endsOn);
+  const span = (c: CycleOption) => Date.parse(c.endsOn) - Date.parse(c.startsOn);
+  const longest = [...running].sort((a, b) => span(b) - span(a))[0];
+  return longest ?? open[0] ?? cycles[0] ?? null;
+}
+
+/** HR officer guard plus the cycle chosen in ?cycle= (default: see defaultCycle). */
 export async function requireHrCycle(request: Request): Promise<{ actor: Actor; cycles: CycleOption[]; cycle: CycleOption | null }> {
   const actor = await requireRole(request, "HR_OFFICER");
   const cycles = await listCycles();
   const wanted = new URL(request.url).searchParams.get("cycle");
   if (wanted && !cycles.some((c) => c.id === wanted)) throw json({ error: "not-found" }, { status: 404 });
-  const cycle = cycles.find((c) => c.id === wanted) ?? cycles.find((c) => c.status === "OPEN") ?? cycles[0] ?? null;
+  const cycle = cycles.find((c) => c.id === wanted) ?? defaultCycle(cycles, seoulDateKey(now()));
   return { actor, cycles, cycle };
 }
 
@@ -40,7 +55,7 @@ export async function requireExport(request: Request, format: "csv" | "xlsx") {
   if (!grant || grant.report !== "compliance") {
     const cycles = await listCycles();
     const wanted = url.searchParams.get("cycle");
-    const cycle = cycles.find((c) => c.id === wanted) ?? cycles.find((c) => c.status === "OPEN") ?? cycles[0];
+    const cycle = cycles.find((c) => c.id === wanted) ?? defaultCycle(cycles, seoulDateKey(now()));
     if (!cycle) throw json({ error: "not-found" }, { status: 404 });
     throw redirect(downloadFormHref({ report: "compliance", format, cycleId: cycle.id }), 303);
   }
