@@ -15,7 +15,7 @@ ensure_node_modules() {
 generate_prisma_client() {
   if [[ ! -f app/generated/prisma/client.ts || prisma/schema.prisma -nt app/generated/prisma/client.ts ]]; then
     step "Generating the Prisma client"
-    PRISMA_SCHEMA_ENGINE_BINARY=/bin/false npx prisma generate >/dev/null
+    bash scripts/prisma-generate.sh >/dev/null
   fi
 }
 
