@@ -31,8 +31,9 @@ export async function attemptLogin(
   }
 
   const user = await prisma.user.findUnique({ where: { email } });
-  const valid = user
-    ? !user.disabledAt && (await verifyPassword(user.passwordHash, password))
+  // An account without a password (single sign-on only) or a missing one still costs one verification.
+  const valid = user?.passwordHash
+    ? (await verifyPassword(user.passwordHash, password)) && !user.disabledAt
     : (await verifyPassword(await dummyHash(), password)) && false;
   await prisma.loginAttempt.create({ data: { email, ipAddress, success: valid } });
   if (!user || !valid) return { ok: false, reason: "invalid" };
