@@ -34,7 +34,8 @@ const build = viteDevServer
   ? () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
   : ((await import(new URL("./build/server/index.js", import.meta.url).href)) as ServerBuild);
 
-app.all("*", createRequestHandler({ build, mode: env.NODE_ENV }));
+// The client's address reaches loaders and actions (sign-in and link requests are limited per address).
+app.all("*", createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req) => ({ ip: req.socket.remoteAddress ?? null }) }));
 
 const server = app.listen(port, host, () => {
   console.log(`Human rights education app listening on ${env.APP_ORIGIN} (bound to ${host}:${port})`);
