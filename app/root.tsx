@@ -100,6 +100,7 @@ function Header({ data }: { data: RootData }) {
           {data.user ? (
             <>
               <span className="who">{t("app.signedInAs", { name: data.user.displayName })}</span>
+              <Link to="/account">{t("account.nav")}</Link>
               <Form method="post" action="/logout" className="inline">
                 <button type="submit" className="link-button">{t("app.nav.signOut")}</button>
               </Form>

@@ -14,6 +14,12 @@ export NODE_ENV=production
 export PORT="${PORT:-3000}"
 export APP_ORIGIN="${APP_ORIGIN:-http://127.0.0.1:$PORT}"
 export MAIL_FROM="${MAIL_FROM:-서울시 인권교육원 <no-reply@hr-edu.localhost>}"
+# The key of e-mailed links: one per demo machine, kept in .data so links survive a restart.
+if [[ -z "${LINK_SECRET:-}" ]]; then
+  [[ -s .data/link-secret ]] || node -e 'console.log(require("node:crypto").randomBytes(32).toString("hex"))' >.data/link-secret
+  LINK_SECRET="$(cat .data/link-secret)"
+  export LINK_SECRET
+fi
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

@@ -1,11 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { TextField } from "~/components/text-field";
+import { landingPath } from "~/modules/auth/landing.server";
 import { attemptLogin } from "~/modules/auth/login.server";
 import { createUserSession, getCurrentSession } from "~/modules/auth/session.server";
 import { safeRedirectPath } from "~/utils/http.server";
@@ -56,7 +57,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
     );
   }
   const cookie = await createUserSession(result.userId, { ipAddress: ip, userAgent: request.headers.get("User-Agent") });
-  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: { "Set-Cookie": cookie } });
+  // Without a page to return to, each role lands on its own work.
+  const target = safeRedirectPath(parsed.data.redirectTo);
+  const to = target === "/" ? await landingPath(result.userId) : target;
+  return redirect(to, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {
@@ -88,6 +92,7 @@ export default function Login() {
           <button type="submit" className="primary" disabled={busy}>{t("login.submit")}</button>
         </div>
       </Form>
+      <p><Link to="/forgot-password">{t("account.forgot.link")}</Link></p>
     </section>
   );
 }

@@ -13,6 +13,12 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3),
   /** The public origin of the app (scheme://host:port). Mutations must come from it. */
   APP_ORIGIN: z.string().url(),
+  /**
+   * The key e-mailed one-time links (invitations, password resets, address
+   * checks) are derived from. At least 32 characters; changing it voids every
+   * link sent so far.
+   */
+  LINK_SECRET: z.string().min(32),
   /** Sliding session lifetime in minutes, and the absolute cap in hours. */
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60 * 8),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(24),

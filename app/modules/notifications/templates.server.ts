@@ -7,6 +7,7 @@ import { getEnv } from "~/utils/env.server";
 import { escapeHtml } from "~/utils/mail.server";
 import { formatDate, pick, translator } from "~/utils/i18n";
 import { renderScheduledReport } from "~/modules/reporting/scheduled.server";
+import { verificationForMail } from "~/modules/auth/verification.server";
 
 export interface RenderedMail {
   subject: string;
@@ -29,6 +30,7 @@ const reminderPayload = z.object({
   personId: z.string().uuid(),
   items: z.array(z.object({ assignmentId: z.string().uuid(), stage: z.number().int(), overdue: z.boolean() })).min(1),
 });
+const verificationPayload = z.object({ verificationId: z.string().uuid() });
 const escalationPayload = z.object({ userId: z.string().uuid(), assignmentIds: z.array(z.string().uuid()).min(1) });
 
 /**
@@ -125,6 +127,23 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
     }
     case "scheduled-report":
       return renderScheduledReport(locale, payload);
+    case "account-invitation":
+    case "account-reset-password": {
+      const parsed = verificationPayload.safeParse(payload);
+      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
+      // A link replaced, used or expired before the mail went out is not sent at all.
+      const link = await verificationForMail(parsed.data.verificationId);
+      if (!link) return null;
+      const key = template === "account-invitation" ? "invitation" : "resetPassword";
+      const name = link.person?.name ?? link.user?.displayName ?? link.target;
+      const paragraphs = [
+        t(`mail.${key}.greeting`, { name }),
+        t(`mail.${key}.body`),
+        t(`mail.${key}.expiry`, { date: formatDate(link.expiresAt, locale, true) }),
+        t(`mail.${key}.ignore`),
+      ];
+      return composeMail(locale, t(`mail.${key}.subject`), paragraphs, [], { href: link.url, label: t(`mail.${key}.action`) });
+    }
     default:
       throw new UnrecoverableError(`unknown mail template ${template}`);
   }

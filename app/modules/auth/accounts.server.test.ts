@@ -1,0 +1,227 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { safeRedirectPath } from "~/utils/http.server";
+import { action as verifyAction, loader as verifyLoader } from "~/routes/account.verify";
+import { action as forgotAction } from "~/routes/forgot-password";
+import { action as accountAction, loader as accountLoader } from "~/routes/account._index";
+import { action as loginAction } from "~/routes/login";
+import { deliverOutbox } from "~/modules/notifications/outbox.server";
+import { createPerson, createUnit, createUser, TEST_PASSWORD, uid } from "../../../test/factories";
+import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
+import { startSmtp } from "../../../test/smtp";
+import { LINK_THROTTLE, requestNewLink, sendInvitation } from "./accounts.server";
+import { getCurrentSession } from "./session.server";
+import { checkNewPassword } from "./password-policy.server";
+import { hashCode, linkCode } from "./verification.server";
+
+const NEW_PASSWORD = "sejong river walk in april";
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
+beforeAll(async () => {
+  smtp = await startSmtp();
+});
+afterAll(async () => {
+  await smtp.stop();
+});
+
+/** Deliver the newest queued mail to this address and return the link's code from its text. */
+async function mailedCode(address: string): Promise<string> {
+  const row = await prisma.outboxEmail.findFirstOrThrow({ where: { toAddress: address }, orderBy: { createdAt: "desc" } });
+  expect(Object.keys(row.payload as object)).toEqual(["verificationId"]);
+  expect(await deliverOutbox(row.id)).toBe("sent");
+  const mail = smtp.received.at(-1)!;
+  const match = /\/account\/verify\?code=([a-z2-7]{32})/.exec(mail.text ?? "");
+  expect(match).not.toBeNull();
+  return match![1]!;
+}
+
+const ctx = { context: { ip: "192.0.2.10" }, params: {} };
+
+describe("invitations", () => {
+  it("lead a person on the roll to a password and consent, once", async () => {
+    const unit = await createUnit("WELFARE_FACILITY");
+    const person = await createPerson(unit.id, "WELFARE_FACILITY_STAFF", "김복지");
+    expect(await sendInvitation(person.id, null)).toEqual({ ok: true });
+    const code = await mailedCode(person.email);
+    // The database keeps only a hash of the code.
+    const row = await prisma.verification.findFirstOrThrow({ where: { personId: person.id } });
+    expect(row.codeHash).toBe(hashCode(code));
+    expect(JSON.stringify(row)).not.toContain(code);
+
+    const page = await respond(() => verifyLoader({ request: getRequest(`/account/verify?code=${code}`), ...ctx }));
+    expect(page.status).toBe(200);
+    expect(await page.json()).toMatchObject({ state: "valid", type: "INVITATION", name: "김복지" });
+
+    const post = (fields: Record<string, string>) =>
+      respond(() => verifyAction({ request: postForm("/account/verify", { code, ...fields }), ...ctx }));
+    const short = await post({ password: "short", confirm: "short", consent: "yes" });
+    expect(short.status).toBe(400);
+    expect((await short.json()).fieldErrors.password).toContain("15자");
+    const common = await post({ password: "qwertyuiopasdfgh", confirm: "qwertyuiopasdfgh", consent: "yes" });
+    expect((await common.json()).fieldErrors.password).toContain("흔하");
+    const mismatch = await post({ password: NEW_PASSWORD, confirm: `${NEW_PASSWORD}x`, consent: "yes" });
+    expect((await mismatch.json()).fieldErrors.confirm).toBeTruthy();
+    const noConsent = await post({ password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect((await noConsent.json()).fieldErrors.consent).toBeTruthy();
+    // Nothing was created by the refused attempts, and the link still works.
+    expect(await prisma.user.count({ where: { personId: person.id } })).toBe(0);
+
+    const ok = await post({ password: NEW_PASSWORD, confirm: NEW_PASSWORD, consent: "yes" });
+    expect(ok.status).toBe(302);
+    expect(ok.headers.get("Set-Cookie")).toMatch(/^hre_session=/);
+    const user = await prisma.user.findUniqueOrThrow({ where: { personId: person.id } });
+    expect(user.email).toBe(person.email.toLowerCase());
+    expect(user.privacyConsentAt).not.toBeNull();
+    expect(user.passwordHash).toMatch(/^\$argon2id\$/);
+    expect(await prisma.auditEvent.count({ where: { action: "account.activate", entityId: user.id } })).toBe(1);
+
+    // Used: the page says so and offers a new link; a second submission changes nothing.
+    const again = await respond(() => verifyLoader({ request: getRequest(`/account/verify?code=${code}`), ...ctx }));
+    expect(again.status).toBe(410);
+    expect(await again.json()).toEqual({ state: "invalid" });
+    const replay = await post({ password: `${NEW_PASSWORD} again`, confirm: `${NEW_PASSWORD} again`, consent: "yes" });
+    expect(replay.status).toBe(410);
+    expect(await sendInvitation(person.id, null)).toEqual({ ok: false, reason: "has-account" });
+  });
+
+  it("an altered, expired or replaced link is refused", async () => {
+    const unit = await createUnit("WELFARE_FACILITY");
+    const person = await createPerson(unit.id, "WELFARE_FACILITY_STAFF");
+    await sendInvitation(person.id, null);
+    const first = await mailedCode(person.email);
+    const altered = `${first.slice(0, 31)}${first.endsWith("a") ? "b" : "a"}`;
+    for (const code of [altered, "not-a-code", ""]) {
+      const res = await respond(() => verifyLoader({ request: getRequest(`/account/verify?code=${code}`), ...ctx }));
+      expect(res.status).toBe(410);
+    }
+    // A new invitation replaces the old one: the first link is dead, the queued mail of a replaced link is not sent.
+    await sendInvitation(person.id, null);
+    const stale = await prisma.outboxEmail.findFirstOrThrow({ where: { toAddress: person.email, status: "PENDING" } });
+    await sendInvitation(person.id, null);
+    expect(await deliverOutbox(stale.id)).toBe("cancelled");
+    const res = await respond(() => verifyLoader({ request: getRequest(`/account/verify?code=${first}`), ...ctx }));
+    expect(res.status).toBe(410);
+    // Expired.
+    const latest = await prisma.verification.findFirstOrThrow({ where: { personId: person.id } });
+    await prisma.verification.update({ where: { id: latest.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    const expired = await respond(() =>
+      verifyAction({ request: postForm("/account/verify", { code: linkCode(latest.id), password: NEW_PASSWORD, confirm: NEW_PASSWORD, consent: "yes" }), ...ctx }),
+    );
+    expect(expired.status).toBe(410);
+    expect(await prisma.user.count({ where: { personId: person.id } })).toBe(0);
+  });
+
+  it("are not sent to someone who left", async () => {
+    const unit = await createUnit("WELFARE_FACILITY");
+    const person = await createPerson(unit.id, "WELFARE_FACILITY_STAFF");
+    await prisma.person.update({ where: { id: person.id }, data: { status: "LEFT" } });
+    expect(await sendInvitation(person.id, null)).toEqual({ ok: false, reason: "left" });
+  });
+});
+
+describe("password reset", () => {
+  it("answers the same whether or not the address exists, and ends every session", async () => {
+    const user = await createUser({ email: `reset-${uid()}@test.example` });
+    const oldCookie = await sessionCookieFor(user.id);
+    const unknown = await respond(() => forgotAction({ request: postForm("/forgot-password", { email: `nobody-${uid()}@test.example` }), ...ctx }));
+    const known = await respond(() => forgotAction({ request: postForm("/forgot-password", { email: user.email.toUpperCase() }), ...ctx }));
+    expect(unknown.status).toBe(200);
+    expect(known.status).toBe(200);
+    expect(await unknown.json()).toEqual(await known.json());
+
+    const code = await mailedCode(user.email);
+    const res = await respond(() =>
+      verifyAction({ request: postForm("/account/verify", { code, password: NEW_PASSWORD, confirm: NEW_PASSWORD }), ...ctx }),
+    );
+    expect(res.status).toBe(302);
+    expect(await getCurrentSession(getRequest("/", oldCookie))).toBeNull();
+    const login = (password: string) =>
+      respond(() => loginAction({ request: postForm("/login", { email: user.email, password }), ...ctx }));
+    expect((await login(TEST_PASSWORD)).status).toBe(400);
+    expect((await login(NEW_PASSWORD)).status).toBe(302);
+  });
+
+  it("is limited per address", async () => {
+    const email = `flood-${uid()}@test.example`;
+    for (let i = 0; i < LINK_THROTTLE.perEmail; i++) expect(await requestNewLink(email, null, "ko")).toBe("sent");
+    expect(await requestNewLink(email, null, "ko")).toBe("throttled");
+    const res = await respond(() => forgotAction({ request: postForm("/forgot-password", { email }), ...ctx }));
+    expect(res.status).toBe(429);
+  });
+
+  it("sends a new invitation to someone on the roll who has no account yet", async () => {
+    const unit = await createUnit("AFFILIATED_ORG");
+    const person = await createPerson(unit.id, "AFFILIATED_STAFF");
+    expect(await requestNewLink(person.email, "192.0.2.99", "en")).toBe("sent");
+    const row = await prisma.verification.findFirstOrThrow({ where: { personId: person.id } });
+    expect(row.type).toBe("INVITATION");
+  });
+});
+
+describe("the profile page", () => {
+  it("changes the password with the current one and ends the other sessions", async () => {
+    const user = await createUser();
+    const other = await sessionCookieFor(user.id);
+    const mine = await sessionCookieFor(user.id);
+    const page = await respond(() => accountLoader({ request: getRequest("/account", mine), ...ctx }));
+    expect((await page.json()).otherSessions).toBe(1);
+
+    const wrong = await respond(() =>
+      accountAction({ request: postForm("/account", { intent: "change-password", current: "nope", password: NEW_PASSWORD, confirm: NEW_PASSWORD }, mine), ...ctx }),
+    );
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).fieldErrors.current).toBeTruthy();
+
+    const ok = await respond(() =>
+      accountAction({ request: postForm("/account", { intent: "change-password", current: TEST_PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD }, mine), ...ctx }),
+    );
+    expect(ok.status).toBe(302);
+    expect(await getCurrentSession(getRequest("/", other))).toBeNull();
+    const fresh = ok.headers.get("Set-Cookie")!.split(";")[0]!;
+    expect(await getCurrentSession(getRequest("/", fresh))).not.toBeNull();
+  });
+
+  it("signs out every other browser on request", async () => {
+    const user = await createUser();
+    const other = await sessionCookieFor(user.id);
+    const mine = await sessionCookieFor(user.id);
+    const res = await respond(() => accountAction({ request: postForm("/account", { intent: "end-others" }, mine), ...ctx }));
+    expect(res.headers.get("Location")).toBe("/account?done=ended&count=1");
+    expect(await getCurrentSession(getRequest("/", other))).toBeNull();
+    expect(await getCurrentSession(getRequest("/", mine))).not.toBeNull();
+  });
+});
+
+describe("the database", () => {
+  it("refuses an HR officer grant without a unit", async () => {
+    const user = await createUser();
+    await expect(prisma.roleGrant.create({ data: { userId: user.id, role: "HR_OFFICER", orgUnitId: null } })).rejects.toThrow();
+  });
+
+  it("keeps one account per address regardless of case", async () => {
+    const email = `case-${uid()}@test.example`;
+    await createUser({ email });
+    await expect(createUser({ email: email.toUpperCase() })).rejects.toThrow();
+  });
+});
+
+describe("new passwords", () => {
+  it("follow NIST 800-63B: length, common values, the address, no composition rules", () => {
+    expect(checkNewPassword("a".repeat(14), "a".repeat(14), null)).toBe("tooShort");
+    expect(checkNewPassword("a".repeat(20), "a".repeat(20), null)).toBe("common");
+    expect(checkNewPassword("Password1234567", "Password1234567", null)).toBe("common");
+    expect(checkNewPassword("hong.gildong likes tea", "hong.gildong likes tea", "hong.gildong@seoul.go.kr")).toBe("personal");
+    expect(checkNewPassword("인권은 모두의 것입니다 늘 함께", "인권은 모두의 것입니다 늘 함께", null)).toBeNull();
+    expect(checkNewPassword("only lowercase words here", "only lowercase words here", null)).toBeNull();
+  });
+});
+
+describe("redirects after sign-in", () => {
+  it("stay on this site", () => {
+    expect(safeRedirectPath("/hr?x=1#y")).toBe("/hr?x=1#y");
+    for (const bad of ["//evil.example", "/\t/evil.example", "/\\evil.example", "https://evil.example", "/%0a", "/\n/evil.example", "evil"]) {
+      const out = safeRedirectPath(bad);
+      expect(new URL(out, "http://app.test").origin).toBe("http://app.test");
+    }
+    expect(safeRedirectPath("/\t/evil.example")).toBe("/");
+  });
+});

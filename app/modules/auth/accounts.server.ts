@@ -1,0 +1,208 @@
+import type { Locale } from "~/generated/prisma/enums";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { prisma } from "~/utils/db.server";
+import { enqueueMailDelivery } from "~/utils/queues.server";
+import { normalizeEmail } from "./login.server";
+import { hashPassword, verifyPassword } from "./password.server";
+import { checkNewPassword, type PasswordProblem } from "./password-policy.server";
+import { revokeAllSessions } from "./session.server";
+import { takeToken } from "./throttle.server";
+import { consumeVerification, hashCode, isCodeShape, issueVerification } from "./verification.server";
+
+/** The privacy notice a person consents to; a new version asks again. */
+export const PRIVACY_NOTICE_VERSION = "2026-12";
+
+/** New links per address and per client address in an hour. */
+export const LINK_THROTTLE = { windowMinutes: 60, perEmail: 3, perIp: 20 } as const;
+
+export type InvitationRefusal = "not-found" | "has-account" | "left";
+
+/**
+ * Invite a person on the roll to set a password: a new single-use link
+ * replaces any earlier one. Audited with who sent it (null: the system).
+ */
+export async function sendInvitation(
+  personId: string,
+  actorUserId: string | null,
+  locale: Locale = "ko",
+): Promise<{ ok: true } | { ok: false; reason: InvitationRefusal }> {
+  const result = await prisma.$transaction(async (tx): Promise<{ refused: InvitationRefusal } | { outboxId: string }> => {
+    const person = await tx.person.findUnique({ where: { id: personId }, include: { user: { select: { id: true } } } });
+    if (!person) return { refused: "not-found" };
+    if (person.status !== "ACTIVE") return { refused: "left" };
+    if (person.user) return { refused: "has-account" };
+    const outboxId = await issueVerification(tx, { type: "INVITATION", target: person.email, locale, personId });
+    await recordAudit({ actorUserId, action: "account.invite", entityType: "person", entityId: personId }, tx);
+    return { outboxId };
+  });
+  if ("refused" in result) return { ok: false, reason: result.refused };
+  await enqueueMailDelivery([result.outboxId]);
+  return { ok: true };
+}
+
+/**
+ * "Send me a new link": a password reset for a password account, a new
+ * invitation for someone on the roll without an account yet, nothing
+ * otherwise. The caller shows the same answer in every case; only the
+ * request rate is reported.
+ */
+export async function requestNewLink(rawEmail: string, ipAddress: string | null, locale: Locale): Promise<"sent" | "throttled"> {
+  const email = normalizeEmail(rawEmail);
+  const allowed = await takeToken(
+    [
+      { key: `link:email:${email}`, max: LINK_THROTTLE.perEmail },
+      ...(ipAddress ? [{ key: `link:ip:${ipAddress}`, max: LINK_THROTTLE.perIp }] : []),
+    ],
+    LINK_THROTTLE.windowMinutes,
+  );
+  if (!allowed) return "throttled";
+
+  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true, disabledAt: true, locale: true } });
+  if (user) {
+    if (user.passwordHash && !user.disabledAt) {
+      const outboxId = await prisma.$transaction((tx) =>
+        issueVerification(tx, { type: "RESET_PASSWORD", target: email, locale, userId: user.id }),
+      );
+      await enqueueMailDelivery([outboxId]);
+    }
+    return "sent";
+  }
+  const person = await prisma.person.findFirst({
+    where: { email: { equals: email, mode: "insensitive" }, status: "ACTIVE", user: null },
+    select: { id: true },
+  });
+  if (person) await sendInvitation(person.id, null, locale);
+  return "sent";
+}
+
+/** The address a live link of this kind was sent to, to check a new password against it. */
+async function linkTarget(code: string, type: "INVITATION" | "RESET_PASSWORD" | "REGISTRATION") {
+  if (!isCodeShape(code)) return null;
+  return prisma.verification.findFirst({
+    where: { type, codeHash: hashCode(code), expiresAt: { gt: new Date() } },
+    select: { target: true },
+  });
+}
+
+export type CompletionProblem = PasswordProblem | "consent" | "link";
+
+export interface NewPasswordInput {
+  password: string;
+  confirm: string;
+}
+
+/**
+ * The first visit of an invitation: the account is created with the
+ * password and the consent, the link used up, all in one transaction; an
+ * invalid link or password changes nothing.
+ */
+export async function activateInvitation(
+  code: string,
+  input: NewPasswordInput & { consent: boolean },
+  locale: Locale,
+): Promise<{ ok: true; userId: string } | { ok: false; problem: CompletionProblem }> {
+  const preview = await linkTarget(code, "INVITATION");
+  if (!preview) return { ok: false, problem: "link" };
+  const problem = checkNewPassword(input.password, input.confirm, preview.target);
+  if (problem) return { ok: false, problem };
+  if (!input.consent) return { ok: false, problem: "consent" };
+  const passwordHash = await hashPassword(input.password);
+  const userId = await prisma.$transaction(async (tx) => {
+    const row = await consumeVerification(tx, code, ["INVITATION"]);
+    if (!row?.personId) return null;
+    const person = await tx.person.findUnique({ where: { id: row.personId }, include: { user: { select: { id: true } } } });
+    if (!person || person.status !== "ACTIVE" || person.user) return null;
+    const now = new Date();
+    const user = await tx.user.create({
+      data: {
+        email: normalizeEmail(person.email),
+        passwordHash,
+        passwordChangedAt: now,
+        displayName: person.name,
+        locale,
+        personId: person.id,
+        privacyConsentAt: now,
+        privacyNoticeVersion: PRIVACY_NOTICE_VERSION,
+      },
+      select: { id: true },
+    });
+    await recordAudit({ actorUserId: user.id, action: "account.activate", entityType: "user", entityId: user.id, data: { personId: person.id, privacyNoticeVersion: PRIVACY_NOTICE_VERSION } }, tx);
+    return user.id;
+  });
+  return userId ? { ok: true, userId } : { ok: false, problem: "link" };
+}
+
+/** A new password from a reset link; every session of the account ends. */
+export async function resetPassword(
+  code: string,
+  input: NewPasswordInput,
+): Promise<{ ok: true; userId: string } | { ok: false; problem: CompletionProblem }> {
+  const preview = await linkTarget(code, "RESET_PASSWORD");
+  if (!preview) return { ok: false, problem: "link" };
+  const problem = checkNewPassword(input.password, input.confirm, preview.target);
+  if (problem) return { ok: false, problem };
+  const passwordHash = await hashPassword(input.password);
+  const userId = await prisma.$transaction(async (tx) => {
+    const row = await consumeVerification(tx, code, ["RESET_PASSWORD"]);
+    if (!row?.userId) return null;
+    const updated = await tx.user.updateMany({
+      where: { id: row.userId, disabledAt: null },
+      data: { passwordHash, passwordChangedAt: new Date() },
+    });
+    if (updated.count !== 1) return null;
+    await recordAudit({ actorUserId: row.userId, action: "account.password-reset", entityType: "user", entityId: row.userId }, tx);
+    return row.userId;
+  });
+  if (!userId) return { ok: false, problem: "link" };
+  await revokeAllSessions(userId);
+  return { ok: true, userId };
+}
+
+/**
+ * A signed-in person changes their password: the current one first. Every
+ * session ends; the caller signs this browser in again.
+ */
+export async function changePassword(
+  userId: string,
+  current: string,
+  input: NewPasswordInput,
+): Promise<{ ok: true } | { ok: false; problem: PasswordProblem | "current" }> {
+  const user = await prisma.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true, passwordHash: true } });
+  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, current))) return { ok: false, problem: "current" };
+  const problem = checkNewPassword(input.password, input.confirm, user.email);
+  if (problem) return { ok: false, problem };
+  const passwordHash = await hashPassword(input.password);
+  await prisma.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: new Date() } });
+    await recordAudit({ actorUserId: userId, action: "account.password-change", entityType: "user", entityId: userId }, tx);
+  });
+  await revokeAllSessions(userId);
+  return { ok: true };
+}
+
+/** Sign out every other browser; this one stays. Returns how many ended. */
+export async function endOtherSessions(userId: string, keepSessionId: string): Promise<number> {
+  const { count } = await prisma.session.deleteMany({ where: { userId, id: { not: keepSessionId } } });
+  return count;
+}
+
+/** What the profile page shows. */
+export async function accountSummary(userId: string, currentSessionId: string) {
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { email: true, displayName: true, passwordHash: true, passwordChangedAt: true, privacyConsentAt: true },
+  });
+  const sessions = await prisma.session.findMany({
+    where: { userId, absoluteExpiresAt: { gt: new Date() } },
+    select: { id: true, createdAt: true, userAgent: true },
+    orderBy: { createdAt: "desc" },
+  });
+  return {
+    email: user.email,
+    displayName: user.displayName,
+    hasPassword: Boolean(user.passwordHash),
+    passwordChangedAt: user.passwordChangedAt,
+    privacyConsentAt: user.privacyConsentAt,
+    otherSessions: sessions.filter((s) => s.id !== currentSessionId).length,
+  };
+}
