@@ -64,6 +64,23 @@ export const en: Shape<typeof ko> = {
     required: "Fill in this field.",
     emailFormat: "Enter a valid e-mail address.",
     errorSummary: "Please check what you entered.",
+    ssoOnly: "This account signs in only through the staff portal (single sign-on). Use \"Sign in with the staff portal\" above.",
+    sso: "Sign in with the staff portal",
+    ssoHint: "City civil servants sign in with their staff portal account. No separate password is needed.",
+    passwordHeading: "Sign in with e-mail and password (affiliated bodies, welfare facilities, citizens)",
+  },
+  sso: {
+    refusedTitle: "Staff portal sign-in could not be completed",
+    reason: {
+      failed: "The staff portal's answer could not be verified. Start the sign-in again.",
+      "no-claim": "The staff portal did not send an employee number. Contact the system administrator.",
+      "not-on-roll": "Your staff portal account is not on the training roll. Ask your HR officer to add you to the roll.",
+      ambiguous: "More than one person on the roll matches your staff portal account, or another account has the same e-mail. Contact your HR officer.",
+      left: "The roll records you as having left. If that is wrong, contact your HR officer.",
+      disabled: "This account has been disabled. Contact your HR officer.",
+      "linked-elsewhere": "This account is already linked to another staff portal account. Contact the system administrator.",
+    },
+    tryAgain: "Back to sign-in",
   },
   course: {
     overview: "About this course",

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { TextField } from "~/components/text-field";
 import { landingPath } from "~/modules/auth/landing.server";
 import { attemptLogin } from "~/modules/auth/login.server";
+import { ssoEnabled } from "~/modules/auth/sso.server";
 import { createUserSession, getCurrentSession } from "~/modules/auth/session.server";
 import { safeRedirectPath } from "~/utils/http.server";
 import { requestTranslator } from "~/utils/locale.server";
@@ -24,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
   const url = new URL(request.url);
   if (current) throw redirect(safeRedirectPath(url.searchParams.get("redirectTo")));
-  return { expired: url.searchParams.get("expired") === "1" };
+  return { expired: url.searchParams.get("expired") === "1", sso: ssoEnabled() };
 }
 
 type ActionData = {
@@ -52,7 +53,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await attemptLogin(parsed.data.email, parsed.data.password, ip);
   if (!result.ok) {
     return Response.json(
-      { formError: t(result.reason === "throttled" ? "login.throttled" : "login.invalid"), email: parsed.data.email } satisfies ActionData,
+      { formError: t(`login.${result.reason === "sso-only" ? "ssoOnly" : result.reason}`), email: parsed.data.email } satisfies ActionData,
       { status: result.reason === "throttled" ? 429 : 400 },
     );
   }
@@ -65,7 +66,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 
 export default function Login() {
   const { t } = useTranslation();
-  const { expired } = useLoaderData<typeof loader>();
+  const { expired, sso } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -84,6 +85,14 @@ export default function Login() {
           {data.formError ?? t("login.errorSummary")}
         </div>
       ) : null}
+      {sso ? (
+        <Form method="post" action="/auth/sso" className="stack sso">
+          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+          <p>{t("login.ssoHint")}</p>
+          <div><button type="submit" className="primary">{t("login.sso")}</button></div>
+        </Form>
+      ) : null}
+      {sso ? <h2>{t("login.passwordHeading")}</h2> : null}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <TextField name="email" label={t("login.email")} error={emailError} type="email" autoComplete="username" required defaultValue={data?.email} />

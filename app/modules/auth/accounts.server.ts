@@ -6,6 +6,7 @@ import { normalizeEmail } from "./login.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { checkNewPassword, type PasswordProblem } from "./password-policy.server";
 import { revokeAllSessions } from "./session.server";
+import { isSsoOnlyPerson } from "./sso.server";
 import { takeToken } from "./throttle.server";
 import { consumeVerification, hashCode, isCodeShape, issueVerification } from "./verification.server";
 
@@ -15,7 +16,7 @@ export const PRIVACY_NOTICE_VERSION = "2026-12";
 /** New links per address and per client address in an hour. */
 export const LINK_THROTTLE = { windowMinutes: 60, perEmail: 3, perIp: 20 } as const;
 
-export type InvitationRefusal = "not-found" | "has-account" | "left";
+export type InvitationRefusal = "not-found" | "has-account" | "left" | "sso";
 
 /**
  * Invite a person on the roll to set a password: a new single-use link
@@ -26,6 +27,8 @@ export async function sendInvitation(
   actorUserId: string | null,
   locale: Locale = "ko",
 ): Promise<{ ok: true } | { ok: false; reason: InvitationRefusal }> {
+  // People of single-sign-on-only units never get a password of ours.
+  if (await isSsoOnlyPerson(personId)) return { ok: false, reason: "sso" };
   const result = await prisma.$transaction(async (tx): Promise<{ refused: InvitationRefusal } | { outboxId: string }> => {
     const person = await tx.person.findUnique({ where: { id: personId }, include: { user: { select: { id: true } } } });
     if (!person) return { refused: "not-found" };
@@ -57,9 +60,9 @@ export async function requestNewLink(rawEmail: string, ipAddress: string | null,
   );
   if (!allowed) return "throttled";
 
-  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true, disabledAt: true, locale: true } });
+  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, passwordHash: true, disabledAt: true, personId: true } });
   if (user) {
-    if (user.passwordHash && !user.disabledAt) {
+    if (user.passwordHash && !user.disabledAt && !(user.personId && (await isSsoOnlyPerson(user.personId)))) {
       const outboxId = await prisma.$transaction((tx) =>
         issueVerification(tx, { type: "RESET_PASSWORD", target: email, locale, userId: user.id }),
       );

@@ -1,12 +1,13 @@
 import { prisma } from "~/utils/db.server";
 import { dummyHash, verifyPassword } from "./password.server";
+import { isSsoOnlyPerson } from "./sso.server";
 
 /** Failed attempts allowed per e-mail and per IP address in the window. */
 export const THROTTLE = { windowMinutes: 15, perEmail: 5, perIp: 30 } as const;
 
 export type LoginResult =
   | { ok: true; userId: string }
-  | { ok: false; reason: "invalid" | "throttled" };
+  | { ok: false; reason: "invalid" | "throttled" | "sso-only" };
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -37,5 +38,7 @@ export async function attemptLogin(
     : (await verifyPassword(await dummyHash(), password)) && false;
   await prisma.loginAttempt.create({ data: { email, ipAddress, success: valid } });
   if (!user || !valid) return { ok: false, reason: "invalid" };
+  // A password left over from before a unit moved to single sign-on does not open it.
+  if (user.personId && (await isSsoOnlyPerson(user.personId))) return { ok: false, reason: "sso-only" };
   return { ok: true, userId: user.id };
 }
