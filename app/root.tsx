@@ -81,7 +81,10 @@ function Header({ data }: { data: RootData }) {
               <li><NavLink to="/hr/oversight">{t("oversight.nav")}</NavLink></li>
             ) : null}
             {data.user?.roles.includes("SYSTEM_ADMIN") ? (
-              <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
+              <>
+                <li><NavLink to="/admin/roles">{t("roles.nav")}</NavLink></li>
+                <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
+              </>
             ) : null}
             {data.user?.roles.includes("ACADEMY_ADMIN") ? (
               <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>

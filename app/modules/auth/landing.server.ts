@@ -14,6 +14,6 @@ export async function landingPath(userId: string): Promise<string> {
   const roles = new Set(user.roleGrants.map((g) => g.role));
   if (roles.has("HR_OFFICER")) return "/hr";
   if (roles.has("ACADEMY_ADMIN")) return "/academy";
-  if (roles.has("SYSTEM_ADMIN")) return "/admin/access-log";
+  if (roles.has("SYSTEM_ADMIN")) return "/admin/roles";
   return "/";
 }
