@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { resetEnvCache } from "~/utils/env.server";
 import { action as ssoAction } from "~/routes/auth.sso";
-import { loader as callbackLoader } from "~/routes/auth.sso.callback";
+import { loader as callbackLoader } from "~/routes/auth.sso_.callback";
 import { action as loginAction } from "~/routes/login";
 import { createPerson, createUnit, createUser, TEST_PASSWORD, uid } from "../../../test/factories";
 import { getRequest, postForm, respond } from "../../../test/http";
