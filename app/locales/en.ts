@@ -520,6 +520,25 @@ export const en: Shape<typeof ko> = {
       "last-admin": "The last system administrator's role cannot be taken back. Make someone else a system administrator first.",
     },
   },
+  invitation: {
+    title: "Account",
+    state: {
+      active: "Has an account.",
+      disabled: "The account is disabled (left, or similar).",
+      invited: "Invited by e-mail; has not set up the account yet.",
+      none: "No account yet. Send an invitation so they can choose a password and sign in.",
+      sso: "Signs in with the staff portal (single sign-on); no invitation needed.",
+    },
+    send: "Send an invitation",
+    resend: "Send the invitation again",
+    outcome: {
+      sent: "The invitation was sent. Links sent earlier no longer work.",
+      "not-found": "That person was not found.",
+      "has-account": "Not sent: they already have an account.",
+      left: "Not sent: the roll records them as having left.",
+      sso: "Not sent: their unit signs in with the staff portal.",
+    },
+  },
   account: {
     nav: "My account",
     passwordLabel: "New password",

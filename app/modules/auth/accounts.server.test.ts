@@ -5,11 +5,12 @@ import { action as verifyAction, loader as verifyLoader } from "~/routes/account
 import { action as forgotAction } from "~/routes/forgot-password";
 import { action as accountAction, loader as accountLoader } from "~/routes/account._index";
 import { action as loginAction } from "~/routes/login";
+import { action as inviteAction } from "~/routes/hr.people.$personId.invitation";
 import { deliverOutbox } from "~/modules/notifications/outbox.server";
 import { createPerson, createUnit, createUser, TEST_PASSWORD, uid } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { startSmtp } from "../../../test/smtp";
-import { LINK_THROTTLE, requestNewLink, sendInvitation } from "./accounts.server";
+import { accountState, LINK_THROTTLE, requestNewLink, sendInvitation } from "./accounts.server";
 import { getCurrentSession } from "./session.server";
 import { checkNewPassword } from "./password-policy.server";
 import { hashCode, linkCode } from "./verification.server";
@@ -115,6 +116,26 @@ describe("invitations", () => {
     const person = await createPerson(unit.id, "WELFARE_FACILITY_STAFF");
     await prisma.person.update({ where: { id: person.id }, data: { status: "LEFT" } });
     expect(await sendInvitation(person.id, null)).toEqual({ ok: false, reason: "left" });
+  });
+});
+
+describe("an HR officer", () => {
+  it("sends an invitation again to someone in their scope, and only there", async () => {
+    const facility = await createUnit("WELFARE_FACILITY");
+    const elsewhere = await createUnit("WELFARE_FACILITY");
+    const person = await createPerson(facility.id, "WELFARE_FACILITY_STAFF");
+    const stranger = await createPerson(elsewhere.id, "WELFARE_FACILITY_STAFF");
+    const officer = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: facility.id }] });
+    const cookie = await sessionCookieFor(officer.id);
+    expect(await accountState(person.id)).toBe("none");
+    const send = (personId: string) =>
+      respond(() => inviteAction({ request: postForm(`/hr/people/${personId}/invitation`, { redirectTo: "/hr/assignments/x" }, cookie), context: {}, params: { personId } }));
+    const res = await send(person.id);
+    expect(res.headers.get("Location")).toBe("/hr/assignments/x?invitation=sent");
+    expect(await accountState(person.id)).toBe("invited");
+    expect(await prisma.auditEvent.count({ where: { action: "account.invite", entityId: person.id, actorUserId: officer.id } })).toBe(1);
+    expect((await send(stranger.id)).status).toBe(404);
+    expect(await prisma.verification.count({ where: { personId: stranger.id } })).toBe(0);
   });
 });
 

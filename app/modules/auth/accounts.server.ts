@@ -1,5 +1,7 @@
 import type { Locale } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
+import { unitIsInScope } from "~/modules/org/org.server";
+import type { Actor } from "./permissions.server";
 import { prisma } from "~/utils/db.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
 import { normalizeEmail } from "./login.server";
@@ -41,6 +43,32 @@ export async function sendInvitation(
   if ("refused" in result) return { ok: false, reason: result.refused };
   await enqueueMailDelivery([result.outboxId]);
   return { ok: true };
+}
+
+/** How a person on the roll gets in, as their HR officer sees it. */
+export type AccountState = "active" | "disabled" | "invited" | "none" | "sso";
+
+export async function accountState(personId: string): Promise<AccountState> {
+  const person = await prisma.person.findUnique({
+    where: { id: personId },
+    select: {
+      user: { select: { disabledAt: true } },
+      verifications: { where: { type: "INVITATION", expiresAt: { gt: new Date() } }, select: { id: true } },
+    },
+  });
+  if (person?.user) return person.user.disabledAt ? "disabled" : "active";
+  if (await isSsoOnlyPerson(personId)) return "sso";
+  return person?.verifications.length ? "invited" : "none";
+}
+
+/**
+ * An HR officer sends an invitation (again) to someone in their scope; null
+ * when the person is outside it, so the route answers 404 as for a stranger.
+ */
+export async function sendInvitationAsOfficer(actor: Actor, personId: string, locale: Locale) {
+  const person = await prisma.person.findUnique({ where: { id: personId }, select: { orgUnitId: true } });
+  if (!person?.orgUnitId || !(await unitIsInScope(actor.hrScopeUnitIds, person.orgUnitId))) return null;
+  return sendInvitation(personId, actor.userId, locale);
 }
 
 /**
