@@ -598,6 +598,13 @@ export const en: Shape<typeof ko> = {
     },
   },
   mail: {
+    wayIn: {
+      home: "Go to my training",
+      sso: "Sign in with the staff portal and start",
+      ssoHelp: "On the sign-in page, choose \"Sign in with the staff portal\". You do not need a separate password.",
+      invitation: "Choose a password and start",
+      invitationHelp: "You have no account yet: choose a password at the link below. It works once, for 14 days.",
+    },
     invitation: {
       subject: "[Human rights education] Set up your account",
       greeting: "Dear {{name}},",

@@ -7,7 +7,8 @@ import { action as accountAction, loader as accountLoader } from "~/routes/accou
 import { action as loginAction } from "~/routes/login";
 import { action as inviteAction } from "~/routes/hr.people.$personId.invitation";
 import { deliverOutbox } from "~/modules/notifications/outbox.server";
-import { createPerson, createUnit, createUser, TEST_PASSWORD, uid } from "../../../test/factories";
+import { createPerson, createUnit, createUser, createWorld, openTestCycle, TEST_PASSWORD, uid } from "../../../test/factories";
+import { renderTemplate } from "~/modules/notifications/templates.server";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { startSmtp } from "../../../test/smtp";
 import { accountState, LINK_THROTTLE, requestNewLink, sendInvitation } from "./accounts.server";
@@ -116,6 +117,32 @@ describe("invitations", () => {
     const person = await createPerson(unit.id, "WELFARE_FACILITY_STAFF");
     await prisma.person.update({ where: { id: person.id }, data: { status: "LEFT" } });
     expect(await sendInvitation(person.id, null)).toEqual({ ok: false, reason: "left" });
+  });
+});
+
+describe("notices", () => {
+  it("carry the way in that fits the person: their invitation link until they have an account", async () => {
+    const world = await createWorld();
+    const newcomer = await createPerson(world.division.id, "CIVIL_SERVANT", "신입");
+    const member = await createPerson(world.division.id, "CIVIL_SERVANT", "기존");
+    await createUser({ personId: member.id });
+    const { cycle } = await openTestCycle(world.obligation.id);
+    const notice = async (personId: string) => {
+      const a = await prisma.assignment.findFirstOrThrow({ where: { cycleId: cycle.id, personId } });
+      return (await renderTemplate("assignment-notice", "ko", { personId, assignmentIds: [a.id] }))!.text;
+    };
+    const first = await notice(newcomer.id);
+    const code = /\/account\/verify\?code=([a-z2-7]{32})/.exec(first)?.[1];
+    expect(code).toBeTruthy();
+    // The same live link again (a reminder does not void the notice's link), and it opens the invitation.
+    expect(await notice(newcomer.id)).toContain(code);
+    const page = await respond(() => verifyLoader({ request: getRequest(`/account/verify?code=${code}`), ...ctx }));
+    expect(await page.json()).toMatchObject({ state: "valid", type: "INVITATION" });
+    // No separate invitation mail was queued for it.
+    expect(await prisma.outboxEmail.count({ where: { toAddress: newcomer.email, template: "account-invitation" } })).toBe(0);
+    const existing = await notice(member.id);
+    expect(existing).not.toContain("/account/verify");
+    expect(existing).toContain("나의 교육 바로가기");
   });
 });
 

@@ -10,7 +10,8 @@ import { checkNewPassword, type PasswordProblem } from "./password-policy.server
 import { revokeAllSessions } from "./session.server";
 import { isSsoOnlyPerson } from "./sso.server";
 import { takeToken } from "./throttle.server";
-import { consumeVerification, hashCode, isCodeShape, issueVerification } from "./verification.server";
+import { consumeVerification, hashCode, isCodeShape, issueVerification, linkCode, linkUrl } from "./verification.server";
+import { getEnv, oidcSettings } from "~/utils/env.server";
 
 /** The privacy notice a person consents to; a new version asks again. */
 export const PRIVACY_NOTICE_VERSION = "2026-12";
@@ -29,8 +30,9 @@ export async function sendInvitation(
   actorUserId: string | null,
   locale: Locale = "ko",
 ): Promise<{ ok: true } | { ok: false; reason: InvitationRefusal }> {
-  // People of single-sign-on-only units never get a password of ours.
-  if (await isSsoOnlyPerson(personId)) return { ok: false, reason: "sso" };
+  // City staff (with single sign-on configured) and people of single-sign-on-only units never get a password of ours.
+  const who = await prisma.person.findUnique({ where: { id: personId }, select: { staffCategory: true } });
+  if (who && (await usesSso(personId, who.staffCategory))) return { ok: false, reason: "sso" };
   const result = await prisma.$transaction(async (tx): Promise<{ refused: InvitationRefusal } | { outboxId: string }> => {
     const person = await tx.person.findUnique({ where: { id: personId }, include: { user: { select: { id: true } } } });
     if (!person) return { refused: "not-found" };
@@ -52,12 +54,13 @@ export async function accountState(personId: string): Promise<AccountState> {
   const person = await prisma.person.findUnique({
     where: { id: personId },
     select: {
+      staffCategory: true,
       user: { select: { disabledAt: true } },
       verifications: { where: { type: "INVITATION", expiresAt: { gt: new Date() } }, select: { id: true } },
     },
   });
   if (person?.user) return person.user.disabledAt ? "disabled" : "active";
-  if (await isSsoOnlyPerson(personId)) return "sso";
+  if (person && (await usesSso(personId, person.staffCategory))) return "sso";
   return person?.verifications.length ? "invited" : "none";
 }
 
@@ -69,6 +72,42 @@ export async function sendInvitationAsOfficer(actor: Actor, personId: string, lo
   const person = await prisma.person.findUnique({ where: { id: personId }, select: { orgUnitId: true } });
   if (!person?.orgUnitId || !(await unitIsInScope(actor.hrScopeUnitIds, person.orgUnitId))) return null;
   return sendInvitation(personId, actor.userId, locale);
+}
+
+/** Staff categories of the city itself: with single sign-on configured, they sign in through it. */
+const CITY_STAFF = new Set(["CIVIL_SERVANT", "SENIOR_OFFICIAL"]);
+
+async function usesSso(personId: string, staffCategory: string): Promise<boolean> {
+  return Boolean(oidcSettings() && CITY_STAFF.has(staffCategory)) || (await isSsoOnlyPerson(personId));
+}
+
+export type WayIn = { kind: "home" | "sso" | "invitation"; href: string };
+
+/**
+ * The way in a notice or reminder offers: the site for someone with an
+ * account, the sign-in page (its staff portal button) for city staff when
+ * single sign-on is configured, else their invitation link: the live one, or
+ * a new one carried by this message instead of a mail of its own.
+ */
+export async function wayIn(personId: string, locale: Locale): Promise<WayIn> {
+  const origin = getEnv().APP_ORIGIN;
+  const person = await prisma.person.findUnique({
+    where: { id: personId },
+    select: {
+      email: true, staffCategory: true, status: true,
+      user: { select: { id: true } },
+      verifications: { where: { type: "INVITATION", expiresAt: { gt: new Date(Date.now() + 24 * 3600_000) } }, select: { id: true } },
+    },
+  });
+  if (!person || person.user || person.status !== "ACTIVE") return { kind: "home", href: `${origin}/` };
+  if (await usesSso(personId, person.staffCategory)) {
+    return { kind: "sso", href: `${origin}/login` };
+  }
+  const live = person.verifications[0];
+  if (live) return { kind: "invitation", href: linkUrl(linkCode(live.id)) };
+  await prisma.$transaction((tx) => issueVerification(tx, { type: "INVITATION", target: person.email, locale, personId }, { mail: false }));
+  const row = await prisma.verification.findFirstOrThrow({ where: { personId, type: "INVITATION" }, select: { id: true } });
+  return { kind: "invitation", href: linkUrl(linkCode(row.id)) };
 }
 
 /**

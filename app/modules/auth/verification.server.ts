@@ -60,9 +60,12 @@ export interface IssueInput {
 /**
  * Replace any earlier proof of this kind for this address with a new one and
  * queue its e-mail, in the caller's transaction. Returns the outbox id for
- * delivery after the commit (the reminder tick re-queues it if that is lost).
+ * delivery after the commit (the reminder tick re-queues it if that is lost),
+ * or null when asked not to mail it.
  */
-export async function issueVerification(tx: Tx, input: IssueInput): Promise<string> {
+export async function issueVerification(tx: Tx, input: IssueInput): Promise<string>;
+export async function issueVerification(tx: Tx, input: IssueInput, options: { mail: false }): Promise<null>;
+export async function issueVerification(tx: Tx, input: IssueInput, options: { mail: boolean } = { mail: true }): Promise<string | null> {
   const id = randomUUID();
   const target = input.target.trim().toLowerCase();
   await tx.verification.deleteMany({ where: { type: input.type, target } });
@@ -78,6 +81,8 @@ export async function issueVerification(tx: Tx, input: IssueInput): Promise<stri
       expiresAt: new Date(Date.now() + LINK_LIFETIME_MINUTES[input.type] * 60_000),
     },
   });
+  // A link that travels inside another message (an assignment notice) has no mail of its own.
+  if (!options.mail) return null;
   const outbox = await tx.outboxEmail.create({
     data: {
       dedupeKey: `verification:${id}`,

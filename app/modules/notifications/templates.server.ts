@@ -8,6 +8,7 @@ import { escapeHtml } from "~/utils/mail.server";
 import { formatDate, pick, translator } from "~/utils/i18n";
 import { renderScheduledReport } from "~/modules/reporting/scheduled.server";
 import { verificationForMail } from "~/modules/auth/verification.server";
+import { wayIn, type WayIn } from "~/modules/auth/accounts.server";
 
 export interface RenderedMail {
   subject: string;
@@ -54,6 +55,11 @@ export function composeMail(
   };
 }
 
+/** A sentence on how to get in, for someone who has no account yet. */
+function wayInLines(t: (key: string) => string, way: WayIn): string[] {
+  return way.kind === "home" ? [] : [t(`mail.wayIn.${way.kind}Help`)];
+}
+
 /** Render a mail, or null when there is nothing left to say (everything was finished meanwhile). */
 export async function renderTemplate(template: string, locale: Locale, payload: unknown): Promise<RenderedMail | null> {
   const t = translator(locale);
@@ -78,8 +84,9 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         }),
       );
       const subject = t("mail.assignmentNotice.subject", { count: open.length });
-      const intro = [t("mail.assignmentNotice.greeting", { name }), t("mail.assignmentNotice.body", { count: open.length })];
-      return composeMail(locale, subject, intro, items, { href: `${env.APP_ORIGIN}/`, label: t("mail.assignmentNotice.action") });
+      const way = await wayIn(open[0]!.personId, locale);
+      const intro = [t("mail.assignmentNotice.greeting", { name }), t("mail.assignmentNotice.body", { count: open.length }), ...wayInLines(t, way)];
+      return composeMail(locale, subject, intro, items, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
     }
     case "reminder-digest": {
       const parsed = reminderPayload.safeParse(payload);
@@ -101,8 +108,9 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         }),
       );
       const subject = t(overdue ? "mail.reminder.subjectOverdue" : "mail.reminder.subject", { count: open.length });
-      const intro = [t("mail.assignmentNotice.greeting", { name }), t(overdue ? "mail.reminder.overdue" : "mail.reminder.body")];
-      return composeMail(locale, subject, intro, lines, { href: `${env.APP_ORIGIN}/`, label: t("mail.assignmentNotice.action") });
+      const way = await wayIn(open[0]!.personId, locale);
+      const intro = [t("mail.assignmentNotice.greeting", { name }), t(overdue ? "mail.reminder.overdue" : "mail.reminder.body"), ...wayInLines(t, way)];
+      return composeMail(locale, subject, intro, lines, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
     }
     case "escalation-digest": {
       const parsed = escalationPayload.safeParse(payload);
