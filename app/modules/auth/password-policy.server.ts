@@ -1,5 +1,4 @@
-// Bundled with the server build, so the list travels with the code that reads it.
-import commonPasswordList from "./common-passwords.txt?raw";
+import { COMMON_PASSWORDS } from "./common-passwords";
 
 /**
  * What a new password must be, after NIST SP 800-63B (rev. 4): long enough
@@ -14,12 +13,7 @@ export type PasswordProblem = "tooShort" | "tooLong" | "common" | "personal" | "
 let common: Set<string> | undefined;
 function commonPasswords(): Set<string> {
   if (common) return common;
-  common = new Set(
-    commonPasswordList
-      .split("\n")
-      .map((l) => l.trim().toLowerCase())
-      .filter((l) => l && !l.startsWith("#")),
-  );
+  common = new Set(COMMON_PASSWORDS.map((p) => p.toLowerCase()));
   return common;
 }
 
