@@ -5,7 +5,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { NewPasswordFields } from "~/components/new-password-fields";
-import { activateInvitation, resetPassword } from "~/modules/auth/accounts.server";
+import { activateInvitation, completeRegistration, resetPassword } from "~/modules/auth/accounts.server";
 import { landingPath } from "~/modules/auth/landing.server";
 import { PASSWORD_RULES, passwordProblemMessage, type PasswordFormField } from "~/modules/auth/password-policy.server";
 import { createUserSession } from "~/modules/auth/session.server";
@@ -20,13 +20,13 @@ export const headers: HeadersFunction = () => ({ "Referrer-Policy": "no-referrer
 
 type LoaderData =
   | { state: "invalid" }
-  | { state: "valid"; type: "INVITATION" | "RESET_PASSWORD"; code: string; name: string; email: string; minLength: number };
+  | { state: "valid"; type: "INVITATION" | "RESET_PASSWORD" | "REGISTRATION"; code: string; name: string; email: string; minLength: number };
 
 /** Shows the form for a live link; reading the link changes nothing (mail scanners open links too). */
 export async function loader({ request }: LoaderFunctionArgs) {
   const code = new URL(request.url).searchParams.get("code");
   const row = await findVerification(code);
-  if (!row || row.type === "REGISTRATION") return Response.json({ state: "invalid" } satisfies LoaderData, { status: 410 });
+  if (!row) return Response.json({ state: "invalid" } satisfies LoaderData, { status: 410 });
   return {
     state: "valid",
     type: row.type,
@@ -57,7 +57,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       ? await activateInvitation(code, { password, confirm, consent: consent === "yes" }, locale)
       : row?.type === "RESET_PASSWORD"
         ? await resetPassword(code, { password, confirm })
-        : ({ ok: false, problem: "link" } as const);
+        : row?.type === "REGISTRATION"
+          ? await completeRegistration(code, { password, confirm })
+          : ({ ok: false, problem: "link" } as const);
   if (!result.ok) {
     if (result.problem === "link") {
       return Response.json({ formError: t("account.problem.link"), linkGone: true } satisfies ActionData, { status: 410 });
@@ -95,14 +97,15 @@ export default function VerifyLink() {
   if (data.state === "invalid" || result?.linkGone) return <LinkGone />;
   const invitation = data.type === "INVITATION";
   const consentError = result?.fieldErrors?.consent;
+  const text = {
+    INVITATION: { title: "account.verify.invitationTitle", intro: "account.verify.invitationIntro", submit: "account.verify.submitInvitation" },
+    RESET_PASSWORD: { title: "account.verify.resetTitle", intro: "account.verify.resetIntro", submit: "account.verify.submitReset" },
+    REGISTRATION: { title: "account.register.verifyTitle", intro: "account.register.verifyIntro", submit: "account.register.verifySubmit" },
+  }[data.type];
   return (
     <section className="panel" aria-labelledby="verify-title">
-      <h1 id="verify-title">{t(invitation ? "account.verify.invitationTitle" : "account.verify.resetTitle")}</h1>
-      <p>
-        {invitation
-          ? t("account.verify.invitationIntro", { name: data.name, email: data.email })
-          : t("account.verify.resetIntro", { email: data.email })}
-      </p>
+      <h1 id="verify-title">{t(text.title)}</h1>
+      <p>{t(text.intro, { name: data.name, email: data.email })}</p>
       {result?.formError ? (
         <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>{result.formError}</div>
       ) : null}
@@ -127,9 +130,7 @@ export default function VerifyLink() {
           </fieldset>
         ) : null}
         <div>
-          <button type="submit" className="primary" disabled={busy}>
-            {t(invitation ? "account.verify.submitInvitation" : "account.verify.submitReset")}
-          </button>
+          <button type="submit" className="primary" disabled={busy}>{t(text.submit)}</button>
         </div>
       </Form>
     </section>

@@ -102,6 +102,7 @@ export default function Login() {
         </div>
       </Form>
       <p><Link to="/forgot-password">{t("account.forgot.link")}</Link></p>
+      <p><Link to="/register">{t("account.register.link")}</Link></p>
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { safeRedirectPath } from "~/utils/http.server";
 import { action as verifyAction, loader as verifyLoader } from "~/routes/account.verify";
 import { action as forgotAction } from "~/routes/forgot-password";
+import { action as registerAction } from "~/routes/register";
 import { action as accountAction, loader as accountLoader } from "~/routes/account._index";
 import { action as loginAction } from "~/routes/login";
 import { action as inviteAction } from "~/routes/hr.people.$personId.invitation";
@@ -117,6 +118,42 @@ describe("invitations", () => {
     const person = await createPerson(unit.id, "WELFARE_FACILITY_STAFF");
     await prisma.person.update({ where: { id: person.id }, data: { status: "LEFT" } });
     expect(await sendInvitation(person.id, null)).toEqual({ ok: false, reason: "left" });
+  });
+});
+
+describe("citizen registration", () => {
+  it("proves the address, records consent and creates a citizen who lands on the catalog", async () => {
+    const email = `Citizen-${uid()}@Test.example`;
+    const register = (fields: Record<string, string>) => respond(() => registerAction({ request: postForm("/register", fields), ...ctx }));
+    const noConsent = await register({ name: "시민 한 명", email });
+    expect(noConsent.status).toBe(400);
+    expect((await noConsent.json()).fieldErrors.consent).toBeTruthy();
+    const res = await register({ name: "시민 한 명", email, consent: "yes" });
+    expect(res.status).toBe(200);
+    expect(await prisma.user.count({ where: { email: email.toLowerCase() } })).toBe(0);
+    const code = await mailedCode(email.toLowerCase());
+    expect(smtp.received.at(-1)!.subject).toContain("이메일 주소를 확인");
+    const page = await respond(() => verifyLoader({ request: getRequest(`/account/verify?code=${code}`), ...ctx }));
+    expect(await page.json()).toMatchObject({ state: "valid", type: "REGISTRATION" });
+    const done = await respond(() =>
+      verifyAction({ request: postForm("/account/verify", { code, password: NEW_PASSWORD, confirm: NEW_PASSWORD }), ...ctx }),
+    );
+    expect(done.status).toBe(302);
+    expect(done.headers.get("Location")).toBe("/catalog");
+    const user = await prisma.user.findUniqueOrThrow({ where: { email: email.toLowerCase() }, include: { person: true } });
+    expect(user.person?.staffCategory).toBe("CITIZEN");
+    expect(user.person?.orgUnitId).toBeNull();
+    expect(user.privacyConsentAt).not.toBeNull();
+
+    // A second registration with the same address: the same answer, no account disclosed, a note to the owner.
+    const again = await register({ name: "다른 사람", email: email.toUpperCase(), consent: "yes" });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual(await res.clone().json());
+    const note = await prisma.outboxEmail.findFirstOrThrow({ where: { toAddress: email.toLowerCase(), template: "account-registration-exists" } });
+    expect(await deliverOutbox(note.id)).toBe("sent");
+    expect(smtp.received.at(-1)!.text).toContain("이미 계정이 있습니다");
+    expect(await prisma.verification.count({ where: { target: email.toLowerCase(), type: "REGISTRATION" } })).toBe(0);
+    expect(await prisma.user.count({ where: { email: { equals: email, mode: "insensitive" } } })).toBe(1);
   });
 });
 

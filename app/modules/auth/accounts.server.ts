@@ -154,6 +154,92 @@ async function linkTarget(code: string, type: "INVITATION" | "RESET_PASSWORD" | 
   });
 }
 
+/**
+ * A citizen asks for an account: a proof of the address is mailed, with what
+ * they entered kept on it until they confirm. An address that already has an
+ * account gets a note to its owner instead; the caller shows the same answer
+ * either way, so registration never discloses who has an account.
+ */
+export async function startRegistration(
+  input: { name: string; email: string; newsletter: boolean },
+  ipAddress: string | null,
+  locale: Locale,
+): Promise<"sent" | "throttled"> {
+  const email = normalizeEmail(input.email);
+  const allowed = await takeToken(
+    [
+      { key: `link:email:${email}`, max: LINK_THROTTLE.perEmail },
+      ...(ipAddress ? [{ key: `link:ip:${ipAddress}`, max: LINK_THROTTLE.perIp }] : []),
+    ],
+    LINK_THROTTLE.windowMinutes,
+  );
+  if (!allowed) return "throttled";
+  const taken =
+    (await prisma.user.findUnique({ where: { email }, select: { id: true } })) ??
+    (await prisma.person.findFirst({ where: { email: { equals: email, mode: "insensitive" } }, select: { id: true } }));
+  const outboxId = await prisma.$transaction(async (tx) => {
+    if (taken) {
+      const row = await tx.outboxEmail.create({
+        data: { dedupeKey: `registration-exists:${email}:${Date.now()}`, toAddress: email, template: "account-registration-exists", locale, payload: {} },
+        select: { id: true },
+      });
+      return row.id;
+    }
+    return issueVerification(tx, {
+      type: "REGISTRATION",
+      target: email,
+      locale,
+      data: { name: input.name, newsletter: input.newsletter, consentAt: new Date().toISOString(), locale },
+    });
+  });
+  await enqueueMailDelivery([outboxId]);
+  return "sent";
+}
+
+/**
+ * The address is proven: the citizen's account is created with their
+ * password, as a person on the roll with the citizen category (no unit, no
+ * employee number), so they can enrol in the academy's courses.
+ */
+export async function completeRegistration(
+  code: string,
+  input: NewPasswordInput,
+): Promise<{ ok: true; userId: string } | { ok: false; problem: CompletionProblem }> {
+  const preview = await linkTarget(code, "REGISTRATION");
+  if (!preview) return { ok: false, problem: "link" };
+  const problem = checkNewPassword(input.password, input.confirm, preview.target);
+  if (problem) return { ok: false, problem };
+  const passwordHash = await hashPassword(input.password);
+  const userId = await prisma.$transaction(async (tx) => {
+    const row = await consumeVerification(tx, code, ["REGISTRATION"]);
+    if (!row) return null;
+    const data = (row.data ?? {}) as { name?: string; consentAt?: string; locale?: Locale; newsletter?: boolean };
+    const clash = await tx.user.findFirst({ where: { email: { equals: row.target, mode: "insensitive" } }, select: { id: true } });
+    const personClash = await tx.person.findFirst({ where: { email: { equals: row.target, mode: "insensitive" } }, select: { id: true } });
+    if (clash || personClash || !data.name) return null;
+    const person = await tx.person.create({ data: { name: data.name, email: row.target, staffCategory: "CITIZEN" }, select: { id: true } });
+    const user = await tx.user.create({
+      data: {
+        email: row.target,
+        passwordHash,
+        passwordChangedAt: new Date(),
+        displayName: data.name,
+        locale: data.locale ?? "ko",
+        personId: person.id,
+        privacyConsentAt: data.consentAt ? new Date(data.consentAt) : new Date(),
+        privacyNoticeVersion: PRIVACY_NOTICE_VERSION,
+      },
+      select: { id: true },
+    });
+    await recordAudit(
+      { actorUserId: user.id, action: "account.register", entityType: "user", entityId: user.id, data: { privacyNoticeVersion: PRIVACY_NOTICE_VERSION, newsletter: Boolean(data.newsletter) } },
+      tx,
+    );
+    return user.id;
+  });
+  return userId ? { ok: true, userId } : { ok: false, problem: "link" };
+}
+
 export type CompletionProblem = PasswordProblem | "consent" | "link";
 
 export interface NewPasswordInput {

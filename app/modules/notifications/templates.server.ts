@@ -135,15 +135,20 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
     }
     case "scheduled-report":
       return renderScheduledReport(locale, payload);
+    case "account-registration-exists": {
+      const paragraphs = [t("mail.registrationExists.body"), t("mail.registrationExists.ignore")];
+      return composeMail(locale, t("mail.registrationExists.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.registrationExists.action") });
+    }
     case "account-invitation":
+    case "account-registration":
     case "account-reset-password": {
       const parsed = verificationPayload.safeParse(payload);
       if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
       // A link replaced, used or expired before the mail went out is not sent at all.
       const link = await verificationForMail(parsed.data.verificationId);
       if (!link) return null;
-      const key = template === "account-invitation" ? "invitation" : "resetPassword";
-      const name = link.person?.name ?? link.user?.displayName ?? link.target;
+      const key = template === "account-invitation" ? "invitation" : template === "account-registration" ? "registration" : "resetPassword";
+      const name = link.person?.name ?? link.user?.displayName ?? (link.data as { name?: string } | null)?.name ?? link.target;
       const paragraphs = [
         t(`mail.${key}.greeting`, { name }),
         t(`mail.${key}.body`),
