@@ -159,6 +159,33 @@ describe("end to end: every population gets in", { timeout: 180_000 }, () => {
     await context.clearCookies();
   });
 
+  it("a citizen registers, proves the address and enrols in a public course", async () => {
+    const email = `citizen-${uid()}@test.example`;
+    await page.goto("/login");
+    await page.getByRole("link", { name: /회원 가입/ }).click();
+    await page.waitForURL((u) => u.pathname === "/register");
+    await expectAccessible(page, "14-register");
+    await page.getByLabel("이름", { exact: true }).fill("박시민");
+    await page.getByLabel("이메일", { exact: true }).fill(email);
+    await page.getByRole("button", { name: "확인 메일 받기" }).click();
+    await expect.poll(() => page.locator("#consent-error").textContent()).toContain("동의");
+    await expectAccessible(page, "15-register-errors");
+    await page.getByLabel(/개인정보 수집·이용에 동의합니다/).check();
+    await page.getByRole("button", { name: "확인 메일 받기" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("확인 메일을 보냈습니다");
+    await page.goto(await mailedLink(email));
+    await expect.poll(() => page.locator("h1").textContent()).toBe("가입 마치기");
+    await expectAccessible(page, "16-register-verify");
+    await page.getByLabel("새 비밀번호", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("새 비밀번호 확인").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "가입 마치기" }).click();
+    await page.waitForURL((u) => u.pathname === "/catalog");
+    const elective = await prisma.courseVersion.findFirstOrThrow({ where: { track: "ELECTIVE" }, orderBy: { titleKo: "asc" } });
+    await page.locator("li.card").filter({ hasText: elective.titleKo }).getByRole("button", { name: /^수강 신청/ }).click();
+    await page.waitForURL(/\/learn\/[^/]+$/);
+    await context.clearCookies();
+  });
+
   it("an administrator makes someone an HR officer for a unit, and they see that unit", async () => {
     const officer = await createUser({ email: `officer-${uid()}@test.example` });
     await signIn(page, admin.email, TEST_PASSWORD);
