@@ -5,6 +5,8 @@ import { inSendWindow, pendingDeliveries, runReminderTick } from "~/modules/noti
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
+import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
+import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
 const mailPayload = z.object({ outboxId: z.string().uuid() });
@@ -27,13 +29,15 @@ export async function processMailJob(job: Job) {
   return { outcome: await deliverOutbox(parsed.data.outboxId) };
 }
 
-/** reminders queue: every 15 minutes, send due reminders and re-create any lost delivery work. */
+/** reminders queue: every 15 minutes, send due reminders, re-create any lost delivery work, forget expired links. */
 export async function processReminderJob(job: Job) {
   if (job.name !== "tick") throw new UnrecoverableError(`unknown job ${job.name}`);
   const now = new Date();
   const result = await runReminderTick(now);
   const reports = inSendWindow(now) ? await queueScheduledReports(now) : [];
   const lost = await pendingDeliveries();
+  // Links past their time and old request counts are kept no longer than they are needed.
+  await Promise.all([purgeExpiredVerifications(), purgeThrottleEvents()]);
   await enqueueMailDelivery([...new Set([...result.outboxIds, ...reports, ...lost])]);
   return { ...result, outboxIds: undefined, reports: reports.length, reconciled: lost.length };
 }

@@ -59,7 +59,7 @@ export const en: Shape<typeof ko> = {
     password: "Password",
     submit: "Sign in",
     invalid: "The e-mail or password is not correct.",
-    throttled: "Too many sign-in attempts. Try again in 15 minutes.",
+    throttled: "Sign-in paused after repeated failures. Try again in {{minutes}} minute(s), or reset your password.",
     expired: "Your session expired or you were signed out. Please sign in again.",
     required: "Fill in this field.",
     emailFormat: "Enter a valid e-mail address.",
@@ -619,6 +619,12 @@ export const en: Shape<typeof ko> = {
     },
   },
   mail: {
+    signinFailures: {
+      subject: "[Human rights education] Repeated failed sign-ins to your account",
+      body: "Signing in to your account failed several times from one place just now, so tries from there are slowed down for a while. You can still sign in as usual from elsewhere.",
+      advice: "If it was not you, changing your password is the safe choice.",
+      action: "Reset my password",
+    },
     registration: {
       subject: "[Human rights education] Please confirm your e-mail address",
       greeting: "Dear {{name}},",

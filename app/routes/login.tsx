@@ -53,7 +53,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await attemptLogin(parsed.data.email, parsed.data.password, ip);
   if (!result.ok) {
     return Response.json(
-      { formError: t(`login.${result.reason === "sso-only" ? "ssoOnly" : result.reason}`), email: parsed.data.email } satisfies ActionData,
+      {
+        formError:
+          result.reason === "throttled"
+            ? t("login.throttled", { minutes: result.retryAfterMinutes })
+            : t(`login.${result.reason === "sso-only" ? "ssoOnly" : result.reason}`),
+        email: parsed.data.email,
+      } satisfies ActionData,
       { status: result.reason === "throttled" ? 429 : 400 },
     );
   }

@@ -135,6 +135,10 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
     }
     case "scheduled-report":
       return renderScheduledReport(locale, payload);
+    case "account-signin-failures": {
+      const paragraphs = [t("mail.signinFailures.body"), t("mail.signinFailures.advice")];
+      return composeMail(locale, t("mail.signinFailures.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.signinFailures.action") });
+    }
     case "account-registration-exists": {
       const paragraphs = [t("mail.registrationExists.body"), t("mail.registrationExists.ignore")];
       return composeMail(locale, t("mail.registrationExists.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.registrationExists.action") });
