@@ -616,6 +616,12 @@ export const en: Shape<typeof ko> = {
       sessions: "You are signed in on {{count}} other device(s) besides this browser.",
       endOthers: "Sign out everywhere else",
       ended: "Signed out on {{count}} other device(s).",
+      dataTitle: "My data",
+      dataHelp: "Download everything this system keeps about you (account, roll entry, training record, certificates) as a file.",
+      download: "Download my data (JSON)",
+      closeHelp: "As a citizen you can close your account. The account and its sign-ins are deleted; only the verification data of certificates already issued stays, for the period the notice gave.",
+      close: "Close my account",
+      cannotClose: "Accounts of staff on the roll cannot be closed. Ask your HR officer.",
     },
   },
   mail: {

@@ -6,7 +6,8 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { TextField } from "~/components/text-field";
-import { accountSummary, changePassword, endOtherSessions } from "~/modules/auth/accounts.server";
+import { accountSummary, changePassword, closeCitizenAccount, endOtherSessions } from "~/modules/auth/accounts.server";
+import { blankSessionCookie } from "~/modules/auth/session.server";
 import { PASSWORD_RULES, passwordProblemMessage, type PasswordFormField } from "~/modules/auth/password-policy.server";
 import { createUserSession, requireSession } from "~/modules/auth/session.server";
 import { requestTranslator } from "~/utils/locale.server";
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   };
 }
 
-const INTENT = { changePassword: "change-password", endOthers: "end-others" } as const;
+const INTENT = { changePassword: "change-password", endOthers: "end-others", close: "close-account" } as const;
 
 const Schema = z.discriminatedUnion("intent", [
   z.object({
@@ -39,9 +40,10 @@ const Schema = z.discriminatedUnion("intent", [
     confirm: z.string().max(1000),
   }),
   z.object({ intent: z.literal(INTENT.endOthers) }),
+  z.object({ intent: z.literal(INTENT.close), closePassword: z.string().max(1000) }),
 ]);
 
-type ActionData = { formError?: string; fieldErrors?: Partial<Record<PasswordFormField, string>> };
+type ActionData = { formError?: string; fieldErrors?: Partial<Record<PasswordFormField | "closePassword", string>> };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const current = await requireSession(request);
@@ -51,6 +53,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (parsed.data.intent === INTENT.endOthers) {
     const count = await endOtherSessions(current.userId, current.sessionId);
     return redirect(`/account?done=ended&count=${count}`);
+  }
+  if (parsed.data.intent === INTENT.close) {
+    const closed = await closeCitizenAccount(current.userId, parsed.data.closePassword);
+    if (!closed.ok) {
+      const message = closed.problem === "current" ? t("account.problem.current") : t("account.profile.cannotClose");
+      return Response.json({ fieldErrors: { closePassword: message }, formError: message } satisfies ActionData, { status: 400 });
+    }
+    return redirect("/?closed=1", { headers: { "Set-Cookie": blankSessionCookie() } });
   }
   const { current: currentPassword, password, confirm } = parsed.data;
   const result = await changePassword(current.userId, currentPassword, { password, confirm });
@@ -100,6 +110,19 @@ export default function Account() {
         ) : (
           <p>{t("account.profile.noPassword")}</p>
         )}
+      </section>
+      <section className="panel" aria-labelledby="data-title">
+        <h2 id="data-title">{t("account.profile.dataTitle")}</h2>
+        <p>{t("account.profile.dataHelp")}</p>
+        <p><a href="/account/data.json" download>{t("account.profile.download")}</a></p>
+        {d.canClose ? (
+          <Form method="post" className="stack">
+            <input type="hidden" name="intent" value={INTENT.close} />
+            <p>{t("account.profile.closeHelp")}</p>
+            <TextField name="closePassword" label={t("account.profile.current")} error={result?.fieldErrors?.closePassword} type="password" autoComplete="current-password" required />
+            <div><button type="submit" disabled={busy}>{t("account.profile.close")}</button></div>
+          </Form>
+        ) : null}
       </section>
       <section className="panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">{t("account.profile.sessionsTitle")}</h2>

@@ -183,6 +183,10 @@ describe("end to end: every population gets in", { timeout: 180_000 }, () => {
     const elective = await prisma.courseVersion.findFirstOrThrow({ where: { track: "ELECTIVE" }, orderBy: { titleKo: "asc" } });
     await page.locator("li.card").filter({ hasText: elective.titleKo }).getByRole("button", { name: /^수강 신청/ }).click();
     await page.waitForURL(/\/learn\/[^/]+$/);
+    // Their profile offers their data and closing the account.
+    await page.goto("/account");
+    await expect.poll(() => page.getByRole("button", { name: "계정 닫기" }).count()).toBe(1);
+    await expectAccessible(page, "17-account-citizen");
     await context.clearCookies();
   });
 

@@ -4,6 +4,7 @@ import { safeRedirectPath } from "~/utils/http.server";
 import { action as verifyAction, loader as verifyLoader } from "~/routes/account.verify";
 import { action as forgotAction } from "~/routes/forgot-password";
 import { action as registerAction } from "~/routes/register";
+import { loader as dataLoader } from "~/routes/account.data[.json]";
 import { action as accountAction, loader as accountLoader } from "~/routes/account._index";
 import { action as loginAction } from "~/routes/login";
 import { action as inviteAction } from "~/routes/hr.people.$personId.invitation";
@@ -154,6 +155,35 @@ describe("citizen registration", () => {
     expect(smtp.received.at(-1)!.text).toContain("이미 계정이 있습니다");
     expect(await prisma.verification.count({ where: { target: email.toLowerCase(), type: "REGISTRATION" } })).toBe(0);
     expect(await prisma.user.count({ where: { email: { equals: email, mode: "insensitive" } } })).toBe(1);
+  });
+});
+
+describe("one's own data", () => {
+  it("downloads as a file, and a citizen can close their account while staff cannot", async () => {
+    const citizen = await prisma.person.create({ data: { name: "닫을시민", email: `close-${uid()}@test.example`, staffCategory: "CITIZEN" } });
+    const user = await createUser({ personId: citizen.id, email: citizen.email });
+    const cookie = await sessionCookieFor(user.id);
+    const file = await respond(() => dataLoader({ request: getRequest("/account/data.json", cookie), ...ctx }));
+    expect(file.headers.get("Content-Disposition")).toContain("attachment");
+    expect(file.headers.get("Cache-Control")).toBe("no-store");
+    expect((await file.json()).account.person.name).toBe("닫을시민");
+
+    const wrong = await respond(() => accountAction({ request: postForm("/account", { intent: "close-account", closePassword: "nope" }, cookie), ...ctx }));
+    expect(wrong.status).toBe(400);
+    const closed = await respond(() => accountAction({ request: postForm("/account", { intent: "close-account", closePassword: TEST_PASSWORD }, cookie), ...ctx }));
+    expect(closed.status).toBe(302);
+    expect(await prisma.user.count({ where: { id: user.id } })).toBe(0);
+    expect(await getCurrentSession(getRequest("/", cookie))).toBeNull();
+    const after = await prisma.person.findUniqueOrThrow({ where: { id: citizen.id } });
+    expect(after).toMatchObject({ status: "LEFT", name: "(탈퇴)" });
+    expect(after.email).not.toContain("close-");
+
+    const unit = await createUnit("DIVISION");
+    const staff = await createUser({ personId: (await createPerson(unit.id)).id });
+    const staffCookie = await sessionCookieFor(staff.id);
+    const refused = await respond(() => accountAction({ request: postForm("/account", { intent: "close-account", closePassword: TEST_PASSWORD }, staffCookie), ...ctx }));
+    expect(refused.status).toBe(400);
+    expect(await prisma.user.count({ where: { id: staff.id } })).toBe(1);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Locale } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { unitIsInScope } from "~/modules/org/org.server";
 import type { Actor } from "./permissions.server";
+import { now } from "~/utils/clock.server";
 import { prisma } from "~/utils/db.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
 import { normalizeEmail } from "./login.server";
@@ -346,7 +347,10 @@ export async function endOtherSessions(userId: string, keepSessionId: string): P
 export async function accountSummary(userId: string, currentSessionId: string) {
   const user = await prisma.user.findUniqueOrThrow({
     where: { id: userId },
-    select: { email: true, displayName: true, passwordHash: true, passwordChangedAt: true, privacyConsentAt: true },
+    select: {
+      email: true, displayName: true, passwordHash: true, passwordChangedAt: true, privacyConsentAt: true,
+      person: { select: { staffCategory: true } }, roleGrants: { select: { id: true } },
+    },
   });
   const sessions = await prisma.session.findMany({
     where: { userId, absoluteExpiresAt: { gt: new Date() } },
@@ -360,5 +364,57 @@ export async function accountSummary(userId: string, currentSessionId: string) {
     passwordChangedAt: user.passwordChangedAt,
     privacyConsentAt: user.privacyConsentAt,
     otherSessions: sessions.filter((s) => s.id !== currentSessionId).length,
+    canClose: user.person?.staffCategory === "CITIZEN" && user.roleGrants.length === 0 && Boolean(user.passwordHash),
   };
+}
+
+/** Everything the product keeps about the signed-in person, for them to download (their right of access). */
+export async function exportMyData(userId: string) {
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: {
+      email: true, displayName: true, locale: true, createdAt: true, privacyConsentAt: true, privacyNoticeVersion: true, passwordChangedAt: true,
+      roleGrants: { select: { role: true, orgUnit: { select: { code: true } }, createdAt: true } },
+      connections: { select: { providerName: true, createdAt: true, lastUsedAt: true } },
+      sessions: { select: { createdAt: true, ipAddress: true, userAgent: true } },
+      person: {
+        select: {
+          name: true, email: true, employeeNo: true, staffCategory: true, grade: true, status: true, hiredOn: true, leftOn: true,
+          orgUnit: { select: { code: true, nameKo: true } },
+          assignments: {
+            select: {
+              status: true, assignedAt: true, dueAt: true, startedAt: true, completedAt: true, completionMode: true, exemptReason: true,
+              cycle: { select: { label: true, obligation: { select: { code: true, titleKo: true } } } },
+              courseVersion: { select: { titleKo: true, version: true } },
+            },
+          },
+          certificates: { select: { number: true, courseTitleKo: true, cycleLabel: true, completedAt: true, status: true } },
+        },
+      },
+    },
+  });
+  return { exportedAt: new Date().toISOString(), account: user };
+}
+
+/**
+ * A citizen closes their account: the account and its sessions go, and their
+ * entry is anonymised. What certificates already state stays, as the
+ * privacy notice says. Staff on the roll cannot: their record is the city's.
+ */
+export async function closeCitizenAccount(userId: string, password: string): Promise<{ ok: true } | { ok: false; problem: "current" | "not-citizen" }> {
+  const user = await prisma.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { passwordHash: true, personId: true, person: { select: { staffCategory: true } }, roleGrants: { select: { id: true } } },
+  });
+  if (user.person?.staffCategory !== "CITIZEN" || user.roleGrants.length > 0) return { ok: false, problem: "not-citizen" };
+  if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) return { ok: false, problem: "current" };
+  await prisma.$transaction(async (tx) => {
+    await tx.person.update({
+      where: { id: user.personId! },
+      data: { name: "(탈퇴)", email: `closed+${user.personId}@closed.invalid`, status: "LEFT", leftOn: now() },
+    });
+    await tx.user.delete({ where: { id: userId } });
+    await recordAudit({ actorUserId: userId, action: "account.close", entityType: "person", entityId: user.personId }, tx);
+  });
+  return { ok: true };
 }
