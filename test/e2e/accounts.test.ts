@@ -208,6 +208,10 @@ describe("end to end: every population gets in", { timeout: 180_000 }, () => {
     await signIn(page, officer.email, TEST_PASSWORD);
     expect(new URL(page.url()).pathname).toBe("/hr");
     await expect.poll(() => page.getByText(world.bureau.nameKo).count()).toBeGreaterThan(0);
+    // They can name an HR officer for a unit below theirs.
+    await page.getByRole("link", { name: "인사 담당 위임" }).click();
+    await page.waitForURL((u) => u.pathname === "/hr/delegates");
+    await expectAccessible(page, "18-delegates");
     await context.clearCookies();
   });
 });
