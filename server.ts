@@ -43,7 +43,13 @@ const build = viteDevServer
   ? () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
   : ((await import(new URL("./build/server/index.js", import.meta.url).href)) as ServerBuild);
 
-app.all("*", noStore, createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (_req, res) => loadContext(res) }));
+// The client's address reaches loaders and actions (sign-in and link requests are limited per address),
+// and the response's CSP nonce reaches the document (app/entry.server.tsx).
+app.all(
+  "*",
+  noStore,
+  createRequestHandler({ build, mode: env.NODE_ENV, getLoadContext: (req, res) => ({ ...loadContext(res), ip: req.socket.remoteAddress ?? null }) }),
+);
 
 const server = app.listen(port, host, () => {
   console.log(`Human rights education app listening on ${env.APP_ORIGIN} (bound to ${host}:${port})`);

@@ -7,6 +7,7 @@ const testEnv = {
   SMTP_URL: "smtp://127.0.0.1:2525",
   MAIL_FROM: "Seoul Human Rights Academy <no-reply@hr-edu.test>",
   APP_ORIGIN: "http://127.0.0.1:3999",
+  LINK_SECRET: "test-link-secret-not-for-production-use-0123456789",
 };
 for (const [k, v] of Object.entries(testEnv)) (process.env as Record<string, string>)[k] ??= v;
 

@@ -76,13 +76,17 @@ function Header({ data }: { data: RootData }) {
                 <li><NavLink to="/hr/sessions">{t("app.nav.sessions")}</NavLink></li>
                 <li><NavLink to="/hr/import">{t("app.nav.import")}</NavLink></li>
                 <li><NavLink to="/hr/reports">{t("app.nav.reports")}</NavLink></li>
+                <li><NavLink to="/hr/delegates">{t("delegation.nav")}</NavLink></li>
               </>
             ) : null}
             {data.user?.roles.includes("HR_OFFICER") || data.user?.roles.includes("SYSTEM_ADMIN") ? (
               <li><NavLink to="/hr/oversight">{t("oversight.nav")}</NavLink></li>
             ) : null}
             {data.user?.roles.includes("SYSTEM_ADMIN") ? (
-              <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
+              <>
+                <li><NavLink to="/admin/roles">{t("roles.nav")}</NavLink></li>
+                <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
+              </>
             ) : null}
             {data.user?.roles.includes("ACADEMY_ADMIN") ? (
               <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>
@@ -101,6 +105,7 @@ function Header({ data }: { data: RootData }) {
           {data.user ? (
             <>
               <span className="who">{t("app.signedInAs", { name: data.user.displayName })}</span>
+              <Link to="/account">{t("account.nav")}</Link>
               <Form method="post" action="/logout" className="inline">
                 <button type="submit" className="link-button">{t("app.nav.signOut")}</button>
               </Form>

@@ -6,6 +6,8 @@ import { inSendWindow, nextSendMoment } from "~/modules/notifications/send-windo
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
 import { now } from "~/utils/clock.server";
+import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
+import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
 const mailPayload = z.object({ outboxId: z.string().uuid() });
@@ -39,7 +41,7 @@ export async function processMailJob(job: Job, token?: string) {
 
 /**
  * reminders queue: every 15 minutes, send due reminders, write notices a lost
- * job never wrote, and re-create any lost delivery work.
+ * job never wrote, re-create any lost delivery work, and forget expired links.
  */
 export async function processReminderJob(job: Job) {
   if (job.name !== "tick") throw new UnrecoverableError(`unknown job ${job.name}`);
@@ -48,6 +50,8 @@ export async function processReminderJob(job: Job) {
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const owed = await createOwedNotices();
   const lost = await pendingDeliveries();
+  // Links past their time and old request counts are kept no longer than they are needed.
+  await Promise.all([purgeExpiredVerifications(), purgeThrottleEvents()]);
   await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...owed, ...lost])]);
   return { ...result, outboxIds: undefined, reports: reports.length, owedNotices: owed.length, reconciled: lost.length };
 }

@@ -53,7 +53,10 @@ describe("worker: assignment notices", () => {
     const enMail = mine.find((m) => addressOf(m) === en.email)!;
     expect(koMail.subject).toContain("의무교육 안내");
     expect(koMail.text).toContain("최지우 님");
-    expect(koMail.html).toContain("나의 교육 바로가기");
+    // Without an account yet, the notice carries the person's invitation link; with one, the way to the site.
+    expect(koMail.html).toContain("비밀번호 정하고 교육 시작");
+    expect(koMail.text).toMatch(/\/account\/verify\?code=[a-z2-7]{32}/);
+    expect(enMail.html).toContain("Go to my training");
     expect(enMail.subject).toContain("Mandatory training assigned to you");
     expect(enMail.text).toContain("Dear Alex Kim");
     const rows = await prisma.outboxEmail.findMany({ where: { toAddress: { in: [ko.email, en.email] } } });

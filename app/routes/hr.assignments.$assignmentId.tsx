@@ -5,6 +5,8 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { TextField } from "~/components/text-field";
 import { requireRole } from "~/modules/auth/permissions.server";
+import { accountState } from "~/modules/auth/accounts.server";
+import { readInvitationOutcome } from "~/modules/auth/invitation-outcome";
 import { exempt, ExemptionError, getAssignmentForOfficer, revokeExemption } from "~/modules/obligations/exemptions.server";
 import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
@@ -34,6 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     person: { name: a.person.name, employeeNo: a.person.employeeNo, staffCategory: a.person.staffCategory, grade: a.person.grade },
     unit: a.person.orgUnit ? { id: a.person.orgUnit.id, ko: a.person.orgUnit.nameKo, en: a.person.orgUnit.nameEn } : null,
     history,
+    personId: a.personId,
+    account: await accountState(a.personId),
+    invitation: readInvitationOutcome(new URL(request.url).searchParams),
   };
 }
 
@@ -85,6 +90,19 @@ export default function AssignmentRecord() {
         {d.certificate ? (<><dt>{t("certificate.number")}</dt><dd>{d.certificate.number}</dd></>) : null}
       </dl>
       {result?.formError ? <p className="alert" role="alert">{result.formError}</p> : null}
+      <section className="panel" aria-labelledby="account-title">
+        <h2 id="account-title">{t("invitation.title")}</h2>
+        {d.invitation ? (
+          <p className={d.invitation === "sent" ? "success" : "alert"} role="status">{t(`invitation.outcome.${d.invitation}`)}</p>
+        ) : null}
+        <p>{t(`invitation.state.${d.account}`)}</p>
+        {d.account === "none" || d.account === "invited" ? (
+          <Form method="post" action={`/hr/people/${d.personId}/invitation`}>
+            <input type="hidden" name="redirectTo" value={`/hr/assignments/${d.id}`} />
+            <button type="submit">{t(d.account === "invited" ? "invitation.resend" : "invitation.send")}</button>
+          </Form>
+        ) : null}
+      </section>
       {canExempt || exempted ? (
         <section className="panel" aria-labelledby="exempt-title">
           <h2 id="exempt-title">{exempted ? t("exemption.revokeTitle") : t("exemption.grantTitle")}</h2>

@@ -1,12 +1,14 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { TextField } from "~/components/text-field";
+import { landingPath } from "~/modules/auth/landing.server";
 import { attemptLogin } from "~/modules/auth/login.server";
+import { ssoEnabled } from "~/modules/auth/sso.server";
 import { createUserSession, getCurrentSession } from "~/modules/auth/session.server";
 import { safeRedirectPath } from "~/utils/http.server";
 import { requestTranslator } from "~/utils/locale.server";
@@ -23,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
   const url = new URL(request.url);
   if (current) throw redirect(safeRedirectPath(url.searchParams.get("redirectTo")));
-  return { expired: url.searchParams.get("expired") === "1" };
+  return { expired: url.searchParams.get("expired") === "1", sso: ssoEnabled() };
 }
 
 type ActionData = {
@@ -51,17 +53,26 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const result = await attemptLogin(parsed.data.email, parsed.data.password, ip);
   if (!result.ok) {
     return Response.json(
-      { formError: t(result.reason === "throttled" ? "login.throttled" : "login.invalid"), email: parsed.data.email } satisfies ActionData,
+      {
+        formError:
+          result.reason === "throttled"
+            ? t("login.throttled", { minutes: result.retryAfterMinutes })
+            : t(`login.${result.reason === "sso-only" ? "ssoOnly" : result.reason}`),
+        email: parsed.data.email,
+      } satisfies ActionData,
       { status: result.reason === "throttled" ? 429 : 400 },
     );
   }
   const cookie = await createUserSession(result.userId, { ipAddress: ip, userAgent: request.headers.get("User-Agent") });
-  return redirect(safeRedirectPath(parsed.data.redirectTo), { headers: { "Set-Cookie": cookie } });
+  // Without a page to return to, each role lands on its own work.
+  const target = safeRedirectPath(parsed.data.redirectTo);
+  const to = target === "/" ? await landingPath(result.userId) : target;
+  return redirect(to, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {
   const { t } = useTranslation();
-  const { expired } = useLoaderData<typeof loader>();
+  const { expired, sso } = useLoaderData<typeof loader>();
   const data = useActionData<ActionData>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
@@ -80,6 +91,14 @@ export default function Login() {
           {data.formError ?? t("login.errorSummary")}
         </div>
       ) : null}
+      {sso ? (
+        <Form method="post" action="/auth/sso" className="stack sso">
+          <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
+          <p>{t("login.ssoHint")}</p>
+          <div><button type="submit" className="primary">{t("login.sso")}</button></div>
+        </Form>
+      ) : null}
+      {sso ? <h2>{t("login.passwordHeading")}</h2> : null}
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
         <TextField name="email" label={t("login.email")} error={emailError} type="email" autoComplete="username" required defaultValue={data?.email} />
@@ -88,6 +107,8 @@ export default function Login() {
           <button type="submit" className="primary" disabled={busy}>{t("login.submit")}</button>
         </div>
       </Form>
+      <p><Link to="/forgot-password">{t("account.forgot.link")}</Link></p>
+      <p><Link to="/register">{t("account.register.link")}</Link></p>
     </section>
   );
 }

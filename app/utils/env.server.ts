@@ -14,6 +14,26 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3),
   /** The public origin of the app (scheme://host:port). Mutations must come from it. */
   APP_ORIGIN: z.string().url(),
+  /**
+   * The key e-mailed one-time links (invitations, password resets, address
+   * checks) are derived from. At least 32 characters; changing it voids every
+   * link sent so far.
+   */
+  LINK_SECRET: z.string().min(32),
+  /**
+   * Single sign-on with the city's OpenID Connect provider: all of issuer,
+   * client id, client secret and the claim carrying the employee number, or
+   * none of them (then there is no single sign-on). OIDC_MATCH_EMAIL=true
+   * links by e-mail when a token carries no employee number. People in the
+   * units listed in OIDC_SSO_ONLY_UNITS (codes; their subtrees too) sign in
+   * only through it and get no invitation or password.
+   */
+  OIDC_ISSUER: z.string().url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_EMPLOYEE_NO_CLAIM: z.string().min(1).optional(),
+  OIDC_MATCH_EMAIL: z.enum(["true", "false"]).optional(),
+  OIDC_SSO_ONLY_UNITS: z.string().regex(/^[^,\s]+(,[^,\s]+)*$/).optional(),
   /** Sliding session lifetime in minutes, and the absolute cap in hours. */
   SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(60 * 8),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(24),
@@ -42,13 +62,48 @@ const schema = z.object({
   LATE_JOINER_DAYS: z.coerce.number().int().min(0).default(30),
 });
 
+const OIDC_REQUIRED = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_EMPLOYEE_NO_CLAIM"] as const;
+const OIDC_ALL = [...OIDC_REQUIRED, "OIDC_MATCH_EMAIL", "OIDC_SSO_ONLY_UNITS"] as const;
+
+/** Single sign-on is configured completely or not at all: half a configuration is an error, not a default. */
+const validated = schema.superRefine((env, ctx) => {
+  if (!OIDC_ALL.some((k) => env[k] !== undefined)) return;
+  for (const key of OIDC_REQUIRED) {
+    if (env[key] === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: [key], message: "required when single sign-on (OIDC_*) is configured" });
+    }
+  }
+});
+
 export type Env = z.infer<typeof schema>;
+
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  employeeNoClaim: string;
+  matchEmail: boolean;
+  ssoOnlyUnitCodes: string[];
+}
+
+/** The single sign-on settings, or null when the city has none configured. */
+export function oidcSettings(env: Env = getEnv()): OidcSettings | null {
+  if (!env.OIDC_ISSUER || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET || !env.OIDC_EMPLOYEE_NO_CLAIM) return null;
+  return {
+    issuer: env.OIDC_ISSUER,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    employeeNoClaim: env.OIDC_EMPLOYEE_NO_CLAIM,
+    matchEmail: env.OIDC_MATCH_EMAIL === "true",
+    ssoOnlyUnitCodes: env.OIDC_SSO_ONLY_UNITS?.split(",") ?? [],
+  };
+}
 
 let cached: Env | undefined;
 
 export function getEnv(): Env {
   if (cached) return cached;
-  const parsed = schema.safeParse(process.env);
+  const parsed = validated.safeParse(process.env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);

@@ -8,10 +8,21 @@ export function badRequest(message: string): never {
   throw json({ error: "bad-request", message }, { status: 400 });
 }
 
-/** Only same-site relative paths may be redirect targets. */
+/**
+ * A redirect target from the request, kept on this site: resolved against a
+ * stand-in origin, it must stay there. Control characters (a browser drops a
+ * tab, turning "/<tab>/evil.example" into "//evil.example") and backslashes are
+ * refused outright.
+ */
 export function safeRedirectPath(value: unknown, fallback = "/"): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) {
+  // eslint-disable-next-line no-control-regex
+  if (typeof value !== "string" || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return fallback;
+  const base = "http://app.invalid";
+  try {
+    const url = new URL(value, base);
+    if (url.origin !== base) return fallback;
+    return url.pathname + url.search + url.hash;
+  } catch {
     return fallback;
   }
-  return value;
 }

@@ -15,10 +15,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** The production build served by server.ts on a free loopback port, on the test's clock. */
-export async function startApp(extraEnv: Record<string, string> = {}): Promise<{ origin: string; stop: () => Promise<void> }> {
+/** The production build served by server.ts on a free loopback port (or the one given), on the test's clock. */
+export async function startApp(extraEnv: Record<string, string> = {}, chosenPort?: number): Promise<{ origin: string; stop: () => Promise<void> }> {
   if (!existsSync("build/server/index.js")) throw new Error("build/ is missing: run `npx remix vite:build` (npm test does)");
-  const port = await freePort();
+  const port = chosenPort ?? (await freePort());
   const origin = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: origin, ...clockForChild(), ...extraEnv },
@@ -72,6 +72,6 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.goto("/login");
   await page.getByLabel("이메일").fill(email);
   await page.getByLabel("비밀번호").fill(password);
-  await page.getByRole("button", { name: "로그인" }).click();
+  await page.getByRole("button", { name: "로그인", exact: true }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
 }

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
+import { createPerson, createUnit, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
 import { launchChromium, signIn as signInAs, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 import { readLessonsByKeyboard } from "./player";
@@ -209,7 +209,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
   it("shows the queue board to system administrators only", async () => {
     const anonymous = await fetch(`${app.origin}/admin/queues`, { redirect: "manual" });
     expect(anonymous.status).toBe(302);
-    const hr = await sessionCookieFor((await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: null }] })).id);
+    const hr = await sessionCookieFor((await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: (await createUnit("DIVISION")).id }] })).id);
     expect((await fetch(`${app.origin}/admin/queues`, { headers: { cookie: hr } })).status).toBe(403);
     const admin = await sessionCookieFor((await createUser({ roles: [{ role: "SYSTEM_ADMIN" }] })).id);
     const board = await fetch(`${app.origin}/admin/queues/api/queues`, { headers: { cookie: admin } });

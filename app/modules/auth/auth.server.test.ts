@@ -64,17 +64,24 @@ describe("sign-in", () => {
     expect(body.fieldErrors.password).toBeTruthy();
   });
 
-  it("throttles repeated failures for one e-mail, even with the right password", async () => {
+  it("slows one address down after repeated failures for an account, without locking the owner out elsewhere", async () => {
     const unit = await createUnit("DIVISION");
     const user = await createUser({ personId: (await createPerson(unit.id)).id });
-    for (let i = 0; i < THROTTLE.perEmail; i++) {
-      await respond(() => loginAction({ request: postForm("/login", { email: user.email, password: "bad" }), params: {}, context: {} }));
-    }
-    const res = await respond(() =>
-      loginAction({ request: postForm("/login", { email: user.email, password: TEST_PASSWORD }), params: {}, context: {} }),
-    );
-    expect(res.status).toBe(429);
-    expect((await res.json()).formError).toContain("15분");
+    const attempt = (password: string, ip: string) =>
+      respond(() => loginAction({ request: postForm("/login", { email: user.email, password }), params: {}, context: { ip } }));
+    for (let i = 0; i < THROTTLE.perPair; i++) expect((await attempt("bad", "198.51.100.7")).status).toBe(400);
+    // From that address, even the right password waits, and is told for how long.
+    const slowed = await attempt(TEST_PASSWORD, "198.51.100.7");
+    expect(slowed.status).toBe(429);
+    expect((await slowed.json()).formError).toContain("1분");
+    // The owner, from their own address, is not locked out.
+    expect((await attempt(TEST_PASSWORD, "203.0.113.5")).status).toBe(302);
+    // And is told by e-mail, once.
+    expect(await prisma.outboxEmail.count({ where: { toAddress: user.email, template: "account-signin-failures" } })).toBe(1);
+    // The wait grows with further failures once it has passed.
+    await prisma.loginAttempt.updateMany({ where: { email: user.email }, data: { createdAt: new Date(Date.now() - 70_000) } });
+    expect((await attempt("bad", "198.51.100.7")).status).toBe(400);
+    expect((await (await attempt(TEST_PASSWORD, "198.51.100.7")).json()).formError).toContain("2분");
   });
 });
 

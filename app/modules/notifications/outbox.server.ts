@@ -88,7 +88,13 @@ export type DeliveryOutcome = "sent" | "already-sent" | "in-flight" | "missing" 
  * rest (notices, reminders, escalations, reports) waits for office hours on a
  * working day (send-window.server.ts).
  */
-export const URGENT_TEMPLATES: readonly string[] = ["invitation", "password-reset", "verify-email"];
+export const URGENT_TEMPLATES: readonly string[] = [
+  "account-invitation",
+  "account-registration",
+  "account-registration-exists",
+  "account-reset-password",
+  "account-signin-failures",
+];
 
 /**
  * Deliver one outbox row. The row is claimed (PENDING → SENDING) before the

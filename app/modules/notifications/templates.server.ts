@@ -8,6 +8,8 @@ import { escapeHtml } from "~/utils/mail.server";
 import { formatDate, pick, translator } from "~/utils/i18n";
 import { renderScheduledReport } from "~/modules/reporting/scheduled.server";
 import { now } from "~/utils/clock.server";
+import { verificationForMail } from "~/modules/auth/verification.server";
+import { wayIn, type WayIn } from "~/modules/auth/accounts.server";
 
 export interface RenderedMail {
   subject: string;
@@ -30,6 +32,7 @@ const reminderPayload = z.object({
   personId: z.string().uuid(),
   items: z.array(z.object({ assignmentId: z.string().uuid(), stage: z.number().int(), overdue: z.boolean() })).min(1),
 });
+const verificationPayload = z.object({ verificationId: z.string().uuid() });
 const escalationPayload = z.object({ userId: z.string().uuid(), assignmentIds: z.array(z.string().uuid()).min(1) });
 
 /**
@@ -51,6 +54,11 @@ export function composeMail(
     text: `${paragraphs.join("\n\n")}${list}\n\n${action.label}: ${action.href}\n\n-- \n${footer}\n`,
     html: layout(subject, [...paragraphs, ...items], action, footer),
   };
+}
+
+/** A sentence on how to get in, for someone who has no account yet. */
+function wayInLines(t: (key: string) => string, way: WayIn): string[] {
+  return way.kind === "home" ? [] : [t(`mail.wayIn.${way.kind}Help`)];
 }
 
 /** Render a mail, or null when there is nothing left to say (everything was finished meanwhile). */
@@ -77,8 +85,9 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         }),
       );
       const subject = t("mail.assignmentNotice.subject", { count: open.length });
-      const intro = [t("mail.assignmentNotice.greeting", { name }), t("mail.assignmentNotice.body", { count: open.length })];
-      return composeMail(locale, subject, intro, items, { href: `${env.APP_ORIGIN}/`, label: t("mail.assignmentNotice.action") });
+      const way = await wayIn(open[0]!.personId, locale);
+      const intro = [t("mail.assignmentNotice.greeting", { name }), t("mail.assignmentNotice.body", { count: open.length }), ...wayInLines(t, way)];
+      return composeMail(locale, subject, intro, items, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
     }
     case "reminder-digest": {
       const parsed = reminderPayload.safeParse(payload);
@@ -100,8 +109,9 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         }),
       );
       const subject = t(overdue ? "mail.reminder.subjectOverdue" : "mail.reminder.subject", { count: open.length });
-      const intro = [t("mail.assignmentNotice.greeting", { name }), t(overdue ? "mail.reminder.overdue" : "mail.reminder.body")];
-      return composeMail(locale, subject, intro, lines, { href: `${env.APP_ORIGIN}/`, label: t("mail.assignmentNotice.action") });
+      const way = await wayIn(open[0]!.personId, locale);
+      const intro = [t("mail.assignmentNotice.greeting", { name }), t(overdue ? "mail.reminder.overdue" : "mail.reminder.body"), ...wayInLines(t, way)];
+      return composeMail(locale, subject, intro, lines, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
     }
     case "escalation-digest": {
       const parsed = escalationPayload.safeParse(payload);
@@ -126,6 +136,32 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
     }
     case "scheduled-report":
       return renderScheduledReport(locale, payload);
+    case "account-signin-failures": {
+      const paragraphs = [t("mail.signinFailures.body"), t("mail.signinFailures.advice")];
+      return composeMail(locale, t("mail.signinFailures.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.signinFailures.action") });
+    }
+    case "account-registration-exists": {
+      const paragraphs = [t("mail.registrationExists.body"), t("mail.registrationExists.ignore")];
+      return composeMail(locale, t("mail.registrationExists.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.registrationExists.action") });
+    }
+    case "account-invitation":
+    case "account-registration":
+    case "account-reset-password": {
+      const parsed = verificationPayload.safeParse(payload);
+      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
+      // A link replaced, used or expired before the mail went out is not sent at all.
+      const link = await verificationForMail(parsed.data.verificationId);
+      if (!link) return null;
+      const key = template === "account-invitation" ? "invitation" : template === "account-registration" ? "registration" : "resetPassword";
+      const name = link.person?.name ?? link.user?.displayName ?? (link.data as { name?: string } | null)?.name ?? link.target;
+      const paragraphs = [
+        t(`mail.${key}.greeting`, { name }),
+        t(`mail.${key}.body`),
+        t(`mail.${key}.expiry`, { date: formatDate(link.expiresAt, locale, true) }),
+        t(`mail.${key}.ignore`),
+      ];
+      return composeMail(locale, t(`mail.${key}.subject`), paragraphs, [], { href: link.url, label: t(`mail.${key}.action`) });
+    }
     default:
       throw new UnrecoverableError(`unknown mail template ${template}`);
   }

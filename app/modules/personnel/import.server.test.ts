@@ -47,6 +47,8 @@ describe("personnel import", () => {
   let mover: { id: string; employeeNo: string | null; email: string };
   let leaver: { id: string };
   let cycleId: string;
+  let leaverCookie: string;
+  let moverCookie: string;
 
   beforeAll(async () => {
     world = await createWorld();
@@ -55,6 +57,8 @@ describe("personnel import", () => {
     leaver = await createPerson(world.division.id, "CIVIL_SERVANT", "퇴직자");
     await createPerson(world.otherBureau.id, "CIVIL_SERVANT", "다른국");
     cycleId = (await openTestCycle(world.obligation.id)).cycle.id;
+    leaverCookie = await sessionCookieFor((await createUser({ personId: leaver.id })).id);
+    moverCookie = await sessionCookieFor((await createUser({ personId: mover.id })).id);
     const user = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
     actor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(user.id))))!);
   });
@@ -136,5 +140,34 @@ describe("personnel import", () => {
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "personnel.import", entityId: id } });
     expect(audit.data).toMatchObject({ created: [newcomer], moved: [mover.employeeNo] });
     await expect(applyImport(actor, id)).rejects.toBeInstanceOf(ImportError);
+    // The leaver's open session stops working and their account is disabled; the mover keeps theirs.
+    expect(await getCurrentSession(getRequest("/", leaverCookie))).toBeNull();
+    expect((await prisma.user.findUniqueOrThrow({ where: { personId: leaver.id } })).disabledAt).not.toBeNull();
+    expect(await getCurrentSession(getRequest("/", moverCookie))).not.toBeNull();
+  });
+
+  it("reactivates the account of someone who comes back, instead of making a second one", async () => {
+    const before = await prisma.user.findUniqueOrThrow({ where: { personId: leaver.id } });
+    const back = await prisma.person.findUniqueOrThrow({ where: { id: leaver.id } });
+    const rows = await prisma.person.findMany({ where: { orgUnitId: { in: [world.division.id] }, status: "ACTIVE" } });
+    const team = await prisma.person.findMany({ where: { id: mover.id } });
+    const line = (p: { employeeNo: string | null; name: string; email: string; grade: number | null }, unit: string) =>
+      `${p.employeeNo},${p.name},${p.email},${unit},CIVIL_SERVANT,${p.grade ?? 7},`;
+    const moverUnit = await prisma.orgUnit.findUniqueOrThrow({ where: { id: team[0]!.orgUnitId! } });
+    const newcomer = await prisma.person.findMany({ where: { orgUnitId: moverUnit.id, id: { not: mover.id } } });
+    const csv = [
+      HEADER,
+      ...rows.map((p) => line(p, world.division.code)),
+      line(team[0]!, moverUnit.code) + "welfare",
+      ...newcomer.map((p) => line(p, moverUnit.code) + "front-desk"),
+      line(back, world.division.code),
+    ].join("\n");
+    const { id, summary } = await checkImport(actor, "return.csv", csv);
+    expect(summary.problems).toEqual([]);
+    await applyImport(actor, id);
+    const after = await prisma.user.findMany({ where: { personId: leaver.id } });
+    expect(after.map((u) => u.id)).toEqual([before.id]);
+    expect(after[0]!.disabledAt).toBeNull();
+    expect((await prisma.person.findUniqueOrThrow({ where: { id: leaver.id } })).status).toBe("ACTIVE");
   });
 });

@@ -426,6 +426,11 @@ async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYIN
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
       WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.employee_no = r.employee_no)`;
     await step(1);
+    // Someone who comes back gets their account again (same person, same account), before they turn ACTIVE below.
+    await tx.$executeRaw`
+      UPDATE app_user usr SET disabled_at = NULL
+      FROM person p JOIN import_row r ON r.employee_no = p.employee_no
+      WHERE usr.person_id = p.id AND p.status = 'LEFT' AND usr.disabled_at IS NOT NULL`;
     // Only rows that differ are written: people just added, and the unchanged
     // majority of a monthly roll, are left alone.
     await tx.$executeRaw`
@@ -441,6 +446,16 @@ async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYIN
       UPDATE person p SET status = 'LEFT', left_on = (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
       WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
         AND p.employee_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_row r WHERE r.employee_no = p.employee_no)`;
+    // Leavers' accounts are disabled and their sessions end now; open invitations die with them.
+    await tx.$executeRaw`
+      WITH gone AS (
+        UPDATE app_user usr SET disabled_at = now() FROM person p
+        WHERE usr.person_id = p.id AND p.status = 'LEFT' AND usr.disabled_at IS NULL
+        RETURNING usr.id
+      )
+      DELETE FROM session s USING gone WHERE s.user_id = gone.id`;
+    await tx.$executeRaw`
+      DELETE FROM verification v USING person p WHERE v.person_id = p.id AND p.status = 'LEFT'`;
     await step(3);
     await recordPlacements(tx);
     await step(4);

@@ -1,0 +1,22 @@
+import { prisma } from "~/utils/db.server";
+
+/**
+ * Where a person lands after signing in without a page to return to: on the
+ * work of their role (HR officer: compliance; academy administrator: the
+ * academy; system administrator: administration; citizen: the catalog),
+ * else on what they owe.
+ */
+export async function landingPath(userId: string): Promise<string> {
+  const user = await prisma.user.findUnique({
+    where: { id: userId },
+    select: { person: { select: { staffCategory: true } }, roleGrants: { select: { role: true } } },
+  });
+  if (!user) return "/";
+  const roles = new Set(user.roleGrants.map((g) => g.role));
+  if (roles.has("HR_OFFICER")) return "/hr";
+  if (roles.has("ACADEMY_ADMIN")) return "/academy";
+  if (roles.has("SYSTEM_ADMIN")) return "/admin/roles";
+  // A citizen owes nothing: they came for the academy's catalog.
+  if (user.person?.staffCategory === "CITIZEN") return "/catalog";
+  return "/";
+}

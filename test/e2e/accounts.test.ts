@@ -1,0 +1,217 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { sendInvitation } from "~/modules/auth/accounts.server";
+import { deliverOutbox } from "~/modules/notifications/outbox.server";
+import { createPerson, createUnit, createUser, createWorld, openTestCycle, TEST_PASSWORD, uid } from "../factories";
+import { startSmtp } from "../smtp";
+import { startIdentityProvider } from "../../scripts/identity-provider";
+import { freePort, launchChromium, signIn, startApp } from "./app-server";
+import { expectAccessible as checkPage } from "./axe";
+
+const SHOTS = join(process.cwd(), "test-results", "screens", "accounts");
+const expectAccessible = (page: Page, name: string) => checkPage(page, SHOTS, name);
+const NEW_PASSWORD = "the river at dawn is quiet";
+
+describe("end to end: every population gets in", { timeout: 180_000 }, () => {
+  let app: Awaited<ReturnType<typeof startApp>>;
+  let idp: Awaited<ReturnType<typeof startIdentityProvider>>;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let world: Awaited<ReturnType<typeof createWorld>>;
+  let civilServant: { id: string; sub: string };
+  let welfareWorker: { id: string; email: string };
+  let admin: { email: string };
+  let resetUser: { email: string };
+  const stranger = `stranger-${uid()}`;
+
+  /** Deliver the newest queued mail to this address (the worker's job) and return its link. */
+  async function mailedLink(address: string): Promise<string> {
+    const row = await prisma.outboxEmail.findFirstOrThrow({ where: { toAddress: address.toLowerCase() }, orderBy: { createdAt: "desc" } });
+    expect(await deliverOutbox(row.id)).toBe("sent");
+    const text = smtp.received.at(-1)!.text ?? "";
+    const link = /(http:\/\/\S+\/account\/verify\?code=[a-z2-7]{32})/.exec(text)?.[1];
+    expect(link, text).toBeTruthy();
+    // Rendered here, the mail names this process's origin; the browser goes to the app under test.
+    const url = new URL(link!);
+    return `${app.origin}${url.pathname}${url.search}`;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    smtp = await startSmtp();
+    world = await createWorld();
+    const person = await createPerson(world.division.id, "CIVIL_SERVANT", "최공무");
+    await openTestCycle(world.obligation.id);
+    civilServant = { id: person.id, sub: `city-${uid()}` };
+    const facility = await createUnit("WELFARE_FACILITY", world.city.id, "복지관");
+    const worker = await createPerson(facility.id, "WELFARE_FACILITY_STAFF", "한복지");
+    welfareWorker = { id: worker.id, email: worker.email };
+    admin = { email: (await createUser({ roles: [{ role: "SYSTEM_ADMIN" }] })).email };
+    resetUser = { email: (await createUser({ email: `reset-${uid()}@test.example` })).email };
+
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    idp = await startIdentityProvider({
+      clients: [{ clientId: "hr-edu", clientSecret: "e2e-secret", redirectUris: [`${origin}/auth/sso/callback`] }],
+      accounts: [
+        { sub: civilServant.sub, name: "최공무", email: person.email, employeeNo: person.employeeNo },
+        { sub: stranger, name: "명부에없음", email: `${stranger}@city.example`, employeeNo: `Z${uid()}` },
+      ],
+      employeeNoClaim: "employee_no",
+    });
+    app = await startApp(
+      { OIDC_ISSUER: idp.issuer, OIDC_CLIENT_ID: "hr-edu", OIDC_CLIENT_SECRET: "e2e-secret", OIDC_EMPLOYEE_NO_CLAIM: "employee_no" },
+      port,
+    );
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+    await idp?.stop();
+    await smtp?.stop();
+  });
+
+  it("a civil servant signs in through the staff portal and sees what they owe", async () => {
+    await page.goto("/login");
+    await expectAccessible(page, "01-login-with-sso");
+    await page.getByRole("button", { name: "직원 포털로 로그인" }).click();
+    await page.waitForURL((u) => u.origin === idp.issuer);
+    await expectAccessible(page, "02-staff-portal");
+    await page.getByLabel(/직원/).selectOption(civilServant.sub);
+    await page.getByRole("button", { name: /로그인/ }).click();
+    await page.waitForURL((u) => u.origin === app.origin && u.pathname === "/");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("나의 교육");
+    await expect.poll(() => page.getByText(world.obligation.titleKo).count()).toBeGreaterThan(0);
+    await expectAccessible(page, "03-home-after-sso");
+    await context.clearCookies();
+  });
+
+  it("someone not on the roll is told so", async () => {
+    await page.goto("/login");
+    await page.getByRole("button", { name: "직원 포털로 로그인" }).click();
+    await page.waitForURL((u) => u.origin === idp.issuer);
+    await page.getByLabel(/직원/).selectOption(stranger);
+    await page.getByRole("button", { name: /로그인/ }).click();
+    await page.waitForURL((u) => u.pathname === "/auth/sso/callback");
+    await expect.poll(() => page.getByRole("alert").textContent()).toContain("명부에 없습니다");
+    await expectAccessible(page, "04-sso-refused");
+    await context.clearCookies();
+  });
+
+  it("a welfare facility worker activates from the invitation e-mail", async () => {
+    expect(await sendInvitation(welfareWorker.id, null)).toEqual({ ok: true });
+    const link = await mailedLink(welfareWorker.email);
+    await page.goto(link);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("계정 만들기");
+    await expectAccessible(page, "05-invitation");
+    await page.getByLabel("새 비밀번호", { exact: true }).fill("short");
+    await page.getByLabel("새 비밀번호 확인").fill("short");
+    await page.getByRole("button", { name: "계정 만들기" }).click();
+    await expect.poll(() => page.locator("#password-error").textContent()).toContain("15자");
+    await expectAccessible(page, "06-invitation-errors");
+    await page.getByLabel("새 비밀번호", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("새 비밀번호 확인").fill(NEW_PASSWORD);
+    await page.getByLabel(/개인정보 수집·이용에 동의합니다/).check();
+    await page.getByRole("button", { name: "계정 만들기" }).click();
+    await page.waitForURL((u) => u.pathname === "/");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("나의 교육");
+    await context.clearCookies();
+
+    // The used link: a clear page and a way to a new one.
+    await page.goto(link);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("이 링크는 쓸 수 없습니다");
+    await expectAccessible(page, "07-link-used");
+    await page.getByRole("link", { name: "새 링크 받기" }).click();
+    await page.waitForURL((u) => u.pathname === "/forgot-password");
+    await expectAccessible(page, "08-forgot");
+  });
+
+  it("a password is reset from the e-mail, and the profile page changes it again", async () => {
+    await page.goto("/forgot-password");
+    await page.getByLabel("이메일").fill(resetUser.email);
+    await page.getByRole("button", { name: "링크 받기" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("메일이 도착합니다");
+    await expectAccessible(page, "09-forgot-sent");
+    await page.goto(await mailedLink(resetUser.email));
+    await expect.poll(() => page.locator("h1").textContent()).toBe("새 비밀번호 정하기");
+    await page.getByLabel("새 비밀번호", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("새 비밀번호 확인").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "비밀번호 바꾸기" }).click();
+    await page.waitForURL((u) => u.pathname === "/");
+
+    await page.goto("/account");
+    await expectAccessible(page, "10-account");
+    await page.getByLabel("현재 비밀번호").fill(NEW_PASSWORD);
+    await page.getByLabel("새 비밀번호", { exact: true }).fill(`${NEW_PASSWORD} again`);
+    await page.getByLabel("새 비밀번호 확인").fill(`${NEW_PASSWORD} again`);
+    await page.getByRole("button", { name: "비밀번호 바꾸기" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("비밀번호를 바꾸었습니다");
+    await expectAccessible(page, "11-account-changed");
+    await context.clearCookies();
+  });
+
+  it("a citizen registers, proves the address and enrols in a public course", async () => {
+    const email = `citizen-${uid()}@test.example`;
+    await page.goto("/login");
+    await page.getByRole("link", { name: /회원 가입/ }).click();
+    await page.waitForURL((u) => u.pathname === "/register");
+    await expectAccessible(page, "14-register");
+    await page.getByLabel("이름", { exact: true }).fill("박시민");
+    await page.getByLabel("이메일", { exact: true }).fill(email);
+    await page.getByRole("button", { name: "확인 메일 받기" }).click();
+    await expect.poll(() => page.locator("#consent-error").textContent()).toContain("동의");
+    await expectAccessible(page, "15-register-errors");
+    await page.getByLabel(/개인정보 수집·이용에 동의합니다/).check();
+    await page.getByRole("button", { name: "확인 메일 받기" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("확인 메일을 보냈습니다");
+    await page.goto(await mailedLink(email));
+    await expect.poll(() => page.locator("h1").textContent()).toBe("가입 마치기");
+    await expectAccessible(page, "16-register-verify");
+    await page.getByLabel("새 비밀번호", { exact: true }).fill(NEW_PASSWORD);
+    await page.getByLabel("새 비밀번호 확인").fill(NEW_PASSWORD);
+    await page.getByRole("button", { name: "가입 마치기" }).click();
+    await page.waitForURL((u) => u.pathname === "/catalog");
+    const elective = await prisma.courseVersion.findFirstOrThrow({ where: { track: "ELECTIVE" }, orderBy: { titleKo: "asc" } });
+    await page.locator("li.card").filter({ hasText: elective.titleKo }).getByRole("button", { name: /^수강 신청/ }).click();
+    await page.waitForURL(/\/learn\/[^/]+$/);
+    // Their profile offers their data and closing the account.
+    await page.goto("/account");
+    await expect.poll(() => page.getByRole("button", { name: "계정 닫기" }).count()).toBe(1);
+    await expectAccessible(page, "17-account-citizen");
+    await context.clearCookies();
+  });
+
+  it("an administrator makes someone an HR officer for a unit, and they see that unit", async () => {
+    const officer = await createUser({ email: `officer-${uid()}@test.example` });
+    await signIn(page, admin.email, TEST_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe("/admin/roles");
+    await page.getByLabel("계정 찾기").fill(officer.email);
+    await page.getByRole("button", { name: "찾기" }).click();
+    await page.waitForURL((u) => u.searchParams.get("q") === officer.email);
+    await expectAccessible(page, "12-roles");
+    await page.getByLabel("줄 권한").selectOption("HR_OFFICER");
+    await page.getByLabel(/맡을 조직 코드/).fill(world.bureau.code);
+    await page.getByRole("button", { name: "권한 주기" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("권한을 주었습니다");
+    await expectAccessible(page, "13-roles-granted");
+    await context.clearCookies();
+
+    await signIn(page, officer.email, TEST_PASSWORD);
+    expect(new URL(page.url()).pathname).toBe("/hr");
+    await expect.poll(() => page.getByText(world.bureau.nameKo).count()).toBeGreaterThan(0);
+    // They can name an HR officer for a unit below theirs.
+    await page.getByRole("link", { name: "인사 담당 위임" }).click();
+    await page.waitForURL((u) => u.pathname === "/hr/delegates");
+    await expectAccessible(page, "18-delegates");
+    await context.clearCookies();
+  });
+});
