@@ -52,7 +52,7 @@ describe("end to end: an HR officer follows a large personnel file through the w
     await page.getByRole("button", { name: "점검하기" }).click();
     await page.waitForURL(/\/hr\/import\/[^/]+$/);
     // No worker yet in this process: the file waits its turn (another test file's worker may already have it).
-    expect(await page.locator("h1").textContent()).toBe("파일 점검: roll.csv");
+    await expect.poll(() => page.locator("h1").textContent()).toBe("파일 점검: roll.csv");
     await expect.poll(() => page.getByRole("progressbar", { name: "진행률" }).count()).toBe(1);
     await expectAccessible(page, "01-import-progress");
 
