@@ -39,5 +39,9 @@ export function csvStream(header: string[], batches: AsyncIterator<unknown[][]>)
       if (next.done) return controller.close();
       controller.enqueue(encoder.encode(next.value.map(csvRow).join("")));
     },
+    // A reader that stops early (a download cancelled) ends the rows' source too.
+    async cancel() {
+      await batches.return?.(undefined);
+    },
   });
 }

@@ -1,5 +1,7 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "~/generated/prisma/client";
+import pg from "pg";
+import Cursor from "pg-cursor";
+import { PrismaClient, type Prisma as PrismaTypes } from "~/generated/prisma/client";
 import { getEnv } from "./env.server";
 
 export { Prisma } from "~/generated/prisma/client";
@@ -8,6 +10,7 @@ export type { PrismaClient } from "~/generated/prisma/client";
 declare global {
   // One client per process, kept across dev-server reloads.
   var __prisma: PrismaClient | undefined;
+  var __cursorPool: pg.Pool | undefined;
 }
 
 type QueryListener = (query: string) => void;
@@ -37,4 +40,32 @@ export async function countQueries(work: () => Promise<unknown>): Promise<number
     queryListeners.delete(listener);
   }
   return n;
+}
+
+/**
+ * The rows of one query, read through one server-side cursor `size` rows at a
+ * time: planned and run once however large the result, and never all in
+ * memory (exports of a whole city). Prisma cannot hold a cursor open, so this
+ * uses a small pool of its own on the same database. Stopping early (a client
+ * that goes away) closes the cursor and frees the connection.
+ */
+export async function* cursorBatches<T>(query: PrismaTypes.Sql, size: number): AsyncGenerator<T[]> {
+  const pool = (globalThis.__cursorPool ??= new pg.Pool({ connectionString: getEnv().DATABASE_URL, max: 4, allowExitOnIdle: true }));
+  const client = await pool.connect();
+  queryListeners.forEach((l) => l(query.text));
+  const cursor = client.query(new Cursor<T>(query.text, query.values));
+  let broken = false;
+  try {
+    for (;;) {
+      const rows = await cursor.read(size);
+      if (rows.length > 0) yield rows;
+      if (rows.length < size) return;
+    }
+  } catch (e) {
+    broken = true;
+    throw e;
+  } finally {
+    await cursor.close().catch(() => (broken = true));
+    client.release(broken);
+  }
 }
