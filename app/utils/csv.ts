@@ -9,8 +9,9 @@ export function neutralizeFormula(value: string): string {
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '""';
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return `"${neutralizeFormula(text).replace(/"/g, '""')}"`;
+  if (typeof value === "number" && value >= 0) return `"${value}"`;
+  const text = neutralizeFormula(value instanceof Date ? value.toISOString() : String(value));
+  return `"${text.includes('"') ? text.replace(/"/g, '""') : text}"`;
 }
 
 export function csvRow(values: unknown[]): string {

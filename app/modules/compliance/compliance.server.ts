@@ -95,30 +95,6 @@ function cycleStates(cycleId: string, asOf: Date | null, people: Prisma.Sql | nu
 }
 
 /**
- * `tally`: the cycle's counts per unit, the assignments aggregated before any
- * unit tree is joined (a few thousand rows instead of one per person), with
- * staff category and grade kept for the table by rank. The tree CTE of an
- * officer's scope is estimated by the planner at a fraction of its real size,
- * so nothing large is ever joined to it: only this summary is.
- */
-function cycleTally(cycleId: string, asOf: Date | null): Prisma.Sql {
-  return Prisma.sql`
-    ${cycleStates(cycleId, asOf)},
-    tally AS MATERIALIZED (
-      SELECT s.unit_id, s.staff_category, s.grade,
-        count(*)::int AS assigned,
-        count(*) FILTER (WHERE s.state = 'COMPLETED')::int AS completed,
-        count(*) FILTER (WHERE s.in_person)::int AS in_person,
-        count(*) FILTER (WHERE s.state = 'IN_PROGRESS')::int AS in_progress,
-        count(*) FILTER (WHERE s.state = 'ASSIGNED')::int AS not_started,
-        count(*) FILTER (WHERE s.state = 'EXEMPTED')::int AS exempted,
-        count(*) FILTER (WHERE s.state IN ('ASSIGNED', 'IN_PROGRESS') AND s.due_at + (SELECT grace FROM at) < (SELECT t FROM at))::int AS overdue
-      FROM states s
-      GROUP BY s.unit_id, s.staff_category, s.grade
-    )`;
-}
-
-/**
  * Compliance per unit of the officer's subtree for one cycle, in one query,
  * each unit's numbers rolled up over its own subtree, as of `asOf` (see
  * cycleStates). Overdue means past the deadline and the cycle's grace period.
@@ -137,11 +113,19 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
       FROM org_unit c JOIN tree t ON c.parent_id = t.id
     ),
     units AS MATERIALIZED (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors FROM tree ORDER BY id, depth),
-    ${cycleTally(cycleId, asOf)},
-    direct AS (
-      SELECT unit_id, sum(assigned) AS assigned, sum(completed) AS completed, sum(in_person) AS in_person,
-        sum(in_progress) AS in_progress, sum(not_started) AS not_started, sum(exempted) AS exempted, sum(overdue) AS overdue
-      FROM tally GROUP BY unit_id
+    ${cycleStates(cycleId, asOf)},
+    -- The cycle reduced to counts per unit before any tree is joined: the subtree CTE above is
+    -- estimated at a few hundred rows whatever its size, so nothing large may meet it.
+    direct AS MATERIALIZED (
+      SELECT unit_id,
+        count(*)::int AS assigned,
+        count(*) FILTER (WHERE state = 'COMPLETED')::int AS completed,
+        count(*) FILTER (WHERE in_person)::int AS in_person,
+        count(*) FILTER (WHERE state = 'IN_PROGRESS')::int AS in_progress,
+        count(*) FILTER (WHERE state = 'ASSIGNED')::int AS not_started,
+        count(*) FILTER (WHERE state = 'EXEMPTED')::int AS exempted,
+        count(*) FILTER (WHERE state IN ('ASSIGNED', 'IN_PROGRESS') AND due_at + (SELECT grace FROM at) < (SELECT t FROM at))::int AS overdue
+      FROM states GROUP BY unit_id
     ),
     rolled AS (
       SELECT anc.id AS unit_id,
@@ -179,20 +163,21 @@ export interface CategoryCompliance {
 /** The same cycle by staff category and grade, for the oversight bodies' "participation by rank". */
 export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<CategoryCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
+  // The scope is hashed and probed once per row: the join cannot turn into a scan per unit.
   return prisma.$queryRaw<CategoryCompliance[]>`
     ${subtreeScope(actor.hrScopeUnitIds)},
-    ${cycleTally(cycleId, asOf)}
-    SELECT t.staff_category::text AS "staffCategory", t.grade,
-      sum(t.assigned)::int AS assigned,
-      sum(t.completed)::int AS completed,
-      sum(t.in_person)::int AS "inPerson",
-      sum(t.exempted)::int AS exempted,
-      CASE WHEN sum(t.assigned) - sum(t.exempted) > 0
-        THEN round(100.0 * sum(t.completed) / (sum(t.assigned) - sum(t.exempted)))::int END AS "ratePercent"
-    FROM tally t
-    WHERE t.unit_id IN (SELECT id FROM scope)
-    GROUP BY t.staff_category, t.grade
-    ORDER BY t.staff_category, t.grade NULLS LAST`;
+    ${cycleStates(cycleId, asOf)}
+    SELECT s.staff_category::text AS "staffCategory", s.grade,
+      count(*)::int AS assigned,
+      count(*) FILTER (WHERE s.state = 'COMPLETED')::int AS completed,
+      count(*) FILTER (WHERE s.in_person)::int AS "inPerson",
+      count(*) FILTER (WHERE s.state = 'EXEMPTED')::int AS exempted,
+      CASE WHEN count(*) FILTER (WHERE s.state <> 'EXEMPTED') > 0
+        THEN round(100.0 * count(*) FILTER (WHERE s.state = 'COMPLETED') / count(*) FILTER (WHERE s.state <> 'EXEMPTED'))::int END AS "ratePercent"
+    FROM states s
+    JOIN (SELECT DISTINCT id FROM scope) sc ON sc.id = s.unit_id
+    GROUP BY s.staff_category, s.grade
+    ORDER BY s.staff_category, s.grade NULLS LAST`;
 }
 
 export interface PersonStatusRow {
