@@ -122,9 +122,9 @@ async function main() {
     if (r.agree === false) failures.push(`${r.id} ${r.what}: the product and the bound disagree`);
   }
   if (runs.length > 1) {
-    const small = new Map(runs[0]!.results.map((r) => [r.id, r.queries]));
+    const small = new Map(runs[0]!.results.map((r) => [`${r.id} ${r.what}`, r.queries]));
     for (const r of last.results) {
-      const before = small.get(r.id);
+      const before = small.get(`${r.id} ${r.what}`);
       if (r.queries !== null && before !== null && before !== undefined && r.queries > before) {
         failures.push(`${r.id} ${r.what}: ${before} queries at ${runs[0]!.n} people, ${r.queries} at ${last.n}`);
       }
