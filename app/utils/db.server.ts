@@ -77,16 +77,19 @@ export async function* cursorBatches<T>(query: PrismaTypes.Sql, size: number): A
   queryListeners.forEach((l) => l(query.text));
   const cursor = client.query(new Cursor<T>(query.text, query.values));
   let broken = false;
+  // The next batch is read while the caller works on this one: the database and the writer overlap.
+  let next: Promise<T[]> | null = cursor.read(size);
   try {
-    for (;;) {
-      const rows = await cursor.read(size);
+    while (next) {
+      const rows: T[] = await next;
+      next = rows.length === size ? cursor.read(size) : null;
       if (rows.length > 0) yield rows;
-      if (rows.length < size) return;
     }
   } catch (e) {
     broken = true;
     throw e;
   } finally {
+    if (next) await next.catch(() => (broken = true));
     await cursor.close().catch(() => (broken = true));
     client.release(broken);
   }
