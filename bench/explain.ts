@@ -12,7 +12,7 @@ import { PrismaClient } from "~/generated/prisma/client";
 import { BENCH_AS_OF, BENCH_NOW } from "./generate";
 
 const url = process.env.DATABASE_URL ?? "";
-if (!/\/hredu_bench(\?|$)/.test(url)) throw new Error("DATABASE_URL must name hredu_bench");
+if (!/\/hredu_bench[a-z0-9_]*(\?|$)/.test(url)) throw new Error("DATABASE_URL must name a bench database (hredu_bench…)");
 const filter = process.argv[2] ?? "";
 
 const captured: Array<{ query: string; params: unknown[] }> = [];

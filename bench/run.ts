@@ -55,7 +55,7 @@ function checkSize(n: number) {
   if (totalmem() < 2 * 2 ** 30) refuse(`the machine has ${(totalmem() / 2 ** 30).toFixed(1)} GiB of memory; the benchmark wants at least 2 GiB`);
 }
 
-if (!/\/hredu_bench(\?|$)/.test(url)) refuse(`DATABASE_URL must name the bench database hredu_bench (got ${url || "nothing"}); run it with npm run bench`);
+if (!/\/hredu_bench[a-z0-9_]*(\?|$)/.test(url)) refuse(`DATABASE_URL must name a bench database, hredu_bench… (got ${url || "nothing"}); run it with npm run bench`);
 checkSize(people);
 
 const log = (s: string) => console.log(s);
@@ -79,10 +79,10 @@ async function ensureData(n: number): Promise<void> {
     return (await db.query("SELECT people FROM bench_meta")).rows[0]?.people ?? null;
   });
   if (reuse && have === n) {
-    log(`Reusing the city of ${n} people already in hredu_bench.`);
+    log(`Reusing the city of ${n} people already in the bench database.`);
     return;
   }
-  log(`Generating a city of ${n} people in hredu_bench…`);
+  log(`Generating a city of ${n} people in ${new URL(url).pathname.slice(1)}…`);
   const g = await generate(url, n, (s) => log(s));
   await withDb(async (db) => {
     await db.query("CREATE TABLE bench_meta (people int)");
@@ -263,7 +263,6 @@ async function measureAll(n: number): Promise<Result[]> {
          LEFT JOIN person_placement pl ON $3 AND pl.person_id = p.id AND pl.valid_from <= $2 AND (pl.valid_to IS NULL OR pl.valid_to > $2)
          WHERE a.cycle_id = $4 AND a.assigned_at <= $2
            AND (p.status = 'ACTIVE' OR ($3 AND p.left_on > ($2 AT TIME ZONE 'Asia/Seoul')::date))
-           AND COALESCE(pl.org_unit_id, p.org_unit_id) IN (SELECT id FROM tree)
          GROUP BY 1
        ),
        up AS (SELECT x AS unit_id, sum(o.assigned) assigned, sum(o.completed) completed, sum(o.in_person) in_person, sum(o.in_progress) in_progress,
@@ -513,12 +512,29 @@ async function measureAll(n: number): Promise<Result[]> {
     null,
     { times: Math.min(repeat, 3) },
   );
-  await compare(
-    { id: "P7", what: "oversight return 2026, PDF (from the return)", target: "reported", maxRatio: null },
-    () => drain(oversight.oversightPdfStream(ret, "ko", t)),
-    null,
-    { times: Math.min(repeat, 3) },
-  );
+  // The PDF is laid out in memory (about 570 MiB at 100,000 people, 1,351 institutions); past
+  // that size it would outgrow the process, so it is not attempted.
+  if (n <= 300_000) {
+    await compare(
+      { id: "P7", what: "oversight return 2026, PDF (from the return)", target: "reported", maxRatio: null },
+      () => drain(oversight.oversightPdfStream(ret, "ko", t)),
+      null,
+      { times: Math.min(repeat, 3) },
+    );
+  } else {
+    results.push({
+      id: "P7",
+      what: "oversight return 2026, PDF (from the return)",
+      target: "reported",
+      maxRatio: null,
+      product: [],
+      bound: [],
+      queries: null,
+      agree: null,
+      error: null,
+      note: `not run: ${ret.institutions.length} institutions; the PDF is built in memory`,
+    });
+  }
 
   await boundDb.end();
   void prisma;

@@ -22,7 +22,7 @@ step "Benchmark at a quick size: fails on an error, a result that disagrees with
 # Timings are printed, never judged here: they belong in docs/benchmarks.md, not in a pass/fail.
 # A run of named test files (npm test -- path) leaves it out.
 if [[ $# -eq 0 ]]; then
-  bash scripts/bench.sh --ci --people "${BENCH_CI_PEOPLE:-3000}"
+  BENCH_DB=hredu_bench_ci bash scripts/bench.sh --ci --people "${BENCH_CI_PEOPLE:-3000}"
 else
   echo "(left out: only named tests run)"
 fi
