@@ -26,20 +26,26 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 /** Run `work` once, timing it and sampling resident memory every 20 ms. */
 export async function sample(work: (mark: () => void) => Promise<unknown>): Promise<Sample> {
+  return (await sampleWithValue(work)).sample;
+}
+
+/** `sample`, keeping what `work` returned. */
+export async function sampleWithValue(work: (mark: () => void) => Promise<unknown>): Promise<{ sample: Sample; value: unknown }> {
   gc?.();
   const base = process.memoryUsage.rss();
   let peak = base;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   const started = performance.now();
   let first: number | undefined;
+  let value: unknown;
   try {
-    await work(() => (first ??= performance.now() - started));
+    value = await work(() => (first ??= performance.now() - started));
   } finally {
     clearInterval(timer);
   }
   const ms = performance.now() - started;
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { ms, rssGrowthMiB: (peak - base) / 2 ** 20, firstByteMs: first };
+  return { sample: { ms, rssGrowthMiB: (peak - base) / 2 ** 20, firstByteMs: first }, value };
 }
 
 export function median(xs: number[]): number {

@@ -18,7 +18,7 @@ import { pipeline } from "node:stream/promises";
 import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { BENCH_AS_OF, BENCH_NOW, generate } from "./generate";
-import { ratio, sample, table, type Result, type Sample } from "./measure";
+import { median, ratio, sample, sampleWithValue, table, type Result, type Sample } from "./measure";
 
 const args = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -210,17 +210,21 @@ async function measureAll(n: number): Promise<Result[]> {
     const result: Result = { ...r, product: [], bound: [], queries: null, agree: null, error: null };
     const times = opts.times ?? repeat;
     try {
+      // The first run of each side is timed too; its queries are counted and its results compared.
       await opts.reset?.();
       let productValue: unknown;
       result.queries = await countQueries(async () => {
-        productValue = await product(() => {});
+        const first = await sampleWithValue(product);
+        result.product.push(first.sample);
+        productValue = first.value;
       });
       if (bound) {
         await opts.reset?.();
-        const boundValue = await bound(() => {});
-        if (opts.agree) result.agree = opts.agree(productValue, boundValue);
+        const first = await sampleWithValue(bound);
+        result.bound.push(first.sample);
+        if (opts.agree) result.agree = opts.agree(productValue, first.value);
       }
-      for (let i = 0; i < times; i++) {
+      for (let i = 1; i < times; i++) {
         await opts.reset?.();
         result.product.push(await sample(product));
         if (bound) {
@@ -233,7 +237,10 @@ async function measureAll(n: number): Promise<Result[]> {
       result.error = e instanceof Error ? e.message.split("\n").filter(Boolean).slice(-1)[0] ?? e.message : String(e);
     }
     const x = ratio(result);
-    log(`  ${result.id} ${result.what}: ${result.error ? `ERROR ${result.error}` : `${x === null ? "" : `${x.toFixed(2)}x`} ${result.agree === false ? "DISAGREE" : ""}`}`);
+    const ms = (xs: Sample[]) => (xs.length ? `${Math.round(median(xs.map((s) => s.ms)))} ms` : "-");
+    log(
+      `  ${result.id} ${result.what}: ${result.error ? `ERROR ${result.error}` : `${ms(result.product)} / ${ms(result.bound)}${x === null ? "" : ` = ${x.toFixed(2)}x`}${result.agree === false ? " DISAGREE" : ""}`}`,
+    );
     results.push(result);
   }
 
