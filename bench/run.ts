@@ -10,6 +10,8 @@
  *        a result disagrees with its bound, or an operation's query count
  *        grows with the size. Timings never fail it.
  * --reuse keeps the data already generated for the same size.
+ * --only P3,P4 measures only those (the table is printed, not written).
+ * --measure-only measures whatever city is in the database, generating nothing.
  */
 import { cpus, freemem, totalmem } from "node:os";
 import { statfsSync, readFileSync, writeFileSync, existsSync } from "node:fs";
@@ -28,6 +30,8 @@ function option(name: string): string | undefined {
 const people = Number((option("people") ?? "3000").replace(/[_,]/g, ""));
 const ci = args.includes("--ci");
 const reuse = args.includes("--reuse");
+const only = option("only")?.split(",");
+const measureOnly = args.includes("--measure-only");
 // CI judges errors, agreement and query counts, not timings: one run of each side is enough there.
 const repeat = Number(option("repeat") ?? (ci ? 1 : people >= 300_000 ? 2 : 5));
 const url = process.env.DATABASE_URL ?? "";
@@ -104,7 +108,7 @@ async function main() {
   const sizes = ci ? [Math.max(500, Math.round(people / 4)), people] : [people];
   const runs: Array<{ n: number; results: Result[] }> = [];
   for (const n of sizes) {
-    await ensureData(n);
+    if (!measureOnly) await ensureData(n);
     runs.push({ n, results: await measureAll(n) });
   }
   const { prisma } = await import("~/utils/db.server");
@@ -130,7 +134,7 @@ async function main() {
       }
     }
   }
-  if (!ci) writeDoc(last.n, last.results);
+  if (!ci && !only && !measureOnly) writeDoc(last.n, last.results);
   if (failures.length > 0) {
     console.error(`\nbench: ${failures.length} failure(s):\n  ${failures.join("\n  ")}`);
     process.exit(1);
@@ -207,6 +211,7 @@ async function measureAll(n: number): Promise<Result[]> {
     bound: ((mark: () => void) => Promise<unknown>) | null,
     opts: { reset?: () => Promise<void>; agree?: (p: unknown, b: unknown) => boolean; times?: number } = {},
   ) {
+    if (only && !only.includes(r.id)) return;
     const result: Result = { ...r, product: [], bound: [], queries: null, agree: null, error: null };
     const times = opts.times ?? repeat;
     try {
@@ -431,7 +436,7 @@ async function measureAll(n: number): Promise<Result[]> {
       },
     },
   );
-  await resetNext();
+  if (!only || only.includes("P3")) await resetNext();
 
   // ---- P4: the reminder tick
   const resetTick = async () => {
@@ -507,7 +512,7 @@ async function measureAll(n: number): Promise<Result[]> {
         [BENCH_NOW],
       ),
   );
-  const ret = await oversight.oversightReturn(cityOfficer, 2026);
+  const ret = !only || only.includes("P7") ? await oversight.oversightReturn(cityOfficer, 2026) : { institutions: [] as unknown[] } as unknown as Awaited<ReturnType<typeof oversight.oversightReturn>>;
   const drain = async (s: NodeJS.ReadableStream) => {
     let bytes = 0;
     for await (const c of s) bytes += (c as Buffer).length;
@@ -521,7 +526,9 @@ async function measureAll(n: number): Promise<Result[]> {
   );
   // The PDF is laid out in memory (about 570 MiB at 100,000 people, 1,351 institutions); past
   // that size it would outgrow the process, so it is not attempted.
-  if (n <= 300_000) {
+  if (only && !only.includes("P7")) {
+    // not selected
+  } else if (n <= 300_000) {
     await compare(
       { id: "P7", what: "oversight return 2026, PDF (from the return)", target: "reported", maxRatio: null },
       () => drain(oversight.oversightPdfStream(ret, "ko", t)),
