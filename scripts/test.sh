@@ -24,6 +24,15 @@ step "Type-checking and linting"
 npx tsc --noEmit
 npx eslint . --max-warnings 0
 
+step "Benchmark at a quick size: fails on an error, a result that disagrees with its bound, or a query count that grows with size"
+# Timings are printed, never judged here: they belong in docs/benchmarks.md, not in a pass/fail.
+# A run of named test files (npm test -- path) leaves it out.
+if [[ $# -eq 0 ]]; then
+  BENCH_DB=hredu_bench_ci bash scripts/bench.sh --ci --people "${BENCH_CI_PEOPLE:-3000}"
+else
+  echo "(left out: only named tests run)"
+fi
+
 step "Building the app for the end-to-end tests"
 npx remix vite:build >/dev/null
 

@@ -9,8 +9,9 @@ export function neutralizeFormula(value: string): string {
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '""';
-  const text = value instanceof Date ? value.toISOString() : String(value);
-  return `"${neutralizeFormula(text).replace(/"/g, '""')}"`;
+  if (typeof value === "number" && value >= 0) return `"${value}"`;
+  const text = neutralizeFormula(value instanceof Date ? value.toISOString() : String(value));
+  return `"${text.includes('"') ? text.replace(/"/g, '""') : text}"`;
 }
 
 export function csvRow(values: unknown[]): string {
@@ -38,6 +39,10 @@ export function csvStream(header: string[], batches: AsyncIterator<unknown[][]>)
       const next = await batches.next();
       if (next.done) return controller.close();
       controller.enqueue(encoder.encode(next.value.map(csvRow).join("")));
+    },
+    // A reader that stops early (a download cancelled) ends the rows' source too.
+    async cancel() {
+      await batches.return?.(undefined);
     },
   });
 }

@@ -32,16 +32,38 @@ export function translator(locale: AppLocale) {
   return createI18n(locale).t;
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+// What a minute was written as, per locale and shape: an export writes the same deadline on every row.
+const formatted = new Map<string, string>();
+
 export function formatDate(date: Date | string, locale: AppLocale, withTime = false): string {
   const d = typeof date === "string" ? new Date(date) : date;
-  return new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", {
-    timeZone: TIME_ZONE,
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    // 24-hour time: Node and browsers disagree on how to write "PM" in Korean, which would break hydration.
-    ...(withTime ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23" as const } : {}),
-  }).format(d);
+  const minute = Math.floor(d.getTime() / 60_000);
+  const memo = `${locale}:${withTime}:${minute}`;
+  const known = formatted.get(memo);
+  if (known !== undefined) return known;
+  if (formatted.size >= 50_000) formatted.clear();
+  const text = dateFormat(locale, withTime).format(d);
+  if (!Number.isNaN(minute)) formatted.set(memo, text);
+  return text;
+}
+
+function dateFormat(locale: AppLocale, withTime: boolean): Intl.DateTimeFormat {
+  // One formatter per locale and shape: building one costs far more than using it (an export formats a million dates).
+  const key = `${locale}:${withTime}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", {
+      timeZone: TIME_ZONE,
+      year: "numeric",
+      month: "long",
+      day: "numeric",
+      // 24-hour time: Node and browsers disagree on how to write "PM" in Korean, which would break hydration.
+      ...(withTime ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23" as const } : {}),
+    });
+    dateFormats.set(key, format);
+  }
+  return format;
 }
 
 /** Pick the Korean or English variant of a bilingual field pair. */

@@ -1,11 +1,11 @@
-import { Prisma, prisma } from "~/utils/db.server";
+import { cursorBatches, Prisma, prisma } from "~/utils/db.server";
+import { now } from "~/utils/clock.server";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt, subtreeScope, unitIsInScope } from "~/modules/org/org.server";
-import { now } from "~/utils/clock.server";
 
 export interface UnitCompliance {
   unitId: string;
@@ -59,36 +59,43 @@ export async function listCycles(): Promise<CycleOption[]> {
 
 /**
  * The `at` and `states` CTEs every compliance view is read from: each
- * assignment of the cycle as it stood at `asOf` (now when null). Today, people
- * count in their current unit and people who left are not counted. With a
- * date, people count in the unit they sat in then (their placement history),
- * someone who left later still counts, and only what was assigned, started,
- * completed or exempted by then is seen. Staff category and grade are today's:
- * their history is not kept.
+ * assignment of the cycle as it stood at `asOf` (the clock's now when null).
+ * Today, people count in their current unit and people who left are not
+ * counted. With a date, people count in the unit they sat in then (their
+ * placement history), someone who left later still counts, and only what was
+ * assigned, started, completed or exempted by then is seen. Staff category
+ * and grade are today's: their history is not kept. `people`, when given,
+ * limits the rows to those people (SQL yielding person ids) before anything
+ * else is joined.
  */
-function cycleStates(cycleId: string, asOf: Date | null): Prisma.Sql {
-  const placed = placedAt(Prisma.sql`at.t`, Prisma.sql`at.historical`);
+function cycleStates(cycleId: string, asOf: Date | null, people: Prisma.Sql | null = null): Prisma.Sql {
+  // The moment and whether it is a past one go into the statement as such (not read from a CTE),
+  // so that today's view plans without the placement history at all.
+  const t = Prisma.sql`${asOf ?? now()}::timestamptz`;
+  const historical = asOf !== null ? Prisma.sql`true` : Prisma.sql`false`;
+  const placed = placedAt(t, historical);
   return Prisma.sql`
     at AS (
-      SELECT COALESCE(${asOf}::timestamptz, ${now()}::timestamptz) AS t, ${asOf}::timestamptz IS NOT NULL AS historical,
+      SELECT ${t} AS t, ${historical} AS historical,
         (SELECT make_interval(days => grace_days) FROM cycle WHERE id = ${cycleId}::uuid) AS grace
     ),
     states AS (
       SELECT a.id AS assignment_id, p.id AS person_id, ${placed.unit} AS unit_id, a.due_at,
+        p.staff_category, p.grade,
         CASE
-          WHEN a.completed_at <= at.t THEN 'COMPLETED'
-          WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, at.t) <= at.t THEN 'EXEMPTED'
-          WHEN a.started_at <= at.t THEN 'IN_PROGRESS'
+          WHEN a.completed_at <= ${t} THEN 'COMPLETED'
+          WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, ${t}) <= ${t} THEN 'EXEMPTED'
+          WHEN a.started_at <= ${t} THEN 'IN_PROGRESS'
           ELSE 'ASSIGNED'
         END AS state,
-        CASE WHEN a.completed_at <= at.t THEN a.completed_at END AS completed_at,
-        CASE WHEN a.completed_at <= at.t THEN a.completion_mode::text END AS completion_mode,
-        a.completed_at <= at.t AND a.completion_mode = 'IN_PERSON' AS in_person
+        CASE WHEN a.completed_at <= ${t} THEN a.completed_at END AS completed_at,
+        CASE WHEN a.completed_at <= ${t} THEN a.completion_mode::text END AS completion_mode,
+        a.completed_at <= ${t} AND a.completion_mode = 'IN_PERSON' AS in_person
       FROM assignment a
-      CROSS JOIN at
       JOIN person p ON p.id = a.person_id
       ${placed.join}
-      WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= at.t AND ${placed.counted}
+      WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= ${t} AND ${placed.counted}
+        ${people ? Prisma.sql`AND a.person_id IN (${people})` : Prisma.empty}
     )`;
 }
 
@@ -100,6 +107,8 @@ function cycleStates(cycleId: string, asOf: Date | null): Prisma.Sql {
  */
 export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<UnitCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
+  // Each unit's own counts are summed into every unit on its path from the scope root
+  // (unnest of its ancestors): units x depth rows, never units x units.
   return prisma.$queryRaw<UnitCompliance[]>`
     WITH RECURSIVE tree AS (
       SELECT u.id, 0 AS depth, ARRAY[u.code]::text[] AS sort_key, ARRAY[u.id] AS ancestors
@@ -108,9 +117,11 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
       SELECT c.id, t.depth + 1, t.sort_key || c.code, t.ancestors || c.id
       FROM org_unit c JOIN tree t ON c.parent_id = t.id
     ),
-    units AS (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors FROM tree ORDER BY id, depth),
+    units AS MATERIALIZED (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors FROM tree ORDER BY id, depth),
     ${cycleStates(cycleId, asOf)},
-    direct AS (
+    -- The cycle reduced to counts per unit before any tree is joined: the subtree CTE above is
+    -- estimated at a few hundred rows whatever its size, so nothing large may meet it.
+    direct AS MATERIALIZED (
       SELECT unit_id,
         count(*)::int AS assigned,
         count(*) FILTER (WHERE state = 'COMPLETED')::int AS completed,
@@ -119,16 +130,16 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
         count(*) FILTER (WHERE state = 'ASSIGNED')::int AS not_started,
         count(*) FILTER (WHERE state = 'EXEMPTED')::int AS exempted,
         count(*) FILTER (WHERE state IN ('ASSIGNED', 'IN_PROGRESS') AND due_at + (SELECT grace FROM at) < (SELECT t FROM at))::int AS overdue
-      FROM states WHERE unit_id IN (SELECT id FROM units) GROUP BY unit_id
+      FROM states GROUP BY unit_id
     ),
     rolled AS (
       SELECT anc.id AS unit_id,
         sum(d.assigned)::int AS assigned, sum(d.completed)::int AS completed, sum(d.in_person)::int AS in_person,
         sum(d.in_progress)::int AS in_progress, sum(d.not_started)::int AS not_started,
         sum(d.exempted)::int AS exempted, sum(d.overdue)::int AS overdue
-      FROM units anc
-      JOIN units des ON anc.id = ANY(des.ancestors)
-      JOIN direct d ON d.unit_id = des.id
+      FROM direct d
+      JOIN units des ON des.id = d.unit_id
+      CROSS JOIN LATERAL unnest(des.ancestors) AS anc(id)
       GROUP BY anc.id
     )
     SELECT u.id AS "unitId", u.code, u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind,
@@ -157,20 +168,21 @@ export interface CategoryCompliance {
 /** The same cycle by staff category and grade, for the oversight bodies' "participation by rank". */
 export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<CategoryCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
+  // The scope is hashed and probed once per row: the join cannot turn into a scan per unit.
   return prisma.$queryRaw<CategoryCompliance[]>`
     ${subtreeScope(actor.hrScopeUnitIds)},
     ${cycleStates(cycleId, asOf)}
-    SELECT p.staff_category::text AS "staffCategory", p.grade,
+    SELECT s.staff_category::text AS "staffCategory", s.grade,
       count(*)::int AS assigned,
       count(*) FILTER (WHERE s.state = 'COMPLETED')::int AS completed,
       count(*) FILTER (WHERE s.in_person)::int AS "inPerson",
       count(*) FILTER (WHERE s.state = 'EXEMPTED')::int AS exempted,
       CASE WHEN count(*) FILTER (WHERE s.state <> 'EXEMPTED') > 0
         THEN round(100.0 * count(*) FILTER (WHERE s.state = 'COMPLETED') / count(*) FILTER (WHERE s.state <> 'EXEMPTED'))::int END AS "ratePercent"
-    FROM states s JOIN person p ON p.id = s.person_id
-    WHERE s.unit_id IN (SELECT id FROM scope)
-    GROUP BY p.staff_category, p.grade
-    ORDER BY p.staff_category, p.grade NULLS LAST`;
+    FROM states s
+    JOIN (SELECT DISTINCT id FROM scope) sc ON sc.id = s.unit_id
+    GROUP BY s.staff_category, s.grade
+    ORDER BY s.staff_category, s.grade NULLS LAST`;
 }
 
 export interface PersonStatusRow {
@@ -200,8 +212,11 @@ export async function unitPeople(
   asOf: Date | null = null,
 ): Promise<PersonStatusRow[] | null> {
   if (!(await unitIsInScope(actor.hrScopeUnitIds, unitId))) return null;
+  // Only people who sit, or once sat, in the unit are read: an index look-up, not the whole cycle.
+  const candidates = Prisma.sql`SELECT id FROM person WHERE org_unit_id = ${unitId}::uuid
+    UNION SELECT person_id FROM person_placement WHERE org_unit_id = ${unitId}::uuid`;
   return prisma.$queryRaw<PersonStatusRow[]>`
-    WITH ${cycleStates(cycleId, asOf)}
+    WITH ${cycleStates(cycleId, asOf, candidates)}
     SELECT p.id AS "personId", s.assignment_id AS "assignmentId", p.employee_no AS "employeeNo", p.name, p.email,
       p.staff_category::text AS "staffCategory", p.grade, s.state AS status,
       s.due_at AS "dueAt", s.completed_at AS "completedAt", s.completion_mode AS "completionMode",
@@ -233,14 +248,14 @@ interface ExportRow {
 
 /**
  * The whole subtree's people for one cycle, now or as of a day (see
- * cycleStates), in keyset-paged batches, so a city-sized export never sits in
- * memory. The scope is part of every query.
+ * cycleStates), read through one cursor in batches: the query is planned and
+ * run once, and a city-sized export never sits in memory. The scope is part
+ * of the query. Rows come in unit order, then by employee number.
  */
-async function* exportBatches(actor: Actor, cycleId: string, asOf: Date | null): AsyncGenerator<ExportRow[]> {
-  if (actor.hrScopeUnitIds.length === 0) return;
-  let after = "00000000-0000-0000-0000-000000000000";
-  for (;;) {
-    const rows = await prisma.$queryRaw<ExportRow[]>`
+function exportBatches(actor: Actor, cycleId: string, asOf: Date | null): AsyncGenerator<ExportRow[]> {
+  if (actor.hrScopeUnitIds.length === 0) return (async function* () {})();
+  return cursorBatches<ExportRow>(
+    Prisma.sql`
       ${subtreeScope(actor.hrScopeUnitIds)},
       ${cycleStates(cycleId, asOf)}
       SELECT p.id AS "personId", p.employee_no AS "employeeNo", p.name, u.code AS "unitCode",
@@ -248,17 +263,13 @@ async function* exportBatches(actor: Actor, cycleId: string, asOf: Date | null):
         p.grade, s.state AS status, s.due_at AS "dueAt", s.completed_at AS "completedAt",
         s.completion_mode AS "completionMode", cert.number AS "certificateNumber"
       FROM states s
+      JOIN (SELECT DISTINCT id FROM scope) sc ON sc.id = s.unit_id
       JOIN person p ON p.id = s.person_id
       JOIN org_unit u ON u.id = s.unit_id
       LEFT JOIN certificate cert ON cert.assignment_id = s.assignment_id AND cert.status = 'VALID' AND s.state = 'COMPLETED'
-      WHERE s.unit_id IN (SELECT id FROM scope)
-        AND p.id > ${after}::uuid
-      ORDER BY p.id
-      LIMIT ${EXPORT_BATCH}`;
-    if (rows.length > 0) yield rows;
-    if (rows.length < EXPORT_BATCH) return;
-    after = rows[rows.length - 1]!.personId;
-  }
+      ORDER BY u.code, p.employee_no, p.id`,
+    EXPORT_BATCH,
+  );
 }
 
 type Translate = (key: string) => string;

@@ -4,9 +4,12 @@ import { inSendWindow, sendWindow } from "./send-window.server";
 
 /**
  * Reminders people can live with. The database is the source of truth:
- * each assignment records the last reminder stage sent, and one transaction
- * both writes the digests to the outbox and advances the stages, so a tick
- * that runs twice, or dies half-way, never sends the same reminder twice.
+ * each assignment records the last reminder stage sent, and one statement
+ * both writes the digests to the outbox and advances the stages (likewise for
+ * escalations), so a tick that runs twice, or dies half-way, never sends the
+ * same reminder twice. The two statements need no transaction around them:
+ * each is atomic by itself, and for a nation each touches hundreds of
+ * thousands of rows, longer than an interactive transaction may stay open.
  *
  * Stages, for an open assignment due at D (n = the number of days-before offsets):
  *   1..n      D - 30 days, D - 7 days, D - 1 day (REMINDER_DAYS_BEFORE)
@@ -41,84 +44,82 @@ export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): P
   const p = policy();
   if (!inSendWindow(now, p.window)) return { skipped: "outside-window", reminders: 0, escalations: 0, outboxIds: [] };
   const n = p.daysBefore.length;
-  return prisma.$transaction(async (tx) => {
-    // Stage reached by each open assignment, in one statement for everyone.
-    const reminders = await tx.$queryRaw<Array<{ id: string }>>`
-      WITH reached AS (
-        SELECT a.id, a.person_id,
-          CASE
-            WHEN ${now}::timestamptz >= a.due_at THEN
-              LEAST(${n} + 1 + floor(extract(epoch FROM ${now}::timestamptz - a.due_at) / (7 * 86400))::int, ${n} + 1 + ${p.weeklyMax})
-            ELSE (SELECT count(*)::int FROM unnest(${p.daysBefore}::int[]) d WHERE ${now}::timestamptz >= a.due_at - make_interval(days => d))
-          END AS stage
-        FROM assignment a
-        JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
-        JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-        WHERE a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.due_at IS NOT NULL
-          AND (cardinality(${onlyCycleIds}::uuid[]) = 0 OR c.id = ANY(${onlyCycleIds}::uuid[]))
-      ),
-      due AS (
-        SELECT r.* FROM reached r JOIN assignment a ON a.id = r.id
-        WHERE r.stage > a.last_reminder_stage AND r.stage > 0
-      ),
-      advanced AS (
-        UPDATE assignment a SET last_reminder_stage = due.stage FROM due WHERE a.id = due.id RETURNING a.id
-      ),
-      digests AS (
-        SELECT due.person_id,
-          jsonb_agg(jsonb_build_object('assignmentId', due.id, 'stage', due.stage, 'overdue', due.stage > ${n}) ORDER BY due.id) AS items,
-          md5(string_agg(due.id::text || ':' || due.stage, ',' ORDER BY due.id)) AS digest
-        FROM due GROUP BY due.person_id
-      )
-      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
-      SELECT 'reminder:' || d.person_id || ':' || d.digest, p.email, 'reminder-digest',
-             COALESCE(u.locale, 'ko'::"Locale"), jsonb_build_object('personId', d.person_id, 'items', d.items)
-      FROM digests d JOIN person p ON p.id = d.person_id
-      LEFT JOIN app_user u ON u.person_id = p.id
-      WHERE (SELECT count(*) FROM advanced) >= 0
-      ON CONFLICT (dedupe_key) DO NOTHING
-      RETURNING id`;
+  // Stage reached by each open assignment, in one statement for everyone.
+  const reminders = await prisma.$queryRaw<Array<{ id: string }>>`
+    WITH reached AS (
+      SELECT a.id, a.person_id,
+        CASE
+          WHEN ${now}::timestamptz >= a.due_at THEN
+            LEAST(${n} + 1 + floor(extract(epoch FROM ${now}::timestamptz - a.due_at) / (7 * 86400))::int, ${n} + 1 + ${p.weeklyMax})
+          ELSE (SELECT count(*)::int FROM unnest(${p.daysBefore}::int[]) d WHERE ${now}::timestamptz >= a.due_at - make_interval(days => d))
+        END AS stage
+      FROM assignment a
+      JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
+      JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+      WHERE a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.due_at IS NOT NULL
+        AND (cardinality(${onlyCycleIds}::uuid[]) = 0 OR c.id = ANY(${onlyCycleIds}::uuid[]))
+    ),
+    due AS (
+      SELECT r.* FROM reached r JOIN assignment a ON a.id = r.id
+      WHERE r.stage > a.last_reminder_stage AND r.stage > 0
+    ),
+    advanced AS (
+      UPDATE assignment a SET last_reminder_stage = due.stage FROM due WHERE a.id = due.id RETURNING a.id
+    ),
+    digests AS (
+      SELECT due.person_id,
+        jsonb_agg(jsonb_build_object('assignmentId', due.id, 'stage', due.stage, 'overdue', due.stage > ${n}) ORDER BY due.id) AS items,
+        md5(string_agg(due.id::text || ':' || due.stage, ',' ORDER BY due.id)) AS digest
+      FROM due GROUP BY due.person_id
+    )
+    INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+    SELECT 'reminder:' || d.person_id || ':' || d.digest, p.email, 'reminder-digest',
+           COALESCE(u.locale, 'ko'::"Locale"), jsonb_build_object('personId', d.person_id, 'items', d.items)
+    FROM digests d JOIN person p ON p.id = d.person_id
+    LEFT JOIN app_user u ON u.person_id = p.id
+    WHERE (SELECT count(*) FROM advanced) >= 0
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id`;
 
-    // Escalation: one digest per HR officer whose subtree holds people overdue past grace by the threshold.
-    const escalations = await tx.$queryRaw<Array<{ id: string }>>`
-      WITH RECURSIVE late AS (
-        SELECT a.id, p.org_unit_id FROM assignment a
-        JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
-        JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
-        WHERE a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.escalated_at IS NULL
-          AND (cardinality(${onlyCycleIds}::uuid[]) = 0 OR c.id = ANY(${onlyCycleIds}::uuid[]))
-          -- Officers hear of it once the cycle's grace period and the escalation delay have both passed.
-          AND ${now}::timestamptz >= a.due_at + make_interval(days => c.grace_days + ${p.escalateAfterDays})
-      ),
-      up AS (
-        SELECT l.id AS assignment_id, u.id AS unit_id, u.parent_id FROM late l JOIN org_unit u ON u.id = l.org_unit_id
-        UNION ALL
-        SELECT up.assignment_id, u.id, u.parent_id FROM up JOIN org_unit u ON u.id = up.parent_id
-      ),
-      officer_items AS (
-        SELECT DISTINCT g.user_id, up.assignment_id FROM up
-        JOIN role_grant g ON g.role = 'HR_OFFICER' AND g.org_unit_id = up.unit_id
-      ),
-      marked AS (
-        UPDATE assignment a SET escalated_at = ${now}::timestamptz
-        WHERE a.id IN (SELECT id FROM late) RETURNING a.id
-      )
-      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
-      SELECT 'escalation:' || o.user_id || ':' || md5(string_agg(o.assignment_id::text, ',' ORDER BY o.assignment_id)),
-             u.email, 'escalation-digest', u.locale,
-             jsonb_build_object('userId', o.user_id, 'assignmentIds', jsonb_agg(o.assignment_id ORDER BY o.assignment_id))
-      FROM officer_items o JOIN app_user u ON u.id = o.user_id AND u.disabled_at IS NULL
-      WHERE (SELECT count(*) FROM marked) >= 0
-      GROUP BY o.user_id, u.email, u.locale
-      ON CONFLICT (dedupe_key) DO NOTHING
-      RETURNING id`;
-    return {
-      skipped: null,
-      reminders: reminders.length,
-      escalations: escalations.length,
-      outboxIds: [...reminders, ...escalations].map((r) => r.id),
-    };
-  });
+  // Escalation: one digest per HR officer whose subtree holds people overdue past grace by the threshold.
+  const escalations = await prisma.$queryRaw<Array<{ id: string }>>`
+    WITH RECURSIVE late AS (
+      SELECT a.id, p.org_unit_id FROM assignment a
+      JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
+      JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+      WHERE a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.escalated_at IS NULL
+        AND (cardinality(${onlyCycleIds}::uuid[]) = 0 OR c.id = ANY(${onlyCycleIds}::uuid[]))
+        -- Officers hear of it once the cycle's grace period and the escalation delay have both passed.
+        AND ${now}::timestamptz >= a.due_at + make_interval(days => c.grace_days + ${p.escalateAfterDays})
+    ),
+    up AS (
+      SELECT l.id AS assignment_id, u.id AS unit_id, u.parent_id FROM late l JOIN org_unit u ON u.id = l.org_unit_id
+      UNION ALL
+      SELECT up.assignment_id, u.id, u.parent_id FROM up JOIN org_unit u ON u.id = up.parent_id
+    ),
+    officer_items AS (
+      SELECT DISTINCT g.user_id, up.assignment_id FROM up
+      JOIN role_grant g ON g.role = 'HR_OFFICER' AND g.org_unit_id = up.unit_id
+    ),
+    marked AS (
+      UPDATE assignment a SET escalated_at = ${now}::timestamptz
+      WHERE a.id IN (SELECT id FROM late) RETURNING a.id
+    )
+    INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+    SELECT 'escalation:' || o.user_id || ':' || md5(string_agg(o.assignment_id::text, ',' ORDER BY o.assignment_id)),
+           u.email, 'escalation-digest', u.locale,
+           jsonb_build_object('userId', o.user_id, 'assignmentIds', jsonb_agg(o.assignment_id ORDER BY o.assignment_id))
+    FROM officer_items o JOIN app_user u ON u.id = o.user_id AND u.disabled_at IS NULL
+    WHERE (SELECT count(*) FROM marked) >= 0
+    GROUP BY o.user_id, u.email, u.locale
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id`;
+  return {
+    skipped: null,
+    reminders: reminders.length,
+    escalations: escalations.length,
+    outboxIds: [...reminders, ...escalations].map((r) => r.id),
+  };
 }
 
 /**

@@ -10,49 +10,61 @@ export class CycleStateError extends Error {}
  * Open a cycle: assign everyone in the obligation's audience in one
  * set-based statement. Running it again assigns only people not yet assigned.
  * Returns how many assignments were created.
+ *
+ * The statement runs on its own, not inside an interactive transaction: for a
+ * nation it writes a million rows, far longer than such a transaction may stay
+ * open, and it is atomic and repeatable by itself (ON CONFLICT DO NOTHING). The
+ * short transaction after it opens the cycle and records who did it. If the
+ * process dies between the two, the cycle is still PLANNED, so nobody is
+ * reminded of it and the learner's page does not show it; opening it again
+ * finishes the job.
  */
 export async function openCycle(cycleId: string, actorUserId: string | null): Promise<number> {
+  const cycle = await prisma.cycle.findUnique({ where: { id: cycleId } });
+  if (!cycle) throw new CycleStateError("cycle not found");
+  if (cycle.status === "CLOSED") throw new CycleStateError("cycle is closed");
   const at = now();
-  return prisma.$transaction(async (tx) => {
-    const cycle = await tx.cycle.findUnique({ where: { id: cycleId } });
-    if (!cycle) throw new CycleStateError("cycle not found");
-    if (cycle.status === "CLOSED") throw new CycleStateError("cycle is closed");
-    const created = await tx.$executeRaw`
-      WITH RECURSIVE audience_units AS (
-        SELECT u.id FROM org_unit u
-        JOIN obligation o ON o.id = ${cycle.obligationId}::uuid
-        -- The subtrees the file names; else the tree under the city root it was loaded for; else every tree.
-        WHERE CASE
-          WHEN cardinality(o.audience_unit_codes) > 0 THEN u.code = ANY(o.audience_unit_codes)
-          WHEN o.audience_root_id IS NOT NULL THEN u.id = o.audience_root_id
-          ELSE u.parent_id IS NULL
-        END
-        UNION
-        SELECT c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id
-      )
-      INSERT INTO assignment (cycle_id, person_id, course_id, assigned_at, due_at)
-      SELECT c.id, p.id, r.course_id, ${at}::timestamptz,
-        -- Someone who joins an open cycle late gets a fair deadline, never one already past.
-        CASE WHEN c.opened_at IS NULL THEN c.due_at
-             ELSE GREATEST(c.due_at, ${at}::timestamptz + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END
-      FROM cycle c
-      JOIN obligation o ON o.id = c.obligation_id
-      JOIN obligation_route r ON r.obligation_id = o.id AND (r.period = '' OR r.period = c.period)
-      JOIN person p ON p.staff_category = r.staff_category AND p.status = 'ACTIVE'
-      JOIN org_unit u ON u.id = p.org_unit_id AND u.kind = ANY(o.unit_kinds)
-      JOIN audience_units au ON au.id = u.id
-      WHERE c.id = ${cycleId}::uuid
-      ON CONFLICT (cycle_id, person_id) DO NOTHING`;
-    await tx.cycle.update({
-      where: { id: cycleId },
-      data: { status: "OPEN", openedAt: cycle.openedAt ?? at },
-    });
+  const created = await prisma.$executeRaw`
+    WITH RECURSIVE audience_units AS (
+      SELECT u.id FROM org_unit u
+      JOIN obligation o ON o.id = ${cycle.obligationId}::uuid
+      -- The subtrees the file names; else the tree under the city root it was loaded for; else every tree.
+      WHERE CASE
+        WHEN cardinality(o.audience_unit_codes) > 0 THEN u.code = ANY(o.audience_unit_codes)
+        WHEN o.audience_root_id IS NOT NULL THEN u.id = o.audience_root_id
+        ELSE u.parent_id IS NULL
+      END
+      UNION
+      SELECT c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id
+    ),
+    -- The audience's units, as a list the planner can count: the recursive step above is estimated
+    -- at a few hundred rows whatever the tree, which would make it read people unit by unit.
+    units AS MATERIALIZED (
+      SELECT u.id FROM org_unit u
+      JOIN obligation o ON o.id = ${cycle.obligationId}::uuid AND u.kind = ANY(o.unit_kinds)
+      WHERE u.id IN (SELECT id FROM audience_units)
+    )
+    INSERT INTO assignment (cycle_id, person_id, course_id, due_at, assigned_at)
+    SELECT c.id, p.id, r.course_id,
+      -- Someone who joins an open cycle late gets a fair deadline, never one already past.
+      CASE WHEN c.opened_at IS NULL THEN c.due_at
+           ELSE GREATEST(c.due_at, ${at}::timestamptz + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END,
+      ${at}::timestamptz
+    FROM cycle c
+    JOIN obligation_route r ON r.obligation_id = c.obligation_id AND (r.period = '' OR r.period = c.period)
+    JOIN person p ON p.staff_category = r.staff_category AND p.status = 'ACTIVE'
+    WHERE c.id = ${cycleId}::uuid AND c.status <> 'CLOSED'
+      AND p.org_unit_id IN (SELECT id FROM units)
+    ON CONFLICT (cycle_id, person_id) DO NOTHING`;
+  await prisma.$transaction(async (tx) => {
+    await tx.cycle.updateMany({ where: { id: cycleId, openedAt: null }, data: { openedAt: at } });
+    await tx.cycle.updateMany({ where: { id: cycleId, status: { not: "CLOSED" } }, data: { status: "OPEN" } });
     await recordAudit(
       { actorUserId, action: "cycle.open", entityType: "cycle", entityId: cycleId, data: { assigned: created } },
       tx,
     );
-    return created;
   });
+  return created;
 }
 
 /** The dates of one period of an obligation: its window and its deadline (end of day, Asia/Seoul). */
