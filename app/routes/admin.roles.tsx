@@ -81,7 +81,7 @@ export default function Roles() {
           <p id="q-hint" className="meta">{t("roles.searchHint")}</p>
           <input id="q" name="q" type="search" defaultValue={d.q} aria-describedby="q-hint" />
         </div>
-        <div><button type="submit">{t("roles.searchSubmit")}</button></div>
+        <div><button type="submit" className="secondary">{t("roles.searchSubmit")}</button></div>
       </Form>
       {d.q && d.accounts.length === 0 ? <p className="panel">{t("roles.none")}</p> : null}
       <datalist id="unit-codes">
