@@ -29,4 +29,6 @@ export NODE_ENV=test
 export SMTP_URL="${BENCH_SMTP_URL:-smtp://127.0.0.1:2525}"
 export MAIL_FROM="Bench <bench@hr-edu.test>"
 export APP_ORIGIN="http://127.0.0.1:3998"
+# Links are never sent by the benchmark; the key only has to be present and is thrown away.
+export LINK_SECRET="${LINK_SECRET:-$(head -c 32 /dev/urandom | base64)}"
 exec node --expose-gc --import tsx scripts/bench/run.ts "$@"
