@@ -1,7 +1,7 @@
 import { Form, Link } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { pick, type AppLocale } from "~/utils/i18n";
+import { FormAlert } from "~/components/form-alert";
 
 export type QuestionView = { key: string; promptKo: string; promptEn: string; options: Array<{ key: string; ko: string; en: string }> };
 export type QuestionErrors = { formError?: string; answers?: Record<string, string>; missing?: number[] };
@@ -20,15 +20,9 @@ export function QuestionForm({
 }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
-  const alertRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (errors?.formError) alertRef.current?.focus();
-  }, [errors]);
   return (
     <>
-      {errors?.formError ? (
-        <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>{errors.formError}</div>
-      ) : null}
+      <FormAlert result={errors} />
       <Form method="post">
         <input type="hidden" name="submission" value={submissionKey} />
         {questions.map((q, i) => {

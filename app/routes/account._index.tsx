@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { NewPasswordFields } from "~/components/new-password-fields";
@@ -12,6 +11,7 @@ import { PASSWORD_RULES, passwordProblemMessage, type PasswordFormField } from "
 import { createUserSession, requireSession } from "~/modules/auth/session.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { FormAlert } from "~/components/form-alert";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "내 계정", "My account");
 
@@ -79,10 +79,6 @@ export default function Account() {
   const result = useActionData<ActionData>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const alertRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (result?.formError) alertRef.current?.focus();
-  }, [result]);
   return (
     <>
       <h1>{t("account.profile.title")}</h1>
@@ -96,9 +92,7 @@ export default function Account() {
         <h2 id="password-title">{t("account.profile.changeTitle")}</h2>
         {d.hasPassword ? (
           <>
-            {result?.formError ? (
-              <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>{result.formError}</div>
-            ) : null}
+            <FormAlert result={result} />
             <Form method="post" className="stack" noValidate>
               <input type="hidden" name="intent" value={INTENT.changePassword} />
               <input type="text" name="username" value={d.email} autoComplete="username" readOnly hidden />

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { NewPasswordFields } from "~/components/new-password-fields";
@@ -12,6 +11,7 @@ import { createUserSession } from "~/modules/auth/session.server";
 import { findVerification } from "~/modules/auth/verification.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { FormAlert } from "~/components/form-alert";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "계정 확인", "Account");
 
@@ -90,10 +90,6 @@ export default function VerifyLink() {
   const result = useActionData<ActionData>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const alertRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (result?.formError) alertRef.current?.focus();
-  }, [result]);
   if (data.state === "invalid" || result?.linkGone) return <LinkGone />;
   const invitation = data.type === "INVITATION";
   const consentError = result?.fieldErrors?.consent;
@@ -106,9 +102,7 @@ export default function VerifyLink() {
     <section className="panel" aria-labelledby="verify-title">
       <h1 id="verify-title">{t(text.title)}</h1>
       <p>{t(text.intro, { name: data.name, email: data.email })}</p>
-      {result?.formError ? (
-        <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>{result.formError}</div>
-      ) : null}
+      <FormAlert result={result} />
       <Form method="post" className="stack" noValidate>
         <input type="hidden" name="code" value={data.code} />
         <input type="text" name="username" value={data.email} autoComplete="username" readOnly hidden />

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { requireRole } from "~/modules/auth/permissions.server";
@@ -10,6 +9,7 @@ import { findAccounts, grantRole, revokeRole, unitChoices } from "~/modules/auth
 import { pick, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { FormAlert } from "~/components/form-alert";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "권한 관리", "Roles");
 
@@ -63,18 +63,12 @@ export default function Roles() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const busy = useNavigation().state === "submitting";
-  const alertRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (result?.formError) alertRef.current?.focus();
-  }, [result]);
   return (
     <>
       <h1>{t("roles.title")}</h1>
       <p className="lead">{t("roles.intro")}</p>
       {d.done ? <p className="success" role="status">{t(`roles.done.${d.done}`)}</p> : null}
-      {result?.formError ? (
-        <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>{result.formError}</div>
-      ) : null}
+      <FormAlert result={result} />
       <Form method="get" className="stack" role="search">
         <div>
           <label htmlFor="q">{t("roles.search")}</label>

@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { TextField } from "~/components/text-field";
@@ -10,6 +9,7 @@ import { requireRole } from "~/modules/auth/permissions.server";
 import { pick, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { FormAlert } from "~/components/form-alert";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 담당 위임", "Delegate HR rights");
 
@@ -48,16 +48,12 @@ export default function Delegates() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const busy = useNavigation().state === "submitting";
-  const alertRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (result?.formError) alertRef.current?.focus();
-  }, [result]);
   return (
     <>
       <h1>{t("delegation.title")}</h1>
       <p className="lead">{t("delegation.intro")}</p>
       {done === "grant" || done === "revoke" ? <p className="success" role="status">{t(`delegation.done.${done}`)}</p> : null}
-      {result?.formError ? <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>{result.formError}</div> : null}
+      <FormAlert result={result} />
       <section className="panel" aria-labelledby="current-title">
         <h2 id="current-title">{t("delegation.current")}</h2>
         <ul>
