@@ -60,12 +60,6 @@ export function setClock(at: Date | string | null, opts: { running?: boolean } =
   }
 }
 
-/** Moves the clock forward (or back, with a negative amount) by milliseconds, keeping whether it runs. */
-export function advanceClock(ms: number): void {
-  if (frozenAt !== null) frozenAt += ms;
-  else offsetMs += ms;
-}
-
 /** The environment that gives a child process this process's clock (nothing when it is the machine's). */
 export function clockForChild(): Record<string, string> {
   if (frozenAt === null && offsetMs === 0) return {};

@@ -88,7 +88,7 @@ export type DeliveryOutcome = "sent" | "already-sent" | "in-flight" | "missing" 
  * rest (notices, reminders, escalations, reports) waits for office hours on a
  * working day (send-window.server.ts).
  */
-export const URGENT_TEMPLATES: readonly string[] = [
+const URGENT_TEMPLATES: readonly string[] = [
   "account-invitation",
   "account-registration",
   "account-registration-exists",
