@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { prisma } from "~/utils/db.server";
-import { enqueueCycleOpened, QUEUES } from "~/utils/queues.server";
+import { enqueueCycleOpened, enqueueMailDelivery, QUEUES } from "~/utils/queues.server";
 import { newWorkerConnection } from "~/utils/redis.server";
 import { createNoticeRow, createPerson, createUser, createWorld, openTestCycle } from "../test/factories";
 import { waitFor } from "../test/wait";
@@ -82,9 +82,9 @@ describe("worker: delivering the outbox", () => {
   it("sends a row a dead worker left half-done once, after the reconciler hands it back, though BullMQ kept the finished job", async () => {
     const { row, to } = await createNoticeRow("복구대상");
 
-    // A worker claimed the row and died before SMTP: the row stays SENDING, its job is re-run and finds it so.
-    await queueDeliveries([row.id]);
+    // A worker claimed the row under job _0 and died before SMTP: the row stays SENDING, the job is re-run and finds it so.
     await prisma.outboxEmail.update({ where: { id: row.id }, data: { status: "SENDING", attempts: 1, claimedAt: new Date(Date.now() - 20 * 60_000) } });
+    await enqueueMailDelivery([{ outboxId: row.id, attempt: 0 }]);
     const q = new Queue(QUEUES.mail, { connection: newWorkerConnection() });
     await waitFor(async () => (await q.getJob(`deliver_${row.id}_0`))?.finishedOn !== undefined);
     expect((await q.getJob(`deliver_${row.id}_0`))!.returnvalue).toEqual({ outcome: "in-flight" });
