@@ -2,12 +2,14 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunct
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { clientIp } from "~/utils/http.server";
 import { z } from "zod";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { TextField } from "~/components/text-field";
 import { accountSummary, changePassword, closeCitizenAccount, endOtherSessions } from "~/modules/auth/accounts.server";
 import { blankSessionCookie } from "~/modules/auth/session.server";
 import { PASSWORD_RULES, passwordProblemMessage, type PasswordFormField } from "~/modules/auth/password-policy.server";
+import { replaceRecoveryCodes, secondFactorSummary } from "~/modules/auth/second-factor.server";
 import { createUserSession, requireSession } from "~/modules/auth/session.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
@@ -19,18 +21,19 @@ export const headers: HeadersFunction = () => ({ "Cache-Control": "no-store" });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await requireSession(request);
-  const summary = await accountSummary(current.userId, current.sessionId);
+  const [summary, secondFactor] = await Promise.all([accountSummary(current.userId, current.sessionId), secondFactorSummary(current.userId)]);
   const url = new URL(request.url);
   const done = url.searchParams.get("done");
   return {
     ...summary,
+    secondFactor,
     minLength: PASSWORD_RULES.minLength,
     done: done === "changed" || done === "ended" ? done : null,
     ended: Number(url.searchParams.get("count")) || 0,
   };
 }
 
-const INTENT = { changePassword: "change-password", endOthers: "end-others", close: "close-account" } as const;
+const INTENT = { changePassword: "change-password", endOthers: "end-others", close: "close-account", recoveryCodes: "recovery-codes" } as const;
 
 const Schema = z.discriminatedUnion("intent", [
   z.object({
@@ -41,9 +44,10 @@ const Schema = z.discriminatedUnion("intent", [
   }),
   z.object({ intent: z.literal(INTENT.endOthers) }),
   z.object({ intent: z.literal(INTENT.close), closePassword: z.string().max(1000) }),
+  z.object({ intent: z.literal(INTENT.recoveryCodes), totpCode: z.string().trim().max(20) }),
 ]);
 
-type ActionData = { formError?: string; fieldErrors?: Partial<Record<PasswordFormField | "closePassword", string>> };
+type ActionData = { formError?: string; fieldErrors?: Partial<Record<PasswordFormField | "closePassword" | "totpCode", string>>; recoveryCodes?: string[] };
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const current = await requireSession(request);
@@ -53,6 +57,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   if (parsed.data.intent === INTENT.endOthers) {
     const count = await endOtherSessions(current.userId, current.sessionId);
     return redirect(`/account?done=ended&count=${count}`);
+  }
+  if (parsed.data.intent === INTENT.recoveryCodes) {
+    const made = await replaceRecoveryCodes(current.userId, parsed.data.totpCode);
+    if (!made.ok) {
+      const message = t(made.reason === "wrong-code" ? "twoFactor.wrongCode" : made.reason === "throttled" ? "twoFactor.throttled" : "twoFactor.accountOff");
+      return Response.json({ fieldErrors: { totpCode: message } } satisfies ActionData, { status: made.reason === "throttled" ? 429 : 400 });
+    }
+    return { recoveryCodes: made.recoveryCodes } satisfies ActionData;
   }
   if (parsed.data.intent === INTENT.close) {
     const closed = await closeCitizenAccount(current.userId, parsed.data.closePassword);
@@ -69,7 +81,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return Response.json({ fieldErrors: { [field]: message }, formError: t("login.errorSummary") } satisfies ActionData, { status: 400 });
   }
   // Every session ended with the change; this browser gets a new one.
-  const ip = (context as { ip?: string | null } | undefined)?.ip ?? null;
+  const ip = clientIp(context);
   const cookie = await createUserSession(current.userId, { ipAddress: ip, userAgent: request.headers.get("User-Agent") });
   return redirect("/account?done=changed", { headers: { "Set-Cookie": cookie } });
 }
@@ -105,6 +117,27 @@ export default function Account() {
           <p>{t("account.profile.noPassword")}</p>
         )}
       </section>
+      {d.secondFactor.enrolled ? (
+        <section className="panel" aria-labelledby="second-factor-title">
+          <h2 id="second-factor-title">{t("twoFactor.accountTitle")}</h2>
+          <p>{t("twoFactor.accountOn", { count: d.secondFactor.recoveryCodesLeft })}</p>
+          {result?.recoveryCodes ? (
+            <div role="status">
+              <p>{t("twoFactor.codesIntro")}</p>
+              <ol className="recovery-codes" aria-label={t("twoFactor.codesListLabel", { count: result.recoveryCodes.length })}>
+                {result.recoveryCodes.map((c) => <li key={c}><code>{c}</code></li>)}
+              </ol>
+            </div>
+          ) : (
+            <Form method="post" className="stack" noValidate>
+              <input type="hidden" name="intent" value={INTENT.recoveryCodes} />
+              <p>{t("twoFactor.replaceIntro")}</p>
+              <TextField name="totpCode" label={t("twoFactor.code")} error={result?.fieldErrors?.totpCode} inputMode="numeric" autoComplete="one-time-code" maxLength={20} required />
+              <div><button type="submit" disabled={busy}>{t("twoFactor.replaceSubmit")}</button></div>
+            </Form>
+          )}
+        </section>
+      ) : null}
       <section className="panel" aria-labelledby="data-title">
         <h2 id="data-title">{t("account.profile.dataTitle")}</h2>
         <p>{t("account.profile.dataHelp")}</p>

@@ -5,9 +5,9 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { NewPasswordFields } from "~/components/new-password-fields";
 import { activateInvitation, completeRegistration, resetPassword } from "~/modules/auth/accounts.server";
-import { landingPath } from "~/modules/auth/landing.server";
 import { PASSWORD_RULES, passwordProblemMessage, type PasswordFormField } from "~/modules/auth/password-policy.server";
-import { createUserSession } from "~/modules/auth/session.server";
+import { completePasswordSignIn } from "~/modules/auth/second-factor.server";
+import { sessionMeta } from "~/utils/http.server";
 import { findVerification } from "~/modules/auth/verification.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
@@ -67,9 +67,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const { field, message } = passwordProblemMessage(result.problem, t);
     return Response.json({ fieldErrors: { [field]: message }, formError: t("login.errorSummary") } satisfies ActionData, { status: 400 });
   }
-  const ip = (context as { ip?: string | null } | undefined)?.ip ?? null;
-  const cookie = await createUserSession(result.userId, { ipAddress: ip, userAgent: request.headers.get("User-Agent") });
-  return redirect(await landingPath(result.userId), { headers: { "Set-Cookie": cookie } });
+  // A link proves the mailbox, not the second factor: staff who need one are asked for it next.
+  const { location, cookie } = await completePasswordSignIn(result.userId, "/", sessionMeta(request, context));
+  return redirect(location, { headers: { "Set-Cookie": cookie } });
 }
 
 function LinkGone() {

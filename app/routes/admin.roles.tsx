@@ -6,6 +6,7 @@ import { z } from "zod";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { GRANTABLE_ROLES } from "~/modules/auth/roles";
 import { findAccounts, grantRole, revokeRole, unitChoices } from "~/modules/auth/roles.server";
+import { resetSecondFactor } from "~/modules/auth/second-factor.server";
 import { pick, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
@@ -21,10 +22,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const q = (url.searchParams.get("q") ?? "").slice(0, 100);
   const done = url.searchParams.get("done");
   const [accounts, units] = await Promise.all([findAccounts(q), q ? unitChoices() : Promise.resolve([])]);
-  return { q, accounts, units, done: done === "granted" || done === "revoked" ? done : null };
+  return { q, accounts, units, done: done === "granted" || done === "revoked" || done === "factorReset" ? done : null };
 }
 
-const INTENT = { grant: "grant", revoke: "revoke" } as const;
+const INTENT = { grant: "grant", revoke: "revoke", resetFactor: "reset-second-factor" } as const;
 
 const Schema = z.discriminatedUnion("intent", [
   z.object({
@@ -35,6 +36,7 @@ const Schema = z.discriminatedUnion("intent", [
     q: z.string().max(100).optional(),
   }),
   z.object({ intent: z.literal(INTENT.revoke), grantId: z.string().uuid(), q: z.string().max(100).optional() }),
+  z.object({ intent: z.literal(INTENT.resetFactor), userId: z.string().uuid(), reason: z.string().trim().min(1).max(500), q: z.string().max(100).optional() }),
 ]);
 
 type ActionData = { formError: string; userId?: string };
@@ -51,6 +53,12 @@ export async function action({ request }: ActionFunctionArgs) {
       return Response.json({ formError: t(`roles.problem.${result.problem}`), userId: parsed.data.userId } satisfies ActionData, { status: 400 });
     }
     return back("granted");
+  }
+  if (parsed.data.intent === INTENT.resetFactor) {
+    if (!(await resetSecondFactor(actor.userId, parsed.data.userId, parsed.data.reason))) {
+      return Response.json({ formError: t("roles.problem.no-account"), userId: parsed.data.userId } satisfies ActionData, { status: 400 });
+    }
+    return back("factorReset");
   }
   const result = await revokeRole(actor.userId, parsed.data.grantId);
   if (!result.ok) return Response.json({ formError: t(`roles.problem.${result.problem}`) } satisfies ActionData, { status: 400 });
@@ -126,6 +134,20 @@ export default function Roles() {
             </div>
             <div><button type="submit" className="primary" disabled={busy}>{t("roles.grant")}</button></div>
           </Form>
+          {a.totp?.confirmedAt ? (
+            <Form method="post" className="stack">
+              <h3>{t("roles.factorTitle")}</h3>
+              <p>{t("roles.factorHelp")}</p>
+              <input type="hidden" name="intent" value={INTENT.resetFactor} />
+              <input type="hidden" name="userId" value={a.id} />
+              <input type="hidden" name="q" value={d.q} />
+              <div>
+                <label htmlFor={`factor-reason-${a.id}`}>{t("roles.factorReason")}</label>
+                <input id={`factor-reason-${a.id}`} name="reason" required maxLength={500} />
+              </div>
+              <div><button type="submit" className="secondary" disabled={busy}>{t("roles.factorReset")}</button></div>
+            </Form>
+          ) : null}
         </section>
       ))}
     </>

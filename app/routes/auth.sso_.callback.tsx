@@ -2,10 +2,9 @@ import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-r
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { landingPath } from "~/modules/auth/landing.server";
-import { createUserSession } from "~/modules/auth/session.server";
+import { openSession } from "~/modules/auth/landing.server";
 import { clearFlowCookie, finishSignIn, ssoEnabled, type SsoRefusal } from "~/modules/auth/sso.server";
-import { notFound } from "~/utils/http.server";
+import { notFound, sessionMeta } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "직원 포털 로그인", "Staff portal sign-in");
@@ -26,10 +25,9 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
     console.warn(`single sign-on refused: ${result.reason}${result.detail ? ` (${result.detail})` : ""}`);
     return Response.json({ reason: result.reason }, { status: result.reason === "failed" ? 400 : 403, headers });
   }
-  const ip = (context as { ip?: string | null } | undefined)?.ip ?? null;
-  headers.append("Set-Cookie", await createUserSession(result.userId, { ipAddress: ip, userAgent: request.headers.get("User-Agent") }));
-  const to = result.redirectTo === "/" ? await landingPath(result.userId) : result.redirectTo;
-  return redirect(to, { headers });
+  const { location, cookie } = await openSession(result.userId, result.redirectTo, sessionMeta(request, context));
+  headers.append("Set-Cookie", cookie);
+  return redirect(location, { headers });
 }
 
 export default function SsoRefused() {

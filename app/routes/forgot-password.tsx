@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { clientIp } from "~/utils/http.server";
 import { z } from "zod";
 import { TextField } from "~/components/text-field";
 import { requestNewLink } from "~/modules/auth/accounts.server";
@@ -25,7 +26,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  const ip = (context as { ip?: string | null } | undefined)?.ip ?? null;
+  const ip = clientIp(context);
   const outcome = await requestNewLink(parsed.data.email, ip, locale);
   if (outcome === "throttled") {
     return Response.json({ formError: t("account.forgot.throttled"), email: parsed.data.email } satisfies ActionData, { status: 429 });

@@ -6,11 +6,11 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { TextField } from "~/components/text-field";
-import { landingPath } from "~/modules/auth/landing.server";
 import { attemptLogin } from "~/modules/auth/login.server";
 import { ssoEnabled } from "~/modules/auth/sso.server";
-import { createUserSession, getCurrentSession } from "~/modules/auth/session.server";
-import { safeRedirectPath } from "~/utils/http.server";
+import { completePasswordSignIn } from "~/modules/auth/second-factor.server";
+import { getCurrentSession } from "~/modules/auth/session.server";
+import { clientIp, safeRedirectPath, sessionMeta } from "~/utils/http.server";
 import { requestTranslator } from "~/utils/locale.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "로그인", "Sign in");
@@ -49,7 +49,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  const ip = (context as { ip?: string } | undefined)?.ip ?? null;
+  const ip = clientIp(context);
   const result = await attemptLogin(parsed.data.email, parsed.data.password, ip);
   if (!result.ok) {
     return Response.json(
@@ -63,11 +63,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
       { status: result.reason === "throttled" ? 429 : 400 },
     );
   }
-  const cookie = await createUserSession(result.userId, { ipAddress: ip, userAgent: request.headers.get("User-Agent") });
-  // Without a page to return to, each role lands on its own work.
-  const target = safeRedirectPath(parsed.data.redirectTo);
-  const to = target === "/" ? await landingPath(result.userId) : target;
-  return redirect(to, { headers: { "Set-Cookie": cookie } });
+  // Without a page to return to, each role lands on its own work; staff with a second factor are asked for it first.
+  const { location, cookie } = await completePasswordSignIn(result.userId, parsed.data.redirectTo, sessionMeta(request, context));
+  return redirect(location, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {

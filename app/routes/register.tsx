@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
+import { clientIp } from "~/utils/http.server";
 import { z } from "zod";
 import { TextField } from "~/components/text-field";
 import { startRegistration } from "~/modules/auth/accounts.server";
@@ -34,7 +35,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return Response.json({ fieldErrors, formError: t("login.errorSummary"), values } satisfies ActionData, { status: 400 });
   }
-  const ip = (context as { ip?: string | null } | undefined)?.ip ?? null;
+  const ip = clientIp(context);
   const outcome = await startRegistration({ name: parsed.data.name, email: parsed.data.email, newsletter: parsed.data.newsletter === "yes" }, ip, locale);
   if (outcome === "throttled") return Response.json({ formError: t("account.forgot.throttled"), values } satisfies ActionData, { status: 429 });
   return { sent: true } satisfies ActionData;

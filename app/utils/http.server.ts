@@ -26,3 +26,13 @@ export function safeRedirectPath(value: unknown, fallback = "/"): string {
     return fallback;
   }
 }
+
+/** The client's address, as the server took it from the socket (`getLoadContext`). */
+export function clientIp(context: unknown): string | null {
+  return (context as { ip?: string | null } | undefined)?.ip ?? null;
+}
+
+/** What a new session records about where it was opened. */
+export function sessionMeta(request: Request, context: unknown): { ipAddress: string | null; userAgent: string | null } {
+  return { ipAddress: clientIp(context), userAgent: request.headers.get("User-Agent") };
+}

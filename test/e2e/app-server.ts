@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { clockForChild } from "~/utils/clock.server";
+import { currentTotpCode } from "../totp";
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -73,5 +74,12 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByLabel("이메일").fill(email);
   await page.getByLabel("비밀번호").fill(password);
   await page.getByRole("button", { name: "로그인", exact: true }).click();
+  await page.waitForURL((u) => u.pathname !== "/login");
+  if (new URL(page.url()).pathname !== "/login/two-factor") return;
+  // Staff with HR or administrator rights: the code from their authenticator app, set up at the first sign-in.
+  const enrolling = (await page.locator(".totp-key").count()) > 0;
+  await page.getByLabel("인증 코드").fill(await currentTotpCode(email));
+  await page.getByRole("button", { name: enrolling ? "설정 마치기" : "확인", exact: true }).click();
+  if (enrolling) await page.getByRole("link", { name: "보관했습니다. 계속하기" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
 }

@@ -1,4 +1,5 @@
 import { prisma } from "~/utils/db.server";
+import { createUserSession } from "./session.server";
 
 /**
  * Where a person lands after signing in without a page to return to: on the
@@ -19,4 +20,14 @@ export async function landingPath(userId: string): Promise<string> {
   // A citizen owes nothing: they came for the academy's catalog.
   if (user.person?.staffCategory === "CITIZEN") return "/catalog";
   return "/";
+}
+
+/** A new session, and where it lands: the page asked for, else the work of the role. */
+export async function openSession(
+  userId: string,
+  target: string,
+  meta: { ipAddress: string | null; userAgent: string | null },
+): Promise<{ location: string; cookie: string }> {
+  const cookie = await createUserSession(userId, meta);
+  return { location: target === "/" ? await landingPath(userId) : target, cookie };
 }

@@ -2,7 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { action as rolesAction, loader as rolesLoader } from "~/routes/admin.roles";
 import { action as loginAction } from "~/routes/login";
+import { action as twoFactorAction } from "~/routes/login_.two-factor";
 import { createPerson, createUnit, createUser, TEST_PASSWORD, uid } from "../../../test/factories";
+import { currentTotpCode } from "../../../test/totp";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { loadActor } from "./permissions.server";
 import { getCurrentSession } from "./session.server";
@@ -51,9 +53,14 @@ describe("role administration", () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.actorUserId).toBe(admin.id);
 
-    // They land on their compliance page after signing in.
+    // At their next sign-in they set up a second factor, then land on their compliance page.
     const login = await respond(() => loginAction({ request: postForm("/login", { email: user.email, password: TEST_PASSWORD, redirectTo: "/" }), ...ctx }));
-    expect(login.headers.get("Location")).toBe("/hr");
+    expect(login.headers.get("Location")).toBe("/login/two-factor");
+    const pending = login.headers.get("Set-Cookie")!.split(";")[0]!;
+    const done = await respond(async () =>
+      twoFactorAction({ request: postForm("/login/two-factor", { intent: "enrol", code: await currentTotpCode(user.email) }, pending), ...ctx }),
+    );
+    expect((await done.json()).next).toBe("/hr");
 
     const grant = await prisma.roleGrant.findFirstOrThrow({ where: { userId: user.id, role: "HR_OFFICER" } });
     expect((await post({ intent: "revoke", grantId: grant.id })).status).toBe(302);

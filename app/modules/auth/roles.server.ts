@@ -30,6 +30,7 @@ export async function findAccounts(query: string) {
       displayName: true,
       email: true,
       disabledAt: true,
+      totp: { select: { confirmedAt: true } },
       person: { select: { employeeNo: true, orgUnit: { select: { nameKo: true, nameEn: true } } } },
       roleGrants: {
         orderBy: { createdAt: "asc" },

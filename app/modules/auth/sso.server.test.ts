@@ -181,7 +181,7 @@ describe("single sign-on", () => {
     await refusedWith(async (url) => ({ url, cookie: "" }));
     // a code the provider issued to another client (its audience)
     const other = new URL(`${idp.issuer}/auth`);
-    const flow = { state: "s-other", nonce: "n-other", verifier: "v".repeat(43), redirectTo: "/", startedAt: Date.now() };
+    const flow = { state: "s-other", nonce: "n-other", verifier: "v".repeat(43), redirectTo: "/" };
     const { calculatePKCECodeChallenge } = await import("openid-client");
     other.search = new URLSearchParams({
       client_id: "other-app",

@@ -1,12 +1,9 @@
-import { hmac } from "@oslojs/crypto/hmac";
-import { SHA256 } from "@oslojs/crypto/sha2";
-import { constantTimeEqual } from "@oslojs/crypto/subtle";
-import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from "@oslojs/encoding";
 import * as oidc from "openid-client";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { prisma } from "~/utils/db.server";
 import { getEnv, oidcSettings, type OidcSettings } from "~/utils/env.server";
 import { safeRedirectPath } from "~/utils/http.server";
+import { sealedCookie } from "~/utils/sealed-cookie.server";
 
 /** The city's identity provider, as Connection.providerName. */
 export const CITY_PROVIDER = "city";
@@ -55,48 +52,16 @@ interface Flow {
   nonce: string;
   verifier: string;
   redirectTo: string;
-  startedAt: number;
 }
 
-function mac(payload: string): string {
-  const key = new TextEncoder().encode(`sso-flow:${getEnv().LINK_SECRET}`);
-  return encodeBase64urlNoPadding(hmac(SHA256, key, new TextEncoder().encode(payload)));
-}
+/**
+ * The flow's secrets, kept by the browser under the server's seal. Lax: the
+ * provider sends the browser back with a top-level GET, which carries it.
+ */
+const flowCookie = sealedCookie<Flow>({ name: FLOW_COOKIE, path: "/auth/sso", purpose: "sso-flow", minutes: FLOW_MINUTES, sameSite: "Lax" });
 
-function flowCookie(value: string, maxAge: number): string {
-  const secure = getEnv().APP_ORIGIN.startsWith("https:") ? "; Secure" : "";
-  // Lax: the provider sends the browser back with a top-level GET, which carries it.
-  return `${FLOW_COOKIE}=${value}; Path=/auth/sso; HttpOnly; SameSite=Lax; Max-Age=${maxAge}${secure}`;
-}
-
-export function clearFlowCookie(): string {
-  return flowCookie("", 0);
-}
-
-/** Sealed with the server's key: the browser keeps the flow's secrets but cannot change them. */
-export function sealFlow(flow: Flow): string {
-  const payload = encodeBase64urlNoPadding(new TextEncoder().encode(JSON.stringify(flow)));
-  return `${payload}.${mac(payload)}`;
-}
-
-function readFlow(request: Request): Flow | null {
-  for (const part of (request.headers.get("Cookie") ?? "").split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name !== FLOW_COOKIE) continue;
-    const [payload, tag] = rest.join("=").split(".");
-    if (!payload || !tag) return null;
-    const expected = new TextEncoder().encode(mac(payload));
-    if (!constantTimeEqual(expected, new TextEncoder().encode(tag))) return null;
-    try {
-      const flow = JSON.parse(new TextDecoder().decode(decodeBase64urlIgnorePadding(payload))) as Flow;
-      if (Date.now() - flow.startedAt > FLOW_MINUTES * 60_000) return null;
-      return flow;
-    } catch {
-      return null;
-    }
-  }
-  return null;
-}
+export const clearFlowCookie = flowCookie.clear;
+export const sealFlow = flowCookie.seal;
 
 /** Begin a sign-in: where to send the browser, and the cookie that remembers the flow. */
 export async function startSignIn(redirectTo: unknown): Promise<{ url: string; cookie: string }> {
@@ -109,7 +74,6 @@ export async function startSignIn(redirectTo: unknown): Promise<{ url: string; c
     nonce: oidc.randomNonce(),
     verifier,
     redirectTo: safeRedirectPath(redirectTo),
-    startedAt: Date.now(),
   };
   const url = oidc.buildAuthorizationUrl(config, {
     redirect_uri: callbackUrl(),
@@ -119,7 +83,7 @@ export async function startSignIn(redirectTo: unknown): Promise<{ url: string; c
     state: flow.state,
     nonce: flow.nonce,
   });
-  return { url: url.href, cookie: flowCookie(sealFlow(flow), FLOW_MINUTES * 60) };
+  return { url: url.href, cookie: flowCookie.set(flow) };
 }
 
 export type SsoRefusal = "failed" | "no-claim" | "not-on-roll" | "ambiguous" | "left" | "disabled" | "linked-elsewhere";
@@ -134,7 +98,7 @@ export type SsoResult = { ok: true; userId: string; redirectTo: string } | { ok:
  */
 export async function finishSignIn(request: Request): Promise<SsoResult> {
   const settings = oidcSettings();
-  const flow = readFlow(request);
+  const flow = flowCookie.read(request);
   if (!settings || !flow) return { ok: false, reason: "failed", detail: "no sign-in in progress" };
   const received = new URL(request.url);
   const current = new URL(received.pathname + received.search, getEnv().APP_ORIGIN);

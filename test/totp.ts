@@ -1,0 +1,24 @@
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateHOTP } from "@oslojs/otp";
+import { prisma } from "~/utils/db.server";
+
+/**
+ * The code an authenticator app holding this account's key shows now, or
+ * for the next step when this one's code was already used (each code opens
+ * the account once); waits for the step to come when the next is also taken.
+ */
+export async function currentTotpCode(email: string): Promise<string> {
+  const row = await prisma.totpCredential.findFirstOrThrow({ where: { user: { email: email.toLowerCase() } }, select: { key: true, lastStep: true } });
+  for (;;) {
+    const now = BigInt(Math.floor(Date.now() / 30_000));
+    const step = row.lastStep === null || row.lastStep < now ? now : row.lastStep + 1n;
+    if (step <= now + 1n) return generateHOTP(new Uint8Array(row.key), step, 6);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/** The code an app that was given this key as the enrolment page shows it (base32 in groups) shows now. */
+export function totpCodeForKeyText(keyText: string, stepOffset = 0): string {
+  const key = decodeBase32IgnorePadding(keyText.replace(/\s/g, "").toUpperCase());
+  return generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000) + stepOffset), 6);
+}
