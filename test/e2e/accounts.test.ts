@@ -42,6 +42,9 @@ describe("end to end: every population gets in", { timeout: 180_000 }, () => {
   let civilServant: { id: string; sub: string; email: string };
   let welfareWorker: { id: string; email: string };
   let secondHalf: { title: string; label: string };
+  let leaver: { email: string; employeeNo: string };
+  let rollOfficer: { email: string };
+  let roll: string;
   let admin: { email: string };
   let resetUser: { email: string };
   const stranger = `stranger-${uid()}`;
@@ -78,6 +81,13 @@ describe("end to end: every population gets in", { timeout: 180_000 }, () => {
     const facility = await createUnit("WELFARE_FACILITY", world.city.id, "복지관");
     const worker = await createPerson(facility.id, "WELFARE_FACILITY_STAFF", "한복지");
     welfareWorker = { id: worker.id, email: worker.email };
+    // A care home whose HR officer sends its roll each month: one of its two workers has left.
+    const careHome = await createUnit("WELFARE_FACILITY", world.city.id, "요양원");
+    const leaving = await createPerson(careHome.id, "WELFARE_FACILITY_STAFF", "문떠남");
+    const staying = await createPerson(careHome.id, "WELFARE_FACILITY_STAFF", "오남음");
+    leaver = { email: (await createUser({ personId: leaving.id })).email, employeeNo: leaving.employeeNo! };
+    rollOfficer = { email: (await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: careHome.id }] })).email };
+    roll = `employee_no,name,email,unit_code,staff_category,grade,job_family\n${staying.employeeNo},${staying.name},${staying.email},${careHome.code},WELFARE_FACILITY_STAFF,7,\n`;
     const disability = await createDisabilityObligation(world);
     const { cycle: h2 } = await openHalfYearCycle(disability.code, "H2");
     secondHalf = { title: disability.titleKo, label: h2.label };
@@ -297,5 +307,53 @@ describe("end to end: every population gets in", { timeout: 180_000 }, () => {
     await page.waitForURL((u) => u.pathname === "/hr/delegates");
     await expectAccessible(page, "18-delegates");
     await context.clearCookies();
+  });
+
+  it("a leaver's open session ends when the roll leaves them out, and their password no longer opens the account", async () => {
+    const leaverContext = await browser.newContext({ locale: "ko-KR", baseURL: app.origin });
+    try {
+      const theirs = await leaverContext.newPage();
+      await signIn(theirs, leaver.email, TEST_PASSWORD);
+      await expect.poll(() => theirs.locator("h1").textContent()).toBe("나의 교육");
+      await theirs.getByRole("link", { name: /학습 시작/ }).click();
+      await theirs.waitForURL(/\/learn\/[^/]+$/);
+      const coursePath = new URL(theirs.url()).pathname;
+
+      // Meanwhile their HR officer checks and applies this month's roll, which no longer lists them.
+      await signIn(page, rollOfficer.email, TEST_PASSWORD);
+      await page.goto("/hr/import");
+      await page.getByLabel("CSV 파일").setInputFiles({ name: "roll.csv", mimeType: "text/csv", buffer: Buffer.from(roll) });
+      await page.getByRole("button", { name: "점검하기" }).click();
+      await page.waitForURL(/\/hr\/import\/[^/]+$/);
+      await expect.poll(() => page.getByRole("status").textContent()).toContain("문제가 없습니다");
+      await expect.poll(() => page.getByRole("row", { name: "퇴직 처리" }).getByRole("cell").textContent()).toBe("1");
+      expect(await page.locator("main").textContent()).toContain(`퇴직 처리될 직원번호: ${leaver.employeeNo}`);
+      await expectAccessible(page, "31-import-leaver");
+      await page.getByRole("button", { name: "적용하기" }).click();
+      await expect.poll(() => page.getByRole("status").textContent()).toContain("적용했습니다");
+      await expectAccessible(page, "32-import-applied");
+      await context.clearCookies();
+
+      // The leaver's next click finds them signed out, and says so.
+      await theirs.reload();
+      await theirs.waitForURL((u) => u.pathname === "/login");
+      const at = new URL(theirs.url());
+      expect(at.searchParams.get("redirectTo")).toBe(coursePath);
+      expect(at.searchParams.get("expired")).toBe("1");
+      await expect.poll(() => theirs.getByRole("status").textContent()).toContain("세션이 만료되었거나 로그아웃되었습니다");
+      await expectAccessible(theirs, "33-leaver-signed-out");
+
+      // Their password is refused, with the reason rather than "wrong password".
+      await theirs.getByLabel("이메일").fill(leaver.email);
+      await theirs.getByLabel("비밀번호").fill(TEST_PASSWORD);
+      await theirs.getByRole("button", { name: "로그인", exact: true }).click();
+      await expect.poll(() => theirs.getByRole("alert").textContent()).toContain("사용이 중지되었습니다");
+      expect(new URL(theirs.url()).pathname).toBe("/login");
+      await expectAccessible(theirs, "34-leaver-refused");
+      await theirs.goto(coursePath);
+      await theirs.waitForURL((u) => u.pathname === "/login");
+    } finally {
+      await leaverContext.close();
+    }
   });
 });
