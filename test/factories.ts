@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { hashPassword } from "~/modules/auth/password.server";
-import { openCycle } from "~/modules/obligations/cycles.server";
+import { openCycle, planCycle } from "~/modules/obligations/cycles.server";
 import { seoulDayEnd } from "~/utils/i18n";
 import { clockYear } from "./clock";
 
@@ -107,6 +107,38 @@ export async function createAnnualObligation(world: { city: { id: string }; cour
       routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: world.course.id }] },
     },
   });
+}
+
+/**
+ * The city's half-yearly disability rights duty as content/obligations/disability-rights.yaml
+ * loaded it (its courses for each half, deadlines, grace), over this world's tree only, so that
+ * its cycles assign nobody else's people.
+ */
+export async function createDisabilityObligation(world: { city: { id: string } }) {
+  const d = await prisma.obligation.findUniqueOrThrow({ where: { code: "disability-rights" }, include: { routes: true } });
+  return prisma.obligation.create({
+    data: {
+      code: `test-disability-${uid()}`,
+      titleKo: d.titleKo,
+      titleEn: d.titleEn,
+      legalBasisKo: d.legalBasisKo,
+      legalBasisEn: d.legalBasisEn,
+      cycleKind: d.cycleKind,
+      unitKinds: d.unitKinds,
+      deadlines: d.deadlines ?? {},
+      graceDays: d.graceDays,
+      sharedSessions: d.sharedSessions,
+      audienceRootId: world.city.id,
+      routes: { create: d.routes.map((r) => ({ staffCategory: r.staffCategory, period: r.period, courseId: r.courseId, minMinutes: r.minMinutes, modes: r.modes })) },
+    },
+  });
+}
+
+/** One half of a half-yearly duty, planned as the product plans it (of the year on the product's clock unless said), opened now. */
+export async function openHalfYearCycle(obligationCode: string, period: "H1" | "H2", year = clockYear()) {
+  const cycle = await planCycle(obligationCode, year, period);
+  const assigned = await openCycle(cycle.id, null);
+  return { cycle, assigned };
 }
 
 /**

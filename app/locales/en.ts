@@ -59,6 +59,7 @@ export const en: Shape<typeof ko> = {
     password: "Password",
     submit: "Sign in",
     invalid: "The e-mail or password is not correct.",
+    disabled: "This account has been disabled. Contact your HR officer.",
     throttled: "Sign-in paused after repeated failures. Try again in {{minutes}} minute(s), or reset your password.",
     expired: "Your session expired or you were signed out. Please sign in again.",
     required: "Fill in this field.",

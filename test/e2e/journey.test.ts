@@ -7,7 +7,7 @@ import { prisma } from "~/utils/db.server";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
 import { launchChromium, signIn as signInAs, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
-import { readLessonsByKeyboard } from "./player";
+import { takeCourse } from "./player";
 import { sessionCookieFor } from "../http";
 
 const SHOTS = join(process.cwd(), "test-results", "screens");
@@ -69,37 +69,13 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await page.waitForURL(/\/learn\/[^/]+$/);
     await expectAccessible(page, "04-course");
 
-    const pretest = page.getByRole("link", { name: "사전 점검 후 학습 시작" });
-    if (await pretest.count()) {
-      await pretest.click();
-      await page.waitForURL(/\/pretest$/);
-      await expectAccessible(page, "04b-pretest");
-      for (const group of await page.getByRole("group").all()) await group.getByRole("radio").first().check();
-      await page.getByRole("button", { name: "답안 제출" }).click();
-      await page.waitForURL(/\/quiz\/[^/]+$/);
-      await expect.poll(() => page.locator("h1").textContent()).toBe("사전 점검 결과");
-      await expectAccessible(page, "04c-pretest-result");
-      await page.getByRole("link", { name: "학습 시작" }).click();
-    } else {
-      await page.getByRole("link", { name: "학습 시작" }).click();
-    }
-    const tabs = await readLessonsByKeyboard(page, { done: /학습 완료/, toQuiz: "평가로" }, (n) => expectAccessible(page, `05-lesson-${n}`));
+    const tabs = await takeCourse(
+      page,
+      { pretest: "04b-pretest", pretestResult: "04c-pretest-result", lesson: (n) => `05-lesson-${n}`, quiz: "06-quiz" },
+      (name) => expectAccessible(page, name),
+    );
     // From each lesson's title to its "done" button: only the lesson's own links lie between.
     expect(Math.max(...tabs)).toBeLessThanOrEqual(3);
-    await expectAccessible(page, "06-quiz");
-
-    const questions = await prisma.quizQuestion.findMany({
-      where: { set: "QUIZ", courseVersion: { assignments: { some: { person: { user: { email: learnerEmail } } } } } },
-      orderBy: { position: "asc" },
-    });
-    for (const [i, q] of questions.entries()) {
-      const options = q.options as Array<{ key: string; ko: string }>;
-      const correct = options.find((o) => o.key === q.correctKey)!;
-      const group = page.getByRole("group", { name: new RegExp(`^문항 ${i + 1}\\.`) });
-      await group.getByLabel(correct.ko, { exact: true }).check();
-    }
-    await page.getByRole("button", { name: "답안 제출" }).click();
-    await page.waitForURL(/\/quiz\/[^/]+$/);
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain("이수했습니다");
     await expectAccessible(page, "07-result");
 

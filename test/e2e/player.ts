@@ -1,4 +1,6 @@
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
+import { prisma } from "~/utils/db.server";
 
 /**
  * From the first lesson to the quiz using only the keyboard: each lesson opens
@@ -31,5 +33,56 @@ export async function readLessonsByKeyboard(
     if (last) break;
   }
   await page.waitForURL(/\/quiz$/);
+  return tabs;
+}
+
+/** The name each page of a course is checked under (screenshots are named after it). */
+export interface CoursePages {
+  pretest: string;
+  pretestResult: string;
+  lesson: (n: number) => string;
+  quiz: string;
+}
+
+/**
+ * Take a course in Korean from its page (/learn/:id) to the quiz result: the
+ * pre-test if it is offered (first option of each question, whatever it
+ * scores), every lesson by keyboard, then the quiz answered correctly and
+ * submitted. `check` runs on each page on the way, under its name in `pages`.
+ * Returns the Tabs each lesson took (see readLessonsByKeyboard); the caller
+ * asserts on the result page it is left on.
+ */
+export async function takeCourse(page: Page, pages: CoursePages, check: (name: string) => Promise<void>) {
+  const assignmentId = /\/learn\/([^/?#]+)$/.exec(new URL(page.url()).pathname)?.[1];
+  if (!assignmentId) throw new Error(`not on a course page: ${page.url()}`);
+
+  const pretest = page.getByRole("link", { name: "사전 점검 후 학습 시작" });
+  if (await pretest.count()) {
+    await pretest.click();
+    await page.waitForURL(/\/pretest$/);
+    await check(pages.pretest);
+    for (const group of await page.getByRole("group").all()) await group.getByRole("radio").first().check();
+    await page.getByRole("button", { name: "답안 제출" }).click();
+    await page.waitForURL(/\/quiz\/[^/]+$/);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("사전 점검 결과");
+    await check(pages.pretestResult);
+    await page.getByRole("link", { name: "학습 시작" }).click();
+  } else {
+    await page.getByRole("link", { name: "학습 시작" }).click();
+  }
+  const tabs = await readLessonsByKeyboard(page, { done: /학습 완료/, toQuiz: "평가로" }, (n) => check(pages.lesson(n)));
+  await check(pages.quiz);
+
+  // The version the learner started, as the quiz page reads it.
+  const { courseVersionId } = await prisma.assignment.findUniqueOrThrow({ where: { id: assignmentId }, select: { courseVersionId: true } });
+  if (!courseVersionId) throw new Error("the course was not started");
+  const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId, set: "QUIZ" }, orderBy: { position: "asc" } });
+  expect(await page.getByRole("group").count()).toBe(questions.length);
+  for (const [i, q] of questions.entries()) {
+    const correct = (q.options as Array<{ key: string; ko: string }>).find((o) => o.key === q.correctKey)!;
+    await page.getByRole("group", { name: new RegExp(`^문항 ${i + 1}\\.`) }).getByLabel(correct.ko, { exact: true }).check();
+  }
+  await page.getByRole("button", { name: "답안 제출" }).click();
+  await page.waitForURL(/\/quiz\/[^/]+$/);
   return tabs;
 }

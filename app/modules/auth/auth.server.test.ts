@@ -64,6 +64,20 @@ describe("sign-in", () => {
     expect(body.fieldErrors.password).toBeTruthy();
   });
 
+  it("tells the holder of a disabled account's password that it is disabled, and a wrong password nothing more", async () => {
+    const unit = await createUnit("WELFARE_FACILITY");
+    const user = await createUser({ personId: (await createPerson(unit.id, "WELFARE_FACILITY_STAFF")).id });
+    await prisma.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
+    const attempt = (password: string) =>
+      respond(() => loginAction({ request: postForm("/login", { email: user.email, password }), params: {}, context: {} }));
+    const right = await attempt(TEST_PASSWORD);
+    expect(right.status).toBe(400);
+    expect(right.headers.get("Set-Cookie")).toBeNull();
+    expect((await right.json()).formError).toBe("이 계정은 사용이 중지되었습니다. 소속 인사 담당자에게 문의하세요.");
+    expect((await (await attempt("nope")).json()).formError).toBe("이메일 또는 비밀번호가 올바르지 않습니다.");
+    expect(await prisma.session.count({ where: { userId: user.id } })).toBe(0);
+  });
+
   it("slows one address down after repeated failures for an account, without locking the owner out elsewhere", async () => {
     const unit = await createUnit("DIVISION");
     const user = await createUser({ personId: (await createPerson(unit.id)).id });

@@ -16,7 +16,7 @@ export const THROTTLE = { windowMinutes: 15, perPair: 5, perIp: 30, perEmail: 10
 
 export type LoginResult =
   | { ok: true; userId: string }
-  | { ok: false; reason: "invalid" | "sso-only" }
+  | { ok: false; reason: "invalid" | "sso-only" | "disabled" }
   | { ok: false; reason: "throttled"; retryAfterMinutes: number };
 
 export function normalizeEmail(email: string): string {
@@ -34,11 +34,15 @@ export async function attemptLogin(
 
   const user = await prisma.user.findUnique({ where: { email } });
   // An account without a password (single sign-on only) or a missing one still costs one verification.
-  const valid = user?.passwordHash
-    ? (await verifyPassword(user.passwordHash, password)) && !user.disabledAt
+  const rightPassword = user?.passwordHash
+    ? await verifyPassword(user.passwordHash, password)
     : (await verifyPassword(await dummyHash(), password)) && false;
+  const valid = rightPassword && !user?.disabledAt;
   await prisma.loginAttempt.create({ data: { email, ipAddress, success: valid } });
   if (!valid && user) await noticeOnPairLimit(user.id, user.email, user.locale, email, ipAddress);
+  // Someone who proves the password of a disabled account (a leaver) is told why, as single sign-on
+  // tells them; a wrong password learns nothing about the account.
+  if (user && rightPassword && user.disabledAt) return { ok: false, reason: "disabled" };
   if (!user || !valid) return { ok: false, reason: "invalid" };
   // A password left over from before a unit moved to single sign-on does not open it.
   if (user.personId && (await isSsoOnlyPerson(user.personId))) return { ok: false, reason: "sso-only" };
