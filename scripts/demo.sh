@@ -93,6 +93,10 @@ $ways_in
   Demo accounts (e-mail / password):
 $(npx tsx prisma/seed.ts --accounts)
 
+  The HR officer, academy and system administrator accounts set up a second step at their first
+  sign-in: scan the QR code with an authenticator app, or, in another terminal, run
+  npm run totp -- "<the key the page shows>"   for the current code.
+
   Mail sent by the worker is saved in .data/mail (or goes to SMTP_URL when set).
   Press Ctrl-C to stop.
 BANNER

@@ -1,4 +1,3 @@
-import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateHOTP } from "@oslojs/otp";
 import { prisma } from "~/utils/db.server";
 
@@ -17,8 +16,4 @@ export async function currentTotpCode(email: string): Promise<string> {
   }
 }
 
-/** The code an app that was given this key as the enrolment page shows it (base32 in groups) shows now. */
-export function totpCodeForKeyText(keyText: string, stepOffset = 0): string {
-  const key = decodeBase32IgnorePadding(keyText.replace(/\s/g, "").toUpperCase());
-  return generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000) + stepOffset), 6);
-}
+export { totpCodeForKeyText } from "../scripts/totp-code";

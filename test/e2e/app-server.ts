@@ -77,6 +77,7 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.waitForURL((u) => u.pathname !== "/login");
   if (new URL(page.url()).pathname !== "/login/two-factor") return;
   // Staff with HR or administrator rights: the code from their authenticator app, set up at the first sign-in.
+  await page.locator("h1", { hasText: "두 번째 인증" }).waitFor();
   const enrolling = (await page.locator(".totp-key").count()) > 0;
   await page.getByLabel("인증 코드").fill(await currentTotpCode(email));
   await page.getByRole("button", { name: enrolling ? "설정 마치기" : "확인", exact: true }).click();
