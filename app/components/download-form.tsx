@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import type { Purpose } from "~/modules/audit/purpose";
 import { PurposeFields } from "./purpose-fields";
 
 /**
@@ -12,25 +13,36 @@ export function DownloadForm({
   params,
   formats,
   note,
+  declared,
 }: {
   report: "compliance" | "oversight";
   params: Record<string, string>;
   formats: Array<"csv" | "xlsx" | "pdf">;
   /** What the file will hold, when it is not simply the page as it stands now. */
   note?: string;
+  /** The purpose the reader declared for this visit: the files go with it, without asking again. */
+  declared?: { accessId: string; purpose: Purpose; note: string | null };
 }) {
   const { t } = useTranslation();
   return (
     <section className="panel download no-print" aria-labelledby="download-title">
       <h2 id="download-title">{t("download.section")}</h2>
-      <p className="meta">{t("download.sectionHint")}</p>
+      {declared ? null : <p className="meta">{t("download.sectionHint")}</p>}
       {note ? <p className="meta">{note}</p> : null}
       <Form method="post" action="/hr/download" reloadDocument className="form-grid">
         <input type="hidden" name="report" value={report} />
         {Object.entries(params).map(([name, value]) => (
           <input key={name} type="hidden" name={name} value={value} />
         ))}
-        <PurposeFields idPrefix="download" mode="download" />
+        {declared ? (
+          <p className="download-purpose">
+            <input type="hidden" name="access" value={declared.accessId} />
+            {t("download.declared", { purpose: t(`purpose.option.${declared.purpose}`) })}
+            {declared.note ? ` (${declared.note})` : ""}
+          </p>
+        ) : (
+          <PurposeFields idPrefix="download" mode="download" />
+        )}
         <div className="form-actions">
           {formats.map((f) => (
             <button key={f} type="submit" name="format" value={f} className="button secondary">{t(`download.${f}`)}</button>

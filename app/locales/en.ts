@@ -779,6 +779,7 @@ export const en: Shape<typeof ko> = {
     },
   },
   download: {
+    declared: "Downloaded for the purpose you gave for this visit: {{purpose}}",
     title: "Download a report",
     intro: "Choose why you are downloading the file, then download it. The purpose, the time and who downloaded it are recorded in the access log.",
     file: "File",

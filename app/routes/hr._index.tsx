@@ -1,12 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RateChart } from "~/components/rate-chart";
 import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
 import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
-import { readViewPurpose, recordReportView } from "~/modules/audit/access.server";
-import { carriedViewQuery } from "~/modules/audit/purpose";
+import { purposeAction, readViewPurpose, recordReportView } from "~/modules/audit/access.server";
+import { carriedViewQuery, type PurposeError } from "~/modules/audit/purpose";
 import { DownloadForm } from "~/components/download-form";
 import { PurposeFields } from "~/components/purpose-fields";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
@@ -16,7 +16,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 �
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, cycles, cycle } = await requireHrCycle(request);
   const params = new URL(request.url).searchParams;
-  const purpose = readViewPurpose(request, actor, params);
+  const purpose = await readViewPurpose(actor, params);
   const { asOf, asOfParam } = readAsOf(params);
   const [units, categories] = cycle
     ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id, asOf)])
@@ -28,6 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
       entityId: cycle.id,
       purpose: purpose.purpose,
       note: purpose.note,
+      accessId: purpose.accessId,
       data: { asOf: asOfParam, scope: actor.hrScopeUnitIds },
     });
   }
@@ -40,7 +41,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
     hasScope: actor.hrScopeUnitIds.length > 0,
     purpose: purpose.purpose,
     purposeNote: purpose.note,
+    accessId: purpose.accessId,
   };
+}
+
+/** The form's "show": the purpose is recorded, then the page is read with it (see purposeAction). */
+export async function action({ request }: ActionFunctionArgs) {
+  const { actor } = await requireHrCycle(request);
+  return purposeAction(request, actor);
 }
 
 type Counts = { assigned: number; completed: number; inPerson: number; inProgress: number; notStarted: number; exempted: number; overdue: number; ratePercent: number | null };
@@ -67,6 +75,8 @@ function CountCells({ counts: c }: { counts: Counts }) {
 
 export default function Compliance() {
   const d = useLoaderData<typeof loader>();
+  const refused = useActionData<{ purposeError: PurposeError; purpose: string; note: string }>();
+  const busy = useNavigation().state === "submitting";
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   // Every row is rolled up over its subtree, so the total adds up the top rows only.
@@ -83,7 +93,7 @@ export default function Compliance() {
     { assigned: 0, completed: 0, inPerson: 0, inProgress: 0, notStarted: 0, exempted: 0, overdue: 0 },
   );
   const totalRate = total.assigned - total.exempted > 0 ? Math.round((100 * total.completed) / (total.assigned - total.exempted)) : null;
-  const carried = carriedViewQuery({ asOf: d.asOf, purpose: d.purpose, note: d.purposeNote });
+  const carried = carriedViewQuery({ asOf: d.asOf, accessId: d.accessId });
   return (
     <>
       <h1>{t("hr.title")}</h1>
@@ -91,7 +101,7 @@ export default function Compliance() {
       {!d.hasScope ? <p className="alert">{t("hr.noScope")}</p> : null}
       {!d.cycle ? <p className="panel">{t("hr.noCycles")}</p> : (
         <>
-          <Form method="get" className="form-grid">
+          <Form method="post" className="form-grid">
             <div>
               <label htmlFor="cycle">{t("hr.cycle")}</label>
               <select id="cycle" name="cycle" defaultValue={d.cycle.id}>
@@ -105,15 +115,16 @@ export default function Compliance() {
               <input id="asOf" name="asOf" type="date" defaultValue={d.asOf ?? ""} aria-describedby="asOf-hint" />
               <p id="asOf-hint" className="meta">{t("hr.asOfHint")}</p>
             </div>
-            <PurposeFields idPrefix="view" mode="view" defaultPurpose={d.purpose} defaultNote={d.purposeNote} />
+            <PurposeFields idPrefix="view" mode="view" defaultPurpose={refused?.purpose ?? d.purpose} defaultNote={refused?.note ?? d.purposeNote} error={refused?.purposeError} />
             <div className="form-actions">
-              <button type="submit" className="primary">{t("hr.show")}</button>
+              <button type="submit" className="primary" disabled={busy}>{t("hr.show")}</button>
             </div>
           </Form>
           <DownloadForm
             report="compliance"
             params={{ cycle: d.cycle.id, ...(d.asOf ? { asOf: d.asOf } : {}) }}
             formats={["csv", "xlsx"]}
+            declared={d.accessId ? { accessId: d.accessId, purpose: d.purpose, note: d.purposeNote } : undefined}
             note={d.asOf ? t("download.asOfNote", { date: d.asOf }) : undefined}
           />
           <p className="meta">

@@ -3,7 +3,7 @@ import { json, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { PurposeFields } from "~/components/purpose-fields";
-import { parseDownloadTarget, recordDownload, type DownloadTarget } from "~/modules/audit/access.server";
+import { claimPurpose, parseDownloadTarget, recordDownload, type DownloadTarget } from "~/modules/audit/access.server";
 import { parsePurpose, type PurposeError } from "~/modules/audit/purpose";
 import { requireRole, type Actor } from "~/modules/auth/permissions.server";
 import { listCycles } from "~/modules/compliance/compliance.server";
@@ -42,7 +42,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
   const form = await request.formData();
   const { target } = await resolve(actor, parseDownloadTarget(form));
-  const purpose = parsePurpose(form);
+  // The purpose declared for this visit to the reports, else the one chosen on this form.
+  const declared = await claimPurpose(actor, form.get("access"));
+  const purpose = declared ? ({ ok: true, ...declared } as const) : parsePurpose(form);
   if (!purpose.ok) {
     const note = form.get("purposeNote");
     return Response.json(

@@ -1,9 +1,10 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import type { PurposeError } from "~/modules/audit/purpose";
 import { useTranslation } from "react-i18next";
 import { DownloadForm } from "~/components/download-form";
 import { PurposeFields } from "~/components/purpose-fields";
-import { readViewPurpose, recordReportView } from "~/modules/audit/access.server";
+import { purposeAction, readViewPurpose, recordReportView } from "~/modules/audit/access.server";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { oversightReturn, oversightYears, reportScopeRoots, type Counts } from "~/modules/reporting/oversight.server";
 import { COUNT_COLUMNS, institutionName, percent, periodLabel, rankLabel } from "~/modules/reporting/oversight-labels";
@@ -18,7 +19,7 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "감독기
 export async function loader({ request }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
   const params = new URL(request.url).searchParams;
-  const purpose = readViewPurpose(request, actor, params);
+  const purpose = await readViewPurpose(actor, params);
   const years = await oversightYears();
   const wanted = params.get("year");
   if (wanted && !years.includes(Number(wanted))) notFound();
@@ -26,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const thisYear = seoulYear(now());
   const year = wanted ? Number(wanted) : years.includes(thisYear) ? thisYear : years[0];
   const roots = await reportScopeRoots(actor);
-  if (year === undefined) return { years, year: null, ret: null, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
+  if (year === undefined) return { years, year: null, ret: null, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note, accessId: purpose.accessId };
   const ret = await oversightReturn(actor, year, roots);
   await recordReportView(actor, {
     report: "oversight",
@@ -34,9 +35,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
     entityId: String(year),
     purpose: purpose.purpose,
     note: purpose.note,
+    accessId: purpose.accessId,
     data: { year, scope: roots },
   });
-  return { years, year, ret, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note };
+  return { years, year, ret, hasScope: roots.length > 0, purpose: purpose.purpose, purposeNote: purpose.note, accessId: purpose.accessId };
+}
+
+/** The form's "show": the purpose is recorded, then the page is read with it (see purposeAction). */
+export async function action({ request }: ActionFunctionArgs) {
+  return purposeAction(request, await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN"));
 }
 
 function CountCells({ c, locale }: { c: Counts; locale: AppLocale }) {
@@ -54,6 +61,7 @@ function CountCells({ c, locale }: { c: Counts; locale: AppLocale }) {
 
 export default function OversightReturnPage() {
   const d = useLoaderData<typeof loader>();
+  const refused = useActionData<{ purposeError: PurposeError; purpose: string; note: string }>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   return (
@@ -65,7 +73,7 @@ export default function OversightReturnPage() {
         <p className="panel">{t("oversight.noYears")}</p>
       ) : (
         <>
-          <Form method="get" className="form-grid no-print">
+          <Form method="post" className="form-grid no-print">
             <div>
               <label htmlFor="year">{t("oversight.year")}</label>
               <select id="year" name="year" defaultValue={d.year}>
@@ -74,7 +82,7 @@ export default function OversightReturnPage() {
                 ))}
               </select>
             </div>
-            <PurposeFields idPrefix="view" mode="view" defaultPurpose={d.purpose} defaultNote={d.purposeNote} />
+            <PurposeFields idPrefix="view" mode="view" defaultPurpose={refused?.purpose ?? d.purpose} defaultNote={refused?.note ?? d.purposeNote} error={refused?.purposeError} />
             <div className="form-actions">
               <button type="submit" className="primary">{t("oversight.show")}</button>
               <button type="button" className="button secondary" onClick={() => window.print()} aria-describedby="print-hint">
@@ -83,7 +91,12 @@ export default function OversightReturnPage() {
               <p id="print-hint" className="meta">{t("oversight.printHint")}</p>
             </div>
           </Form>
-          <DownloadForm report="oversight" params={{ year: String(d.year) }} formats={["xlsx", "pdf"]} />
+          <DownloadForm
+            report="oversight"
+            params={{ year: String(d.year) }}
+            formats={["xlsx", "pdf"]}
+            declared={d.accessId ? { accessId: d.accessId, purpose: d.purpose, note: d.purposeNote } : undefined}
+          />
           <p className="meta no-print">{t("oversight.basis")}</p>
           {d.ret.institutions.map((inst) => {
             const name = institutionName(locale, inst);

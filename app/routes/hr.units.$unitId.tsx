@@ -18,7 +18,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { actor, cycle } = await requireHrCycle(request);
   if (!cycle || !isUuid(params.unitId!)) notFound();
   const search = new URL(request.url).searchParams;
-  const purpose = readViewPurpose(request, actor, search);
+  const purpose = await readViewPurpose(actor, search);
   const filter = search.get("show") === "all" ? "all" : "pending";
   const { asOf, asOfParam } = readAsOf(search);
   const people = await unitPeople(actor, params.unitId!, cycle.id, filter, asOf);
@@ -30,10 +30,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     entityId: cycle.id,
     purpose: purpose.purpose,
     note: purpose.note,
+    accessId: purpose.accessId,
     data: { unitId: params.unitId!, show: filter, asOf: asOfParam },
   });
   const unit = await getOrgUnit(params.unitId!);
-  const purposeQuery = carriedViewQuery({ asOf: asOfParam, purpose: purpose.purpose, note: purpose.note });
+  const purposeQuery = carriedViewQuery({ asOf: asOfParam, accessId: purpose.accessId });
   return { unit, cycle, people, filter, asOf: asOfParam, purposeQuery };
 }
 

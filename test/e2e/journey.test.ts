@@ -164,6 +164,19 @@ describe("end to end: a civil servant completes the annual course; the HR office
     expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.toString("utf8")).toContain("김하늘");
     expect(csv.toString("utf8")).toContain("이수 완료");
+
+    // One purpose per visit: declared once with the page's form, carried to its links and its files.
+    await page.locator("#view-purpose").selectOption("AUDIT_REQUEST");
+    await page.locator("#view-note").fill("시 감사위원회 자료 요구");
+    await page.getByRole("button", { name: "보기", exact: true }).click();
+    await page.waitForURL((u) => u.searchParams.has("access") && !u.searchParams.has("purpose"));
+    await expect.poll(() => downloads.textContent()).toContain("이번 열람 목적으로 내려받습니다: 감사·점검 요청 대응");
+    await expectAccessible(page, "11e-hr-purpose-declared");
+    expect(await page.getByRole("row", { name: new RegExp(divisionName) }).getByRole("link").getAttribute("href")).toContain("access=");
+    const [again] = await Promise.all([page.waitForEvent("download"), downloads.getByRole("button", { name: "엑셀(XLSX) 내려받기" }).click()]);
+    expect(again.suggestedFilename()).toMatch(/\.xlsx$/);
+    const exported = await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.export", data: { path: ["format"], equals: "xlsx" } }, orderBy: { id: "desc" } });
+    expect(exported).toMatchObject({ reason: "AUDIT_REQUEST" });
   });
 
   it("switches to English and remembers it", async () => {

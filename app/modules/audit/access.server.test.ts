@@ -2,9 +2,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { action as downloadAction, loader as downloadLoader } from "~/routes/hr.download";
 import { loader as csvLoader } from "~/routes/hr.export[.csv]";
 import { loader as xlsxLoader } from "~/routes/hr.export[.xlsx]";
-import { loader as hrLoader } from "~/routes/hr._index";
+import { action as hrAction, loader as hrLoader } from "~/routes/hr._index";
 import { loader as unitLoader } from "~/routes/hr.units.$unitId";
-import { loader as oversightLoader } from "~/routes/hr.oversight";
+import { action as oversightAction, loader as oversightLoader } from "~/routes/hr.oversight";
 import { loader as accessLogLoader } from "~/routes/admin.access-log";
 import { loader as accessLogCsvLoader } from "~/routes/admin.access-log[.csv]";
 import { prisma } from "~/utils/db.server";
@@ -103,29 +103,56 @@ describe("report access log: who, when, what and why", () => {
     expect((await file.text()).split("\r\n").filter(Boolean)).toHaveLength(1);
   });
 
-  it("records views with routine monitoring by default, or the purpose chosen", async () => {
+  it("records views with routine monitoring by default, or the purpose declared by a POST and carried by its id", async () => {
     await respond(() => hrLoader({ request: getRequest(`/hr?cycle=${cycleId}`, hrCookie), params: {}, context: {} }));
     const view = await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.view", actorUserId: hr.id }, orderBy: { id: "desc" } });
     expect(view).toMatchObject({ reason: "ROUTINE_MONITORING", entityId: cycleId });
 
-    const q = `cycle=${cycleId}&purpose=PERSONNEL_DECISION&purposeNote=${encodeURIComponent("승진 심사 자료")}`;
+    // A purpose in a link is not taken: the view is logged as routine monitoring.
+    await respond(() => hrLoader({ request: getRequest(`/hr?cycle=${cycleId}&purpose=AUDIT_REQUEST&purposeNote=x`, hrCookie), params: {}, context: {} }));
+    expect(await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.view", actorUserId: hr.id }, orderBy: { id: "desc" } })).toMatchObject({ reason: "ROUTINE_MONITORING" });
+
+    // The page's form declares it: recorded, then the page is read with the declaration's id.
+    const declare = (fields: Record<string, string>, cookie = hrCookie) =>
+      respond(() => hrAction({ request: postForm("/hr", fields, cookie), params: {}, context: {} }));
+    const before = await prisma.auditEvent.count({ where: { actorUserId: hr.id } });
+    const refused = await declare({ cycle: cycleId, purpose: "OTHER" });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ purposeError: "note-required" });
+    expect(await prisma.auditEvent.count({ where: { actorUserId: hr.id } })).toBe(before);
+    const declared = await declare({ cycle: cycleId, asOf: "2026-06-30", purpose: "PERSONNEL_DECISION", purposeNote: "승진 심사 자료" });
+    expect(declared.status).toBe(303);
+    const location = new URL(declared.headers.get("Location")!, "http://x");
+    expect(location.pathname).toBe("/hr");
+    expect(location.searchParams.get("cycle")).toBe(cycleId);
+    const access = location.searchParams.get("access")!;
+    expect(access).toMatch(/^\d+$/);
+
     const drillPage = await respond(() =>
-      unitLoader({ request: getRequest(`/hr/units/${world.division.id}?${q}&asOf=2026-06-30`, hrCookie), params: { unitId: world.division.id }, context: {} }),
+      unitLoader({ request: getRequest(`/hr/units/${world.division.id}?cycle=${cycleId}&asOf=2026-06-30&access=${access}`, hrCookie), params: { unitId: world.division.id }, context: {} }),
     );
-    // Its links carry the day and the purpose on, so the next view is read and logged the same way.
-    expect((await drillPage.json()).purposeQuery).toBe(`&asOf=2026-06-30&purpose=PERSONNEL_DECISION&purposeNote=${encodeURIComponent("승진 심사 자료").replace(/%20/g, "+")}`);
+    // Its links carry the day and the declaration on, so the next view is read and logged the same way.
+    expect((await drillPage.json()).purposeQuery).toBe(`&asOf=2026-06-30&access=${access}`);
     const drill = await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.view", actorUserId: hr.id }, orderBy: { id: "desc" } });
     expect(drill).toMatchObject({ reason: "PERSONNEL_DECISION" });
-    expect(drill.data).toMatchObject({ report: "unit", unitId: world.division.id, note: "승진 심사 자료" });
+    expect(drill.data).toMatchObject({ report: "unit", unitId: world.division.id, note: "승진 심사 자료", access });
 
-    await respond(() => oversightLoader({ request: getRequest("/hr/oversight?year=2026&purpose=OVERSIGHT_SUBMISSION", hrCookie), params: {}, context: {} }));
+    // Someone else's declaration id is not theirs to use.
+    await respond(() => hrLoader({ request: getRequest(`/hr?cycle=${cycleId}&access=${access}`, otherCookie), params: {}, context: {} }));
+    expect(await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.view" }, orderBy: { id: "desc" } })).toMatchObject({ reason: "ROUTINE_MONITORING" });
+
+    // A download from the page goes with the declared purpose, without asking again.
+    const file = await post({ report: "compliance", format: "csv", cycle: cycleId, asOf: "2026-06-30", access });
+    expect(file.status).toBe(303);
+    expect(await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.export", actorUserId: hr.id }, orderBy: { id: "desc" } })).toMatchObject({ reason: "PERSONNEL_DECISION" });
+
+    const oversightDeclared = await respond(() =>
+      oversightAction({ request: postForm("/hr/oversight", { year: "2026", purpose: "OVERSIGHT_SUBMISSION" }, hrCookie), params: {}, context: {} }),
+    );
+    const oversightAccess = new URL(oversightDeclared.headers.get("Location")!, "http://x").searchParams.get("access");
+    await respond(() => oversightLoader({ request: getRequest(`/hr/oversight?year=2026&access=${oversightAccess}`, hrCookie), params: {}, context: {} }));
     const oversight = await prisma.auditEvent.findFirstOrThrow({ where: { action: "report.view", actorUserId: hr.id }, orderBy: { id: "desc" } });
     expect(oversight).toMatchObject({ reason: "OVERSIGHT_SUBMISSION", entityType: "oversight_year", entityId: "2026" });
-
-    const before = await prisma.auditEvent.count({ where: { actorUserId: hr.id } });
-    const refused = await respond(() => hrLoader({ request: getRequest(`/hr?cycle=${cycleId}&purpose=OTHER`, hrCookie), params: {}, context: {} }));
-    expect(refused.status).toBe(400);
-    expect(await prisma.auditEvent.count({ where: { actorUserId: hr.id } })).toBe(before);
   });
 
   it("lists report access for system administrators: who, when in Seoul, what and why, newest first", async () => {

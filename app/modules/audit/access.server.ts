@@ -4,8 +4,6 @@ import { isDateKey, pick, seoulDayStart, TIME_ZONE, type AppLocale } from "~/uti
 import { isUuid } from "~/utils/ids";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { recordAudit } from "./audit.server";
-import { badRequest } from "~/utils/http.server";
-import { requestTranslator } from "~/utils/locale.server";
 import { DEFAULT_VIEW_PURPOSE, parsePurpose, type Purpose } from "./purpose";
 
 /**
@@ -101,22 +99,73 @@ export async function claimDownload(actor: Actor, accessId: string | null, repor
   return parseDownloadTarget(q);
 }
 
+/** How long a declared purpose covers the reader's visit to the reports. */
+export const PURPOSE_DECLARATION_HOURS = 8;
+
+export interface ViewPurpose {
+  purpose: Purpose;
+  note: string | null;
+  /** The declaration the purpose comes from (an audit event id); null for routine monitoring by default. */
+  accessId: string | null;
+}
+
 /**
- * Why a report page is being read, from its query string: routine monitoring
- * unless the reader chose otherwise. A choice that does not stand (other
- * without a note, a note too long) is a 400 in the reader's language, and
- * nothing is shown or logged.
+ * The reader's purpose, declared by a same-origin POST (see purposeAction)
+ * and recorded before anything is shown. Pages carry only the declaration's
+ * id; a purpose in a link's query string is not taken, so a link cannot put a
+ * reason in someone's name.
  */
-export function readViewPurpose(request: Request, actor: Actor, params: URLSearchParams): { purpose: Purpose; note: string | null } {
-  const purpose = parsePurpose(params, DEFAULT_VIEW_PURPOSE);
-  if (!purpose.ok) badRequest(requestTranslator(request, actor.user.locale).t(`purpose.error.${purpose.error}`));
-  return { purpose: purpose.purpose, note: purpose.note };
+async function declarePurpose(actor: Actor, purpose: Purpose, note: string | null): Promise<bigint> {
+  return recordAudit({ actorUserId: actor.userId, action: "report.purpose", entityType: "user", entityId: actor.userId, reason: purpose, data: note ? { note } : undefined });
+}
+
+/** The declaration behind an access id: this reader's own, and recent; else null. */
+export async function claimPurpose(actor: Actor, accessId: unknown): Promise<ViewPurpose | null> {
+  if (typeof accessId !== "string" || !/^\d{1,18}$/.test(accessId)) return null;
+  const event = await prisma.auditEvent.findUnique({ where: { id: BigInt(accessId) } });
+  if (!event || event.action !== "report.purpose" || event.actorUserId !== actor.userId) return null;
+  if (event.createdAt.getTime() < Date.now() - PURPOSE_DECLARATION_HOURS * 3600_000) return null;
+  const note = (event.data as { note?: unknown } | null)?.note;
+  return { purpose: event.reason as Purpose, note: typeof note === "string" ? note : null, accessId };
+}
+
+/** Why a report page is being read: the declaration its `access` names, or routine monitoring. */
+export async function readViewPurpose(actor: Actor, params: URLSearchParams): Promise<ViewPurpose> {
+  return (await claimPurpose(actor, params.get("access"))) ?? { purpose: DEFAULT_VIEW_PURPOSE, note: null, accessId: null };
+}
+
+/** The fields of a report page's form that choose what it shows, carried into the page's address. */
+const VIEW_FIELDS = ["cycle", "asOf", "year"] as const;
+
+/**
+ * A report page's form, posted: the purpose is checked and recorded, and the
+ * browser goes to the page with what was chosen and the declaration's id. A
+ * purpose that does not stand ("Other" without a note, a note too long) comes
+ * back as a 400 with the reason, and nothing is recorded.
+ */
+export async function purposeAction(request: Request, actor: Actor): Promise<Response> {
+  const form = await request.formData();
+  const purpose = parsePurpose(form);
+  if (!purpose.ok) {
+    const note = form.get("purposeNote");
+    return Response.json(
+      { purposeError: purpose.error, purpose: String(form.get("purpose") ?? ""), note: typeof note === "string" ? note : "" },
+      { status: 400 },
+    );
+  }
+  const q = new URLSearchParams();
+  for (const name of VIEW_FIELDS) {
+    const value = form.get(name);
+    if (typeof value === "string" && value !== "") q.set(name, value.slice(0, 100));
+  }
+  q.set("access", String(await declarePurpose(actor, purpose.purpose, purpose.note)));
+  return new Response(null, { status: 303, headers: { Location: `${new URL(request.url).pathname}?${q}` } });
 }
 
 /** Record a view of a report page with its purpose (routine monitoring unless the reader chose another). */
 export async function recordReportView(
   actor: Actor,
-  view: { report: ReportName; entityType: string; entityId: string | null; purpose: Purpose | null; note?: string | null; data?: Record<string, Prisma.InputJsonValue | null> },
+  view: { report: ReportName; entityType: string; entityId: string | null; purpose: Purpose | null; note?: string | null; accessId?: string | null; data?: Record<string, Prisma.InputJsonValue | null> },
 ) {
   await recordAudit({
     actorUserId: actor.userId,
@@ -124,7 +173,7 @@ export async function recordReportView(
     entityType: view.entityType,
     entityId: view.entityId,
     reason: view.purpose,
-    data: { report: view.report, format: "html", ...view.data, ...(view.note ? { note: view.note } : {}) },
+    data: { report: view.report, format: "html", ...view.data, ...(view.note ? { note: view.note } : {}), ...(view.accessId ? { access: view.accessId } : {}) },
   });
 }
 

@@ -17,14 +17,13 @@ export const DEFAULT_VIEW_PURPOSE: Purpose = "ROUTINE_MONITORING";
 
 /**
  * What a report page passes on to the pages it links to, as "&…" (or ""): the
- * day it is read as of, and a purpose other than routine monitoring with its
- * note, so the next view is read the same way and logged with the same why.
+ * day it is read as of, and the reader's declared purpose (its access id), so
+ * the next view is read the same way and logged with the same why.
  */
-export function carriedViewQuery(view: { asOf: string | null; purpose: Purpose; note: string | null }): string {
+export function carriedViewQuery(view: { asOf: string | null; accessId: string | null }): string {
   const q = new URLSearchParams();
   if (view.asOf) q.set("asOf", view.asOf);
-  if (view.purpose !== DEFAULT_VIEW_PURPOSE || view.note) q.set("purpose", view.purpose);
-  if (view.note) q.set("purposeNote", view.note);
+  if (view.accessId) q.set("access", view.accessId);
   const query = q.toString();
   return query ? `&${query}` : "";
 }
