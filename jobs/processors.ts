@@ -8,6 +8,7 @@ import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportS
 import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
+import { applyAccessLogRetention, sealAuditEvents } from "~/modules/audit/chain.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
 const mailPayload = z.object({ outboxId: z.string().uuid() });
@@ -52,8 +53,11 @@ export async function processReminderJob(job: Job) {
   const lost = await pendingDeliveries();
   // Links past their time and old request counts are kept no longer than they are needed.
   await Promise.all([purgeExpiredVerifications(), purgeThrottleEvents()]);
+  // The audit events written since the last tick join the hash chain; access records past their time go.
+  const retained = await applyAccessLogRetention(at);
+  const sealed = await sealAuditEvents();
   await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...owed, ...lost])]);
-  return { ...result, outboxIds: undefined, reports: reports.length, owedNotices: owed.length, reconciled: lost.length };
+  return { ...result, outboxIds: undefined, reports: reports.length, owedNotices: owed.length, reconciled: lost.length, sealed, retained };
 }
 
 /**

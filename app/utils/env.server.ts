@@ -60,6 +60,8 @@ const schema = z.object({
   ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).default(7),
   /** Days a person who joins an open cycle late has at least, from the day they are assigned. */
   LATE_JOINER_DAYS: z.coerce.number().int().min(0).default(30),
+  /** Days report access records (views, downloads, declared purposes) are kept: two years. */
+  ACCESS_LOG_RETENTION_DAYS: z.coerce.number().int().min(30).default(730),
 });
 
 const OIDC_REQUIRED = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_EMPLOYEE_NO_CLAIM"] as const;

@@ -1,0 +1,86 @@
+-- CreateTable
+CREATE TABLE "audit_seal" (
+    "seq" BIGINT NOT NULL,
+    "event_id" BIGINT NOT NULL,
+    "action" TEXT NOT NULL,
+    "event_created_at" TIMESTAMPTZ(3) NOT NULL,
+    "digest" BYTEA NOT NULL,
+    "hash" BYTEA NOT NULL,
+    "sealed_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "audit_seal_pkey" PRIMARY KEY ("seq")
+);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "audit_seal_event_id_key" ON "audit_seal"("event_id");
+
+
+-- The audit log is append-only: no row of audit_event or audit_seal is changed or removed, except
+-- audit_event rows removed by the retention job, which says so for its transaction
+-- (SET LOCAL hredu.audit_retention = 'on'). The hash chain (audit_seal) shows any change made
+-- around these triggers.
+CREATE FUNCTION "audit_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' AND TG_TABLE_NAME = 'audit_event' AND current_setting('hredu.audit_retention', true) = 'on' THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP USING ERRCODE = 'insufficient_privilege';
+END $$;
+CREATE TRIGGER "audit_event_append_only" BEFORE UPDATE OR DELETE ON "audit_event" FOR EACH ROW EXECUTE FUNCTION "audit_append_only"();
+CREATE TRIGGER "audit_event_no_truncate" BEFORE TRUNCATE ON "audit_event" FOR EACH STATEMENT EXECUTE FUNCTION "audit_append_only"();
+CREATE TRIGGER "audit_seal_append_only" BEFORE UPDATE OR DELETE ON "audit_seal" FOR EACH ROW EXECUTE FUNCTION "audit_append_only"();
+CREATE TRIGGER "audit_seal_no_truncate" BEFORE TRUNCATE ON "audit_seal" FOR EACH STATEMENT EXECUTE FUNCTION "audit_append_only"();
+
+-- An event's digest: SHA-256 over its fields, separated by the unit separator, the time in UTC to
+-- the millisecond and the data in jsonb's own normal form.
+CREATE FUNCTION "audit_event_digest"(e "audit_event") RETURNS bytea LANGUAGE sql STABLE AS $$
+  SELECT sha256(convert_to(concat_ws(chr(31),
+    e.id::text,
+    to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS'),
+    coalesce(e.actor_user_id::text, ''),
+    e.action,
+    e.entity_type,
+    coalesce(e.entity_id, ''),
+    coalesce(e.reason, ''),
+    coalesce(e.data::text, '')), 'UTF8'))
+$$;
+
+-- Seal the committed events not yet in the chain, oldest id first, at most max_events of them,
+-- looking back look_back ids from the newest sealed one (NULL: all). Events are chained in the
+-- order they are sealed, not by id, so an event that committed late (a long import) joins the
+-- chain when it becomes visible. One sealer at a time.
+CREATE FUNCTION "audit_seal_pending"(max_events integer, look_back bigint) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+  head_seq bigint;
+  head_hash bytea;
+  newest bigint;
+  e "audit_event";
+  d bytea;
+  n integer := 0;
+BEGIN
+  PERFORM pg_advisory_xact_lock(hashtext('audit_seal'));
+  SELECT seq, hash INTO head_seq, head_hash FROM "audit_seal" ORDER BY seq DESC LIMIT 1;
+  IF head_seq IS NULL THEN
+    head_seq := 0;
+    head_hash := sha256(convert_to('audit chain', 'UTF8'));
+  END IF;
+  SELECT max(event_id) INTO newest FROM "audit_seal";
+  FOR e IN
+    SELECT ev.* FROM "audit_event" ev
+    WHERE (look_back IS NULL OR newest IS NULL OR ev.id > newest - look_back)
+      AND NOT EXISTS (SELECT 1 FROM "audit_seal" s WHERE s.event_id = ev.id)
+    ORDER BY ev.id
+    LIMIT max_events
+  LOOP
+    d := "audit_event_digest"(e);
+    head_seq := head_seq + 1;
+    head_hash := sha256(head_hash || d);
+    INSERT INTO "audit_seal" (seq, event_id, action, event_created_at, digest, hash)
+    VALUES (head_seq, e.id, e.action, e.created_at, d, head_hash);
+    n := n + 1;
+  END LOOP;
+  RETURN n;
+END $$;
+
+-- The events written before the chain existed are its first links.
+SELECT "audit_seal_pending"(2147483647, NULL);
