@@ -36,54 +36,72 @@ export interface FollowUpResult {
   notices: number;
 }
 
-type Work = { id: string; subjectId: string; outboxIds: string[] };
+/** However long a city's follow-up takes, the hold on its intent ends after this; only a stuck one gets near it. */
+const HOLD = { timeout: 10 * 60_000, maxWait: 30_000 };
 
-async function carryOut(work: Work): Promise<FollowUpResult> {
-  try {
-    const saved = await prisma.personnelImport.findUnique({
-      where: { id: work.subjectId },
-      select: { actorUserId: true, status: true, scopeUnitIds: true },
-    });
-    let result: FollowUpResult = { assigned: {}, notices: 0 };
-    if (saved?.status === "APPLIED") {
-      // One statement for every open cycle: someone owed two cycles gets both at the same moment.
-      const open = await prisma.cycle.findMany({ where: { status: "OPEN" }, select: { id: true } });
-      const assigned = await assignAudiences(
-        open.map((c) => c.id),
-        now(),
-      );
-      if (Object.values(assigned).some((n) => n > 0)) {
-        await recordAudit({ actorUserId: saved.actorUserId, action: "personnel.import.assign", entityType: "personnel_import", entityId: work.subjectId, data: { assigned } });
-      }
-      // The file could only touch its uploader's units, so its people are all there.
-      const notices = await createNoticesInUnits(saved.scopeUnitIds);
-      if (notices.length > 0) {
-        // Kept until they are queued: if the mail queue cannot be reached, the next attempt queues them.
-        await prisma.$executeRaw`
-          UPDATE pending_work SET outbox_ids = ARRAY(SELECT DISTINCT unnest(outbox_ids || ${notices}::uuid[])) WHERE id = ${work.id}::uuid`;
-      }
-      await queueDeliveries([...new Set([...work.outboxIds, ...notices])]);
-      result = { assigned, notices: notices.length };
-    }
-    await prisma.$executeRaw`
-      UPDATE pending_work SET done_at = now(), outbox_ids = '{}', attempts = attempts + 1, last_error = NULL
-      WHERE id = ${work.id}::uuid AND done_at IS NULL`;
-    return result;
-  } catch (e) {
-    const reason = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
-    await prisma.$executeRaw`UPDATE pending_work SET attempts = attempts + 1, last_error = ${reason} WHERE id = ${work.id}::uuid`.catch(() => undefined);
-    throw e;
+/**
+ * The steps, each atomic and repeatable by itself, none inside a long
+ * transaction: one statement assigns every open cycle's audience (someone owed
+ * two cycles gets both at the same moment), one writes a notice per person in
+ * the file's units, and the notices go to the mail queue. `keep` records the
+ * notices' ids with the intent before they are queued.
+ */
+async function steps(importId: string, queued: string[], keep: (ids: string[]) => Promise<unknown>): Promise<FollowUpResult> {
+  const saved = await prisma.personnelImport.findUnique({ where: { id: importId }, select: { actorUserId: true, status: true, scopeUnitIds: true } });
+  if (saved?.status !== "APPLIED") return { assigned: {}, notices: 0 };
+  const open = await prisma.cycle.findMany({ where: { status: "OPEN" }, select: { id: true } });
+  const assigned = await assignAudiences(
+    open.map((c) => c.id),
+    now(),
+  );
+  if (Object.values(assigned).some((n) => n > 0)) {
+    await recordAudit({ actorUserId: saved.actorUserId, action: "personnel.import.assign", entityType: "personnel_import", entityId: importId, data: { assigned } });
   }
+  // The file could only touch its uploader's units, so its people are all there.
+  const notices = await createNoticesInUnits(saved.scopeUnitIds);
+  const all = [...new Set([...queued, ...notices])];
+  if (notices.length > 0) await keep(all);
+  await queueDeliveries(all);
+  return { assigned, notices: notices.length };
 }
 
-/** Carry out an import's follow-up if it is still owed; null if there is nothing to do. */
+/**
+ * Carry out one intent. Its row is held (FOR UPDATE) by a transaction of its
+ * own while the steps run on other connections: a second runner (the tick, a
+ * re-delivered job) skips it meanwhile, and a process that dies lets go of it
+ * with its connection. Marked done only when every step has finished; a step
+ * that fails leaves it owed, with the reason. Null if there was nothing to do.
+ */
+async function carryOut(workId: string): Promise<FollowUpResult | null> {
+  let failure: unknown = null;
+  const result = await prisma.$transaction(async (tx) => {
+    const [work] = await tx.$queryRaw<Array<{ subject_id: string; outbox_ids: string[] }>>`
+      SELECT subject_id::text, outbox_ids::text[] FROM pending_work WHERE id = ${workId}::uuid AND done_at IS NULL FOR UPDATE SKIP LOCKED`;
+    if (!work) return null;
+    try {
+      const done = await steps(work.subject_id, work.outbox_ids, (ids) => tx.$executeRaw`UPDATE pending_work SET outbox_ids = ${ids}::uuid[] WHERE id = ${workId}::uuid`);
+      await tx.$executeRaw`
+        UPDATE pending_work SET done_at = now(), outbox_ids = '{}', attempts = attempts + 1, last_error = NULL WHERE id = ${workId}::uuid`;
+      return done;
+    } catch (e) {
+      failure = e;
+      const reason = (e instanceof Error ? e.message : String(e)).slice(0, 1000);
+      await tx.$executeRaw`UPDATE pending_work SET attempts = attempts + 1, last_error = ${reason} WHERE id = ${workId}::uuid`;
+      return null;
+    }
+  }, HOLD);
+  if (failure) throw failure;
+  return result;
+}
+
+/** Carry out an import's follow-up if it is still owed and nobody else is on it; null if there was nothing to do. */
 export async function carryOutImportFollowUp(importId: string): Promise<FollowUpResult | null> {
   const work = await prisma.pendingWork.findUnique({
     where: { kind_subjectId: { kind: IMPORT_FOLLOW_UP, subjectId: importId } },
-    select: { id: true, subjectId: true, outboxIds: true, doneAt: true },
+    select: { id: true, doneAt: true },
   });
   if (!work || work.doneAt) return null;
-  return carryOut(work);
+  return carryOut(work.id);
 }
 
 /**
@@ -108,7 +126,7 @@ export async function followUpAfterCommit(importId: string): Promise<FollowUpRes
 export async function carryOutPendingFollowUps(onlyImportIds: string[] = []): Promise<{ done: number; failed: number }> {
   const pending = await prisma.pendingWork.findMany({
     where: { kind: IMPORT_FOLLOW_UP, doneAt: null, ...(onlyImportIds.length > 0 ? { subjectId: { in: onlyImportIds } } : {}) },
-    select: { id: true, subjectId: true, outboxIds: true },
+    select: { id: true, subjectId: true },
     orderBy: { createdAt: "asc" },
     take: 100,
   });
@@ -116,8 +134,7 @@ export async function carryOutPendingFollowUps(onlyImportIds: string[] = []): Pr
   let failed = 0;
   for (const work of pending) {
     try {
-      await carryOut(work);
-      done++;
+      if (await carryOut(work.id)) done++;
     } catch (e) {
       failed++;
       console.warn(`[import] follow-up of ${work.subjectId} failed again: ${e instanceof Error ? e.message : String(e)}`);
