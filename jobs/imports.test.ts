@@ -1,15 +1,17 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Queue } from "bullmq";
 import { prisma } from "~/utils/db.server";
-import { QUEUES } from "~/utils/queues.server";
+import { enqueueImport, QUEUES } from "~/utils/queues.server";
 import { newWorkerConnection } from "~/utils/redis.server";
 import { loadActor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { IMPORT_LIMITS, submitImport, type ImportSummary } from "~/modules/personnel/import.server";
 import { action as uploadAction } from "~/routes/hr.import._index";
 import { action as applyAction, loader as importLoader } from "~/routes/hr.import.$importId";
-import { createPerson, createUnit, createUser, createWorld, uid } from "../test/factories";
+import { IMPORT_FOLLOW_UP } from "~/modules/personnel/follow-up.server";
+import { createAnnualObligation, createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "../test/factories";
 import { getRequest, postFile, postForm, respond, sessionCookieFor } from "../test/http";
+import { waitFor } from "../test/wait";
 import { startWorkers } from "./worker";
 
 /** A file holding this text makes reading it fail, as an unforeseen error in the worker would. */
@@ -21,6 +23,22 @@ vi.mock("~/utils/csv-parse", async (importOriginal) => {
     csvRecords: (text: string) => {
       if (text.includes(EXPLODE)) throw new Error("could not read: No space left on device");
       return real.csvRecords(text);
+    },
+  };
+});
+
+/** Set to make the next follow-up stop before it assigns anyone, as a worker killed just after the commit would. */
+const fault = vi.hoisted(() => ({ assignFailsOnce: false }));
+vi.mock("~/modules/obligations/cycles.server", async (importOriginal) => {
+  const real = await importOriginal<typeof import("~/modules/obligations/cycles.server")>();
+  return {
+    ...real,
+    assignAudiences: async (...args: Parameters<typeof real.assignAudiences>) => {
+      if (fault.assignFailsOnce) {
+        fault.assignFailsOnce = false;
+        throw new Error("worker killed");
+      }
+      return real.assignAudiences(...args);
     },
   };
 });
@@ -188,6 +206,43 @@ describe("worker: large personnel imports", () => {
     expect((await apply(id, cookie)).status).toBe(302);
     expect((await follow(id, cookie)).final).toMatchObject({ status: "APPLIED", error: null });
     expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(300);
+  });
+
+  it("carries out what an applied file still owes when its job is delivered again, instead of skipping it", async () => {
+    IMPORT_LIMITS.inRequestRows = 10;
+    const world = await createWorld();
+    const second = await createAnnualObligation(world, "두 번째 의무교육", "Second duty");
+    const cycles = [(await openTestCycle(world.obligation.id)).cycle.id, (await openTestCycle(second.id)).cycle.id];
+    const { cookie } = await officerOf(world.city.id);
+    const tag = `R${uid()}`;
+    const id = await upload("roll.csv", roll(tag, 20, [world.division.code]), cookie);
+    expect((await follow(id, cookie)).final).toMatchObject({ status: "CHECKED", summary: { created: 20, problems: [] } });
+
+    // The apply commits; the worker stops before the follow-up assigns anyone.
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    fault.assignFailsOnce = true;
+    expect((await apply(id, cookie)).status).toBe(302);
+    expect((await follow(id, cookie)).final).toMatchObject({ status: "APPLIED", error: null });
+    const work = () => prisma.pendingWork.findUniqueOrThrow({ where: { kind_subjectId: { kind: IMPORT_FOLLOW_UP, subjectId: id } } });
+    expect(await work()).toMatchObject({ doneAt: null, lastError: "worker killed" });
+    const people = { employeeNo: { startsWith: `${tag}-` } };
+    expect(await prisma.assignment.count({ where: { person: people } })).toBe(0);
+    warn.mockRestore();
+
+    // BullMQ delivers the job again: the file is not applied twice, and what it owed is done.
+    await enqueueImport("apply", id);
+    const q = new Queue(QUEUES.imports, { connection: newWorkerConnection() });
+    await waitFor(async () => (await q.getJob(`import-apply_${id}`))?.finishedOn !== undefined);
+    expect((await q.getJob(`import-apply_${id}`))!.returnvalue).toMatchObject({ rows: 20, created: 20 });
+    await q.close();
+    expect((await work()).doneAt).not.toBeNull();
+    const assigned = await prisma.assignment.groupBy({ by: ["personId", "cycleId"], where: { person: people, cycleId: { in: cycles } }, _count: true });
+    expect(assigned.map((a) => a._count)).toEqual(Array(40).fill(1));
+    const emails = (await prisma.person.findMany({ where: people, select: { email: true } })).map((p) => p.email);
+    const notices = await prisma.outboxEmail.findMany({ where: { toAddress: { in: emails }, template: "assignment-notice" } });
+    expect(notices).toHaveLength(20);
+    expect(notices.every((n) => (n.payload as { assignmentIds: string[] }).assignmentIds.length === 2)).toBe(true);
+    expect(await prisma.auditEvent.count({ where: { action: "personnel.import", entityId: id } })).toBe(1);
   });
 
   it("marks a check FAILED when the worker's job throws, and the page says why", async () => {

@@ -5,6 +5,7 @@ import { pendingDeliveries, runReminderTick } from "~/modules/notifications/remi
 import { inSendWindow, nextSendMoment } from "~/modules/notifications/send-window.server";
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
+import { carryOutPendingFollowUps } from "~/modules/personnel/follow-up.server";
 import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
@@ -41,14 +42,17 @@ export async function processMailJob(job: Job, token?: string) {
 }
 
 /**
- * reminders queue: every 15 minutes, send due reminders, write notices a lost
- * job never wrote, re-create any lost delivery work, and forget expired links.
+ * reminders queue: every 15 minutes, send due reminders, finish what applied
+ * personnel files still owe (their people's assignments and notices), write
+ * notices a lost job never wrote, re-create any lost delivery work, and forget
+ * expired links.
  */
 export async function processReminderJob(job: Job) {
   if (job.name !== "tick") throw new UnrecoverableError(`unknown job ${job.name}`);
   const at = now();
   const result = await runReminderTick(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
+  const followUps = await carryOutPendingFollowUps();
   const owed = await createOwedNotices();
   const lost = await pendingDeliveries();
   // Links past their time and old request counts are kept no longer than they are needed.
@@ -57,7 +61,7 @@ export async function processReminderJob(job: Job) {
   const retained = await applyAccessLogRetention(at);
   const sealed = await sealAuditEvents();
   await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...owed, ...lost])]);
-  return { ...result, outboxIds: undefined, reports: reports.length, owedNotices: owed.length, reconciled: lost.length, sealed, retained };
+  return { ...result, outboxIds: undefined, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained };
 }
 
 /**

@@ -70,6 +70,48 @@ export async function createOwedNotices(onlyCycleIds: string[] = []): Promise<st
 }
 
 /**
+ * The notices owed to people in some parts of the tree: one message per person
+ * naming every open assignment of theirs in an open cycle not yet announced.
+ * The follow-up of a personnel file calls it for the file's units (the
+ * uploader's subtrees; none means the whole city) once its people are assigned.
+ * Same marks and dedupe keys as createAssignmentNotices: whichever of them
+ * runs first announces an assignment, and the other finds nothing left.
+ * Returns the new outbox ids.
+ */
+export async function createNoticesInUnits(unitIds: string[]): Promise<string[]> {
+  const rows = await prisma.$queryRaw<Array<{ id: string }>>`
+    WITH RECURSIVE scope AS (
+      SELECT id FROM org_unit WHERE (cardinality(${unitIds}::uuid[]) = 0 AND parent_id IS NULL) OR id = ANY(${unitIds}::uuid[])
+      UNION SELECT c.id FROM org_unit c JOIN scope s ON c.parent_id = s.id
+    ),
+    units AS MATERIALIZED (SELECT id FROM scope),
+    candidates AS (
+      SELECT a.id, a.person_id FROM assignment a
+      JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
+      JOIN person p ON p.id = a.person_id AND p.status = 'ACTIVE'
+      WHERE a.notified_at IS NULL AND a.status IN ('ASSIGNED', 'IN_PROGRESS')
+        AND p.org_unit_id IN (SELECT id FROM units)
+      FOR UPDATE OF a
+    ),
+    marked AS (
+      UPDATE assignment a SET notified_at = ${now()}::timestamptz FROM candidates k WHERE a.id = k.id
+      RETURNING a.id
+    )
+    INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+    SELECT 'assignment-notice:' || k.person_id || ':' || md5(string_agg(k.id::text, ',' ORDER BY k.id)),
+           p.email, 'assignment-notice', COALESCE(usr.locale, 'ko'::"Locale"),
+           jsonb_build_object('personId', k.person_id, 'assignmentIds', jsonb_agg(k.id ORDER BY k.id))
+    FROM candidates k
+    JOIN person p ON p.id = k.person_id
+    LEFT JOIN app_user usr ON usr.person_id = p.id
+    WHERE (SELECT count(*) FROM marked) >= 0
+    GROUP BY k.person_id, p.email, usr.locale
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id`;
+  return rows.map((r) => r.id);
+}
+
+/**
  * Queue delivery work for the rows among `outboxIds` still waiting to be
  * sent, one job per row and claim count (see enqueueMailDelivery).
  */

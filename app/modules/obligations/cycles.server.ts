@@ -24,38 +24,7 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
   if (!cycle) throw new CycleStateError("cycle not found");
   if (cycle.status === "CLOSED") throw new CycleStateError("cycle is closed");
   const at = now();
-  const created = await prisma.$executeRaw`
-    WITH RECURSIVE audience_units AS (
-      SELECT u.id FROM org_unit u
-      JOIN obligation o ON o.id = ${cycle.obligationId}::uuid
-      -- The subtrees the file names; else the tree under the city root it was loaded for; else every tree.
-      WHERE CASE
-        WHEN cardinality(o.audience_unit_codes) > 0 THEN u.code = ANY(o.audience_unit_codes)
-        WHEN o.audience_root_id IS NOT NULL THEN u.id = o.audience_root_id
-        ELSE u.parent_id IS NULL
-      END
-      UNION
-      SELECT c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id
-    ),
-    -- The audience's units, as a list the planner can count: the recursive step above is estimated
-    -- at a few hundred rows whatever the tree, which would make it read people unit by unit.
-    units AS MATERIALIZED (
-      SELECT u.id FROM org_unit u
-      JOIN obligation o ON o.id = ${cycle.obligationId}::uuid AND u.kind = ANY(o.unit_kinds)
-      WHERE u.id IN (SELECT id FROM audience_units)
-    )
-    INSERT INTO assignment (cycle_id, person_id, course_id, due_at, assigned_at)
-    SELECT c.id, p.id, r.course_id,
-      -- Someone who joins an open cycle late gets a fair deadline, never one already past.
-      CASE WHEN c.opened_at IS NULL THEN c.due_at
-           ELSE GREATEST(c.due_at, ${at}::timestamptz + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END,
-      ${at}::timestamptz
-    FROM cycle c
-    JOIN obligation_route r ON r.obligation_id = c.obligation_id AND (r.period = '' OR r.period = c.period)
-    JOIN person p ON p.staff_category = r.staff_category AND p.status = 'ACTIVE'
-    WHERE c.id = ${cycleId}::uuid AND c.status <> 'CLOSED'
-      AND p.org_unit_id IN (SELECT id FROM units)
-    ON CONFLICT (cycle_id, person_id) DO NOTHING`;
+  const created = (await assignAudiences([cycleId], at))[cycleId] ?? 0;
   await prisma.$transaction(async (tx) => {
     await tx.cycle.updateMany({ where: { id: cycleId, openedAt: null }, data: { openedAt: at } });
     await tx.cycle.updateMany({ where: { id: cycleId, status: { not: "CLOSED" } }, data: { status: "OPEN" } });
@@ -65,6 +34,61 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
     );
   });
   return created;
+}
+
+/**
+ * Assign everyone in the audience of each of the given cycles who is not yet
+ * assigned, in one statement for all of them (closed cycles are left alone).
+ * Returns how many assignments were created, per cycle.
+ *
+ * One statement, so that someone owed several cycles gets all of them at the
+ * same moment: whoever writes their assignment notice next (the follow-up of a
+ * personnel file, a cycle-opened job, the tick) sees every one and announces
+ * them together. Atomic and repeatable by itself (ON CONFLICT DO NOTHING); it
+ * runs outside any interactive transaction, for the reason given at openCycle.
+ */
+export async function assignAudiences(cycleIds: string[], at: Date): Promise<Record<string, number>> {
+  if (cycleIds.length === 0) return {};
+  const rows = await prisma.$queryRaw<Array<{ cycle_id: string; created: number }>>`
+    WITH RECURSIVE targets AS (
+      SELECT c.id AS cycle_id, c.obligation_id FROM cycle c WHERE c.id = ANY(${cycleIds}::uuid[]) AND c.status <> 'CLOSED'
+    ),
+    audience_units AS (
+      SELECT t.cycle_id, u.id FROM targets t
+      JOIN obligation o ON o.id = t.obligation_id
+      -- The subtrees the file names; else the tree under the city root it was loaded for; else every tree.
+      JOIN org_unit u ON CASE
+        WHEN cardinality(o.audience_unit_codes) > 0 THEN u.code = ANY(o.audience_unit_codes)
+        WHEN o.audience_root_id IS NOT NULL THEN u.id = o.audience_root_id
+        ELSE u.parent_id IS NULL
+      END
+      UNION
+      SELECT a.cycle_id, c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id
+    ),
+    -- The audience's units, as a list the planner can count: the recursive step above is estimated
+    -- at a few hundred rows whatever the tree, which would make it read people unit by unit.
+    units AS MATERIALIZED (
+      SELECT a.cycle_id, u.id FROM audience_units a
+      JOIN targets t ON t.cycle_id = a.cycle_id
+      JOIN obligation o ON o.id = t.obligation_id
+      JOIN org_unit u ON u.id = a.id AND u.kind = ANY(o.unit_kinds)
+    ),
+    created AS (
+      INSERT INTO assignment (cycle_id, person_id, course_id, due_at, assigned_at)
+      SELECT c.id, p.id, r.course_id,
+        -- Someone who joins an open cycle late gets a fair deadline, never one already past.
+        CASE WHEN c.opened_at IS NULL THEN c.due_at
+             ELSE GREATEST(c.due_at, ${at}::timestamptz + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END,
+        ${at}::timestamptz
+      FROM units un
+      JOIN cycle c ON c.id = un.cycle_id AND c.status <> 'CLOSED'
+      JOIN obligation_route r ON r.obligation_id = c.obligation_id AND (r.period = '' OR r.period = c.period)
+      JOIN person p ON p.org_unit_id = un.id AND p.staff_category = r.staff_category AND p.status = 'ACTIVE'
+      ON CONFLICT (cycle_id, person_id) DO NOTHING
+      RETURNING cycle_id
+    )
+    SELECT cycle_id::text, count(*)::int AS created FROM created GROUP BY cycle_id`;
+  return Object.fromEntries(rows.map((r) => [r.cycle_id, r.created]));
 }
 
 /** The dates of one period of an obligation: its window and its deadline (end of day, Asia/Seoul). */

@@ -5,9 +5,9 @@ import { countCsvRecords, csvRecords } from "~/utils/csv-parse";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { JOB_FAMILY } from "~/modules/content/load.server";
-import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
-import { enqueueCycleOpened, enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues.server";
+import { enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues.server";
+import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } from "./follow-up.server";
 import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
 
@@ -360,7 +360,7 @@ export async function applyImport(actor: Actor, id: string): Promise<ImportSumma
   if (!saved) throw new ImportError("not-found");
   if (saved.status !== "CHECKED") throw new ImportError("already-applied");
   const summary = await applyInTransaction(saved, "CHECKED", inRequest, { timeout: 120_000 });
-  await assignNewHires(actor.userId, id);
+  await followUpAfterCommit(id);
   return summary;
 }
 
@@ -393,14 +393,6 @@ export async function submitApply(actor: Actor, id: string): Promise<{ queued: b
   return { queued: true };
 }
 
-/** New hires owe every open cycle of their audience: assign them now (idempotent). */
-async function assignNewHires(actorUserId: string, id: string) {
-  const open = await prisma.cycle.findMany({ where: { status: "OPEN" }, select: { id: true } });
-  for (const c of open) {
-    if ((await openCycle(c.id, actorUserId)) > 0) await enqueueCycleOpened(c.id, `import-${id}`).catch(() => undefined);
-  }
-}
-
 type SavedImport = NonNullable<Awaited<ReturnType<typeof getImport>>>;
 
 /**
@@ -414,6 +406,7 @@ async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYIN
   return prisma.$transaction(async (tx) => {
     const claimed = await tx.personnelImport.updateMany({ where: { id, status: from }, data: { status: "APPLIED", appliedAt: now(), error: null } });
     if (claimed.count === 0) throw new ImportError("already-applied");
+    await recordImportFollowUp(tx, id);
     const staged = await stage(tx, rows, saved.scopeUnitIds, report);
     const summary = summarise(rows, [...problems, ...staged.problems], staged.diff);
     if (summary.problems.length > 0) throw new ImportError("has-problems");
@@ -509,6 +502,8 @@ export async function checkQueuedImport(id: string, report: Report) {
  */
 export async function applyQueuedImport(id: string, report: Report) {
   const saved = await prisma.personnelImport.findUnique({ where: { id } });
+  // Delivered again after its worker died: the file is applied, but what follows it may not be.
+  if (saved?.status === "APPLIED") return (await carryOutImportFollowUp(id)) ? (saved.summary as unknown as ImportSummary) : null;
   if (!saved || saved.status !== "APPLYING") return null;
   let summary: ImportSummary;
   try {
@@ -517,7 +512,7 @@ export async function applyQueuedImport(id: string, report: Report) {
     await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: failure(e) } });
     throw e;
   }
-  await assignNewHires(saved.actorUserId, id);
+  await followUpAfterCommit(id);
   return summary;
 }
 
