@@ -60,6 +60,12 @@ const schema = z.object({
   ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).default(7),
   /** Days a person who joins an open cycle late has at least, from the day they are assigned. */
   LATE_JOINER_DAYS: z.coerce.number().int().min(0).default(30),
+  /**
+   * A full personnel roll that would record more than this share (percent) of
+   * the active people in the officer's units as left is applied only after
+   * the officer types the number of leavers. 0 asks for every leaver.
+   */
+  IMPORT_LEAVER_CONFIRM_PERCENT: z.coerce.number().min(0).max(100).default(10),
 });
 
 const OIDC_REQUIRED = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_EMPLOYEE_NO_CLAIM"] as const;
