@@ -96,15 +96,16 @@ function expectRising(percents: number[]) {
   expect(Math.max(...percents)).toBeLessThan(100);
 }
 
-async function upload(fileName: string, csv: string, cookie: string) {
-  const request = await postFile("/hr/import", "file", fileName, csv, cookie);
+async function upload(fileName: string, csv: string, cookie: string, kind: "FULL_ROLL" | "CHANGES_ONLY" = "FULL_ROLL") {
+  const request = await postFile("/hr/import", "file", fileName, csv, cookie, { kind });
   const res = await respond(() => uploadAction({ request, params: {}, context: {} }));
   expect(res.status).toBe(302);
   return res.headers.get("Location")!.split("/").pop()!;
 }
 
-function apply(id: string, cookie: string) {
-  return respond(() => applyAction({ request: postForm(`/hr/import/${id}`, { intent: "apply" }, cookie), params: { importId: id }, context: {} }));
+function apply(id: string, cookie: string, confirmLeavers?: string) {
+  const fields = { intent: "apply", ...(confirmLeavers === undefined ? {} : { confirmLeavers }) };
+  return respond(() => applyAction({ request: postForm(`/hr/import/${id}`, fields, cookie), params: { importId: id }, context: {} }));
 }
 
 describe("worker: large personnel imports", () => {
@@ -178,7 +179,7 @@ describe("worker: large personnel imports", () => {
 
     const res = await apply(id, cookie);
     expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: string }).error).toContain("문제가 생겼습니다");
+    expect(((await res.json()) as { formError: string }).formError).toContain("문제가 생겼습니다");
     expect((await view(id, cookie)).status).toBe("CHECKED");
     expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(0);
     expect(await prisma.auditEvent.count({ where: { action: "personnel.import", entityId: id } })).toBe(0);
@@ -201,8 +202,16 @@ describe("worker: large personnel imports", () => {
     expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(0);
     expect(await prisma.auditEvent.count({ where: { action: "personnel.import", entityId: id } })).toBe(0);
 
-    // Once the address is free again, applying again works.
+    // With the address free again, the file still does not do what the check showed: the newcomer
+    // is in the officer's city but not in the file, so applying would record them as left.
     await prisma.person.update({ where: { id: other.id }, data: { email: `freed-${uid()}@test.example` } });
+    expect((await apply(id, cookie)).status).toBe(302);
+    expect((await follow(id, cookie)).final).toMatchObject({ status: "CHECKED", error: "leavers-changed" });
+    expect(await prisma.person.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ status: "ACTIVE" });
+    expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(0);
+
+    // Once they belong to another city, applying again does exactly what the check showed.
+    await prisma.person.update({ where: { id: other.id }, data: { orgUnitId: (await createWorld()).division.id } });
     expect((await apply(id, cookie)).status).toBe(302);
     expect((await follow(id, cookie)).final).toMatchObject({ status: "APPLIED", error: null });
     expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(300);
@@ -245,13 +254,54 @@ describe("worker: large personnel imports", () => {
     expect(await prisma.auditEvent.count({ where: { action: "personnel.import", entityId: id } })).toBe(1);
   });
 
+  it("queues a large roll that would record many people as left only with their number typed, and leaves exactly those", async () => {
+    IMPORT_LIMITS.inRequestRows = 100;
+    const world = await createWorld();
+    const { cookie } = await officerOf(world.city.id);
+    const tag = `C${uid()}`;
+    const first = await upload("roll.csv", roll(tag, 300, [world.division.code]), cookie);
+    expect((await follow(first, cookie)).final).toMatchObject({ status: "CHECKED", summary: { created: 300, left: 0, confirmLeavers: false } });
+    expect((await apply(first, cookie)).status).toBe(302);
+    expect((await follow(first, cookie)).final.status).toBe("APPLIED");
+
+    // Next month's file has only the first half of them.
+    const id = await upload("half.csv", roll(tag, 150, [world.division.code]), cookie);
+    const checked = (await follow(id, cookie)).final;
+    expect(checked).toMatchObject({ status: "CHECKED", summary: { left: 150, active: 300, confirmLeavers: true } });
+    const q = new Queue(QUEUES.imports, { connection: newWorkerConnection() });
+    try {
+      for (const typed of [undefined, "", "149"]) {
+        const res = await apply(id, cookie, typed);
+        expect(res.status).toBe(400);
+        const body = (await res.json()) as { formError: string; confirmError: string };
+        expect(body.confirmError).toBe(body.formError);
+        expect(body.formError).toContain("150");
+        expect(await q.getJob(`import-apply_${id}`)).toBeUndefined();
+        expect((await view(id, cookie)).status).toBe("CHECKED");
+      }
+    } finally {
+      await q.close();
+    }
+    expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` }, status: "ACTIVE" } })).toBe(300);
+
+    expect((await apply(id, cookie, "150")).status).toBe(302);
+    expect((await follow(id, cookie)).final).toMatchObject({ status: "APPLIED", error: null });
+    const left = await prisma.person.findMany({ where: { employeeNo: { startsWith: `${tag}-` }, status: "LEFT" }, select: { employeeNo: true } });
+    const listed = (await prisma.personnelImport.findUniqueOrThrow({ where: { id } })).summary as unknown as ImportSummary;
+    expect(listed.leavers).toHaveLength(150);
+    expect(left.map((p) => p.employeeNo).sort()).toEqual(listed.leavers);
+    expect(left.every((p) => Number(p.employeeNo!.split("-").pop()) >= 150)).toBe(true);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "personnel.import", entityId: id } });
+    expect(audit.data).toMatchObject({ kind: "FULL_ROLL", confirmedLeavers: 150 });
+  });
+
   it("marks a check FAILED when the worker's job throws, and the page says why", async () => {
     IMPORT_LIMITS.inRequestRows = 10;
     const world = await createWorld();
     const { cookie, actor } = await officerOf(world.city.id);
     const { id, queued } = await submitImport(actor, "roll.csv", roll(`E${uid()}`, 50, [world.division.code], (i, cells) => {
       if (i === 7) cells[1] = EXPLODE;
-    }));
+    }), "FULL_ROLL");
     expect(queued).toBe(true);
     const { final } = await follow(id, cookie);
     expect(final).toMatchObject({ status: "FAILED", error: "unexpected", summary: null });
@@ -262,7 +312,7 @@ describe("worker: large personnel imports", () => {
     const world = await createWorld();
     const { cookie, user } = await officerOf(world.city.id);
     const saved = await prisma.personnelImport.create({
-      data: { actorUserId: user.id, fileName: "lost.csv", sha256: "0", content: HEADER, scopeUnitIds: [world.city.id], status: "CHECKING", rowCount: 5000, summary: {} },
+      data: { actorUserId: user.id, fileName: "lost.csv", kind: "FULL_ROLL", sha256: "0", content: HEADER, scopeUnitIds: [world.city.id], status: "CHECKING", rowCount: 5000, summary: {} },
     });
     expect(await view(saved.id, cookie)).toMatchObject({ status: "FAILED", error: "interrupted" });
   });

@@ -22,12 +22,13 @@ export function postForm(path: string, fields: Record<string, string> | Array<[s
 }
 
 /**
- * A multipart upload of one file, as a browser sends a file input. The body
+ * A multipart upload of one file (and any other fields), as a browser sends a file input. The body
  * arrives in 64 KiB pieces, as it does from a socket: Remix's multipart parser
  * overflows its stack on a single chunk holding a hundred thousand CRLF lines.
  */
-export async function postFile(path: string, field: string, fileName: string, text: string, cookie?: string): Promise<Request> {
+export async function postFile(path: string, field: string, fileName: string, text: string, cookie?: string, fields: Record<string, string> = {}): Promise<Request> {
   const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
   form.set(field, new File([text], fileName, { type: "text/csv" }));
   const encoded = new Response(form);
   const bytes = new Uint8Array(await encoded.arrayBuffer());

@@ -3,8 +3,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FormAlert } from "~/components/form-alert";
+import { TextField } from "~/components/text-field";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { getImportView, importErrorCode, ImportError, submitApply, type ImportSummary } from "~/modules/personnel/import.server";
+import { getImportView, importErrorCode, ImportError, leaversPage, recheckImport, submitApply, type ImportSummary } from "~/modules/personnel/import.server";
 import { badRequest, notFound } from "~/utils/http.server";
 import { formatDate, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
@@ -15,35 +17,52 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 �
 /** How often the page asks again while the worker checks or applies the file. */
 const REFRESH_MS = 1500;
 
+type ActionData = { formError: string; confirmError?: string };
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
   const saved = await getImportView(actor, params.importId!);
   if (!saved) notFound();
+  // While the worker is still checking there is nothing to show yet.
+  const summary = saved.status === "CHECKING" || saved.status === "FAILED" ? null : (saved.summary as unknown as ImportSummary);
+  // The full summary stays on the server: the page gets the counts and one page of leavers at a time.
+  const { leavers: _all, ...counts } = summary ?? { leavers: undefined };
+  const page = Number(new URL(request.url).searchParams.get("leavers") ?? "1");
   return {
     id: saved.id,
     fileName: saved.fileName,
+    kind: saved.kind,
     status: saved.status,
     rowCount: saved.rowCount,
     error: importErrorCode(saved.error),
     createdAt: saved.createdAt,
     appliedAt: saved.appliedAt,
     progress: saved.progress,
-    // While the worker is still checking there is nothing to show yet.
-    summary: saved.status === "CHECKING" || saved.status === "FAILED" ? null : (saved.summary as unknown as ImportSummary),
+    summary: summary ? (counts as Omit<ImportSummary, "leavers">) : null,
+    leavers: summary && summary.left > 0 ? await leaversPage(summary, page) : null,
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
-  const { t } = requestTranslator(request, actor.user.locale);
+  const { t, locale } = requestTranslator(request, actor.user.locale);
   const form = await request.formData();
-  if (form.get("intent") !== "apply") badRequest("intent");
+  const intent = form.get("intent");
+  if (intent !== "apply" && intent !== "recheck") badRequest("intent");
   try {
-    await submitApply(actor, params.importId!);
+    if (intent === "recheck") {
+      const { id } = await recheckImport(actor, params.importId!);
+      return redirect(`/hr/import/${id}`);
+    }
+    const typed = form.get("confirmLeavers");
+    await submitApply(actor, params.importId!, typeof typed === "string" ? typed : null);
   } catch (e) {
     if (e instanceof ImportError) {
       if (e.message === "not-found") notFound();
-      return Response.json({ error: t(`import.error.${e.message}`) }, { status: 409 });
+      const params = Object.fromEntries(Object.entries(e.params).map(([k, v]) => [k, typeof v === "number" ? v.toLocaleString(locale) : v]));
+      const message = t(`import.error.${e.message}`, params);
+      const confirm = e.message === "confirm-missing" || e.message === "confirm-wrong";
+      return Response.json({ formError: message, confirmError: confirm ? message : undefined } satisfies ActionData, { status: confirm ? 400 : 409 });
     }
     throw e;
   }
@@ -52,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 export default function ImportResult() {
   const d = useLoaderData<typeof loader>();
-  const result = useActionData<{ error?: string }>();
+  const result = useActionData<ActionData>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const running = d.status === "CHECKING" || d.status === "APPLYING";
@@ -84,10 +103,15 @@ export default function ImportResult() {
     status = { className: "alert", text: t("import.checkFailed", { reason: errorText }) };
   } else if (d.status === "APPLIED") {
     status = { className: "success", text: t("import.applied", { date: formatDate(d.appliedAt!, locale, true) }) };
+  } else if (blocked && s.problems.length === 1 && (s.problems[0]!.code === "no-rows" || s.problems[0]!.code === "no-changes")) {
+    // A file with no one in it is refused as a whole: say why, not "line 1 has a problem".
+    status = { className: "alert", text: t(`import.problem.${s.problems[0]!.code}`) };
   } else if (blocked) {
     status = { className: "alert", text: t("import.blocked", { count: new Set(s.problems.map((p) => p.line)).size }) };
   } else if (errorText) {
     status = { className: "alert", text: t("import.applyFailed", { reason: errorText }) };
+  } else if (s?.confirmLeavers) {
+    status = { className: "alert", text: t("import.readyConfirm", { left: s.left.toLocaleString(locale), active: s.active.toLocaleString(locale) }) };
   } else {
     status = { className: "notice", text: t("import.ready") };
   }
@@ -99,7 +123,7 @@ export default function ImportResult() {
       <div role="status" aria-live="polite" aria-atomic="true">
         <p className={status.className}>{status.text}</p>
       </div>
-      {result?.error ? <p className="alert" role="alert">{result.error}</p> : null}
+      <FormAlert result={result} />
       {running ? <Progress checking={d.status === "CHECKING"} rowCount={d.rowCount} percent={d.progress?.percent ?? null} /> : null}
       {d.status === "FAILED" ? <p><Link to="/hr/import">{t("import.uploadAgain")}</Link></p> : null}
       {s ? (
@@ -107,12 +131,14 @@ export default function ImportResult() {
           <table>
             <caption>{d.status === "APPLIED" ? t("import.appliedChanges") : t("import.dryRun")}</caption>
             <tbody>
+              <tr><th scope="row">{t("import.kind.legend")}</th><td>{t(`import.kind.${d.kind}`)}</td></tr>
               {(["rows", "created", "moved", "updated", "left", "unchanged"] as const).map((k) => (
                 <tr key={k}><th scope="row">{t(`import.count.${k}`)}</th><td className="num">{s[k].toLocaleString(locale)}</td></tr>
               ))}
             </tbody>
           </table>
-          {s.samples.left.length > 0 ? <p className="meta">{t("import.leftList")}: {s.samples.left.join(", ")}</p> : null}
+          <p className="meta">{t(`import.kind.${d.kind}_help`)}</p>
+          {d.leavers ? <Leavers list={d.leavers} applied={d.status === "APPLIED"} /> : null}
           {s.samples.moved.length > 0 ? <p className="meta">{t("import.movedList")}: {s.samples.moved.join(", ")}</p> : null}
         </>
       ) : null}
@@ -123,13 +149,72 @@ export default function ImportResult() {
           <tbody>{s.problems.map((p, i) => <tr key={i}><td className="num">{p.line}</td><td>{p.code ? t(`import.problem.${p.code}`, p.params) : p.reason}</td></tr>)}</tbody>
         </table>
       ) : null}
-      {d.status === "CHECKED" && s && !blocked && d.error !== "has-problems" ? (
+      {d.status === "CHECKED" && s && d.error === "leavers-changed" ? (
         <Form method="post" className="actions">
+          <input type="hidden" name="intent" value="recheck" />
+          <button type="submit" className="primary">{t("import.recheck")}</button>
+        </Form>
+      ) : d.status === "CHECKED" && s && !blocked && d.error !== "has-problems" ? (
+        <Form method="post" className="stack" noValidate>
           <input type="hidden" name="intent" value="apply" />
-          <button type="submit" className="primary">{errorText ? t("import.applyAgain") : t("import.apply")}</button>
+          {s.confirmLeavers ? (
+            <TextField
+              name="confirmLeavers"
+              label={t("import.confirm.label", { number: s.left.toLocaleString(locale) })}
+              hint={t("import.confirm.hint", { left: s.left.toLocaleString(locale), active: s.active.toLocaleString(locale) })}
+              error={result?.confirmError}
+              inputMode="numeric"
+              autoComplete="off"
+              required
+            />
+          ) : null}
+          <div><button type="submit" className="primary">{errorText ? t("import.applyAgain") : t("import.apply")}</button></div>
         </Form>
       ) : null}
     </>
+  );
+}
+
+type LeaverList = NonNullable<ReturnType<typeof useLoaderData<typeof loader>>["leavers"]>;
+
+/** Every leaver, a page at a time, each with their name and unit. */
+function Leavers({ list, applied }: { list: LeaverList; applied: boolean }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const n = (v: number) => v.toLocaleString(locale);
+  return (
+    <section className="panel" aria-labelledby="leavers-title" id="leavers">
+      <h2 id="leavers-title">{t(applied ? "import.leavers.titleApplied" : "import.leavers.title", { number: n(list.total) })}</h2>
+      {list.complete ? null : <p className="meta">{t("import.leavers.incomplete")}</p>}
+      <table>
+        <caption>{t("import.leavers.caption", { page: n(list.page), pages: n(list.pages) })}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("import.leavers.employeeNo")}</th>
+            <th scope="col">{t("import.leavers.name")}</th>
+            <th scope="col">{t("import.leavers.unit")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.rows.map((r) => (
+            <tr key={r.employeeNo}>
+              <td>{r.employeeNo}</td>
+              <td>{r.name ?? "—"}</td>
+              <td>{r.unitCode ? `${locale === "en" ? r.unitNameEn : r.unitNameKo} (${r.unitCode})` : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {list.pages > 1 ? (
+        <nav aria-label={t("import.leavers.pagesLabel")}>
+          <ul>
+            {list.page > 1 ? <li><Link to={`?leavers=${list.page - 1}#leavers`}>{t("import.leavers.previous")}</Link></li> : null}
+            <li aria-current="page">{t("import.leavers.caption", { page: n(list.page), pages: n(list.pages) })}</li>
+            {list.page < list.pages ? <li><Link to={`?leavers=${list.page + 1}#leavers`}>{t("import.leavers.next")}</Link></li> : null}
+          </ul>
+        </nav>
+      ) : null}
+    </section>
   );
 }
 

@@ -3,41 +3,57 @@ import { redirect } from "@remix-run/node";
 import { readUploadForm } from "~/utils/upload.server";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { FormAlert } from "~/components/form-alert";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { IMPORT_COLUMNS, IMPORT_LIMITS, ImportError, MAX_IMPORT_BYTES, submitImport } from "~/modules/personnel/import.server";
+import { IMPORT_COLUMNS, IMPORT_KINDS, IMPORT_LIMITS, ImportError, isImportKind, MAX_IMPORT_BYTES, submitImport, type ImportKind } from "~/modules/personnel/import.server";
 import { decodeCsvFile } from "~/utils/csv-parse";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 올리기", "Personnel import");
 
+type ActionData = { formError: string; fieldErrors: { file?: string; kind?: string }; kind?: ImportKind };
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
-  return { columns: IMPORT_COLUMNS.join(","), inRequestRows: IMPORT_LIMITS.inRequestRows };
+  return { columns: IMPORT_COLUMNS.join(","), inRequestRows: IMPORT_LIMITS.inRequestRows, kinds: IMPORT_KINDS };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
   const { t } = requestTranslator(request, actor.user.locale);
   const form = await readUploadForm(request, MAX_IMPORT_BYTES, t("errors.bodyMalformed"));
-  if (form === "too-large") return Response.json({ error: t("import.tooLarge") }, { status: 413 });
+  const fail = (status: number, fieldErrors: ActionData["fieldErrors"], kind?: ImportKind) =>
+    Response.json({ formError: Object.values(fieldErrors).join(" "), fieldErrors, kind } satisfies ActionData, { status });
+  if (form === "too-large") return fail(413, { file: t("import.tooLarge") });
   const file = form.get("file");
-  if (!(file instanceof File) || file.size === 0) return Response.json({ error: t("import.noFile") }, { status: 400 });
-  const text = decodeCsvFile(await file.arrayBuffer());
-  if (text === null) return Response.json({ error: t("import.encoding") }, { status: 400 });
+  const kind = form.get("kind");
+  const chosen = file instanceof File && file.size > 0 ? file : null;
+  // Which kind of file it is decides whether absences mean leaving, so there is no default:
+  // the officer says, and the message names the file the question is about.
+  if (!chosen || !isImportKind(kind)) {
+    return fail(400, {
+      ...(chosen ? {} : { file: t("import.noFile") }),
+      ...(isImportKind(kind) ? {} : { kind: chosen ? t("import.kindMissingFor", { file: chosen.name }) : t("import.kindMissing") }),
+    }, isImportKind(kind) ? kind : undefined);
+  }
+  const text = decodeCsvFile(await chosen.arrayBuffer());
+  if (text === null) return fail(400, { file: t("import.encoding") }, kind);
   try {
-    const { id } = await submitImport(actor, file.name, text);
+    const { id } = await submitImport(actor, chosen.name, text, kind);
     return redirect(`/hr/import/${id}`);
   } catch (e) {
-    if (e instanceof ImportError) return Response.json({ error: t(`import.error.${e.message}`) }, { status: 503 });
+    if (e instanceof ImportError) return fail(503, { file: t(`import.error.${e.message}`) }, kind);
     throw e;
   }
 }
 
 export default function ImportPage() {
-  const { columns, inRequestRows } = useLoaderData<typeof loader>();
-  const result = useActionData<{ error?: string }>();
+  const { columns, inRequestRows, kinds } = useLoaderData<typeof loader>();
+  const result = useActionData<ActionData>();
   const { t, i18n } = useTranslation();
+  const fileError = result?.fieldErrors.file;
+  const kindError = result?.fieldErrors.kind;
   return (
     <>
       <h1>{t("import.title")}</h1>
@@ -49,12 +65,35 @@ export default function ImportPage() {
         <p>{t("import.largeHelp", { rows: inRequestRows.toLocaleString(i18n.language) })}</p>
         <p className="meta">{t("import.privacy")}</p>
       </section>
-      <Form method="post" encType="multipart/form-data" className="stack">
+      <FormAlert result={result} />
+      <Form method="post" encType="multipart/form-data" className="stack" noValidate>
         <div>
           <label htmlFor="file">{t("import.file")}</label>
-          <input id="file" name="file" type="file" accept=".csv,text/csv" required aria-describedby={result?.error ? "file-error" : undefined} />
-          {result?.error ? <p id="file-error" className="field-error" role="alert">{result.error}</p> : null}
+          <input
+            id="file"
+            name="file"
+            type="file"
+            accept=".csv,text/csv"
+            required
+            aria-invalid={fileError ? true : undefined}
+            aria-describedby={fileError ? "file-error" : undefined}
+          />
+          {fileError ? <p id="file-error" className="field-error">{fileError}</p> : null}
         </div>
+        <fieldset className="question" aria-describedby={kindError ? "kind-error" : undefined}>
+          <legend>{t("import.kind.legend")}</legend>
+          {kindError ? <p id="kind-error" className="field-error">{kindError}</p> : null}
+          {kinds.map((k) => (
+            <label key={k} className="option">
+              <input type="radio" name="kind" value={k} required defaultChecked={result?.kind === k} aria-invalid={kindError ? true : undefined} />
+              <span>
+                <strong>{t(`import.kind.${k}`)}</strong>
+                <br />
+                <span className="meta">{t(`import.kind.${k}_help`)}</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
         <div><button type="submit" className="primary">{t("import.check")}</button></div>
       </Form>
     </>

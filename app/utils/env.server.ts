@@ -62,6 +62,12 @@ const schema = z.object({
   LATE_JOINER_DAYS: z.coerce.number().int().min(0).default(30),
   /** Days report access records (views, downloads, declared purposes) are kept: two years. */
   ACCESS_LOG_RETENTION_DAYS: z.coerce.number().int().min(30).default(730),
+  /**
+   * A full personnel roll that would record more than this share (percent) of
+   * the active people in the officer's units as left is applied only after
+   * the officer types the number of leavers. 0 asks for every leaver.
+   */
+  IMPORT_LEAVER_CONFIRM_PERCENT: z.coerce.number().min(0).max(100).default(10),
 });
 
 const OIDC_REQUIRED = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_EMPLOYEE_NO_CLAIM"] as const;

@@ -323,12 +323,16 @@ describe("end to end: every population gets in", { timeout: 180_000 }, () => {
       await signIn(page, rollOfficer.email, TEST_PASSWORD);
       await page.goto("/hr/import");
       await page.getByLabel("CSV 파일").setInputFiles({ name: "roll.csv", mimeType: "text/csv", buffer: Buffer.from(roll) });
+      await page.getByRole("radio", { name: /담당 조직의 전체 명부/ }).check();
       await page.getByRole("button", { name: "점검하기" }).click();
       await page.waitForURL(/\/hr\/import\/[^/]+$/);
-      await expect.poll(() => page.getByRole("status").textContent()).toContain("문제가 없습니다");
+      await expect.poll(() => page.getByRole("status").textContent()).toContain("재직자 2명 가운데 1명이 퇴직 처리됩니다");
       await expect.poll(() => page.getByRole("row", { name: "퇴직 처리" }).getByRole("cell").textContent()).toBe("1");
-      expect(await page.locator("main").textContent()).toContain(`퇴직 처리될 직원번호: ${leaver.employeeNo}`);
+      const leavers = page.getByRole("region", { name: "퇴직 처리될 직원 (1명)" });
+      expect(await leavers.getByRole("row", { name: new RegExp(leaver.employeeNo) }).textContent()).toContain("문떠남");
       await expectAccessible(page, "31-import-leaver");
+      // One of the home's two workers is half of it: the officer types the number before applying.
+      await page.getByLabel("퇴직 처리할 인원 수를 입력하세요: 1").fill("1");
       await page.getByRole("button", { name: "적용하기" }).click();
       await expect.poll(() => page.getByRole("status").textContent()).toContain("적용했습니다");
       await expectAccessible(page, "32-import-applied");

@@ -49,6 +49,7 @@ describe("end to end: an HR officer follows a large personnel file through the w
 
     await page.goto("/hr/import");
     await page.getByLabel("CSV 파일").setInputFiles({ name: "roll.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.getByRole("radio", { name: /담당 조직의 전체 명부/ }).check();
     await page.getByRole("button", { name: "점검하기" }).click();
     await page.waitForURL(/\/hr\/import\/[^/]+$/);
     // No worker yet in this process: the file waits its turn (another test file's worker may already have it).
@@ -74,5 +75,47 @@ describe("end to end: an HR officer follows a large personnel file through the w
     await expect.poll(() => page.getByRole("status").textContent(), { timeout: 30_000 }).toContain("적용했습니다");
     await expectAccessible(page, "03-import-applied");
     expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` } } })).toBe(2500);
+  });
+
+  it("lists every leaver of a three-line full roll and applies it only with their number typed", async () => {
+    const three = csv.split("\r\n").slice(0, 4).join("\r\n");
+    await page.goto("/hr/import");
+    await page.getByLabel("CSV 파일").setInputFiles({ name: "three.csv", mimeType: "text/csv", buffer: Buffer.from(three) });
+    await page.getByRole("radio", { name: /담당 조직의 전체 명부/ }).check();
+    await page.getByRole("button", { name: "점검하기" }).click();
+    await page.waitForURL(/\/hr\/import\/[^/]+$/);
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("재직자 2,500명 가운데 2,497명이 퇴직 처리됩니다");
+    expect(await page.getByRole("row", { name: "파일 종류" }).getByRole("cell").textContent()).toBe("담당 조직의 전체 명부");
+    expect(await page.getByRole("row", { name: "퇴직 처리" }).getByRole("cell").textContent()).toBe("2,497");
+    const leavers = page.getByRole("region", { name: "퇴직 처리될 직원 (2,497명)" });
+    expect(await leavers.locator("caption").textContent()).toBe("25쪽 중 1쪽");
+    expect(await leavers.locator("tbody tr").count()).toBe(100);
+    await expectAccessible(page, "04-import-three-rows");
+
+    // Every leaver is reachable: the last page holds the last of them.
+    for (let n = 2; n <= 25; n++) {
+      await leavers.getByRole("link", { name: "다음 쪽" }).click();
+      await expect.poll(() => leavers.locator("caption").textContent()).toBe(`25쪽 중 ${n}쪽`);
+    }
+    expect(await leavers.locator("tbody tr").count()).toBe(97);
+    expect(await leavers.locator("tbody").textContent()).toContain(`${tag}-999`);
+    await expectAccessible(page, "05-import-leavers-last-page");
+
+    const confirm = page.getByLabel("퇴직 처리할 인원 수를 입력하세요: 2,497");
+    await confirm.fill("2,479");
+    await page.getByRole("button", { name: "적용하기" }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("alert");
+    expect(await page.getByRole("alert").textContent()).toContain("퇴직 처리될 인원 수(2,497명)와 다릅니다");
+    expect(await confirm.getAttribute("aria-describedby")).toBe("confirmLeavers-hint confirmLeavers-error");
+    expect(await confirm.getAttribute("aria-invalid")).toBe("true");
+    await expectAccessible(page, "06-import-confirm-wrong");
+    expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` }, status: "ACTIVE" } })).toBe(2500);
+
+    await confirm.fill("2497");
+    await page.getByRole("button", { name: "적용하기" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("적용했습니다");
+    expect(await page.getByRole("region", { name: "퇴직 처리한 직원 (2,497명)" }).count()).toBe(1);
+    await expectAccessible(page, "07-import-three-rows-applied");
+    expect(await prisma.person.count({ where: { employeeNo: { startsWith: `${tag}-` }, status: "ACTIVE" } })).toBe(3);
   });
 });

@@ -146,6 +146,13 @@ describe("end to end: a civil servant completes the annual course; the HR office
         Buffer.from(",x1@test.example,NO-SUCH,CIVIL_SERVANT,7,\n"),
       ]),
     });
+    // Which kind of file it is has no default: the form asks, naming the file, and starts from the error.
+    await page.getByRole("button", { name: "점검하기" }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("alert");
+    expect(await page.getByRole("alert").textContent()).toContain("roll.csv 파일의 종류를 고르세요");
+    expect(await page.getByRole("group", { name: "파일 종류" }).getAttribute("aria-describedby")).toBe("kind-error");
+    await expectAccessible(page, "11c-import-kind-missing");
+    await page.getByRole("radio", { name: /바뀐 사람만/ }).check();
     await page.getByRole("button", { name: "점검하기" }).click();
     await page.waitForURL(/\/hr\/import\/[^/]+$/);
     await expect.poll(() => page.getByRole("status").textContent()).toContain("적용할 수 없습니다");

@@ -43,7 +43,7 @@ async function setting() {
   const tag = `H${uid()}`;
   const hire = async (count: number) => {
     const lines = Array.from({ length: count }, (_, i) => `${tag}-${i},신규 ${i},${tag}-${i}@hire.example,${world.division.code},CIVIL_SERVANT,9,`);
-    const { id, summary } = await checkImport(actor, "hires.csv", [HEADER, ...lines].join("\n"));
+    const { id, summary } = await checkImport(actor, "hires.csv", [HEADER, ...lines].join("\n"), "CHANGES_ONLY");
     expect(summary).toMatchObject({ created: count, problems: [] });
     return id;
   };

@@ -1,12 +1,24 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { translator } from "~/utils/i18n";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { countCsvRecords, parseCsv } from "~/utils/csv-parse";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
-import { getRequest, sessionCookieFor } from "../../../test/http";
-import { applyImport, checkImport, ImportError, progressView, type ImportPhase, type RowProblem } from "./import.server";
+import { getRequest, postFile, respond, sessionCookieFor } from "../../../test/http";
+import { action as uploadAction } from "~/routes/hr.import._index";
+import {
+  applyImport,
+  checkImport,
+  ImportError,
+  LEAVERS_PAGE,
+  leaversPage,
+  progressView,
+  recheckImport,
+  submitApply,
+  type ImportPhase,
+  type RowProblem,
+} from "./import.server";
 
 const HEADER = "employee_no,name,email,unit_code,staff_category,grade,job_family";
 
@@ -75,7 +87,7 @@ describe("personnel import", () => {
       `N${uid()},바,f-${uid()}@test.example,${world.division.code},MAYOR,12,`,
     ].join("\n");
     const before = await prisma.person.count();
-    const { summary } = await checkImport(actor, "bad.csv", csv);
+    const { summary } = await checkImport(actor, "bad.csv", csv, "FULL_ROLL");
     // One problem per thing wrong, each with its code and the column or value it is about; line 7 has two.
     expect(summary.problems.map((p) => [p.line, p.code])).toEqual([
       [3, "duplicate-employee-no"],
@@ -99,20 +111,20 @@ describe("personnel import", () => {
   });
 
   it("refuses resident registration numbers", async () => {
-    const { summary } = await checkImport(actor, "rrn.csv", `${HEADER},resident_no\n`);
+    const { summary } = await checkImport(actor, "rrn.csv", `${HEADER},resident_no\n`, "FULL_ROLL");
     expect(summary.problems[0]).toEqual({ line: 1, code: "resident-number-column", params: { columns: "resident_no" } });
   });
 
   it("names the limit of a value that is too long", async () => {
     const csv = `${HEADER}\n${"N".repeat(41)},가,l-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,\n`;
-    const { summary } = await checkImport(actor, "long.csv", csv);
+    const { summary } = await checkImport(actor, "long.csv", csv, "FULL_ROLL");
     expect(summary.problems).toEqual([{ line: 2, code: "too-long", params: { column: "employee_no", value: "N".repeat(41), max: 40 } }]);
     expect(translator("en")("import.problem.too-long", summary.problems[0]!.params)).toBe("employee_no is too long (at most 40 characters).");
   });
 
   it("refuses a NUL character by line and column instead of failing in the database", async () => {
     const csv = `${HEADER}\nN${uid()},가\u0000나,n-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,\n`;
-    const { summary } = await checkImport(actor, "nul.csv", csv);
+    const { summary } = await checkImport(actor, "nul.csv", csv, "FULL_ROLL");
     expect(summary.problems).toEqual([{ line: 2, code: "bad-character", params: { column: "name" } }]);
   });
 
@@ -125,11 +137,14 @@ describe("personnel import", () => {
       `${mover.employeeNo},이동자,${mover.email},${team.code},CIVIL_SERVANT,6,welfare`,
       `${newcomer},신규자,new-${uid()}@test.example,${team.code},CIVIL_SERVANT,9,front-desk`,
     ].join("\r\n");
-    const { id, summary } = await checkImport(actor, "roll.csv", csv);
-    expect(summary).toMatchObject({ rows: 3, created: 1, moved: 1, unchanged: 1, left: 1, problems: [] });
+    const { id, summary } = await checkImport(actor, "roll.csv", csv, "FULL_ROLL");
+    expect(summary).toMatchObject({ rows: 3, created: 1, moved: 1, unchanged: 1, left: 1, problems: [], kind: "FULL_ROLL", active: 3, confirmLeavers: true });
     expect(await prisma.person.count({ where: { employeeNo: newcomer } })).toBe(0);
 
-    await applyImport(actor, id);
+    // One of the three active people is a third of the scope: the officer types the number first.
+    await expect(applyImport(actor, id)).rejects.toThrow("confirm-missing");
+    expect(await prisma.person.count({ where: { employeeNo: newcomer } })).toBe(0);
+    await applyImport(actor, id, "1");
     const moved = await prisma.person.findUniqueOrThrow({ where: { id: mover.id } });
     expect(moved).toMatchObject({ orgUnitId: team.id, grade: 6, jobFamily: "WELFARE" });
     expect((await prisma.person.findUniqueOrThrow({ where: { id: leaver.id } })).status).toBe("LEFT");
@@ -138,7 +153,7 @@ describe("personnel import", () => {
     expect(await prisma.assignment.count({ where: { person: { employeeNo: newcomer }, cycleId } })).toBe(1);
     expect(await prisma.assignment.count({ where: { personId: mover.id, cycleId } })).toBe(1);
     const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "personnel.import", entityId: id } });
-    expect(audit.data).toMatchObject({ created: [newcomer], moved: [mover.employeeNo] });
+    expect(audit.data).toMatchObject({ kind: "FULL_ROLL", confirmedLeavers: 1, created: [newcomer], moved: [mover.employeeNo] });
     await expect(applyImport(actor, id)).rejects.toBeInstanceOf(ImportError);
     // The leaver's open session stops working and their account is disabled; the mover keeps theirs.
     expect(await getCurrentSession(getRequest("/", leaverCookie))).toBeNull();
@@ -162,12 +177,153 @@ describe("personnel import", () => {
       ...newcomer.map((p) => line(p, moverUnit.code) + "front-desk"),
       line(back, world.division.code),
     ].join("\n");
-    const { id, summary } = await checkImport(actor, "return.csv", csv);
+    const { id, summary } = await checkImport(actor, "return.csv", csv, "FULL_ROLL");
     expect(summary.problems).toEqual([]);
     await applyImport(actor, id);
     const after = await prisma.user.findMany({ where: { personId: leaver.id } });
     expect(after.map((u) => u.id)).toEqual([before.id]);
     expect(after[0]!.disabledAt).toBeNull();
     expect((await prisma.person.findUniqueOrThrow({ where: { id: leaver.id } })).status).toBe("ACTIVE");
+  });
+});
+
+describe("the kind of file, and a roll that would empty the units", () => {
+  const page = LEAVERS_PAGE.size;
+  afterEach(() => {
+    LEAVERS_PAGE.size = page;
+  });
+
+  /** A bureau of `count` active people in one division, and its HR officer. */
+  async function scope(count: number) {
+    const world = await createWorld();
+    const people = [];
+    for (let i = 0; i < count; i++) people.push(await createPerson(world.division.id, "CIVIL_SERVANT", `직원${i}`));
+    const user = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
+    const cookie = await sessionCookieFor(user.id);
+    const actor = await loadActor((await getCurrentSession(getRequest("/", cookie)))!);
+    const line = (p: { employeeNo: string | null; name: string; email: string }, unit = world.division.code) => `${p.employeeNo},${p.name},${p.email},${unit},CIVIL_SERVANT,7,`;
+    const active = () => prisma.person.findMany({ where: { orgUnitId: world.division.id, status: "ACTIVE" }, select: { employeeNo: true }, orderBy: { employeeNo: "asc" } });
+    return { world, people, actor, cookie, line, active };
+  }
+
+  it("refuses a full roll with no one in it at the check, and applying it changes nothing", async () => {
+    const { actor, active } = await scope(5);
+    const { id, summary } = await checkImport(actor, "header-only.csv", `${HEADER}\r\n`, "FULL_ROLL");
+    expect(summary.problems).toEqual([{ line: 1, code: "no-rows", params: {} }]);
+    expect(summary.left).toBe(0);
+    expect(translator("ko")("import.problem.no-rows")).toContain("‘바뀐 사람만’");
+    expect(translator("en")("import.problem.no-rows")).toContain("Changes only");
+    await expect(applyImport(actor, id)).rejects.toThrow("has-problems");
+    expect(await active()).toHaveLength(5);
+    // As changes, it has nothing to change, and says so.
+    const changes = await checkImport(actor, "header-only.csv", HEADER, "CHANGES_ONLY");
+    expect(changes.summary.problems).toEqual([{ line: 1, code: "no-changes", params: {} }]);
+  });
+
+  it("asks for the number of leavers of a three-line full roll, refuses a wrong one, and leaves exactly those listed", async () => {
+    const { world, people, actor, active, line } = await scope(64);
+    const kept = people.slice(0, 3);
+    const csv = [HEADER, ...kept.map((p) => line(p))].join("\n");
+    const { id, summary } = await checkImport(actor, "three.csv", csv, "FULL_ROLL");
+    const expected = people.slice(3).map((p) => p.employeeNo!).sort();
+    expect(summary).toMatchObject({ rows: 3, unchanged: 3, left: 61, active: 64, confirmLeavers: true, problems: [] });
+    expect(summary.leavers).toEqual(expected);
+
+    // Every leaver can be seen before applying, page by page, with their name and unit.
+    LEAVERS_PAGE.size = 25;
+    const pages = await Promise.all([1, 2, 3].map((n) => leaversPage(summary, n)));
+    expect(pages.map((p) => [p.page, p.pages, p.rows.length])).toEqual([[1, 3, 25], [2, 3, 25], [3, 3, 11]]);
+    expect(pages.flatMap((p) => p.rows.map((r) => r.employeeNo))).toEqual(expected);
+    expect(pages[0]!.rows[0]).toMatchObject({ name: expect.stringMatching(/^직원/), unitCode: world.division.code });
+    expect((await leaversPage(summary, 99)).page).toBe(3);
+
+    await expect(submitApply(actor, id)).rejects.toMatchObject({ message: "confirm-missing", params: { number: 61 } });
+    await expect(submitApply(actor, id, "60")).rejects.toThrow("confirm-wrong");
+    await expect(submitApply(actor, id, "sixty-one")).rejects.toThrow("confirm-wrong");
+    expect(await active()).toHaveLength(64);
+    expect(await prisma.personnelImport.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "CHECKED", confirmedLeavers: null });
+    expect(translator("ko")("import.confirm.label", { number: 61 })).toBe("퇴직 처리할 인원 수를 입력하세요: 61");
+
+    await submitApply(actor, id, " 61 ");
+    expect((await active()).map((p) => p.employeeNo)).toEqual(kept.map((p) => p.employeeNo).sort());
+    const left = await prisma.person.findMany({ where: { orgUnitId: world.division.id, status: "LEFT" }, select: { employeeNo: true } });
+    expect(left.map((p) => p.employeeNo).sort()).toEqual(expected);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "personnel.import", entityId: id } });
+    expect(audit.data).toMatchObject({ kind: "FULL_ROLL", confirmedLeavers: 61, left: expected });
+    expect(await prisma.personnelImport.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "APPLIED", kind: "FULL_ROLL", confirmedLeavers: 61 });
+  });
+
+  it("applies a full roll that leaves few people without asking", async () => {
+    const { people, actor, active, line } = await scope(20);
+    const { id, summary } = await checkImport(actor, "roll.csv", [HEADER, ...people.slice(1).map((p) => line(p))].join("\n"), "FULL_ROLL");
+    expect(summary).toMatchObject({ left: 1, active: 20, confirmLeavers: false, leavers: [people[0]!.employeeNo] });
+    await submitApply(actor, id);
+    expect(await active()).toHaveLength(19);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "personnel.import", entityId: id } });
+    expect(audit.data).not.toHaveProperty("confirmedLeavers");
+  });
+
+  it("adds, updates and moves with a file of changes only, and nobody leaves", async () => {
+    const { world, people, actor, active, line } = await scope(10);
+    const team = await createUnit("TEAM", world.division.id, "새팀");
+    const newcomer = `N${uid()}`;
+    const csv = [
+      HEADER,
+      line({ ...people[0]!, name: "개명자" }),
+      line(people[1]!, team.code),
+      `${newcomer},신규자,new-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,9,`,
+    ].join("\n");
+    const { id, summary } = await checkImport(actor, "changes.csv", csv, "CHANGES_ONLY");
+    expect(summary).toMatchObject({ kind: "CHANGES_ONLY", created: 1, moved: 1, updated: 1, left: 0, leavers: [], confirmLeavers: false, problems: [] });
+    await submitApply(actor, id);
+    expect(await active()).toHaveLength(10); // nine stayed in the division, the newcomer joined it; the mover is in the team
+    expect(await prisma.person.count({ where: { id: { in: people.map((p) => p.id) }, status: "LEFT" } })).toBe(0);
+    expect(await prisma.person.findUniqueOrThrow({ where: { id: people[0]!.id } })).toMatchObject({ name: "개명자" });
+    expect(await prisma.person.findUniqueOrThrow({ where: { id: people[1]!.id } })).toMatchObject({ orgUnitId: team.id });
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "personnel.import", entityId: id } });
+    expect(audit.data).toMatchObject({ kind: "CHANGES_ONLY", left: [] });
+  });
+
+  it("refuses to apply when the people in scope changed after the check, and checks the file again on request", async () => {
+    const { world, people, actor, active, line } = await scope(10);
+    const csv = [HEADER, ...people.slice(0, 3).map((p) => line(p))].join("\n");
+    const { id, summary } = await checkImport(actor, "three.csv", csv, "FULL_ROLL");
+    expect(summary).toMatchObject({ left: 7, confirmLeavers: true });
+
+    // Someone joins the division after the check: they are not in the list the officer confirmed.
+    await createPerson(world.division.id);
+    await expect(submitApply(actor, id, "7")).rejects.toThrow("leavers-changed");
+    expect(await active()).toHaveLength(11);
+    expect(await prisma.personnelImport.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "CHECKED", error: "leavers-changed" });
+    expect(await prisma.auditEvent.count({ where: { action: "personnel.import", entityId: id } })).toBe(0);
+
+    // One of the listed leavers goes elsewhere: the set is smaller than what was confirmed.
+    const again = await recheckImport(actor, id);
+    const rechecked = await prisma.personnelImport.findUniqueOrThrow({ where: { id: again.id } });
+    expect(rechecked).toMatchObject({ kind: "FULL_ROLL", fileName: "three.csv", summary: { left: 8 } });
+    await prisma.person.update({ where: { id: people[9]!.id }, data: { orgUnitId: world.otherBureau.id } });
+    await expect(submitApply(actor, again.id, "8")).rejects.toThrow("leavers-changed");
+    expect(await active()).toHaveLength(10);
+  });
+
+  it("asks which kind of file it is, naming the file, and keeps nothing until the officer says", async () => {
+    const { actor, cookie } = await scope(1);
+    const before = await prisma.personnelImport.count({ where: { actorUserId: actor.userId } });
+    const upload = async (fields: Record<string, string>) => {
+      const request = await postFile("/hr/import", "file", "명부-12월.csv", `${HEADER}\n`, cookie, fields);
+      return respond(() => uploadAction({ request, params: {}, context: {} }));
+    };
+    const res = await upload({});
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { formError: string; fieldErrors: { kind?: string; file?: string } };
+    expect(body.fieldErrors.kind).toBe("명부-12월.csv 파일의 종류를 고르세요: 담당 조직의 전체 명부인지, 바뀐 사람만 담은 파일인지.");
+    expect(body.fieldErrors.file).toBeUndefined();
+    expect(body.formError).toContain("명부-12월.csv");
+    expect((await upload({ kind: "EVERYTHING" })).status).toBe(400);
+    expect(await prisma.personnelImport.count({ where: { actorUserId: actor.userId } })).toBe(before);
+    const ok = await upload({ kind: "CHANGES_ONLY" });
+    expect(ok.status).toBe(302);
+    const id = ok.headers.get("Location")!.split("/").pop()!;
+    expect(await prisma.personnelImport.findUniqueOrThrow({ where: { id } })).toMatchObject({ kind: "CHANGES_ONLY" });
   });
 });

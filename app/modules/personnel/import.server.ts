@@ -10,6 +10,7 @@ import { enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues
 import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } from "./follow-up.server";
 import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
+import { getEnv } from "~/utils/env.server";
 
 /** The columns an HR system exports. No resident registration numbers, ever. */
 export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family"] as const;
@@ -28,6 +29,21 @@ const READ_REPORT_EVERY = 5000;
 /** A city-sized roll takes seconds; this only stops a transaction that is stuck. */
 const WORKER_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
+/**
+ * What the officer says a file is. A full roll is the whole roll of their
+ * units: active people missing from it leave. A file of changes only adds,
+ * updates and moves people; nobody leaves. There is no default.
+ */
+export const IMPORT_KINDS = ["FULL_ROLL", "CHANGES_ONLY"] as const;
+export type ImportKind = (typeof IMPORT_KINDS)[number];
+
+export function isImportKind(value: unknown): value is ImportKind {
+  return typeof value === "string" && (IMPORT_KINDS as readonly string[]).includes(value);
+}
+
+/** How many leavers the check page lists at a time; every one is reachable page by page. Tests lower it. */
+export const LEAVERS_PAGE = { size: 100 };
+
 export const STAFF_CATEGORIES = ["SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED_STAFF", "WELFARE_FACILITY_STAFF", "EDUCATIONAL_STAFF"] as const;
 
 /**
@@ -36,6 +52,8 @@ export const STAFF_CATEGORIES = ["SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED
  */
 export const PROBLEM_CODES = [
   "empty-file",
+  "no-rows",
+  "no-changes",
   "resident-number-column",
   "missing-columns",
   "empty",
@@ -109,6 +127,13 @@ export interface ImportSummary {
   problems: RowProblem[];
   /** Employee numbers, for the officer to check before applying (first 50 of each). */
   samples: { created: string[]; moved: string[]; left: string[] };
+  kind: ImportKind;
+  /** Active people of the scope who can leave (they have an employee number), before applying. */
+  active: number;
+  /** Every employee number the file records as left, in order: exactly what applying does. */
+  leavers: string[];
+  /** Applying needs the officer to type the number of leavers (a full roll that empties much of the scope). */
+  confirmLeavers: boolean;
 }
 
 type Row = { line: number; employeeNo: string; name: string; email: string; unitCode: string; staffCategory: string; grade: number | null; jobFamily: string | null };
@@ -179,6 +204,19 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
   return { rows, problems, count };
 }
 
+/**
+ * Read a file as the kind the officer said it is. A file with a header and no
+ * data rows is refused: as a full roll it would record everyone in the scope
+ * as left, and as changes it changes nothing.
+ */
+async function readFile(text: string, kind: ImportKind, report: Report = inRequest, total = 0) {
+  const read = await readRows(text, report, total);
+  if (read.count === 0 && read.problems.length === 0) {
+    read.problems.push({ line: 1, code: kind === "FULL_ROLL" ? "no-rows" : "no-changes", params: {} });
+  }
+  return read;
+}
+
 type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
 
 /**
@@ -187,7 +225,7 @@ type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
  * one INSERT each, so a large file never becomes one enormous statement and
  * the worker can report after every batch.
  */
-async function stage(tx: Tx, rows: Row[], scope: string[], report: Report = inRequest) {
+async function stage(tx: Tx, rows: Row[], scope: string[], kind: ImportKind, report: Report = inRequest) {
   await tx.$executeRawUnsafe(`CREATE TEMP TABLE import_row (
     line int, employee_no text, name text, email text, unit_code text, staff_category text, grade int, job_family text
   ) ON COMMIT DROP`);
@@ -229,7 +267,8 @@ async function stage(tx: Tx, rows: Row[], scope: string[], report: Report = inRe
     ORDER BY 1`;
   const problems: RowProblem[] = found.map(({ line, code, value, other }): RowProblem => ({ line, code, params: other === null ? { value } : { value, other } }));
   await report({ phase: "comparing", done: 1, total: 2 });
-  const [diff] = await tx.$queryRaw<Array<{ created: string[]; moved: string[]; updated: string[]; unchanged: number; left: string[] }>>`
+  // Only a full roll says who has left: a file of changes leaves nobody out.
+  const [diff] = await tx.$queryRaw<Array<{ created: string[]; moved: string[]; updated: string[]; unchanged: number; left: string[]; active: number }>>`
     WITH j AS (
       SELECT r.*, p.id AS person_id, p.org_unit_id AS old_unit, u.id AS new_unit,
         (p.name, p.email, p.staff_category::text, p.grade, p.job_family::text, p.status::text)
@@ -243,14 +282,21 @@ async function stage(tx: Tx, rows: Row[], scope: string[], report: Report = inRe
       COALESCE(array_agg(employee_no ORDER BY line) FILTER (WHERE person_id IS NOT NULL AND old_unit IS NOT DISTINCT FROM new_unit AND changed), '{}') AS updated,
       count(*) FILTER (WHERE person_id IS NOT NULL AND old_unit IS NOT DISTINCT FROM new_unit AND NOT changed)::int AS unchanged,
       (SELECT COALESCE(array_agg(p.employee_no ORDER BY p.employee_no), '{}') FROM person p
-        WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
-          AND p.employee_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_row r WHERE r.employee_no = p.employee_no)) AS left
+        WHERE ${kind} = 'FULL_ROLL' AND p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
+          AND p.employee_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_row r WHERE r.employee_no = p.employee_no)) AS left,
+      (SELECT count(*)::int FROM person p
+        WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope) AND p.employee_no IS NOT NULL) AS active
     FROM j`;
   await report({ phase: "comparing", done: 2, total: 2 });
   return { problems, diff: diff! };
 }
 
-function summarise(rows: Row[], problems: RowProblem[], diff: Awaited<ReturnType<typeof stage>>["diff"]): ImportSummary {
+/** A full roll that records more than IMPORT_LEAVER_CONFIRM_PERCENT of the scope's active people as left. */
+function needsConfirmation(kind: ImportKind, left: number, active: number) {
+  return kind === "FULL_ROLL" && left > 0 && left * 100 > getEnv().IMPORT_LEAVER_CONFIRM_PERCENT * active;
+}
+
+function summarise(kind: ImportKind, rows: Row[], problems: RowProblem[], diff: Awaited<ReturnType<typeof stage>>["diff"]): ImportSummary {
   return {
     rows: rows.length,
     created: diff.created.length,
@@ -260,6 +306,10 @@ function summarise(rows: Row[], problems: RowProblem[], diff: Awaited<ReturnType
     left: diff.left.length,
     problems: problems.sort((a, b) => a.line - b.line).slice(0, 500),
     samples: { created: diff.created.slice(0, 50), moved: diff.moved.slice(0, 50), left: diff.left.slice(0, 50) },
+    kind,
+    active: diff.active,
+    leavers: diff.left,
+    confirmLeavers: needsConfirmation(kind, diff.left.length, diff.active),
   };
 }
 
@@ -270,12 +320,13 @@ class Rollback extends Error {
 }
 
 /** Stage and compare inside a transaction that is always rolled back: nothing changes. */
-async function dryRun(rows: Row[], problems: RowProblem[], scope: string[], report: Report = inRequest, options?: typeof WORKER_TRANSACTION) {
-  if (rows.length === 0) return summarise(rows, problems, { created: [], moved: [], updated: [], unchanged: 0, left: [] });
+async function dryRun(kind: ImportKind, rows: Row[], problems: RowProblem[], scope: string[], report: Report = inRequest, options?: typeof WORKER_TRANSACTION) {
+  // No valid row at all: the file is refused by its problems (a header-only file has one too).
+  if (rows.length === 0) return summarise(kind, rows, problems, { created: [], moved: [], updated: [], unchanged: 0, left: [], active: 0 });
   try {
     await prisma.$transaction(async (tx) => {
-      const staged = await stage(tx, rows, scope, report);
-      throw new Rollback(summarise(rows, [...problems, ...staged.problems], staged.diff));
+      const staged = await stage(tx, rows, scope, kind, report);
+      throw new Rollback(summarise(kind, rows, [...problems, ...staged.problems], staged.diff));
     }, options);
     throw new Error("unreachable");
   } catch (e) {
@@ -288,9 +339,10 @@ function scopeOf(actor: Actor) {
   return actor.roles.has("SYSTEM_ADMIN") ? [] : actor.hrScopeUnitIds;
 }
 
-function fileFields(actor: Actor, fileName: string, text: string) {
+function fileFields(actor: Actor, fileName: string, text: string, kind: ImportKind) {
   return {
     actorUserId: actor.userId,
+    kind,
     fileName: fileName.slice(0, 200),
     sha256: createHash("sha256").update(text).digest("hex"),
     // Text columns cannot hold NUL; the row check reports it by line and column.
@@ -300,11 +352,11 @@ function fileFields(actor: Actor, fileName: string, text: string) {
 }
 
 /** The dry run: check everything, change nothing, keep the file for applying. */
-export async function checkImport(actor: Actor, fileName: string, text: string) {
-  const { rows, problems, count } = await readRows(text);
-  const summary = await dryRun(rows, problems, scopeOf(actor));
+export async function checkImport(actor: Actor, fileName: string, text: string, kind: ImportKind) {
+  const { rows, problems, count } = await readFile(text, kind);
+  const summary = await dryRun(kind, rows, problems, scopeOf(actor));
   const saved = await prisma.personnelImport.create({
-    data: { ...fileFields(actor, fileName, text), rowCount: count, summary: summary as object },
+    data: { ...fileFields(actor, fileName, text, kind), rowCount: count, summary: summary as object },
   });
   return { id: saved.id, summary };
 }
@@ -314,11 +366,11 @@ export async function checkImport(actor: Actor, fileName: string, text: string) 
  * is kept as CHECKING and handed to the worker, and the officer follows its
  * progress on the import's page.
  */
-export async function submitImport(actor: Actor, fileName: string, text: string): Promise<{ id: string; queued: boolean }> {
+export async function submitImport(actor: Actor, fileName: string, text: string, kind: ImportKind): Promise<{ id: string; queued: boolean }> {
   const rowCount = Math.max(0, countCsvRecords(text) - 1);
-  if (rowCount <= IMPORT_LIMITS.inRequestRows) return { id: (await checkImport(actor, fileName, text)).id, queued: false };
+  if (rowCount <= IMPORT_LIMITS.inRequestRows) return { id: (await checkImport(actor, fileName, text, kind)).id, queued: false };
   const saved = await prisma.personnelImport.create({
-    data: { ...fileFields(actor, fileName, text), status: "CHECKING", rowCount, summary: pendingSummary() as object },
+    data: { ...fileFields(actor, fileName, text, kind), status: "CHECKING", rowCount, summary: pendingSummary(kind) as object },
     select: { id: true },
   });
   try {
@@ -330,8 +382,21 @@ export async function submitImport(actor: Actor, fileName: string, text: string)
   return { id: saved.id, queued: true };
 }
 
-function pendingSummary(): ImportSummary {
-  return { rows: 0, created: 0, moved: 0, updated: 0, unchanged: 0, left: 0, problems: [], samples: { created: [], moved: [], left: [] } };
+function pendingSummary(kind: ImportKind): ImportSummary {
+  return {
+    rows: 0, created: 0, moved: 0, updated: 0, unchanged: 0, left: 0, problems: [], samples: { created: [], moved: [], left: [] },
+    kind, active: 0, leavers: [], confirmLeavers: false,
+  };
+}
+
+/**
+ * Check the same file again, as a new import, against the roll as it is now:
+ * what the officer does when the people in scope changed after the check.
+ */
+export async function recheckImport(actor: Actor, id: string) {
+  const saved = await getImport(actor, id);
+  if (!saved) throw new ImportError("not-found");
+  return submitImport(actor, saved.fileName, saved.content, saved.kind);
 }
 
 /**
@@ -343,7 +408,30 @@ export function importErrorCode(error: string | null): string | null {
   return error === null ? null : error.split(":")[0]!;
 }
 
-export class ImportError extends Error {}
+export class ImportError extends Error {
+  constructor(
+    code: string,
+    options?: ErrorOptions & { params?: Record<string, string | number> },
+    /** What the message names (the number of leavers to type). */
+    public params: Record<string, string | number> = options?.params ?? {},
+  ) {
+    super(code, options);
+  }
+}
+
+/**
+ * The number of leavers the officer typed, when the check asked for it
+ * (ignoring spaces and thousands separators); refused unless it is exactly
+ * the number the check showed. Null when no confirmation is needed.
+ */
+export function confirmedLeavers(summary: ImportSummary, typed: string | null | undefined): number | null {
+  if (!summary.confirmLeavers) return null;
+  const text = (typed ?? "").replace(/[\s,]/g, "");
+  const params = { number: summary.left };
+  if (text === "") throw new ImportError("confirm-missing", { params });
+  if (!/^\d+$/.test(text) || Number(text) !== summary.left) throw new ImportError("confirm-wrong", { params });
+  return summary.left;
+}
 
 export function getImport(actor: Actor, id: string) {
   if (!isUuid(id)) return null;
@@ -352,36 +440,51 @@ export function getImport(actor: Actor, id: string) {
 
 /**
  * Apply a checked file, all or nothing: new people are added, moved people
- * keep their records and count in their new unit, people missing from the
- * file leave (their records stay). One audit event holds the whole change.
+ * keep their records and count in their new unit, and, for a full roll, the
+ * people the check listed as missing leave (their records stay). One audit
+ * event holds the whole change. `typed` is the number of leavers the officer
+ * typed, needed when the check asked for it.
  */
-export async function applyImport(actor: Actor, id: string): Promise<ImportSummary> {
+export async function applyImport(actor: Actor, id: string, typed?: string | null): Promise<ImportSummary> {
   const saved = await getImport(actor, id);
   if (!saved) throw new ImportError("not-found");
   if (saved.status !== "CHECKED") throw new ImportError("already-applied");
-  const summary = await applyInTransaction(saved, "CHECKED", inRequest, { timeout: 120_000 });
+  const confirmed = confirmedLeavers(saved.summary as unknown as ImportSummary, typed);
+  const summary = await applyInTransaction(saved, "CHECKED", inRequest, { timeout: 120_000 }, confirmed);
   await followUpAfterCommit(id);
   return summary;
 }
 
+/** Failures of an apply in the request that the page keeps showing, as the worker's are kept. */
+const KEPT_FAILURES = new Set(["has-problems", "leavers-changed"]);
+
 /**
  * The officer's "apply": a small file is applied in the request; a large one
- * is marked APPLYING and handed to the worker.
+ * is marked APPLYING and handed to the worker. Either way the typed number of
+ * leavers is checked first, so a file that needs it is never queued without it.
  */
-export async function submitApply(actor: Actor, id: string): Promise<{ queued: boolean }> {
+export async function submitApply(actor: Actor, id: string, typed?: string | null): Promise<{ queued: boolean }> {
   if (!isUuid(id)) throw new ImportError("not-found");
   const saved = await prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId }, omit: { content: true } });
   if (!saved) throw new ImportError("not-found");
   if (saved.rowCount <= IMPORT_LIMITS.inRequestRows) {
-    await applyImport(actor, id);
+    try {
+      await applyImport(actor, id, typed);
+    } catch (e) {
+      if (e instanceof ImportError && KEPT_FAILURES.has(e.message)) {
+        await prisma.personnelImport.updateMany({ where: { id, status: "CHECKED" }, data: { error: e.message } });
+      }
+      throw e;
+    }
     return { queued: false };
   }
   if (saved.status === "APPLYING") throw new ImportError("in-progress");
   if (saved.status !== "CHECKED") throw new ImportError("already-applied");
   if ((saved.summary as unknown as ImportSummary).problems.length > 0) throw new ImportError("has-problems");
+  const confirmed = confirmedLeavers(saved.summary as unknown as ImportSummary, typed);
   const claimed = await prisma.personnelImport.updateMany({
     where: { id, actorUserId: actor.userId, status: "CHECKED" },
-    data: { status: "APPLYING", error: null },
+    data: { status: "APPLYING", error: null, confirmedLeavers: confirmed },
   });
   if (claimed.count === 0) throw new ImportError("already-applied");
   try {
@@ -400,16 +503,30 @@ type SavedImport = NonNullable<Awaited<ReturnType<typeof getImport>>>;
  * `from` to APPLIED, which also locks its row until the end: a second apply
  * waits and then finds nothing to claim, and a failure leaves it as it was.
  */
-async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYING", report: Report, options: { timeout: number; maxWait?: number }) {
+async function applyInTransaction(
+  saved: SavedImport,
+  from: "CHECKED" | "APPLYING",
+  report: Report,
+  options: { timeout: number; maxWait?: number },
+  confirmed: number | null = saved.confirmedLeavers,
+) {
   const id = saved.id;
-  const { rows, problems } = await readRows(saved.content, report, saved.rowCount);
+  const checked = saved.summary as unknown as Partial<ImportSummary>;
+  const { rows, problems } = await readFile(saved.content, saved.kind, report, saved.rowCount);
   return prisma.$transaction(async (tx) => {
-    const claimed = await tx.personnelImport.updateMany({ where: { id, status: from }, data: { status: "APPLIED", appliedAt: now(), error: null } });
+    const claimed = await tx.personnelImport.updateMany({
+      where: { id, status: from },
+      data: { status: "APPLIED", appliedAt: now(), error: null, confirmedLeavers: confirmed },
+    });
     if (claimed.count === 0) throw new ImportError("already-applied");
     await recordImportFollowUp(tx, id);
-    const staged = await stage(tx, rows, saved.scopeUnitIds, report);
-    const summary = summarise(rows, [...problems, ...staged.problems], staged.diff);
+    const staged = await stage(tx, rows, saved.scopeUnitIds, saved.kind, report);
+    const summary = summarise(saved.kind, rows, [...problems, ...staged.problems], staged.diff);
     if (summary.problems.length > 0) throw new ImportError("has-problems");
+    // Exactly the leavers the officer was shown, or nothing (a check from before the full list was kept shows none).
+    const leavers = summary.leavers;
+    if (!sameList(checked.leavers, leavers)) throw new ImportError("leavers-changed");
+    if (checked.confirmLeavers && confirmed !== leavers.length) throw new ImportError("confirm-missing", { params: { number: leavers.length } });
     const step = (done: number) => report({ phase: "applying", done, total: 5 });
     await step(0);
     await tx.$executeRaw`
@@ -435,10 +552,10 @@ async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYIN
         AND (p.name, p.email, p.org_unit_id, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.left_on)
           IS DISTINCT FROM (r.name, r.email, u.id, r.staff_category, r.grade, r.job_family, 'ACTIVE', NULL::date)`;
     await step(2);
-    await tx.$executeRaw`
+    const left = await tx.$executeRaw`
       UPDATE person p SET status = 'LEFT', left_on = (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
-      WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)
-        AND p.employee_no IS NOT NULL AND NOT EXISTS (SELECT 1 FROM import_row r WHERE r.employee_no = p.employee_no)`;
+      WHERE p.employee_no = ANY(${leavers}::text[]) AND p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)`;
+    if (left !== leavers.length) throw new ImportError("leavers-changed");
     // Leavers' accounts are disabled and their sessions end now; open invitations die with them.
     await tx.$executeRaw`
       WITH gone AS (
@@ -460,13 +577,25 @@ async function applyInTransaction(saved: SavedImport, from: "CHECKED" | "APPLYIN
         entityType: "personnel_import",
         entityId: id,
         reason: saved.fileName,
-        data: { sha256: saved.sha256, created: staged.diff.created, moved: staged.diff.moved, updated: staged.diff.updated, left: staged.diff.left },
+        data: {
+          sha256: saved.sha256,
+          kind: saved.kind,
+          ...(confirmed === null ? {} : { confirmedLeavers: confirmed }),
+          created: staged.diff.created,
+          moved: staged.diff.moved,
+          updated: staged.diff.updated,
+          left: staged.diff.left,
+        },
       },
       tx,
     );
     await step(5);
     return summary;
   }, options);
+}
+
+function sameList(a: string[] | undefined, b: string[]) {
+  return a !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 // ---------------------------------------------------------------- in the worker
@@ -485,8 +614,8 @@ export async function checkQueuedImport(id: string, report: Report) {
   const saved = await prisma.personnelImport.findUnique({ where: { id } });
   if (!saved || saved.status !== "CHECKING") return null;
   try {
-    const { rows, problems } = await readRows(saved.content, report, saved.rowCount);
-    const summary = await dryRun(rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
+    const { rows, problems } = await readFile(saved.content, saved.kind, report, saved.rowCount);
+    const summary = await dryRun(saved.kind, rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
     await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "CHECKED", summary: summary as object } });
     return summary;
   } catch (e) {
@@ -582,4 +711,36 @@ export async function getImportView(actor: Actor, id: string) {
     return settled ? { ...settled, progress: null } : null;
   }
   return { ...saved, progress: progressView(kind, job.state === "active" ? job.progress : null) };
+}
+
+// ---------------------------------------------------------------- the leavers, page by page
+
+export interface LeaverRow {
+  employeeNo: string;
+  name: string | null;
+  unitCode: string | null;
+  unitNameKo: string | null;
+  unitNameEn: string | null;
+}
+
+/**
+ * One page of the leavers a summary lists, with each person's name and unit,
+ * so that the officer can see every one before applying. Summaries from
+ * before the full list was kept have only the first 50.
+ */
+export async function leaversPage(summary: ImportSummary, page: number) {
+  const all = (summary as Partial<ImportSummary>).leavers ?? summary.samples.left;
+  const pages = Math.max(1, Math.ceil(all.length / LEAVERS_PAGE.size));
+  const current = Math.min(Math.max(1, Math.floor(page) || 1), pages);
+  const numbers = all.slice((current - 1) * LEAVERS_PAGE.size, current * LEAVERS_PAGE.size);
+  const people = await prisma.person.findMany({
+    where: { employeeNo: { in: numbers } },
+    select: { employeeNo: true, name: true, orgUnit: { select: { code: true, nameKo: true, nameEn: true } } },
+  });
+  const byNo = new Map(people.map((p) => [p.employeeNo, p]));
+  const rows: LeaverRow[] = numbers.map((employeeNo) => {
+    const p = byNo.get(employeeNo);
+    return { employeeNo, name: p?.name ?? null, unitCode: p?.orgUnit?.code ?? null, unitNameKo: p?.orgUnit?.nameKo ?? null, unitNameEn: p?.orgUnit?.nameEn ?? null };
+  });
+  return { rows, page: current, pages, total: all.length, complete: (summary as Partial<ImportSummary>).leavers !== undefined };
 }
