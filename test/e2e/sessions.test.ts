@@ -118,7 +118,8 @@ describe("end to end: an HR officer records an in-person session with its signed
     await showAsOf("2026-11-19");
     const downloads = page.getByRole("region", { name: "파일 내려받기" });
     await expect.poll(() => downloads.textContent()).toContain("2026-11-19 기준");
-    await downloads.getByLabel("열람·내려받기 목적").selectOption("ROUTINE_MONITORING");
+    // The purpose given with "보기" goes with the file: it is not asked again.
+    expect(await downloads.textContent()).toContain("이번 열람 목적으로 내려받습니다");
     const [file] = await Promise.all([page.waitForEvent("download"), downloads.getByRole("button", { name: "CSV 내려받기" }).click()]);
     expect(file.suggestedFilename()).toMatch(/-as-of-2026-11-19\.csv$/);
   });

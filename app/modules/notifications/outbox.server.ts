@@ -1,10 +1,35 @@
-import { prisma } from "~/utils/db.server";
+import { Prisma, prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { sendMail } from "~/utils/mail.server";
 import { renderTemplate } from "./templates.server";
 import { now } from "~/utils/clock.server";
 import { enqueueMailDelivery } from "~/utils/queues.server";
 import { inSendWindow } from "./send-window.server";
+
+/**
+ * The end of a notice statement, after a `candidates` CTE (assignment rows
+ * locked, to be marked announced) and an `announced` CTE (the rows a notice
+ * names): marks the candidates and writes one notice per active person,
+ * keyed by the rows it names so that writing it again does nothing.
+ */
+function markAndWriteNotices() {
+  return Prisma.sql`
+    marked AS (
+      UPDATE assignment a SET notified_at = ${now()}::timestamptz FROM candidates k WHERE a.id = k.id
+      RETURNING a.id
+    )
+    INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+    SELECT 'assignment-notice:' || f.person_id || ':' || md5(string_agg(f.id::text, ',' ORDER BY f.id)),
+           p.email, 'assignment-notice', COALESCE(usr.locale, 'ko'::"Locale"),
+           jsonb_build_object('personId', f.person_id, 'assignmentIds', jsonb_agg(f.id ORDER BY f.id))
+    FROM announced f
+    JOIN person p ON p.id = f.person_id AND p.status = 'ACTIVE'
+    LEFT JOIN app_user usr ON usr.person_id = p.id
+    WHERE (SELECT count(*) FROM marked) >= 0
+    GROUP BY f.person_id, p.email, usr.locale
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING id`;
+}
 
 /**
  * Queue assignment notices after a cycle opened: one message per person,
@@ -32,22 +57,8 @@ export async function createAssignmentNotices(cycleId: string): Promise<string[]
           OR (a.person_id IN (SELECT person_id FROM people) AND c.status = 'OPEN' AND a.status IN ('ASSIGNED', 'IN_PROGRESS')))
       FOR UPDATE OF a
     ),
-    marked AS (
-      UPDATE assignment a SET notified_at = ${now()}::timestamptz FROM candidates k WHERE a.id = k.id
-      RETURNING a.id
-    ),
-    fresh AS (SELECT id, person_id FROM candidates WHERE announce)
-    INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
-    SELECT 'assignment-notice:' || f.person_id || ':' || md5(string_agg(f.id::text, ',' ORDER BY f.id)),
-           p.email, 'assignment-notice', COALESCE(usr.locale, 'ko'::"Locale"),
-           jsonb_build_object('personId', f.person_id, 'assignmentIds', jsonb_agg(f.id ORDER BY f.id))
-    FROM fresh f
-    JOIN person p ON p.id = f.person_id AND p.status = 'ACTIVE'
-    LEFT JOIN app_user usr ON usr.person_id = p.id
-    WHERE (SELECT count(*) FROM marked) >= 0
-    GROUP BY f.person_id, p.email, usr.locale
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id`;
+    announced AS (SELECT id, person_id FROM candidates WHERE announce),
+    ${markAndWriteNotices()}`;
   return rows.map((r) => r.id);
 }
 
@@ -93,21 +104,8 @@ export async function createNoticesInUnits(unitIds: string[]): Promise<string[]>
         AND p.org_unit_id IN (SELECT id FROM units)
       FOR UPDATE OF a
     ),
-    marked AS (
-      UPDATE assignment a SET notified_at = ${now()}::timestamptz FROM candidates k WHERE a.id = k.id
-      RETURNING a.id
-    )
-    INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
-    SELECT 'assignment-notice:' || k.person_id || ':' || md5(string_agg(k.id::text, ',' ORDER BY k.id)),
-           p.email, 'assignment-notice', COALESCE(usr.locale, 'ko'::"Locale"),
-           jsonb_build_object('personId', k.person_id, 'assignmentIds', jsonb_agg(k.id ORDER BY k.id))
-    FROM candidates k
-    JOIN person p ON p.id = k.person_id
-    LEFT JOIN app_user usr ON usr.person_id = p.id
-    WHERE (SELECT count(*) FROM marked) >= 0
-    GROUP BY k.person_id, p.email, usr.locale
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id`;
+    announced AS (SELECT id, person_id FROM candidates),
+    ${markAndWriteNotices()}`;
   return rows.map((r) => r.id);
 }
 
