@@ -33,7 +33,9 @@ async function main() {
     console.log(
       `  ${c.course.slug}@${c.course.version} [${c.course.track}${c.course.edition ? ` ${c.course.edition}` : ""}]: ` +
         `${c.lessons.length} lessons, ${cases.length} case studies${byFamily ? ` (${byFamily})` : ""}, ` +
-        `${c.quiz.questions.length} quiz items, ${c.pretest?.questions.length ?? 0} pre-test items, ` +
+        `quiz pool ${c.quiz.questions.length}, ${c.quiz.draw ?? c.quiz.questions.length} drawn per attempt, ${c.pretest?.questions.length ?? 0} pre-test items, ` +
+        `${c.course.attempts?.perWindow ?? 3} attempts per ${c.course.attempts?.waitHours ?? 24} h` +
+        `${c.course.minLessonMinutes ? `, at least ${c.course.minLessonMinutes} min in lessons` : ""}, ` +
         `${c.glossary.length} glossary terms, ${c.course.estimatedMinutes} min, pass mark ${c.course.passMark}%` +
         `${c.course.casePath ? `, case path: ${c.course.casePath.required} chosen` : ""}${c.practicum ? `, practicum ${c.practicum.criteria.length} criteria` : ""}`,
     );

@@ -16,7 +16,7 @@ import { loadContent } from "~/modules/content/load.server";
 import { closeCycle, openCycle, planCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { seedYearEvents, spreadOverTheYear } from "./seed-year";
-import { completeLesson, getCourseForLearner, getQuizForLearner, submitQuiz } from "~/modules/learning/learning.server";
+import { completeLesson, getCourseForLearner, startQuiz, submitQuiz } from "~/modules/learning/learning.server";
 import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
 import { now } from "~/utils/clock.server";
 import { seoulDateKey, seoulYear } from "~/utils/i18n";
@@ -247,13 +247,14 @@ export async function finishCourse(personId: string, assignmentId: string) {
   const course = await getCourseForLearner(personId, assignmentId);
   if (course.pretestCount > 0 && !course.pretestTaken) {
     // Before the course people know some of it: answer the first option everywhere.
-    const pre = await getQuizForLearner(personId, assignmentId, "PRETEST");
-    const firstOptions = pre.questions.map((q) => [q.key, (q.options as Array<{ key: string }>)[0]!.key]);
-    await submitQuiz(personId, assignmentId, Object.fromEntries(firstOptions), "PRETEST");
+    const pre = await startQuiz(personId, assignmentId, "PRETEST");
+    const firstOptions = pre.questions.map((q) => [q.key, q.options[0]!.key]);
+    await submitQuiz(personId, assignmentId, Object.fromEntries(firstOptions), "PRETEST", pre.paperId);
   }
   for (const l of course.path.todo) await completeLesson(personId, assignmentId, l.slug);
-  const quiz = await getQuizForLearner(personId, assignmentId);
-  return submitQuiz(personId, assignmentId, Object.fromEntries(quiz.questions.map((q) => [q.key, q.correctKey])));
+  // The paper drawn for this attempt, answered correctly.
+  const quiz = await startQuiz(personId, assignmentId);
+  return submitQuiz(personId, assignmentId, Object.fromEntries(quiz.questions.map((q) => [q.key, q.correctKey])), "QUIZ", quiz.paperId);
 }
 
 const isMain = import.meta.url === `file://${process.argv[1]}`;

@@ -53,6 +53,8 @@ export function QuestionPage(props: {
   courseTitleEn: string;
   title: string;
   intro: string;
+  /** A line under the instructions (the attempts left). */
+  note?: string;
   questions: QuestionView[];
   submissionKey: string;
   errors?: QuestionErrors;
@@ -65,6 +67,7 @@ export function QuestionPage(props: {
       <p className="meta"><Link to={`/learn/${props.assignmentId}`}>{pick(locale, props.courseTitleKo, props.courseTitleEn)}</Link></p>
       <h1>{props.title}</h1>
       <p>{props.intro}</p>
+      {props.note ? <p className="meta">{props.note}</p> : null}
       <QuestionForm questions={props.questions} errors={props.errors} submitLabel={t("quiz.submit")} submissionKey={props.submissionKey} />
       {props.children}
     </>

@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asHttp, requireLearner } from "~/modules/learning/guard.server";
 import { getCourseForLearner } from "~/modules/learning/learning.server";
+import { formatMonthDayTime } from "~/modules/learning/format";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
@@ -32,6 +33,14 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       estimatedMinutes: c.version.estimatedMinutes,
       passMark: c.version.passMark,
       questionCount: c.quizCount,
+      poolCount: c.poolCount,
+    },
+    remainingLessonMinutes: c.remainingLessonMinutes,
+    attempts: {
+      remaining: c.attempts.remaining,
+      perWindow: c.attempts.perWindow,
+      waitHours: c.attempts.waitHours,
+      nextAt: c.attempts.nextAt?.toISOString() ?? null,
     },
     core: c.path.core,
     optional: c.path.optional,
@@ -168,14 +177,26 @@ export default function CourseOverview() {
       </section>
       <section className="panel" aria-labelledby="quiz">
         <h2 id="quiz">{t("course.quiz")}</h2>
-        <p>{t("course.quizIntro", { count: d.version.questionCount, mark: d.version.passMark })}</p>
+        <p>
+          {d.version.poolCount > d.version.questionCount
+            ? t("course.quizIntroPool", { count: d.version.questionCount, pool: d.version.poolCount, mark: d.version.passMark })
+            : t("course.quizIntro", { count: d.version.questionCount, mark: d.version.passMark })}{" "}
+          {t("quiz.attemptsRule", { count: d.attempts.perWindow, hours: d.attempts.waitHours })}
+        </p>
         {d.lastAttempt ? (
           <p>{t("course.lastAttempt", { score: d.lastAttempt.scorePercent, result: d.lastAttempt.passed ? t("course.passed") : t("course.failed") })}</p>
         ) : null}
-        {d.progress.complete ? (
-          <Link className="button" to={`/learn/${d.assignmentId}/quiz`}>{t("course.takeQuiz")}</Link>
-        ) : (
+        {d.status === "COMPLETED" ? null : !d.progress.complete ? (
           <p className="notice">{t("course.quizLocked")}</p>
+        ) : d.remainingLessonMinutes > 0 ? (
+          <p className="notice">{t("quiz.refused.lessonTime", { count: d.remainingLessonMinutes })}</p>
+        ) : d.attempts.nextAt ? (
+          <p className="notice">{t("quiz.nextAttempt", { date: formatMonthDayTime(d.attempts.nextAt, locale) })}</p>
+        ) : (
+          <>
+            <p>{t("quiz.attemptsLeft", { count: d.attempts.remaining })}</p>
+            <Link className="button" to={`/learn/${d.assignmentId}/quiz`}>{t("course.takeQuiz")}</Link>
+          </>
         )}
       </section>
       {d.practicum ? <PracticumSection p={d.practicum} /> : null}

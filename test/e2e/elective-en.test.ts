@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { createPerson, createUnit, createUser, TEST_PASSWORD } from "../factories";
 import { launchChromium, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
-import { readLessonsByKeyboard } from "./player";
+import { answerShownQuizCorrectly, readLessonsByKeyboard } from "./player";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-en");
 
@@ -47,6 +47,16 @@ describe("end to end, in English: a citizen-facing elective from the catalog", {
     await page.locator("li.card").filter({ hasText: elective.titleEn }).getByRole("button", { name: /^Enrol/ }).click();
     await page.waitForURL(/\/learn\/[^/]+$/);
     await expectAccessible(page, "02-course");
+    const courseUrl = page.url();
+
+    // The quiz is closed until the lessons are done: the server says so, and hands out no paper.
+    const closed = await page.goto(`${courseUrl}/quiz`);
+    expect(closed?.status()).toBe(409);
+    await expect.poll(() => page.locator("h1").textContent()).toBe("The quiz is not open to you now");
+    expect(await page.getByText("Finish every lesson before taking the quiz.").count()).toBe(1);
+    expect(await page.getByRole("radio").count()).toBe(0);
+    await expectAccessible(page, "02b-quiz-closed");
+    await page.goto(courseUrl);
 
     const pretest = page.getByRole("link", { name: "Take the pre-test, then start" });
     if (await pretest.count()) {
@@ -61,11 +71,22 @@ describe("end to end, in English: a citizen-facing elective from the catalog", {
       await page.getByRole("link", { name: "Start" }).click();
     }
     await readLessonsByKeyboard(page, { done: /^Done/, toQuiz: "quiz" }, (n) => expectAccessible(page, `04-lesson-${n}`));
-    const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId: elective.id, set: "QUIZ" }, orderBy: { position: "asc" } });
-    for (const [i, q] of questions.entries()) {
-      const correct = (q.options as Array<{ key: string; en: string }>).find((o) => o.key === q.correctKey)!;
-      await page.getByRole("group", { name: new RegExp(`^Question ${i + 1}\\.`) }).getByLabel(correct.en, { exact: true }).check();
-    }
+    await expectAccessible(page, "04b-quiz");
+    const assignmentId = /\/learn\/([^/]+)\/quiz$/.exec(new URL(page.url()).pathname)![1]!;
+    expect(await page.getByText("Attempts left: 3").count()).toBe(1);
+
+    // A failed attempt: which answers were wrong and why, never the correct option.
+    await answerShownQuizCorrectly(page, assignmentId, "en", false);
+    await page.getByRole("button", { name: "Submit answers" }).click();
+    await page.waitForURL(/\/quiz\/[^/]+$/);
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("The pass mark is");
+    expect(await page.getByRole("status").first().textContent()).toContain("Attempts left: 2");
+    expect(await page.getByText("Incorrect", { exact: false }).count()).toBeGreaterThan(0);
+    expect(await page.getByText(/^Correct answer:/).count()).toBe(0);
+    await expectAccessible(page, "04c-failed");
+    await page.getByRole("link", { name: "Try again" }).click();
+    await page.waitForURL(/\/quiz$/);
+    await answerShownQuizCorrectly(page, assignmentId, "en");
     await page.getByRole("button", { name: "Submit answers" }).click();
     await page.waitForURL(/\/quiz\/[^/]+$/);
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain("completed the course");

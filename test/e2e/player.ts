@@ -36,6 +36,28 @@ export async function readLessonsByKeyboard(
   return tabs;
 }
 
+/**
+ * Answer the quiz page the learner is on, in `lang`: the paper this attempt showed (the latest one
+ * handed out for the assignment) is read from the database in the order shown, and for each of its
+ * questions the option that is the key is checked by its label (with `correctly: false`, another).
+ */
+export async function answerShownQuizCorrectly(page: Page, assignmentId: string, lang: "ko" | "en", correctly = true) {
+  const paper = await prisma.quizPaper.findFirstOrThrow({ where: { assignmentId, set: "QUIZ" }, orderBy: { issuedAt: "desc" } });
+  const items = paper.items as Array<{ key: string; options: string[] }>;
+  const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId: paper.courseVersionId, set: "QUIZ", key: { in: items.map((i) => i.key) } } });
+  expect(await page.getByRole("group").count()).toBe(items.length);
+  const name = lang === "ko" ? "문항" : "Question";
+  for (const [i, item] of items.entries()) {
+    const q = questions.find((x) => x.key === item.key)!;
+    const correct = (q.options as Array<{ key: string; ko: string; en: string }>).find((o) => (o.key === q.correctKey) === correctly)!;
+    const group = page.getByRole("group", { name: new RegExp(`^${name} ${i + 1}\\.`) });
+    // The group shows this question, its options in the paper's order.
+    expect(await group.locator("legend").textContent()).toContain(lang === "ko" ? q.promptKo : q.promptEn);
+    expect(await group.getByRole("radio").evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).toEqual(item.options);
+    await group.getByLabel(lang === "ko" ? correct.ko : correct.en, { exact: true }).check();
+  }
+}
+
 /** The name each page of a course is checked under (screenshots are named after it). */
 export interface CoursePages {
   pretest: string;
@@ -47,8 +69,8 @@ export interface CoursePages {
 /**
  * Take a course in Korean from its page (/learn/:id) to the quiz result: the
  * pre-test if it is offered (first option of each question, whatever it
- * scores), every lesson by keyboard, then the quiz answered correctly and
- * submitted. `check` runs on each page on the way, under its name in `pages`.
+ * scores), every lesson by keyboard, then the quiz this attempt drew answered
+ * correctly and submitted. `check` runs on each page on the way, under its name in `pages`.
  * Returns the Tabs each lesson took (see readLessonsByKeyboard); the caller
  * asserts on the result page it is left on.
  */
@@ -73,15 +95,7 @@ export async function takeCourse(page: Page, pages: CoursePages, check: (name: s
   const tabs = await readLessonsByKeyboard(page, { done: /학습 완료/, toQuiz: "평가로" }, (n) => check(pages.lesson(n)));
   await check(pages.quiz);
 
-  // The version the learner started, as the quiz page reads it.
-  const { courseVersionId } = await prisma.assignment.findUniqueOrThrow({ where: { id: assignmentId }, select: { courseVersionId: true } });
-  if (!courseVersionId) throw new Error("the course was not started");
-  const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId, set: "QUIZ" }, orderBy: { position: "asc" } });
-  expect(await page.getByRole("group").count()).toBe(questions.length);
-  for (const [i, q] of questions.entries()) {
-    const correct = (q.options as Array<{ key: string; ko: string }>).find((o) => o.key === q.correctKey)!;
-    await page.getByRole("group", { name: new RegExp(`^문항 ${i + 1}\\.`) }).getByLabel(correct.ko, { exact: true }).check();
-  }
+  await answerShownQuizCorrectly(page, assignmentId, "ko");
   await page.getByRole("button", { name: "답안 제출" }).click();
   await page.waitForURL(/\/quiz\/[^/]+$/);
   return tabs;

@@ -23,6 +23,13 @@ export const courseFileSchema = z
     summary: bilingual,
     estimatedMinutes: z.number().int().positive(),
     passMark: z.number().int().min(1).max(100),
+    /** Quiz attempts per window, then a wait before the next window (default 3, then 24 hours). */
+    attempts: z
+      .object({ perWindow: z.number().int().min(1).max(20), waitHours: z.number().int().min(1).max(24 * 30) })
+      .strict()
+      .optional(),
+    /** The least time spent in the lessons, in minutes, before the quiz may be taken. */
+    minLessonMinutes: z.number().int().min(1).optional(),
     objectives: z.object({ ko: z.array(text).min(1), en: z.array(text).min(1) }),
     lessons: z
       .array(
@@ -43,6 +50,9 @@ export const courseFileSchema = z
     });
     if (c.objectives.ko.length !== c.objectives.en.length) {
       ctx.addIssue({ code: "custom", path: ["objectives"], message: "ko and en must list the same number of objectives" });
+    }
+    if (c.minLessonMinutes !== undefined && c.minLessonMinutes > c.estimatedMinutes) {
+      ctx.addIssue({ code: "custom", path: ["minLessonMinutes"], message: `is more than the course's ${c.estimatedMinutes} estimated minutes` });
     }
   });
 
@@ -85,6 +95,8 @@ export const practicumFileSchema = z
 
 export const quizFileSchema = z
   .object({
+    /** How many questions one attempt draws from the pool; every question when omitted. */
+    draw: z.number().int().min(1).optional(),
     questions: z
       .array(
         z
@@ -95,7 +107,8 @@ export const quizFileSchema = z
               .array(z.object({ key: z.string().regex(/^[a-z]$/), ko: text, en: text }).strict())
               .min(2, "a question needs at least two options"),
             answer: z.string(),
-            explanation: bilingual,
+            /** Shown with a wrong answer (never the key) and after passing. */
+            explanation: bilingual.optional(),
           })
           .strict()
           .superRefine((q, ctx) => {
@@ -115,6 +128,9 @@ export const quizFileSchema = z
       if (seen.has(q.key)) ctx.addIssue({ code: "custom", path: ["questions", i, "key"], message: `duplicate question key ${q.key}` });
       seen.add(q.key);
     });
+    if (quiz.draw !== undefined && quiz.draw > quiz.questions.length) {
+      ctx.addIssue({ code: "custom", path: ["draw"], message: `draws ${quiz.draw} questions but the pool has only ${quiz.questions.length}` });
+    }
   });
 
 const staffCategory = z.enum([

@@ -37,7 +37,7 @@ describe("content check", () => {
     const course = tree.courses.find((c) => c.course.slug === "annual-civil-servants")!;
     expect(course.lessons.length).toBeGreaterThanOrEqual(3);
     expect(course.lessons.some((l) => l.kind === "CASE_STUDY")).toBe(true);
-    expect(course.quiz.questions.every((q) => q.explanation.ko && q.explanation.en)).toBe(true);
+    expect(course.quiz.questions.every((q) => q.explanation?.ko && q.explanation?.en)).toBe(true);
   });
 
   it("names the file and field of a missing field", () => {
@@ -83,6 +83,35 @@ describe("content check", () => {
     expect(found).toContain("obligations/disability-rights.yaml [deadline.H1]: the first half's deadline must fall by 06-30, or its cycle would overlap the second half");
     expect(found.some((p) => p.includes("[routes]: no course is routed for H2"))).toBe(true);
     expect(found.some((p) => p.includes("is routed twice in H1"))).toBe(true);
+  });
+});
+
+describe("question pools", () => {
+  it("asks every question when the quiz names no draw, and takes a draw no larger than the pool", () => {
+    const real = readContentTree(REAL).courses.find((c) => c.course.slug === "annual-civil-servants")!;
+    expect(real.quiz.draw).toBeUndefined();
+    const root = copyOfContent();
+    const quiz = join(root, "courses/annual-civil-servants/quiz.yaml");
+    const course = join(root, "courses/annual-civil-servants/course.yaml");
+    const pool = real.quiz.questions.length;
+    writeFileSync(quiz, `draw: ${pool - 1}\n${readFileSync(quiz, "utf8")}`);
+    writeFileSync(course, `${readFileSync(course, "utf8")}\nattempts: { perWindow: 2, waitHours: 48 }\nminLessonMinutes: 20\n`);
+    const loaded = readContentTree(root).courses.find((c) => c.course.slug === "annual-civil-servants")!;
+    expect(loaded.quiz.draw).toBe(pool - 1);
+    expect(loaded.course.attempts).toEqual({ perWindow: 2, waitHours: 48 });
+    expect(loaded.course.minLessonMinutes).toBe(20);
+  });
+
+  it("refuses a draw larger than the pool, and a draw on a pre-test", () => {
+    const root = copyOfContent();
+    const dir = join(root, "courses/annual-civil-servants");
+    const pool = readContentTree(REAL).courses.find((c) => c.course.slug === "annual-civil-servants")!.quiz.questions.length;
+    writeFileSync(join(dir, "quiz.yaml"), `draw: ${pool + 1}\n${readFileSync(join(dir, "quiz.yaml"), "utf8")}`);
+    writeFileSync(join(dir, "pretest.yaml"), `draw: 1\n${readFileSync(join(dir, "pretest.yaml"), "utf8")}`);
+    expect(problems(root)).toEqual([
+      `courses/annual-civil-servants/quiz.yaml [draw]: draws ${pool + 1} questions but the pool has only ${pool}`,
+      "courses/annual-civil-servants/pretest.yaml [draw]: a pre-test asks every question: it has no draw",
+    ]);
   });
 });
 

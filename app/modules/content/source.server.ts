@@ -193,6 +193,9 @@ export function readCourse(dir: string, root: string): CourseSource {
     }
   }
   const pretest = readOptional(join(dir, "pretest.yaml"), root, quizFileSchema, errors);
+  if (pretest?.draw !== undefined) {
+    errors.push({ file: relative(root, join(dir, "pretest.yaml")), field: "draw", message: "a pre-test asks every question: it has no draw" });
+  }
   const glossary = readOptional(join(dir, "glossary.yaml"), root, glossaryFileSchema, errors);
   const practicum = readOptional(join(dir, "practicum.yaml"), root, practicumFileSchema, errors);
   if (courseParsed?.success && courseParsed.data.track === "lecturer" && !practicum && !existsSync(join(dir, "practicum.yaml"))) {

@@ -1,6 +1,6 @@
 import { json } from "@remix-run/node";
 import { requireSession } from "~/modules/auth/session.server";
-import { InvalidSubmissionError, NotFoundError } from "./learning.server";
+import { InvalidSubmissionError, NotFoundError, QuizRefusedError } from "./learning.server";
 
 /** The learner's person id, or 403 for an account with no personnel record. */
 export async function requireLearner(request: Request): Promise<{ personId: string; userId: string }> {
@@ -9,7 +9,7 @@ export async function requireLearner(request: Request): Promise<{ personId: stri
   return { personId: current.user.personId, userId: current.userId };
 }
 
-/** Map domain errors to 404/400 responses; anything else propagates. */
+/** Map domain errors to 404/400/409/429 responses; anything else propagates. */
 export async function asHttp<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
@@ -21,5 +21,8 @@ export async function asHttp<T>(work: () => Promise<T>): Promise<T> {
 export function rethrowAsHttp(e: unknown): never {
   if (e instanceof NotFoundError) throw json({ error: "not-found" }, { status: 404 });
   if (e instanceof InvalidSubmissionError) throw json({ error: "bad-request", message: e.message }, { status: 400 });
+  if (e instanceof QuizRefusedError) {
+    throw json({ error: "quiz-refused", reason: e.reason, ...e.detail }, { status: e.reason === "attempts" ? 429 : 409 });
+  }
   throw e;
 }

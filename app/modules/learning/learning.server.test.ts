@@ -8,7 +8,7 @@ import { loader as verifyLoader } from "~/routes/verify.$code";
 import { createPerson, createUser, createWorld, openTestCycle } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { clockYear } from "../../../test/clock";
-import { getCourseForLearner, getQuizForLearner } from "./learning.server";
+import { getCourseForLearner } from "./learning.server";
 
 describe("a civil servant's annual course", () => {
   let cookie: string;
@@ -45,9 +45,26 @@ describe("a civil servant's annual course", () => {
     expect(res.status).toBe(404);
   });
 
-  it("refuses the quiz before the lessons are done", async () => {
-    const quiz = await getQuizForLearner(personId, assignmentId);
-    expect(quiz.lessons.some((l) => !l.done)).toBe(true);
+  it("refuses the quiz before the lessons are done, opening it and submitting it, recording nothing", async () => {
+    const params = { assignmentId };
+    const opened = await respond(() => quizLoader({ request: getRequest(`/learn/${assignmentId}/quiz`, cookie), params, context: {} }));
+    expect(opened.status).toBe(409);
+    const page = await opened.json();
+    expect(page).toMatchObject({ state: "closed", reason: "lessons" });
+    expect(page.questions).toBeUndefined();
+    // A paper from elsewhere (another tab, a replayed form) is refused all the same.
+    const course = await getCourseForLearner(personId, assignmentId);
+    const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId: course.version.id, set: "QUIZ" } });
+    const paper = await prisma.quizPaper.create({
+      data: { assignmentId, courseVersionId: course.version.id, set: "QUIZ", items: questions.map((q) => ({ key: q.key, options: (q.options as Array<{ key: string }>).map((o) => o.key) })), issuedAt: new Date(0) },
+    });
+    const sent = await respond(() =>
+      quizAction({ request: postForm("/x", [...questions.map((q) => [`q:${q.key}`, q.correctKey] as [string, string]), ["submission", paper.id]], cookie), params, context: {} }),
+    );
+    expect(sent.status).toBe(409);
+    expect((await sent.json()).formError).toBe("모든 차시를 마쳐야 평가에 응시할 수 있습니다.");
+    expect(await prisma.quizAttempt.count({ where: { assignmentId } })).toBe(0);
+    await prisma.quizPaper.delete({ where: { id: paper.id } });
   });
 
   it("saves progress lesson by lesson and resumes where I left off", async () => {
@@ -88,34 +105,41 @@ describe("a civil servant's annual course", () => {
     for (const l of course.lessons) {
       await respond(() => lessonAction({ request: postForm("/x", { intent: "complete" }, cookie), params: { assignmentId, slug: l.slug }, context: {} }));
     }
-    const quiz = await getQuizForLearner(personId, assignmentId);
     const params = { assignmentId };
+    const openQuiz = async () => {
+      const res = await respond(() => quizLoader({ request: getRequest(`/learn/${assignmentId}/quiz`, cookie), params, context: {} }));
+      expect(res.status).toBe(200);
+      const page = await res.json();
+      // The paper shown: its questions by key, and the key of each one from the database.
+      const keys = await prisma.quizQuestion.findMany({ where: { courseVersionId: course.version.id, set: "QUIZ", key: { in: page.questions.map((q: { key: string }) => q.key) } } });
+      const correctKey = new Map(keys.map((q) => [q.key, q.correctKey]));
+      return { key: page.submissionKey as string, questions: (page.questions as Array<{ key: string; options: Array<{ key: string }> }>).map((q) => ({ ...q, correctKey: correctKey.get(q.key)! })) };
+    };
+    const quiz = await openQuiz();
 
     // An answer for a question that does not exist: 400, nothing saved.
     const bogus = await respond(() =>
-      quizAction({ request: postForm("/x", [["q:no-such-question", "a"]], cookie), params, context: {} }),
+      quizAction({ request: postForm("/x", [["q:no-such-question", "a"], ["submission", quiz.key]], cookie), params, context: {} }),
     );
     expect(bogus.status).toBe(400);
     expect(await prisma.quizAttempt.count({ where: { assignmentId } })).toBe(0);
 
     // Unanswered questions are named.
-    const partial = await respond(() => quizAction({ request: postForm("/x", [[`q:${quiz.questions[0]!.key}`, "a"]], cookie), params, context: {} }));
+    const partial = await respond(() => quizAction({ request: postForm("/x", [[`q:${quiz.questions[0]!.key}`, "a"], ["submission", quiz.key]], cookie), params, context: {} }));
     expect(partial.status).toBe(400);
     expect((await partial.json()).formError).toContain("답하지 않은 문항");
 
     // All wrong: a failed attempt is recorded, the assignment is not complete.
-    const wrong = quiz.questions.map((q) => {
-      const opts = q.options as Array<{ key: string }>;
-      return [`q:${q.key}`, opts.find((o) => o.key !== q.correctKey)!.key] as [string, string];
-    });
-    const failed = await respond(() => quizAction({ request: postForm("/x", wrong, cookie), params, context: {} }));
+    const wrong = quiz.questions.map((q) => [`q:${q.key}`, q.options.find((o) => o.key !== q.correctKey)!.key] as [string, string]);
+    const failed = await respond(() => quizAction({ request: postForm("/x", [...wrong, ["submission", quiz.key]], cookie), params, context: {} }));
     expect(failed.status).toBe(302);
     expect((await prisma.assignment.findUniqueOrThrow({ where: { id: assignmentId } })).status).toBe("IN_PROGRESS");
 
     // Retry with the right answers, the form sent five times at once (a double click, a resend):
     // one attempt, one certificate, every request sent to the same result.
-    const right = quiz.questions.map((q) => [`q:${q.key}`, q.correctKey] as [string, string]);
-    const key = (await respond(() => quizLoader({ request: getRequest(`/learn/${assignmentId}/quiz`, cookie), params, context: {} })).then((r) => r.json())).submissionKey;
+    const retry = await openQuiz();
+    const right = retry.questions.map((q) => [`q:${q.key}`, q.correctKey] as [string, string]);
+    const key = retry.key;
     const before = await prisma.quizAttempt.count({ where: { assignmentId } });
     const sends = await Promise.all(
       Array.from({ length: 5 }, () => respond(() => quizAction({ request: postForm("/x", [...right, ["submission", key]], cookie), params, context: {} }))),

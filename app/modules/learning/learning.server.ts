@@ -1,3 +1,4 @@
+import { randomInt } from "node:crypto";
 import { prisma } from "~/utils/db.server";
 import { issueCertificate } from "~/modules/certificates/certificates.server";
 import { isUuid } from "~/utils/ids";
@@ -14,9 +15,24 @@ export class InvalidSubmissionError extends Error {
   /** For a quiz: questions that are not in it, or the 1-based positions left unanswered. */
   constructor(
     message: string,
-    public detail?: { unknownQuestions?: string[]; unanswered?: number[] },
+    public detail?: { unknownQuestions?: string[]; unanswered?: number[]; unknownPaper?: boolean },
   ) {
     super(message);
+  }
+}
+
+/**
+ * The quiz is not open to this learner now; nothing was recorded. `lessons`: the lessons on their
+ * path are not all done; `lesson-time`: not enough time in the lessons yet (`remainingMinutes`);
+ * `attempts`: the attempts of this window are used (`nextAt`: when the next window opens);
+ * `pretest-taken`: the pre-test is taken once.
+ */
+export class QuizRefusedError extends Error {
+  constructor(
+    public reason: "lessons" | "lesson-time" | "attempts" | "pretest-taken",
+    public detail: { remainingMinutes?: number; nextAt?: Date } = {},
+  ) {
+    super(`quiz refused: ${reason}`);
   }
 }
 
@@ -104,6 +120,35 @@ export function coursePath<L extends PathLesson>(lessons: L[], required: number 
   };
 }
 
+/** Where attempts stand: how many are left in this window, or when the next window opens. */
+export interface AttemptAllowance {
+  perWindow: number;
+  waitHours: number;
+  remaining: number;
+  /** Set when none remain: the moment the next window opens. */
+  nextAt: Date | null;
+}
+
+/**
+ * Attempts come in windows of `perWindow`; the attempt that uses a window's last one starts a
+ * wait of `waitHours`, after which a new window opens. `times` are the attempts made, any order.
+ */
+export function attemptAllowance(times: Date[], perWindow: number, waitHours: number, at: Date): AttemptAllowance {
+  let used = 0;
+  let lockedUntil: number | null = null;
+  for (const t of times.map((d) => d.getTime()).sort((a, b) => a - b)) {
+    if (lockedUntil !== null && t >= lockedUntil) {
+      used = 0;
+      lockedUntil = null;
+    }
+    used++;
+    if (used >= perWindow) lockedUntil = t + waitHours * 3_600_000;
+  }
+  if (lockedUntil !== null && at.getTime() >= lockedUntil) used = 0;
+  else if (lockedUntil !== null) return { perWindow, waitHours, remaining: 0, nextAt: new Date(lockedUntil) };
+  return { perWindow, waitHours, remaining: Math.max(0, perWindow - used), nextAt: null };
+}
+
 /** A closed cycle's records are frozen: nothing more can be recorded against them. */
 function assertOpen(assignment: { cycle: { status: string } | null }) {
   if (assignment.cycle?.status === "CLOSED") throw new InvalidSubmissionError("the cycle is closed");
@@ -161,7 +206,7 @@ export async function getCourseForLearner(personId: string, assignmentId: string
   const countOf = (set: "QUIZ" | "PRETEST") => questionCounts.find((c) => c.set === set)?._count._all ?? 0;
   const done = await prisma.lessonProgress.findMany({
     where: { assignmentId },
-    select: { lessonId: true },
+    select: { lessonId: true, secondsSpent: true },
   });
   const doneIds = new Set(done.map((d) => d.lessonId));
   const lastAttempt = await prisma.quizAttempt.findFirst({
@@ -177,6 +222,10 @@ export async function getCourseForLearner(personId: string, assignmentId: string
     countOf("PRETEST") > 0 && (await prisma.quizAttempt.count({ where: { assignmentId, set: "PRETEST" } })) > 0;
   const lessons = version.lessons.map((l) => ({ ...l, done: doneIds.has(l.id) }));
   const path = coursePath(lessons, version.casePathRequired, assignment.person.jobFamily);
+  const versionLessons = new Set(version.lessons.map((l) => l.id));
+  const lessonSeconds = done.filter((d) => versionLessons.has(d.lessonId)).reduce((sum, d) => sum + d.secondsSpent, 0);
+  const remainingLessonMinutes = Math.max(0, Math.ceil((version.minLessonMinutes * 60 - lessonSeconds) / 60));
+  const attempts = await quizAllowance(prisma, assignmentId, version);
   const resumeLesson =
     path.todo.find((l) => l.id === assignment.lastLessonId) ?? path.todo[0] ?? null;
   return {
@@ -187,10 +236,33 @@ export async function getCourseForLearner(personId: string, assignmentId: string
     resumeLesson,
     lastAttempt,
     certificate,
-    quizCount: countOf("QUIZ"),
+    quizCount: Math.min(countOf("QUIZ"), version.questionsPerAttempt ?? Infinity),
+    poolCount: countOf("QUIZ"),
+    remainingLessonMinutes,
+    attempts,
     pretestCount: countOf("PRETEST"),
     pretestTaken,
   };
+}
+
+type Db = Pick<typeof prisma, "quizAttempt">;
+
+/** The attempts left to this assignment now, on the course version's terms. */
+async function quizAllowance(db: Db, assignmentId: string, version: { attemptsPerWindow: number; attemptWaitHours: number }) {
+  const made = await db.quizAttempt.findMany({ where: { assignmentId, set: "QUIZ" }, select: { createdAt: true } });
+  return attemptAllowance(made.map((a) => a.createdAt), version.attemptsPerWindow, version.attemptWaitHours, now());
+}
+
+/** Why the quiz is closed to this learner now, if it is: lessons first, then lesson time, then attempts. */
+function quizRefusal(course: {
+  path: { complete: boolean };
+  remainingLessonMinutes: number;
+  attempts: AttemptAllowance;
+}): QuizRefusedError | null {
+  if (!course.path.complete) return new QuizRefusedError("lessons");
+  if (course.remainingLessonMinutes > 0) return new QuizRefusedError("lesson-time", { remainingMinutes: course.remainingLessonMinutes });
+  if (course.attempts.remaining === 0) return new QuizRefusedError("attempts", { nextAt: course.attempts.nextAt ?? undefined });
+  return null;
 }
 
 /** Pin the content version on first start so later edits never break progress. */
@@ -213,6 +285,11 @@ export async function getLessonForLearner(personId: string, assignmentId: string
   }
   const lesson = await prisma.lesson.findUniqueOrThrow({ where: { id: course.lessons[index]!.id } });
   await prisma.assignment.update({ where: { id: assignmentId }, data: { lastLessonId: lesson.id } });
+  // Time in a lesson counts from its first opening, as the server saw it.
+  await prisma.$executeRaw`
+    INSERT INTO lesson_visit (assignment_id, lesson_id, first_opened_at)
+    VALUES (${assignmentId}::uuid, ${lesson.id}::uuid, ${now()}::timestamptz)
+    ON CONFLICT (assignment_id, lesson_id) DO NOTHING`;
   return {
     ...course,
     lesson,
@@ -223,29 +300,118 @@ export async function getLessonForLearner(personId: string, assignmentId: string
   };
 }
 
+/**
+ * Record a lesson done, with the time spent in it, on the server's clock: from when the lesson page
+ * was first opened, or from when time was last counted in this course if that is later (lessons
+ * open side by side count once), to now. Pressing "done" again on a lesson already done adds the
+ * time since time was last counted. A lesson counts at most twice its estimated time (a page left
+ * open overnight is not study). Nothing the client sends is counted.
+ */
+async function countLessonTime(assignmentId: string, lessonId: string, estimatedMinutes: number) {
+  const cap = estimatedMinutes * 2 * 60;
+  await prisma.$transaction(async (tx) => {
+    // A double click sends this twice at once: one at a time, the second counts nothing more.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`lesson:${assignmentId}`}))`;
+    const at = now();
+    const visit = await tx.lessonVisit.upsert({
+      where: { assignmentId_lessonId: { assignmentId, lessonId } },
+      create: { assignmentId, lessonId, firstOpenedAt: at },
+      update: {},
+    });
+    const counted = await tx.lessonVisit.aggregate({ where: { assignmentId }, _max: { countedUntil: true } });
+    const from = Math.max(visit.firstOpenedAt.getTime(), counted._max.countedUntil?.getTime() ?? 0);
+    const seconds = Math.max(0, Math.floor((at.getTime() - from) / 1000));
+    await tx.$executeRaw`
+      INSERT INTO lesson_progress (assignment_id, lesson_id, completed_at, seconds_spent)
+      VALUES (${assignmentId}::uuid, ${lessonId}::uuid, ${at}::timestamptz, ${Math.min(cap, seconds)})
+      ON CONFLICT (assignment_id, lesson_id) DO UPDATE SET seconds_spent = LEAST(${cap}, lesson_progress.seconds_spent + ${seconds})`;
+    await tx.lessonVisit.update({ where: { id: visit.id }, data: { countedUntil: at } });
+  });
+}
+
 export async function completeLesson(personId: string, assignmentId: string, slug: string) {
   const course = await getCourseForLearner(personId, assignmentId);
   const lesson = course.lessons.find((l) => l.slug === slug);
   if (!lesson) throw new NotFoundError("lesson");
   assertOpen(course.assignment);
   await ensureStarted(assignmentId, course.assignment.courseId);
-  // A double click sends this twice at once: the second insert finds the first and does nothing.
-  await prisma.$executeRaw`
-    INSERT INTO lesson_progress (assignment_id, lesson_id, completed_at)
-    VALUES (${assignmentId}::uuid, ${lesson.id}::uuid, ${now()}::timestamptz)
-    ON CONFLICT (assignment_id, lesson_id) DO NOTHING`;
+  await countLessonTime(assignmentId, lesson.id, lesson.estimatedMinutes);
   const lessons = course.lessons.map((l) => (l.id === lesson.id ? { ...l, done: true } : l));
   const path = coursePath(lessons, course.version.casePathRequired, course.assignment.person.jobFamily);
   return { next: nextToDo(lessons, path.todo, lesson.id) };
 }
 
-export async function getQuizForLearner(personId: string, assignmentId: string, set: "QUIZ" | "PRETEST" = "QUIZ") {
-  const course = await getCourseForLearner(personId, assignmentId);
-  const questions = await prisma.quizQuestion.findMany({
-    where: { courseVersionId: course.version.id, set },
-    orderBy: { position: "asc" },
+/** One item of a paper: a question and its options in the order shown. */
+export type PaperItem = { key: string; options: string[] };
+
+type Option = { key: string; ko: string; en: string };
+
+function shuffled<T>(items: T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** A new paper's items: `count` questions drawn from the pool in a random order, each with its options shuffled. */
+export function drawPaper(pool: Array<{ key: string; options: unknown }>, count: number): PaperItem[] {
+  return shuffled(pool)
+    .slice(0, count)
+    .map((q) => ({ key: q.key, options: shuffled((q.options as Option[]).map((o) => o.key)) }));
+}
+
+/** The questions of a paper in its order, each with its options in the order shown. */
+async function paperQuestions(courseVersionId: string, set: "QUIZ" | "PRETEST", items: PaperItem[]) {
+  const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId, set, key: { in: items.map((i) => i.key) } } });
+  const byKey = new Map(questions.map((q) => [q.key, q]));
+  return items.flatMap((item) => {
+    const q = byKey.get(item.key);
+    if (!q) return [];
+    const options = q.options as Option[];
+    return [{ ...q, options: item.options.flatMap((k) => options.filter((o) => o.key === k)) }];
   });
-  return { ...course, questions };
+}
+
+/**
+ * Open the quiz (or the pre-test) for a learner: refused, with nothing recorded, while the lessons
+ * on their path are not done, their time in the lessons is short or this window's attempts are
+ * used. Otherwise the paper they have not yet answered, or a new one drawn from the pool. The
+ * paper's id is the key its form is submitted with.
+ */
+export async function startQuiz(personId: string, assignmentId: string, set: "QUIZ" | "PRETEST" = "QUIZ") {
+  const course = await getCourseForLearner(personId, assignmentId);
+  const versionId = course.version.id;
+  const pool = await prisma.quizQuestion.findMany({ where: { courseVersionId: versionId, set }, orderBy: { position: "asc" } });
+  if (pool.length === 0) throw new NotFoundError("questions");
+  assertOpen(course.assignment);
+  if (course.assignment.status === "EXEMPTED") throw new InvalidSubmissionError("exempted");
+  if (set === "QUIZ") {
+    const refused = quizRefusal(course);
+    if (refused) throw refused;
+  } else if (course.pretestTaken) {
+    throw new QuizRefusedError("pretest-taken");
+  }
+  const [open] = await prisma.$queryRaw<Array<{ id: string; items: PaperItem[] }>>`
+    SELECT p.id, p.items FROM quiz_paper p
+    WHERE p.assignment_id = ${assignmentId}::uuid AND p."set" = ${set}::"QuestionSet" AND p.course_version_id = ${versionId}::uuid
+      AND NOT EXISTS (SELECT 1 FROM quiz_attempt a WHERE a.assignment_id = p.assignment_id AND a.submission_key = p.id)
+    ORDER BY p.issued_at DESC LIMIT 1`;
+  const paper =
+    open ??
+    (await prisma.quizPaper.create({
+      data: {
+        assignmentId,
+        courseVersionId: versionId,
+        set,
+        items: drawPaper(pool, set === "QUIZ" ? (course.version.questionsPerAttempt ?? pool.length) : pool.length),
+        issuedAt: now(),
+      },
+      select: { id: true, items: true },
+    }));
+  const items = paper.items as PaperItem[];
+  return { ...course, paperId: paper.id, questions: await paperQuestions(versionId, set, items) };
 }
 
 export type QuizAnswers = Record<string, string>;
@@ -260,54 +426,68 @@ export interface QuizResult {
 }
 
 /**
- * Grade a submission. Every question must be answered with one of its
- * options; anything else is refused before anything is written. A
- * submission carrying the key its form was handed out with is recorded
- * once: the same form sent again (a double click, a resent request) gets the
+ * Grade the answers to a paper (`paperId`, the key its form was handed out with) against exactly
+ * the items it showed, by option key. Every item must be answered with one of its options;
+ * anything else is refused before anything is written, and so is a quiz the learner may not take
+ * now (see startQuiz). The same paper sent again (a double click, a resent request) gets the
  * first attempt back instead of a second one.
  */
 export async function submitQuiz(
   personId: string,
   assignmentId: string,
   answers: QuizAnswers,
-  set: "QUIZ" | "PRETEST" = "QUIZ",
-  submissionKey: string | null = null,
+  set: "QUIZ" | "PRETEST",
+  paperId: string,
 ): Promise<QuizResult> {
-  const quiz = await getQuizForLearner(personId, assignmentId, set);
-  if (quiz.questions.length === 0) throw new NotFoundError("questions");
-  assertOpen(quiz.assignment);
-  if (quiz.assignment.status === "EXEMPTED") throw new InvalidSubmissionError("exempted");
-  const known = new Set(quiz.questions.map((q) => q.key));
+  const course = await getCourseForLearner(personId, assignmentId);
+  assertOpen(course.assignment);
+  if (course.assignment.status === "EXEMPTED") throw new InvalidSubmissionError("exempted");
+  const paper = isUuid(paperId)
+    ? await prisma.quizPaper.findFirst({ where: { id: paperId, assignmentId, set, courseVersionId: course.version.id } })
+    : null;
+  if (!paper) throw new InvalidSubmissionError("unknown paper", { unknownPaper: true });
+  const questions = await paperQuestions(paper.courseVersionId, set, paper.items as PaperItem[]);
+  const known = new Set(questions.map((q) => q.key));
   const unknownQuestions = Object.keys(answers).filter((k) => !known.has(k));
   if (unknownQuestions.length) throw new InvalidSubmissionError("unknown question", { unknownQuestions });
-  const unanswered = quiz.questions.flatMap((q, i) => (answers[q.key] ? [] : [i + 1]));
+  const unanswered = questions.flatMap((q, i) => (answers[q.key] ? [] : [i + 1]));
   if (unanswered.length) throw new InvalidSubmissionError("unanswered", { unanswered });
   let correct = 0;
-  for (const q of quiz.questions) {
+  for (const q of questions) {
     const answer = answers[q.key]!;
-    const options = q.options as Array<{ key: string }>;
-    if (!options.some((o) => o.key === answer)) throw new InvalidSubmissionError(`unknown option for ${q.key}`);
+    if (!q.options.some((o) => o.key === answer)) throw new InvalidSubmissionError(`unknown option for ${q.key}`);
     if (answer === q.correctKey) correct++;
   }
-  const questionCount = quiz.questions.length;
+  const questionCount = questions.length;
   const scorePercent = questionCount === 0 ? 0 : Math.round((correct * 100) / questionCount);
-  const lessonsComplete = quiz.path.complete;
   // A pre-test measures what the learner knew before: it never passes or completes anything.
-  const passed = set === "QUIZ" && scorePercent >= quiz.version.passMark;
+  const passed = set === "QUIZ" && scorePercent >= course.version.passMark;
 
-  const [inserted] = await prisma.$queryRaw<Array<{ id: string }>>`
-    INSERT INTO quiz_attempt (assignment_id, course_version_id, "set", answers, correct_count, question_count, score_percent, passed, created_at, submission_key)
-    VALUES (${assignmentId}::uuid, ${quiz.version.id}::uuid, ${set}::"QuestionSet", ${JSON.stringify(answers)}::jsonb, ${correct}, ${questionCount},
-      ${scorePercent}, ${passed}, ${now()}::timestamptz, ${submissionKey}::uuid)
-    ON CONFLICT (assignment_id, submission_key) DO NOTHING
-    RETURNING id`;
-  if (!inserted) return sameSubmission(assignmentId, submissionKey!);
-  const attempt = inserted;
-  let certificateId: string | null = quiz.certificate?.id ?? null;
-  if (passed && lessonsComplete && quiz.assignment.status !== "COMPLETED") {
+  const inserted = await prisma.$transaction(async (tx) => {
+    // One submission at a time per assignment: the attempt count read here is the one written against.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`quiz:${assignmentId}`}))`;
+    const first = await tx.quizAttempt.findUnique({ where: { assignmentId_submissionKey: { assignmentId, submissionKey: paper.id } }, select: { id: true } });
+    if (first) return null;
+    if (set === "QUIZ") {
+      const refused = quizRefusal({ ...course, attempts: await quizAllowance(tx, assignmentId, course.version) });
+      if (refused) throw refused;
+    } else if ((await tx.quizAttempt.count({ where: { assignmentId, set: "PRETEST" } })) > 0) {
+      throw new QuizRefusedError("pretest-taken");
+    }
+    const [row] = await tx.$queryRaw<Array<{ id: string }>>`
+      INSERT INTO quiz_attempt (assignment_id, course_version_id, "set", answers, items, correct_count, question_count, score_percent, passed, created_at, submission_key)
+      VALUES (${assignmentId}::uuid, ${paper.courseVersionId}::uuid, ${set}::"QuestionSet", ${JSON.stringify(answers)}::jsonb, ${JSON.stringify(paper.items)}::jsonb,
+        ${correct}, ${questionCount}, ${scorePercent}, ${passed}, ${now()}::timestamptz, ${paper.id}::uuid)
+      ON CONFLICT (assignment_id, submission_key) DO NOTHING
+      RETURNING id`;
+    return row ?? null;
+  });
+  if (!inserted) return sameSubmission(assignmentId, paper.id);
+  let certificateId: string | null = course.certificate?.id ?? null;
+  if (passed && course.path.complete && course.assignment.status !== "COMPLETED") {
     certificateId = await completeAssignment(assignmentId);
   }
-  return { attemptId: attempt.id, passed, scorePercent, correctCount: correct, questionCount, certificateId };
+  return { attemptId: inserted.id, passed, scorePercent, correctCount: correct, questionCount, certificateId };
 }
 
 /** The attempt an earlier copy of the same submission recorded. */
@@ -340,8 +520,14 @@ async function completeAssignment(assignmentId: string): Promise<string> {
 
 export async function getAttemptForLearner(personId: string, assignmentId: string, attemptId: string) {
   if (!isUuid(attemptId)) throw new NotFoundError("attempt");
+  const course = await getCourseForLearner(personId, assignmentId);
   const attempt = await prisma.quizAttempt.findFirst({ where: { id: attemptId, assignmentId } });
   if (!attempt) throw new NotFoundError("attempt");
-  const quiz = await getQuizForLearner(personId, assignmentId, attempt.set);
-  return { ...quiz, attempt };
+  let items = attempt.items as PaperItem[];
+  if (items.length === 0) {
+    // An attempt recorded before papers: every question of its set, options as written.
+    const all = await prisma.quizQuestion.findMany({ where: { courseVersionId: attempt.courseVersionId, set: attempt.set }, orderBy: { position: "asc" } });
+    items = all.map((q) => ({ key: q.key, options: (q.options as Option[]).map((o) => o.key) }));
+  }
+  return { ...course, attempt, questions: await paperQuestions(attempt.courseVersionId, attempt.set, items) };
 }
