@@ -460,7 +460,7 @@ export const en: Shape<typeof ko> = {
     attemptsLeft: "Attempts left: {{count}}",
     attemptsRule: "You have {{count}} attempts; once they are used, {{count}} more open after {{hours}} hours.",
     nextAttempt: "Next attempt from {{date}}",
-    keyAfterPass: "The correct answers are shown once you pass. Read the explanations of the questions you missed and go back over their lessons.",
+    keyAfterPass: "The correct answers and their explanations are shown once you pass. Go back over the lessons on the questions you missed.",
     closedTitle: "The quiz is not open to you now",
     refused: {
       lessons: "Finish every lesson before taking the quiz.",

@@ -456,7 +456,7 @@ export const ko = {
     attemptsLeft: "남은 응시 기회 {{count}}회",
     attemptsRule: "응시 기회는 {{count}}회이며, 모두 쓰면 {{hours}}시간 뒤에 다시 {{count}}회가 주어집니다.",
     nextAttempt: "다음 응시는 {{date}}부터",
-    keyAfterPass: "정답은 평가를 통과한 뒤에 볼 수 있습니다. 틀린 문항의 해설을 읽고 해당 차시를 다시 살펴보세요.",
+    keyAfterPass: "정답과 해설은 평가를 통과한 뒤에 볼 수 있습니다. 틀린 문항의 내용을 다룬 차시를 다시 살펴보세요.",
     closedTitle: "지금은 평가에 응시할 수 없습니다",
     refused: {
       lessons: "모든 차시를 마쳐야 평가에 응시할 수 있습니다.",

@@ -54,8 +54,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             chosen,
             correct: chosen === q.correctKey,
             correctKey: revealKey ? q.correctKey : null,
-            explanationKo: q.explanationKo,
-            explanationEn: q.explanationEn,
+            // The explanations state the right answer: they come with the key, after passing.
+            explanationKo: revealKey ? q.explanationKo : null,
+            explanationEn: revealKey ? q.explanationEn : null,
           };
         }),
   };
