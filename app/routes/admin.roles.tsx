@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { plainText } from "~/utils/text";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { GRANTABLE_ROLES } from "~/modules/auth/roles";
 import { findAccounts, grantRole, revokeRole, unitChoices } from "~/modules/auth/roles.server";
@@ -36,7 +37,7 @@ const Schema = z.discriminatedUnion("intent", [
     q: z.string().max(100).optional(),
   }),
   z.object({ intent: z.literal(INTENT.revoke), grantId: z.string().uuid(), q: z.string().max(100).optional() }),
-  z.object({ intent: z.literal(INTENT.resetFactor), userId: z.string().uuid(), reason: z.string().trim().min(1).max(500), q: z.string().max(100).optional() }),
+  z.object({ intent: z.literal(INTENT.resetFactor), userId: z.string().uuid(), reason: z.string().transform(plainText).pipe(z.string().min(1).max(500)), q: z.string().max(100).optional() }),
 ]);
 
 type ActionData = { formError: string; userId?: string };

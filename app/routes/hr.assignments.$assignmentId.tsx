@@ -3,6 +3,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { plainText } from "~/utils/text";
 import { TextField } from "~/components/text-field";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { accountState } from "~/modules/auth/accounts.server";
@@ -44,7 +45,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 const Schema = z.object({
   intent: z.enum(["exempt", "revoke"]),
-  reason: z.string().trim().min(5).max(500),
+  reason: z.string().transform(plainText).pipe(z.string().min(5).max(500)),
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {

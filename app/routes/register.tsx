@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { clientIp } from "~/utils/http.server";
 import { z } from "zod";
+import { plainText } from "~/utils/text";
 import { TextField } from "~/components/text-field";
 import { startRegistration } from "~/modules/auth/accounts.server";
 import { requestTranslator } from "~/utils/locale.server";
@@ -12,7 +13,7 @@ import { pageTitle } from "~/utils/meta";
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "회원 가입", "Sign up");
 
 const Schema = z.object({
-  name: z.string().trim().min(1, "required").max(100),
+  name: z.string().transform(plainText).pipe(z.string().min(1, "required").max(100)),
   email: z.string().trim().min(1, "required").email("emailFormat").max(254),
   consent: z.literal("yes", { errorMap: () => ({ message: "consent" }) }),
   newsletter: z.literal("yes").optional(),

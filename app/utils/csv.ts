@@ -1,10 +1,13 @@
+import { stripInvisible } from "./text";
 /**
  * CSV cells for spreadsheet users. A cell that a spreadsheet would read as a
  * formula (=, +, -, @, tab, CR) is prefixed with an apostrophe; every cell is
  * quoted so commas, quotes and line breaks survive.
  */
 export function neutralizeFormula(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const text = stripInvisible(value);
+  // Full-width signs too: a spreadsheet in an East Asian locale reads "＝" as "=".
+  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
 }
 
 export function csvCell(value: unknown): string {

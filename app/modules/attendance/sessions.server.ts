@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { prisma, Prisma } from "~/utils/db.server";
+import { plainText } from "~/utils/text";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
@@ -92,9 +93,9 @@ export async function sessionUnitOptions(actor: Actor) {
 }
 
 function checkBasics(input: SessionInput) {
-  const title = input.title.trim();
+  const title = plainText(input.title);
   if (title.length < 2 || title.length > 200) throw new SessionInputError("title", "length");
-  const place = input.place.trim();
+  const place = plainText(input.place);
   if (place.length < 2 || place.length > 200) throw new SessionInputError("place", "length");
   if (!Number.isInteger(input.minutes) || input.minutes < 10 || input.minutes > 1440) throw new SessionInputError("minutes", "range");
   if (!isDateKey(input.heldOn)) {

@@ -1,3 +1,5 @@
+import { plainText } from "~/utils/text";
+
 /**
  * Why someone opens or downloads a report: the "why" of the access log.
  * Shared by the forms (the list of choices) and the server (the check), so
@@ -46,7 +48,7 @@ export function isPurpose(value: unknown): value is Purpose {
 export function parsePurpose(fields: { get(name: string): FormDataEntryValue | null }, fallback: Purpose | null = null): PurposeResult {
   const raw = fields.get("purpose");
   const noteRaw = fields.get("purposeNote");
-  const note = typeof noteRaw === "string" ? noteRaw.trim().replace(/\s+/g, " ") : "";
+  const note = typeof noteRaw === "string" ? plainText(noteRaw).replace(/\s+/g, " ") : "";
   const chosen = raw === null || raw === "" ? fallback : raw;
   if (!isPurpose(chosen)) return { ok: false, error: "purpose-required" };
   if (note.length > PURPOSE_NOTE_MAX) return { ok: false, error: "note-too-long" };

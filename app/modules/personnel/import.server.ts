@@ -11,6 +11,7 @@ import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } fro
 import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
 import { getEnv } from "~/utils/env.server";
+import { plainText } from "~/utils/text";
 
 /** The columns an HR system exports. No resident registration numbers, ever. */
 export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family"] as const;
@@ -83,10 +84,10 @@ export interface RowProblem {
 
 // Zod messages are problem codes; the column comes from the path.
 const rowSchema = z.object({
-  employee_no: z.string().trim().min(1, "empty").max(40, "too-long"),
-  name: z.string().trim().min(1, "empty").max(100, "too-long"),
-  email: z.string().trim().toLowerCase().email("email-invalid"),
-  unit_code: z.string().trim().min(1, "empty").max(40, "too-long"),
+  employee_no: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(40, "too-long")),
+  name: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(100, "too-long")),
+  email: z.string().transform((v) => plainText(v).toLowerCase()).pipe(z.string().email("email-invalid")),
+  unit_code: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(40, "too-long")),
   staff_category: z.enum(STAFF_CATEGORIES, { errorMap: () => ({ message: "staff-category-invalid" }) }),
   grade: z
     .string()

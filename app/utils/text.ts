@@ -1,0 +1,18 @@
+/**
+ * Characters that change how text is shown without being seen: bidirectional
+ * controls (which can make "exe.pdf" read as "fdp.exe", or reorder a name in
+ * a list) and zero-width characters (which make two names look the same, or
+ * hide a formula's "=" from a check). Names, titles, reasons and notes that
+ * people type or files bring in have no use for them.
+ */
+const INVISIBLE = /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/g;
+
+/** The text without invisible controls (see INVISIBLE). */
+export function stripInvisible(value: string): string {
+  return value.replace(INVISIBLE, "");
+}
+
+/** Free text as it is kept: without invisible controls, trimmed. */
+export function plainText(value: string): string {
+  return stripInvisible(value).trim();
+}
