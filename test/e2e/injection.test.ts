@@ -60,7 +60,7 @@ describe("end to end: hostile text in every field, shown safely in every output"
   let hrCookie: string;
   let adminEmail: string;
   let people: Array<{ id: string; name: string; employeeNo: string; assignmentId: string }>;
-  let sessionIds: string[] = [];
+  const sessionIds: string[] = [];
   const tried = { payloads: PAYLOADS.length, fields: new Set<string>(), outputs: new Set<string>() };
 
   beforeAll(async () => {
