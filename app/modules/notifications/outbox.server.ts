@@ -114,12 +114,20 @@ export async function createNoticesInUnits(unitIds: string[]): Promise<string[]>
  * sent, one job per row and claim count (see enqueueMailDelivery).
  */
 export async function queueDeliveries(outboxIds: string[]): Promise<number> {
-  if (outboxIds.length === 0) return 0;
-  const rows = await prisma.$queryRaw<Array<{ id: string; attempts: number }>>`
-    SELECT id, attempts FROM outbox_email WHERE id = ANY(${outboxIds}::uuid[]) AND status = 'PENDING'`;
-  await enqueueMailDelivery(rows.map((r) => ({ outboxId: r.id, attempt: r.attempts })));
-  return rows.length;
+  let queued = 0;
+  // In slices: a city's notices (hundreds of thousands of rows) are one query and one Redis round trip per slice, not one of each.
+  for (let at = 0; at < outboxIds.length; at += QUEUE_SLICE) {
+    const slice = outboxIds.slice(at, at + QUEUE_SLICE);
+    const rows = await prisma.$queryRaw<Array<{ id: string; attempts: number }>>`
+      SELECT id, attempts FROM outbox_email WHERE id = ANY(${slice}::uuid[]) AND status = 'PENDING'`;
+    await enqueueMailDelivery(rows.map((r) => ({ outboxId: r.id, attempt: r.attempts })));
+    queued += rows.length;
+  }
+  return queued;
 }
+
+/** Outbox rows handed to the queue per step. */
+const QUEUE_SLICE = 5_000;
 
 export type DeliveryOutcome = "sent" | "already-sent" | "in-flight" | "missing" | "cancelled" | "deferred";
 
