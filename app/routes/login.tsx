@@ -2,9 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { pageTitle } from "~/utils/meta";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
+import { FormAlert } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
 import { attemptLogin } from "~/modules/auth/login.server";
 import { ssoEnabled } from "~/modules/auth/sso.server";
@@ -74,21 +75,15 @@ export default function Login() {
   const data = useActionData<ActionData>();
   const [params] = useSearchParams();
   const busy = useNavigation().state === "submitting";
-  const alertRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (data?.formError || data?.fieldErrors) alertRef.current?.focus();
-  }, [data]);
+  // One object per answer from the server, so the alert takes focus once for each.
+  const alert = useMemo(() => (data ? { formError: data.formError ?? (data.fieldErrors ? t("login.errorSummary") : undefined) } : null), [data, t]);
   const emailError = data?.fieldErrors?.email;
   const passwordError = data?.fieldErrors?.password;
   return (
     <section className="panel" aria-labelledby="login-title">
       <h1 id="login-title">{t("login.title")}</h1>
       {expired && !data ? <p className="notice" role="status">{t("login.expired")}</p> : null}
-      {data?.formError || data?.fieldErrors ? (
-        <div className="alert" role="alert" tabIndex={-1} ref={alertRef}>
-          {data.formError ?? t("login.errorSummary")}
-        </div>
-      ) : null}
+      <FormAlert result={alert} />
       {sso ? (
         <Form method="post" action="/auth/sso" className="stack sso">
           <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/"} />
