@@ -12,6 +12,7 @@ import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.person.name ?? ""} 이수 기록`, `${data?.person.name ?? ""}: training record`);
@@ -117,20 +118,22 @@ export default function AssignmentRecord() {
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t("exemption.history")}</h2>
         {d.history.length === 0 ? <p>{t("exemption.noHistory")}</p> : (
-          <table>
-            <caption className="visually-hidden">{t("exemption.history")}</caption>
-            <thead><tr><th scope="col">{t("exemption.when")}</th><th scope="col">{t("exemption.what")}</th><th scope="col">{t("exemption.who")}</th><th scope="col">{t("exemption.reason")}</th></tr></thead>
-            <tbody>
-              {d.history.map((h) => (
-                <tr key={h.id}>
-                  <td>{formatDate(h.at, locale, true)}</td>
-                  <td>{t(`exemption.action.${h.action.replace(/\./g, "_")}`, { defaultValue: h.action })}</td>
-                  <td>{h.by}</td>
-                  <td>{h.reason ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TableRegion labelledBy="exemption-caption">
+            <table>
+              <caption id="exemption-caption" className="visually-hidden">{t("exemption.history")}</caption>
+              <thead><tr><th scope="col">{t("exemption.when")}</th><th scope="col">{t("exemption.what")}</th><th scope="col">{t("exemption.who")}</th><th scope="col">{t("exemption.reason")}</th></tr></thead>
+              <tbody>
+                {d.history.map((h) => (
+                  <tr key={h.id}>
+                    <td>{formatDate(h.at, locale, true)}</td>
+                    <td>{t(`exemption.action.${h.action.replace(/\./g, "_")}`, { defaultValue: h.action })}</td>
+                    <td>{h.by}</td>
+                    <td>{h.reason ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableRegion>
         )}
       </section>
     </>
