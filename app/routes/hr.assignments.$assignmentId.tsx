@@ -100,7 +100,7 @@ export default function AssignmentRecord() {
         {d.account === "none" || d.account === "invited" ? (
           <Form method="post" action={`/hr/people/${d.personId}/invitation`}>
             <input type="hidden" name="redirectTo" value={`/hr/assignments/${d.id}`} />
-            <button type="submit">{t(d.account === "invited" ? "invitation.resend" : "invitation.send")}</button>
+            <button type="submit" className="secondary">{t(d.account === "invited" ? "invitation.resend" : "invitation.send")}</button>
           </Form>
         ) : null}
       </section>

@@ -202,7 +202,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await page.keyboard.press("Enter");
     await page.waitForURL(/\/admin\/access-log$/);
     // Closed again on the page it led to.
-    expect(await page.getByRole("button", { name: "메뉴" }).getAttribute("aria-expanded")).toBe("false");
+    await expect.poll(() => page.getByRole("button", { name: "메뉴" }).getAttribute("aria-expanded")).toBe("false");
     // On a wide screen there is no button: the links are in view.
     await page.setViewportSize({ width: 1280, height: 800 });
     expect(await page.getByRole("button", { name: "메뉴" }).isVisible()).toBe(false);
