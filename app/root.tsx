@@ -13,7 +13,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
-import { useMemo } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { I18nextProvider, useTranslation } from "react-i18next";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { loadActor } from "~/modules/auth/permissions.server";
@@ -58,61 +58,83 @@ function Header({ data }: { data: RootData }) {
   const location = useLocation();
   const here = location.pathname + location.search;
   const other: AppLocale = data.locale === "ko" ? "en" : "ko";
+  // On a narrow screen the menu folds behind a button once the page's script runs; without it
+  // (or before it) the links stay a wrapped list, so the menu is never out of reach.
+  const [enhanced, setEnhanced] = useState(false);
+  const [open, setOpen] = useState(false);
+  const toggle = useRef<HTMLButtonElement>(null);
+  useEffect(() => setEnhanced(true), []);
+  useEffect(() => setOpen(false), [location.pathname, location.search]);
+  const closeOnEscape = (e: React.KeyboardEvent) => {
+    if (e.key !== "Escape" || !open) return;
+    setOpen(false);
+    toggle.current?.focus();
+  };
   return (
-    <header className="site-header">
+    <header className={`site-header${enhanced ? " menu-ready" : ""}${open ? " menu-open" : ""}`}>
       <div className="bar">
         <Link to="/" className="brand">
           <span aria-hidden="true" className="brand-mark">◆</span> {t("app.name")}
         </Link>
-        <nav aria-label={data.locale === "ko" ? "주 메뉴" : "Main"}>
-          <ul>
-            {data.user?.isLearner ? (
-              <li><NavLink to="/" end>{t("app.nav.home")}</NavLink></li>
-            ) : null}
-            <li><NavLink to="/catalog">{t("app.nav.catalog")}</NavLink></li>
-            {data.user?.roles.includes("HR_OFFICER") ? (
+        {enhanced ? (
+          <button ref={toggle} type="button" className="menu-toggle" aria-expanded={open} aria-controls="site-menu" onClick={() => setOpen(!open)}>
+            <svg aria-hidden="true" focusable="false" width="18" height="14" viewBox="0 0 18 14">
+              <path d={open ? "M3 1l12 12M15 1L3 13" : "M0 1h18M0 7h18M0 13h18"} stroke="currentColor" strokeWidth="2" fill="none" />
+            </svg>
+            {t("app.menu")}
+          </button>
+        ) : null}
+        <div id="site-menu" className="site-menu" onKeyDown={closeOnEscape}>
+          <nav aria-label={data.locale === "ko" ? "주 메뉴" : "Main"}>
+            <ul>
+              {data.user?.isLearner ? (
+                <li><NavLink to="/" end>{t("app.nav.home")}</NavLink></li>
+              ) : null}
+              <li><NavLink to="/catalog">{t("app.nav.catalog")}</NavLink></li>
+              {data.user?.roles.includes("HR_OFFICER") ? (
+                <>
+                  <li><NavLink to="/hr" end>{t("app.nav.hr")}</NavLink></li>
+                  <li><NavLink to="/hr/sessions">{t("app.nav.sessions")}</NavLink></li>
+                  <li><NavLink to="/hr/import">{t("app.nav.import")}</NavLink></li>
+                  <li><NavLink to="/hr/reports">{t("app.nav.reports")}</NavLink></li>
+                  <li><NavLink to="/hr/delegates">{t("delegation.nav")}</NavLink></li>
+                </>
+              ) : null}
+              {data.user?.roles.includes("HR_OFFICER") || data.user?.roles.includes("SYSTEM_ADMIN") ? (
+                <li><NavLink to="/hr/oversight">{t("oversight.nav")}</NavLink></li>
+              ) : null}
+              {data.user?.roles.includes("SYSTEM_ADMIN") ? (
+                <>
+                  <li><NavLink to="/admin/roles">{t("roles.nav")}</NavLink></li>
+                  <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
+                </>
+              ) : null}
+              {data.user?.roles.includes("ACADEMY_ADMIN") ? (
+                <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>
+              ) : null}
+              <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
+            </ul>
+          </nav>
+          <div className="session">
+            <Form method="post" action="/language" className="inline">
+              <input type="hidden" name="locale" value={other} />
+              <input type="hidden" name="redirectTo" value={here} />
+              <button type="submit" className="link-button" lang={other} aria-label={t("app.switchToLabel")}>
+                {t("app.switchTo")}
+              </button>
+            </Form>
+            {data.user ? (
               <>
-                <li><NavLink to="/hr" end>{t("app.nav.hr")}</NavLink></li>
-                <li><NavLink to="/hr/sessions">{t("app.nav.sessions")}</NavLink></li>
-                <li><NavLink to="/hr/import">{t("app.nav.import")}</NavLink></li>
-                <li><NavLink to="/hr/reports">{t("app.nav.reports")}</NavLink></li>
-                <li><NavLink to="/hr/delegates">{t("delegation.nav")}</NavLink></li>
+                <span className="who">{t("app.signedInAs", { name: data.user.displayName })}</span>
+                <Link to="/account">{t("account.nav")}</Link>
+                <Form method="post" action="/logout" className="inline">
+                  <button type="submit" className="link-button">{t("app.nav.signOut")}</button>
+                </Form>
               </>
-            ) : null}
-            {data.user?.roles.includes("HR_OFFICER") || data.user?.roles.includes("SYSTEM_ADMIN") ? (
-              <li><NavLink to="/hr/oversight">{t("oversight.nav")}</NavLink></li>
-            ) : null}
-            {data.user?.roles.includes("SYSTEM_ADMIN") ? (
-              <>
-                <li><NavLink to="/admin/roles">{t("roles.nav")}</NavLink></li>
-                <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
-              </>
-            ) : null}
-            {data.user?.roles.includes("ACADEMY_ADMIN") ? (
-              <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>
-            ) : null}
-            <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
-          </ul>
-        </nav>
-        <div className="session">
-          <Form method="post" action="/language" className="inline">
-            <input type="hidden" name="locale" value={other} />
-            <input type="hidden" name="redirectTo" value={here} />
-            <button type="submit" className="link-button" lang={other} aria-label={t("app.switchToLabel")}>
-              {t("app.switchTo")}
-            </button>
-          </Form>
-          {data.user ? (
-            <>
-              <span className="who">{t("app.signedInAs", { name: data.user.displayName })}</span>
-              <Link to="/account">{t("account.nav")}</Link>
-              <Form method="post" action="/logout" className="inline">
-                <button type="submit" className="link-button">{t("app.nav.signOut")}</button>
-              </Form>
-            </>
-          ) : (
-            <Link to="/login">{t("app.nav.signIn")}</Link>
-          )}
+            ) : (
+              <Link to="/login">{t("app.nav.signIn")}</Link>
+            )}
+          </div>
         </div>
       </div>
     </header>

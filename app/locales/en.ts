@@ -8,6 +8,7 @@ export const en: Shape<typeof ko> = {
     name: "Human Rights Education",
     academy: "Seoul Human Rights Academy",
     skipToContent: "Skip to main content",
+    menu: "Menu",
     nav: { home: "My training", catalog: "Catalog", academy: "Courses", import: "Personnel", reports: "Reports", sessions: "Sessions", hr: "Compliance", verify: "Verify a certificate", signIn: "Sign in", signOut: "Sign out" },
     language: "Language",
     switchTo: "한국어",

@@ -4,6 +4,7 @@ export const ko = {
     name: "인권교육 이수관리",
     academy: "서울시 인권교육원",
     skipToContent: "본문 바로가기",
+    menu: "메뉴",
     nav: { home: "나의 교육", catalog: "과정 안내", academy: "과정 운영", import: "인사 자료", reports: "정기 보고", sessions: "집합교육", hr: "이수 현황", verify: "수료증 진위 확인", signIn: "로그인", signOut: "로그아웃" },
     language: "언어",
     switchTo: "English",

@@ -133,7 +133,7 @@ export default function Account() {
               <input type="hidden" name="intent" value={INTENT.recoveryCodes} />
               <p>{t("twoFactor.replaceIntro")}</p>
               <TextField name="totpCode" label={t("twoFactor.code")} error={result?.fieldErrors?.totpCode} inputMode="numeric" autoComplete="one-time-code" maxLength={20} required />
-              <div><button type="submit" disabled={busy}>{t("twoFactor.replaceSubmit")}</button></div>
+              <div><button type="submit" className="secondary" disabled={busy}>{t("twoFactor.replaceSubmit")}</button></div>
             </Form>
           )}
         </section>
@@ -147,7 +147,7 @@ export default function Account() {
             <input type="hidden" name="intent" value={INTENT.close} />
             <p>{t("account.profile.closeHelp")}</p>
             <TextField name="closePassword" label={t("account.profile.current")} error={result?.fieldErrors?.closePassword} type="password" autoComplete="current-password" required />
-            <div><button type="submit" disabled={busy}>{t("account.profile.close")}</button></div>
+            <div><button type="submit" className="secondary" disabled={busy}>{t("account.profile.close")}</button></div>
           </Form>
         ) : null}
       </section>
@@ -156,7 +156,7 @@ export default function Account() {
         <p>{t("account.profile.sessions", { count: d.otherSessions })}</p>
         <Form method="post">
           <input type="hidden" name="intent" value={INTENT.endOthers} />
-          <button type="submit" disabled={busy || d.otherSessions === 0}>{t("account.profile.endOthers")}</button>
+          <button type="submit" className="secondary" disabled={busy || d.otherSessions === 0}>{t("account.profile.endOthers")}</button>
         </Form>
       </section>
     </>

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
+import { TableRegion } from "~/components/table-region";
 import { accessLogCells, accessLogPage, parseAccessLogFilter, recordReportView } from "~/modules/audit/access.server";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { badRequest } from "~/utils/http.server";
@@ -65,7 +66,7 @@ export default function AccessLog() {
       {d.entries.length === 0 ? (
         <p className="panel">{t("accessLog.none")}</p>
       ) : (
-        <div className="table-scroll" role="region" aria-labelledby="access-log-caption" tabIndex={0}>
+        <TableRegion labelledBy="access-log-caption">
           <table>
             <caption id="access-log-caption">{t("accessLog.caption")}</caption>
             <thead>
@@ -95,7 +96,7 @@ export default function AccessLog() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableRegion>
       )}
       {d.older || d.newest ? (
         <nav aria-label={t("accessLog.caption")} className="actions">

@@ -10,6 +10,7 @@ import { carriedViewQuery, type PurposeError } from "~/modules/audit/purpose";
 import { DownloadForm } from "~/components/download-form";
 import { PurposeFields } from "~/components/purpose-fields";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 현황", "Compliance");
 
@@ -135,75 +136,79 @@ export default function Compliance() {
             rows={d.units.filter((u) => u.depth <= 1 && u.assigned > 0).map((u) => ({ label: pick(locale, u.nameKo, u.nameEn), rate: u.ratePercent }))}
             caption={t("hr.chartCaption", { rate: totalRate ?? 0 })}
           />
-          <table>
-            <caption>
-              {pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}
-              {d.asOf ? ` · ${t("hr.asOfCaption", { date: d.asOf })}` : ""} · {t("hr.rolledUp")}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("hr.unit")}</th>
-                <th scope="col" className="num">{t("hr.assigned")}</th>
-                <th scope="col" className="num">{t("hr.completed")}</th>
-                <th scope="col" className="num">{t("hr.inPerson")}</th>
-                <th scope="col" className="num">{t("hr.inProgress")}</th>
-                <th scope="col" className="num">{t("hr.notStarted")}</th>
-                <th scope="col" className="num">{t("hr.exempted")}</th>
-                <th scope="col" className="num">{t("hr.overdue")}</th>
-                <th scope="col" className="num">{t("hr.rate")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.units.map((u) => {
-                const name = pick(locale, u.nameKo, u.nameEn);
-                const pending = u.assigned - u.completed - u.exempted;
-                return (
-                  <tr key={u.unitId}>
-                    <th scope="row" className={`indent-${Math.min(u.depth, 3)}`}>
-                      {u.assigned > 0 ? (
-                        <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}${carried}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
-                      ) : name}
-                    </th>
-                    <CountCells counts={u} />
-                  </tr>
-                );
-              })}
-            </tbody>
-            <tfoot>
-              <tr>
-                <th scope="row">{t("hr.total")}</th>
-                <CountCells counts={{ ...total, ratePercent: totalRate }} />
-              </tr>
-            </tfoot>
-          </table>
-          <h2>{t("hr.byCategory")}</h2>
-          <table>
-            <caption className="visually-hidden">{t("hr.byCategory")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("hr.category")}</th>
-                <th scope="col">{t("hr.grade")}</th>
-                <th scope="col" className="num">{t("hr.assigned")}</th>
-                <th scope="col" className="num">{t("hr.completed")}</th>
-                <th scope="col" className="num">{t("hr.inPerson")}</th>
-                <th scope="col" className="num">{t("hr.exempted")}</th>
-                <th scope="col" className="num">{t("hr.rate")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {d.categories.map((c) => (
-                <tr key={`${c.staffCategory}-${c.grade}`}>
-                  <th scope="row">{t(`staffCategory.${c.staffCategory}`)}</th>
-                  <td>{c.grade ?? "—"}</td>
-                  <td className="num">{c.assigned}</td>
-                  <td className="num">{c.completed}</td>
-                  <td className="num">{inPersonShare(c.inPerson, c.completed)}</td>
-                  <td className="num">{c.exempted}</td>
-                  <td className="num">{c.ratePercent === null ? "—" : `${c.ratePercent}%`}</td>
+          <TableRegion labelledBy="compliance-caption" stickyFirst>
+            <table>
+              <caption id="compliance-caption">
+                {pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}
+                {d.asOf ? ` · ${t("hr.asOfCaption", { date: d.asOf })}` : ""} · {t("hr.rolledUp")}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("hr.unit")}</th>
+                  <th scope="col" className="num">{t("hr.assigned")}</th>
+                  <th scope="col" className="num">{t("hr.completed")}</th>
+                  <th scope="col" className="num">{t("hr.inPerson")}</th>
+                  <th scope="col" className="num">{t("hr.inProgress")}</th>
+                  <th scope="col" className="num">{t("hr.notStarted")}</th>
+                  <th scope="col" className="num">{t("hr.exempted")}</th>
+                  <th scope="col" className="num">{t("hr.overdue")}</th>
+                  <th scope="col" className="num">{t("hr.rate")}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {d.units.map((u) => {
+                  const name = pick(locale, u.nameKo, u.nameEn);
+                  const pending = u.assigned - u.completed - u.exempted;
+                  return (
+                    <tr key={u.unitId}>
+                      <th scope="row" className={`indent-${Math.min(u.depth, 3)}`}>
+                        {u.assigned > 0 ? (
+                          <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}${carried}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
+                        ) : name}
+                      </th>
+                      <CountCells counts={u} />
+                    </tr>
+                  );
+                })}
+              </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row">{t("hr.total")}</th>
+                  <CountCells counts={{ ...total, ratePercent: totalRate }} />
+                </tr>
+              </tfoot>
+            </table>
+          </TableRegion>
+          <h2>{t("hr.byCategory")}</h2>
+          <TableRegion labelledBy="category-caption" stickyFirst>
+            <table>
+              <caption id="category-caption" className="visually-hidden">{t("hr.byCategory")}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t("hr.category")}</th>
+                  <th scope="col">{t("hr.grade")}</th>
+                  <th scope="col" className="num">{t("hr.assigned")}</th>
+                  <th scope="col" className="num">{t("hr.completed")}</th>
+                  <th scope="col" className="num">{t("hr.inPerson")}</th>
+                  <th scope="col" className="num">{t("hr.exempted")}</th>
+                  <th scope="col" className="num">{t("hr.rate")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.categories.map((c) => (
+                  <tr key={`${c.staffCategory}-${c.grade}`}>
+                    <th scope="row">{t(`staffCategory.${c.staffCategory}`)}</th>
+                    <td>{c.grade ?? "—"}</td>
+                    <td className="num">{c.assigned}</td>
+                    <td className="num">{c.completed}</td>
+                    <td className="num">{inPersonShare(c.inPerson, c.completed)}</td>
+                    <td className="num">{c.exempted}</td>
+                    <td className="num">{c.ratePercent === null ? "—" : `${c.ratePercent}%`}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableRegion>
         </>
       )}
     </>

@@ -13,6 +13,7 @@ import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.person.name ?? ""} 이수 기록`, `${data?.person.name ?? ""}: training record`);
@@ -100,7 +101,7 @@ export default function AssignmentRecord() {
         {d.account === "none" || d.account === "invited" ? (
           <Form method="post" action={`/hr/people/${d.personId}/invitation`}>
             <input type="hidden" name="redirectTo" value={`/hr/assignments/${d.id}`} />
-            <button type="submit">{t(d.account === "invited" ? "invitation.resend" : "invitation.send")}</button>
+            <button type="submit" className="secondary">{t(d.account === "invited" ? "invitation.resend" : "invitation.send")}</button>
           </Form>
         ) : null}
       </section>
@@ -118,20 +119,22 @@ export default function AssignmentRecord() {
       <section aria-labelledby="history-title">
         <h2 id="history-title">{t("exemption.history")}</h2>
         {d.history.length === 0 ? <p>{t("exemption.noHistory")}</p> : (
-          <table>
-            <caption className="visually-hidden">{t("exemption.history")}</caption>
-            <thead><tr><th scope="col">{t("exemption.when")}</th><th scope="col">{t("exemption.what")}</th><th scope="col">{t("exemption.who")}</th><th scope="col">{t("exemption.reason")}</th></tr></thead>
-            <tbody>
-              {d.history.map((h) => (
-                <tr key={h.id}>
-                  <td>{formatDate(h.at, locale, true)}</td>
-                  <td>{t(`exemption.action.${h.action.replace(/\./g, "_")}`, { defaultValue: h.action })}</td>
-                  <td>{h.by}</td>
-                  <td>{h.reason ?? "—"}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <TableRegion labelledBy="exemption-caption">
+            <table>
+              <caption id="exemption-caption" className="visually-hidden">{t("exemption.history")}</caption>
+              <thead><tr><th scope="col">{t("exemption.when")}</th><th scope="col">{t("exemption.what")}</th><th scope="col">{t("exemption.who")}</th><th scope="col">{t("exemption.reason")}</th></tr></thead>
+              <tbody>
+                {d.history.map((h) => (
+                  <tr key={h.id}>
+                    <td>{formatDate(h.at, locale, true)}</td>
+                    <td>{t(`exemption.action.${h.action.replace(/\./g, "_")}`, { defaultValue: h.action })}</td>
+                    <td>{h.by}</td>
+                    <td>{h.reason ?? "—"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </TableRegion>
         )}
       </section>
     </>

@@ -11,6 +11,7 @@ import { badRequest, notFound } from "~/utils/http.server";
 import { formatDate, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 점검 결과", "Personnel import check");
 
@@ -128,26 +129,30 @@ export default function ImportResult() {
       {d.status === "FAILED" ? <p><Link to="/hr/import">{t("import.uploadAgain")}</Link></p> : null}
       {s ? (
         <>
-          <table>
-            <caption>{d.status === "APPLIED" ? t("import.appliedChanges") : t("import.dryRun")}</caption>
-            <tbody>
-              <tr><th scope="row">{t("import.kind.legend")}</th><td>{t(`import.kind.${d.kind}`)}</td></tr>
-              {(["rows", "created", "moved", "updated", "left", "unchanged"] as const).map((k) => (
-                <tr key={k}><th scope="row">{t(`import.count.${k}`)}</th><td className="num">{s[k].toLocaleString(locale)}</td></tr>
-              ))}
-            </tbody>
-          </table>
+          <TableRegion labelledBy="import-summary-caption">
+            <table>
+              <caption id="import-summary-caption">{d.status === "APPLIED" ? t("import.appliedChanges") : t("import.dryRun")}</caption>
+              <tbody>
+                <tr><th scope="row">{t("import.kind.legend")}</th><td>{t(`import.kind.${d.kind}`)}</td></tr>
+                {(["rows", "created", "moved", "updated", "left", "unchanged"] as const).map((k) => (
+                  <tr key={k}><th scope="row">{t(`import.count.${k}`)}</th><td className="num">{s[k].toLocaleString(locale)}</td></tr>
+                ))}
+              </tbody>
+            </table>
+          </TableRegion>
           <p className="meta">{t(`import.kind.${d.kind}_help`)}</p>
           {d.leavers ? <Leavers list={d.leavers} applied={d.status === "APPLIED"} /> : null}
           {s.samples.moved.length > 0 ? <p className="meta">{t("import.movedList")}: {s.samples.moved.join(", ")}</p> : null}
         </>
       ) : null}
       {blocked ? (
-        <table>
-          <caption>{t("import.problems")}</caption>
-          <thead><tr><th scope="col">{t("import.line")}</th><th scope="col">{t("import.reason")}</th></tr></thead>
-          <tbody>{s.problems.map((p, i) => <tr key={i}><td className="num">{p.line}</td><td>{p.code ? t(`import.problem.${p.code}`, p.params) : p.reason}</td></tr>)}</tbody>
-        </table>
+        <TableRegion labelledBy="import-problems-caption">
+          <table>
+            <caption id="import-problems-caption">{t("import.problems")}</caption>
+            <thead><tr><th scope="col">{t("import.line")}</th><th scope="col">{t("import.reason")}</th></tr></thead>
+            <tbody>{s.problems.map((p, i) => <tr key={i}><td className="num">{p.line}</td><td>{p.code ? t(`import.problem.${p.code}`, p.params) : p.reason}</td></tr>)}</tbody>
+          </table>
+        </TableRegion>
       ) : null}
       {d.status === "CHECKED" && s && d.error === "leavers-changed" ? (
         <Form method="post" className="actions">
@@ -186,25 +191,27 @@ function Leavers({ list, applied }: { list: LeaverList; applied: boolean }) {
     <section className="panel" aria-labelledby="leavers-title" id="leavers">
       <h2 id="leavers-title">{t(applied ? "import.leavers.titleApplied" : "import.leavers.title", { number: n(list.total) })}</h2>
       {list.complete ? null : <p className="meta">{t("import.leavers.incomplete")}</p>}
-      <table>
-        <caption>{t("import.leavers.caption", { page: n(list.page), pages: n(list.pages) })}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("import.leavers.employeeNo")}</th>
-            <th scope="col">{t("import.leavers.name")}</th>
-            <th scope="col">{t("import.leavers.unit")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {list.rows.map((r) => (
-            <tr key={r.employeeNo}>
-              <td>{r.employeeNo}</td>
-              <td>{r.name ?? "—"}</td>
-              <td>{r.unitCode ? `${locale === "en" ? r.unitNameEn : r.unitNameKo} (${r.unitCode})` : "—"}</td>
+      <TableRegion labelledBy="leavers-caption">
+        <table>
+          <caption id="leavers-caption">{t("import.leavers.caption", { page: n(list.page), pages: n(list.pages) })}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("import.leavers.employeeNo")}</th>
+              <th scope="col">{t("import.leavers.name")}</th>
+              <th scope="col">{t("import.leavers.unit")}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {list.rows.map((r) => (
+              <tr key={r.employeeNo}>
+                <td>{r.employeeNo}</td>
+                <td>{r.name ?? "—"}</td>
+                <td>{r.unitCode ? `${locale === "en" ? r.unitNameEn : r.unitNameKo} (${r.unitCode})` : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableRegion>
       {list.pages > 1 ? (
         <nav aria-label={t("import.leavers.pagesLabel")}>
           <ul>

@@ -12,6 +12,7 @@ import { notFound } from "~/utils/http.server";
 import { formatDate, pick, seoulYear, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 import { now } from "~/utils/clock.server";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "감독기관 제출용 이수 현황", "Oversight return");
 
@@ -130,31 +131,33 @@ export default function OversightReturnPage() {
                         <dt>{t("oversight.deadline")}</dt>
                         <dd>{formatDate(c.dueAt, locale, true)}</dd>
                       </dl>
-                      <table className="return-table">
-                        <caption>{t("oversight.caption", { institution: name, obligation, period: t(`oversight.period.${c.period || "ANNUAL"}`, { year: d.ret!.year }) })}</caption>
-                        <thead>
-                          <tr>
-                            <th scope="col">{t("oversight.rank")}</th>
-                            {COUNT_COLUMNS.map((col) => (
-                              <th key={col} scope="col" className="num">{t(`oversight.col.${col}`)}</th>
-                            ))}
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {c.rows.map((r) => (
-                            <tr key={`${r.staffCategory}-${r.grade}-${r.subtotal}`} className={r.subtotal ? "subtotal" : undefined}>
-                              <th scope="row">{rankLabel(t, r)}</th>
-                              <CountCells c={r} locale={locale} />
+                      <TableRegion label={`${obligation} · ${period}`} stickyFirst>
+                        <table className="return-table">
+                          <caption>{t("oversight.caption", { institution: name, obligation, period: t(`oversight.period.${c.period || "ANNUAL"}`, { year: d.ret!.year }) })}</caption>
+                          <thead>
+                            <tr>
+                              <th scope="col">{t("oversight.rank")}</th>
+                              {COUNT_COLUMNS.map((col) => (
+                                <th key={col} scope="col" className="num">{t(`oversight.col.${col}`)}</th>
+                              ))}
                             </tr>
-                          ))}
-                        </tbody>
-                        <tfoot>
-                          <tr>
-                            <th scope="row">{t("oversight.total")}</th>
-                            <CountCells c={c.total} locale={locale} />
-                          </tr>
-                        </tfoot>
-                      </table>
+                          </thead>
+                          <tbody>
+                            {c.rows.map((r) => (
+                              <tr key={`${r.staffCategory}-${r.grade}-${r.subtotal}`} className={r.subtotal ? "subtotal" : undefined}>
+                                <th scope="row">{rankLabel(t, r)}</th>
+                                <CountCells c={r} locale={locale} />
+                              </tr>
+                            ))}
+                          </tbody>
+                          <tfoot>
+                            <tr>
+                              <th scope="row">{t("oversight.total")}</th>
+                              <CountCells c={c.total} locale={locale} />
+                            </tr>
+                          </tfoot>
+                        </table>
+                      </TableRegion>
                     </div>
                   );
                 })}

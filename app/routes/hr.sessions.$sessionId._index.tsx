@@ -8,6 +8,7 @@ import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => pageTitle(matches, data?.title ?? "집합교육", data?.title ?? "Session");
 
@@ -80,51 +81,53 @@ export default function SessionRecord() {
       </dl>
       <h2>{t("sessions.attendance")} ({d.attendees.length})</h2>
       {!closed ? <p className="meta">{t("sessions.withdrawHelp")}</p> : null}
-      <table>
-        <caption className="visually-hidden">{t("sessions.attendance")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("hr.name")}</th>
-            <th scope="col">{t("hr.employeeNo")}</th>
-            <th scope="col">{t("hr.unit")}</th>
-            <th scope="col">{t("sessions.completedCycles")}</th>
-            {!closed ? <th scope="col">{t("sessions.withdraw")}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {d.attendees.map((a) => (
-            <tr key={a.attendanceId}>
-              <th scope="row" className="nowrap">{a.name}</th>
-              <td className="nowrap">{a.employeeNo ?? "—"}</td>
-              <td>{a.unitKo ? pick(locale, a.unitKo, a.unitEn ?? a.unitKo) : "—"}</td>
-              <td>{a.completedKo.length ? pick(locale, a.completedKo, a.completedEn).join(" / ") : t("sessions.nothingCompleted")}</td>
-              {!closed ? (
-                <td>
-                  <Form method="post" className="inline-form">
-                    <input type="hidden" name="attendanceId" value={a.attendanceId} />
-                    <label htmlFor={`reason-${a.attendanceId}`} className="visually-hidden">{t("sessions.withdrawReason", { name: a.name })}</label>
-                    <input
-                      id={`reason-${a.attendanceId}`}
-                      name="reason"
-                      type="text"
-                      required
-                      minLength={5}
-                      maxLength={500}
-                      placeholder={t("sessions.withdrawPlaceholder")}
-                      aria-invalid={result?.attendanceId === a.attendanceId ? true : undefined}
-                      aria-describedby={result?.attendanceId === a.attendanceId ? `reason-${a.attendanceId}-error` : undefined}
-                    />
-                    <button type="submit" className="secondary">{t("sessions.withdraw")}</button>
-                    {result?.attendanceId === a.attendanceId ? (
-                      <p id={`reason-${a.attendanceId}-error`} className="field-error" role="alert">{result.message}</p>
-                    ) : null}
-                  </Form>
-                </td>
-              ) : null}
+      <TableRegion labelledBy="attendance-caption" stickyFirst>
+        <table>
+          <caption id="attendance-caption" className="visually-hidden">{t("sessions.attendance")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("hr.name")}</th>
+              <th scope="col">{t("hr.employeeNo")}</th>
+              <th scope="col">{t("hr.unit")}</th>
+              <th scope="col">{t("sessions.completedCycles")}</th>
+              {!closed ? <th scope="col">{t("sessions.withdraw")}</th> : null}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {d.attendees.map((a) => (
+              <tr key={a.attendanceId}>
+                <th scope="row" className="nowrap">{a.name}</th>
+                <td className="nowrap">{a.employeeNo ?? "—"}</td>
+                <td>{a.unitKo ? pick(locale, a.unitKo, a.unitEn ?? a.unitKo) : "—"}</td>
+                <td>{a.completedKo.length ? pick(locale, a.completedKo, a.completedEn).join(" / ") : t("sessions.nothingCompleted")}</td>
+                {!closed ? (
+                  <td>
+                    <Form method="post" className="inline-form">
+                      <input type="hidden" name="attendanceId" value={a.attendanceId} />
+                      <label htmlFor={`reason-${a.attendanceId}`} className="visually-hidden">{t("sessions.withdrawReason", { name: a.name })}</label>
+                      <input
+                        id={`reason-${a.attendanceId}`}
+                        name="reason"
+                        type="text"
+                        required
+                        minLength={5}
+                        maxLength={500}
+                        placeholder={t("sessions.withdrawPlaceholder")}
+                        aria-invalid={result?.attendanceId === a.attendanceId ? true : undefined}
+                        aria-describedby={result?.attendanceId === a.attendanceId ? `reason-${a.attendanceId}-error` : undefined}
+                      />
+                      <button type="submit" className="secondary">{t("sessions.withdraw")}</button>
+                      {result?.attendanceId === a.attendanceId ? (
+                        <p id={`reason-${a.attendanceId}-error`} className="field-error" role="alert">{result.message}</p>
+                      ) : null}
+                    </Form>
+                  </td>
+                ) : null}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableRegion>
     </>
   );
 }

@@ -5,6 +5,7 @@ import { requireRole } from "~/modules/auth/permissions.server";
 import { listSessions } from "~/modules/attendance/sessions.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "집합교육 출석", "In-person sessions");
 
@@ -23,31 +24,33 @@ export default function Sessions() {
       <p className="lead">{t("sessions.intro")}</p>
       <p><Link className="button primary" to="/hr/sessions/new">{t("sessions.record")}</Link></p>
       {sessions.length === 0 ? <p className="panel">{t("sessions.none")}</p> : (
-        <table>
-          <caption>{t("sessions.list")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("sessions.heading")}</th>
-              <th scope="col">{t("sessions.held")}</th>
-              <th scope="col">{t("sessions.fields.orgUnitId")}</th>
-              <th scope="col">{t("sessions.cycles")}</th>
-              <th scope="col" className="num">{t("sessions.attendees")}</th>
-              <th scope="col" className="num">{t("sessions.completedCount")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.id}>
-                <th scope="row"><Link to={`/hr/sessions/${s.id}`}>{s.title}</Link></th>
-                <td>{formatDate(s.heldOn, locale)} · {t("sessions.duration", { minutes: s.minutes })}</td>
-                <td>{pick(locale, s.unitKo, s.unitEn)}</td>
-                <td>{s.cycles.join(", ")}</td>
-                <td className="num">{s.attendees}</td>
-                <td className="num">{s.completed}</td>
+        <TableRegion labelledBy="sessions-caption">
+          <table>
+            <caption id="sessions-caption">{t("sessions.list")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("sessions.heading")}</th>
+                <th scope="col">{t("sessions.held")}</th>
+                <th scope="col">{t("sessions.fields.orgUnitId")}</th>
+                <th scope="col">{t("sessions.cycles")}</th>
+                <th scope="col" className="num">{t("sessions.attendees")}</th>
+                <th scope="col" className="num">{t("sessions.completedCount")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {sessions.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row"><Link to={`/hr/sessions/${s.id}`}>{s.title}</Link></th>
+                  <td>{formatDate(s.heldOn, locale)} · {t("sessions.duration", { minutes: s.minutes })}</td>
+                  <td>{pick(locale, s.unitKo, s.unitEn)}</td>
+                  <td>{s.cycles.join(", ")}</td>
+                  <td className="num">{s.attendees}</td>
+                  <td className="num">{s.completed}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
       )}
     </>
   );

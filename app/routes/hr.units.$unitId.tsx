@@ -10,6 +10,7 @@ import { carriedViewQuery } from "~/modules/audit/purpose";
 import { notFound } from "~/utils/http.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.unit?.nameKo ?? ""} 대상자`, `People in ${data?.unit?.nameEn ?? ""}`);
@@ -57,38 +58,40 @@ export default function UnitPeople() {
         {d.filter === "all" ? <strong aria-current="page">{t("hr.everyone")}</strong> : <Link to={`${base}&show=all`}>{t("hr.everyone")}</Link>}
       </nav>
       {d.people.length === 0 ? <p className="panel">{t("hr.nobody")}</p> : (
-        <table>
-          <caption>{t("hr.peopleTitle", { unit: name })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("hr.employeeNo")}</th>
-              <th scope="col">{t("hr.name")}</th>
-              <th scope="col">{t("hr.category")}</th>
-              <th scope="col">{t("hr.grade")}</th>
-              <th scope="col">{t("hr.status")}</th>
-              <th scope="col" className="num">{t("hr.lessons")}</th>
-              <th scope="col">{t("hr.due")}</th>
-              <th scope="col">{t("hr.completedAt")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {d.people.map((p) => (
-              <tr key={p.personId}>
-                <td>{p.employeeNo ?? "—"}</td>
-                <th scope="row" className="nowrap"><Link to={`/hr/assignments/${p.assignmentId}`}>{p.name}</Link></th>
-                <td>{t(`staffCategory.${p.staffCategory}`)}</td>
-                <td>{p.grade ?? "—"}</td>
-                <td><span className={`badge ${p.status}`}>{t(`status.${p.status}`)}</span></td>
-                <td className="num">{p.lessonsDone}</td>
-                <td>{formatDate(p.dueAt, locale)}</td>
-                <td>
-                  {p.completedAt ? formatDate(p.completedAt, locale) : "—"}
-                  {p.completionMode ? ` (${t(`completionMode.${p.completionMode}`)})` : ""}
-                </td>
+        <TableRegion labelledBy="people-caption">
+          <table>
+            <caption id="people-caption">{t("hr.peopleTitle", { unit: name })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("hr.employeeNo")}</th>
+                <th scope="col">{t("hr.name")}</th>
+                <th scope="col">{t("hr.category")}</th>
+                <th scope="col">{t("hr.grade")}</th>
+                <th scope="col">{t("hr.status")}</th>
+                <th scope="col" className="num">{t("hr.lessons")}</th>
+                <th scope="col">{t("hr.due")}</th>
+                <th scope="col">{t("hr.completedAt")}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {d.people.map((p) => (
+                <tr key={p.personId}>
+                  <td>{p.employeeNo ?? "—"}</td>
+                  <th scope="row" className="nowrap"><Link to={`/hr/assignments/${p.assignmentId}`}>{p.name}</Link></th>
+                  <td>{t(`staffCategory.${p.staffCategory}`)}</td>
+                  <td>{p.grade ?? "—"}</td>
+                  <td><span className={`badge ${p.status}`}>{t(`status.${p.status}`)}</span></td>
+                  <td className="num">{p.lessonsDone}</td>
+                  <td>{formatDate(p.dueAt, locale)}</td>
+                  <td>
+                    {p.completedAt ? formatDate(p.completedAt, locale) : "—"}
+                    {p.completionMode ? ` (${t(`completionMode.${p.completionMode}`)})` : ""}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
       )}
     </>
   );

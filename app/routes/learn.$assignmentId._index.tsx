@@ -6,6 +6,7 @@ import { getCourseForLearner } from "~/modules/learning/learning.server";
 import { formatMonthDayTime } from "~/modules/learning/format";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, data?.version.titleKo ?? "", data?.version.titleEn ?? "");
@@ -75,25 +76,27 @@ function PracticumSection({ p }: { p: Practicum }) {
       <p className="meta">{t("practicum.meta", { minutes: p.minutes, pass: p.passScore })}</p>
       <h3>{t("practicum.deliverables")}</h3>
       <ul>{p.deliverables.map((d, i) => <li key={i}>{pick(locale, d.ko, d.en)}</li>)}</ul>
-      <table>
-        <caption>{t("practicum.rubric")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("practicum.criterion")}</th>
-            <th scope="col" className="num">{t("practicum.weight")}</th>
-            {Array.from({ length: levels }, (_, i) => <th key={i} scope="col">{t("practicum.level", { n: i + 1 })}</th>)}
-          </tr>
-        </thead>
-        <tbody>
-          {p.criteria.map((c) => (
-            <tr key={c.key}>
-              <th scope="row">{pick(locale, c.title.ko, c.title.en)}</th>
-              <td className="num">{c.weight}</td>
-              {c.levels.map((l, i) => <td key={i}>{pick(locale, l.ko, l.en)}</td>)}
+      <TableRegion labelledBy="practicum-caption">
+        <table>
+          <caption id="practicum-caption">{t("practicum.rubric")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("practicum.criterion")}</th>
+              <th scope="col" className="num">{t("practicum.weight")}</th>
+              {Array.from({ length: levels }, (_, i) => <th key={i} scope="col">{t("practicum.level", { n: i + 1 })}</th>)}
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {p.criteria.map((c) => (
+              <tr key={c.key}>
+                <th scope="row">{pick(locale, c.title.ko, c.title.en)}</th>
+                <td className="num">{c.weight}</td>
+                {c.levels.map((l, i) => <td key={i}>{pick(locale, l.ko, l.en)}</td>)}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableRegion>
     </section>
   );
 }

@@ -1,0 +1,224 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { loadActor } from "~/modules/auth/permissions.server";
+import { getCurrentSession } from "~/modules/auth/session.server";
+import { recordSession } from "~/modules/attendance/sessions.server";
+import { submitImport } from "~/modules/personnel/import.server";
+import { now } from "~/utils/clock.server";
+import { seoulDateKey } from "~/utils/i18n";
+import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
+import { getRequest, sessionCookieFor } from "../http";
+import { launchChromium, signIn, startApp } from "./app-server";
+import { expectAccessible } from "./axe";
+import { takeCourse } from "./player";
+
+const SHOTS = join(process.cwd(), "test-results", "screens", "reflow");
+const PDF = new TextEncoder().encode("%PDF-1.4\n% attendance sheet\n%%EOF\n");
+
+/**
+ * WCAG 1.4.10 (reflow): every page reads without scrolling sideways on a phone (375 CSS px)
+ * and at 200% zoom of a 1280 px window (640 CSS px). Only a wide table may scroll, inside its own region.
+ */
+const WIDTHS = [
+  { width: 375, height: 740 },
+  { width: 640, height: 800 },
+] as const;
+
+describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, () => {
+  let app: Awaited<ReturnType<typeof startApp>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const axeFailures: string[] = [];
+  const measured: Array<{ page: string; width: number; scrollWidth: number; clientWidth: number }> = [];
+  let learnerEmail: string;
+  let hrEmail: string;
+  let academyEmail: string;
+  let adminEmail: string;
+  let cycleId: string;
+  let divisionId: string;
+  let assignmentId: string;
+  let sessionId: string;
+  let importId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const world = await createWorld();
+    divisionId = world.division.id;
+    const learner = await createPerson(world.division.id, "CIVIL_SERVANT", "김하늘");
+    const others = [
+      await createPerson(world.division.id, "CIVIL_SERVANT", "이서윤"),
+      await createPerson(world.division.id, "CIVIL_SERVANT", "남궁민수"),
+    ];
+    learnerEmail = (await createUser({ personId: learner.id })).email;
+    const hr = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
+    hrEmail = hr.email;
+    academyEmail = (await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] })).email;
+    adminEmail = (await createUser({ roles: [{ role: "SYSTEM_ADMIN" }] })).email;
+    const { cycle } = await openTestCycle(world.obligation.id);
+    cycleId = cycle.id;
+    assignmentId = (await prisma.assignment.findFirstOrThrow({ where: { cycleId, personId: others[0]!.id } })).id;
+
+    const actor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(hr.id))))!);
+    sessionId = (
+      await recordSession(actor, {
+        title: "장애인식 개선 집합교육 (시청 다목적홀, 오후반)",
+        heldOn: seoulDateKey(now()),
+        minutes: 120,
+        place: "서울특별시청 본관 8층 다목적홀",
+        orgUnitId: world.bureau.id,
+        cycleIds: [cycleId],
+        attendees: others.map((p) => p.employeeNo).join("\n"),
+        evidence: { fileName: "signed-attendance-sheet-2026-bureau-afternoon.pdf", bytes: PDF },
+      })
+    ).sessionId;
+    const csv = [
+      "employee_no,name,email,unit_code,staff_category,grade,job_family",
+      `X1,홍길순,hong.gilsoon.very.long.address@seoul-metropolitan-government.example,${world.division.code},CIVIL_SERVANT,7,`,
+      "X2,박지민,park@test.example,NO-SUCH-UNIT-CODE-WITH-A-VERY-LONG-NAME-0000000000,CIVIL_SERVANT,7,",
+    ].join("\n");
+    importId = (await submitImport(actor, "personnel-roll-changes-2026-12-05-bureau-of-citizen-rights.csv", csv, "CHANGES_ONLY")).id;
+
+    app = await startApp();
+    browser = await launchChromium();
+    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: WIDTHS[0] });
+    page = await context.newPage();
+  }, 120_000);
+
+  afterAll(async () => {
+    writeFileSync(join(SHOTS, "widths.json"), JSON.stringify(measured, null, 2));
+    await browser?.close();
+    await app?.stop();
+  });
+
+  /** The page as it is now, at each width: its width recorded, and at 375 px its screenshot and axe scan. */
+  async function look(name: string) {
+    for (const size of WIDTHS) {
+      await page.setViewportSize(size);
+      const m = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+      measured.push({ page: name, width: size.width, ...m });
+    }
+    await page.setViewportSize(WIDTHS[0]);
+    // Every page is scanned; the failures are reported together at the end, as the widths are.
+    await expectAccessible(page, SHOTS, name).catch((e: unknown) => void axeFailures.push(`${name}: ${(e as Error).message.split("\n")[0]}\n${JSON.stringify((e as { actual?: unknown }).actual)}`));
+  }
+
+  async function visit(path: string, name: string) {
+    const res = await page.goto(path);
+    expect(res?.status(), `${name} (${path})`).toBeLessThan(400);
+    await look(name);
+  }
+
+  async function signInAs(email: string) {
+    await context.clearCookies();
+    await page.setViewportSize(WIDTHS[0]);
+    await signIn(page, email, TEST_PASSWORD);
+  }
+
+  it("anonymous pages", async () => {
+    await visit("/", "anon-home");
+    await visit("/login", "anon-login");
+    await visit("/register", "anon-register");
+    await visit("/forgot-password", "anon-forgot-password");
+    await visit("/catalog", "anon-catalog");
+    await visit("/verify", "anon-verify");
+  });
+
+  it("a learner's pages, from home to the certificate", async () => {
+    await signInAs(learnerEmail);
+    await look("learner-home");
+    await page.getByRole("link", { name: /학습 시작/ }).first().click();
+    await page.waitForURL(/\/learn\/[^/]+$/);
+    await look("learner-course");
+    await takeCourse(
+      page,
+      { pretest: "learner-pretest", pretestResult: "learner-pretest-result", lesson: (n) => `learner-lesson-${n}`, quiz: "learner-quiz" },
+      // Every page on the way to the quiz; of the lessons, the first two.
+      async (name) => (/lesson-(\d+)$/.exec(name) && Number(/(\d+)$/.exec(name)![1]) > 2 ? undefined : look(name)),
+    );
+    await look("learner-result");
+    await visit("/account", "learner-account");
+    const cert = await prisma.certificate.findFirstOrThrow({ where: { person: { user: { email: learnerEmail } } } });
+    await visit(`/verify/${cert.verificationCode}`, "learner-verified");
+  });
+
+  it("an HR officer's pages", async () => {
+    await signInAs(hrEmail);
+    await visit(`/hr?cycle=${cycleId}`, "hr-compliance");
+    await visit(`/hr/units/${divisionId}?cycle=${cycleId}&show=all`, "hr-unit");
+    await visit(`/hr/assignments/${assignmentId}`, "hr-assignment");
+    await visit("/hr/import", "hr-import");
+    await visit(`/hr/import/${importId}`, "hr-import-checked");
+    await visit("/hr/sessions", "hr-sessions");
+    await visit(`/hr/sessions/${sessionId}`, "hr-session");
+    await visit("/hr/sessions/new", "hr-session-new");
+    await visit("/hr/oversight", "hr-oversight");
+    await visit("/hr/reports", "hr-reports");
+    await visit("/hr/delegates", "hr-delegates");
+    await visit("/account", "hr-account");
+  });
+
+  it("an academy administrator's pages", async () => {
+    await signInAs(academyEmail);
+    await visit("/academy", "academy");
+  });
+
+  it("a system administrator's pages", async () => {
+    await signInAs(adminEmail);
+    await visit("/admin/roles", "admin-roles");
+    await visit("/admin/access-log", "admin-access-log");
+    await visit("/hr/oversight", "admin-oversight");
+    await visit("/hr/import", "admin-import");
+  });
+
+  it("folds the header's links behind a menu button on a phone, operable by keyboard", async () => {
+    // Still signed in as the system administrator.
+    await page.setViewportSize(WIDTHS[0]);
+    await page.goto("/admin/roles");
+    const menu = page.getByRole("button", { name: "메뉴" });
+    await menu.waitFor();
+    const accessLog = page.getByRole("link", { name: "접근 기록" });
+    expect(await accessLog.isVisible()).toBe(false);
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    const focused = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    // Skip link, title, then the menu button.
+    for (let i = 0; i < 3; i++) await page.keyboard.press("Tab");
+    expect(await focused()).toBe("메뉴");
+    await page.keyboard.press("Enter");
+    expect(await menu.getAttribute("aria-expanded")).toBe("true");
+    await look("menu-open");
+    // The links come right after the button, in order.
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("과정 안내");
+    await page.keyboard.press("Escape");
+    expect(await menu.getAttribute("aria-expanded")).toBe("false");
+    expect(await focused()).toBe("메뉴");
+    expect(await accessLog.isVisible()).toBe(false);
+    await page.keyboard.press(" ");
+    for (let i = 0; i < 10 && (await focused()) !== "접근 기록"; i++) await page.keyboard.press("Tab");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/\/admin\/access-log$/);
+    // Closed again on the page it led to.
+    await expect.poll(() => page.getByRole("button", { name: "메뉴" }).getAttribute("aria-expanded")).toBe("false");
+    // On a wide screen there is no button: the links are in view.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(await page.getByRole("button", { name: "메뉴" }).isVisible()).toBe(false);
+    expect(await accessLog.isVisible()).toBe(true);
+    await page.screenshot({ path: join(SHOTS, "wide-access-log.png"), fullPage: true });
+  });
+
+  it("no page is wider than its viewport", () => {
+    expect(measured.length).toBeGreaterThan(0);
+    const offenders = measured
+      .filter((m) => m.scrollWidth > m.clientWidth)
+      .map((m) => `${m.page} at ${m.width}px: ${m.scrollWidth}px wide (viewport ${m.clientWidth}px)`);
+    expect(offenders, `pages that scroll sideways:\n${offenders.join("\n")}`).toEqual([]);
+  });
+
+  it("every page is free of WCAG 2.2 AA violations at 375 px", () => {
+    expect(axeFailures, axeFailures.join("\n")).toEqual([]);
+  });
+});
