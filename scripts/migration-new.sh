@@ -75,7 +75,8 @@ if ! mig_same "$MIG_TMP/expected.sql" "$MIG_TMP/migrated-after.sql" schema.prism
   # author writes by hand, as ADR 002 says.
   why="the migrations, the new one included, do not produce what schema.prisma describes
   (differences above: - schema.prisma, + prisma/migrations)."
-  if grep -q '^[-+]CREATE TYPE' "$MIG_TMP/after.diff"; then
+  enums_of() { awk '/ AS ENUM \($/ { on = 1 } on { print } on && /^\);/ { on = 0 }' "$1"; }
+  if ! cmp -s <(enums_of "$MIG_TMP/expected.sql") <(enums_of "$MIG_TMP/migrated-after.sql"); then
     why+="
   An enum's values differ: PostgreSQL adds a value at the end of its type unless the statement says
   where (ALTER TYPE ... ADD VALUE 'NEW' BEFORE 'NEXT'), and a removed or renamed value needs the type
