@@ -13,9 +13,8 @@ import { writeFileSync } from "node:fs";
 import { prisma } from "~/utils/db.server";
 import { closeQueues } from "~/utils/queues.server";
 import { sendInvitation } from "~/modules/auth/accounts.server";
+import { isCityStaff } from "~/modules/org/coded-sets";
 import type { StaffAccount } from "./identity-provider";
-
-const CITY_CATEGORIES = ["CIVIL_SERVANT", "SENIOR_OFFICIAL"] as const;
 
 const i = process.argv.indexOf("--staff-file");
 const staffFile = i >= 0 ? process.argv[i + 1] : undefined;
@@ -30,7 +29,7 @@ const people = await prisma.person.findMany({
     verifications: { where: { type: "INVITATION", expiresAt: { gt: new Date() } }, select: { id: true } },
   },
 });
-const city = people.filter((p) => (CITY_CATEGORIES as readonly string[]).includes(p.staffCategory) && p.employeeNo);
+const city = people.filter((p) => isCityStaff(p.staffCategory) && p.employeeNo);
 const staff: StaffAccount[] = city.map((p) => ({ sub: `portal-${p.employeeNo}`, name: p.name, email: p.email, employeeNo: p.employeeNo }));
 writeFileSync(staffFile, JSON.stringify(staff, null, 2));
 

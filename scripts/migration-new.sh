@@ -8,7 +8,10 @@
 # schema the existing migrations produce to schema.prisma. That starting schema is
 # prisma/migrations/schema.prisma.snapshot; before diffing from it, the script proves on scratch
 # databases that it is what the migrations produce, and afterwards that the migrations, new one
-# included, produce schema.prisma. It refuses to write an empty migration.
+# included, produce schema.prisma. It refuses to write an empty migration. An enum value added
+# anywhere but at the end is placed where the schema lists it (ADD VALUE ... BEFORE ...). When the
+# final check fails, the migration is kept for editing and the script says why; the snapshot is then
+# recorded by scripts/check-migrations.sh --write-snapshot once the check passes.
 #
 # Needs the database server of DATABASE_URL (scripts/services.sh up) with CREATEDB rights.
 # Review the SQL before committing it: renames come out as drop-and-add, and data migrations
@@ -66,9 +69,23 @@ fi
 mig_log "checking that the migrations now produce schema.prisma"
 mig_dump_of_migrations "$MIG_TMP/migrated-after.sql"
 mig_dump_of_schema "$MIG_SCHEMA" "$MIG_TMP/expected.sql"
-if ! mig_same "$MIG_TMP/expected.sql" "$MIG_TMP/migrated-after.sql" schema.prisma prisma/migrations; then
-  rm -rf "$target"
-  mig_die "the generated migration does not reproduce schema.prisma (differences above); nothing written"
+if ! mig_same "$MIG_TMP/expected.sql" "$MIG_TMP/migrated-after.sql" schema.prisma prisma/migrations 2>"$MIG_TMP/after.diff"; then
+  cat "$MIG_TMP/after.diff" >&2
+  # The migration is kept (the snapshot is not moved): it is the starting point for the SQL the
+  # author writes by hand, as ADR 002 says.
+  why="the migrations, the new one included, do not produce what schema.prisma describes
+  (differences above: - schema.prisma, + prisma/migrations)."
+  enums_of() { awk '/ AS ENUM \($/ { on = 1 } on { print } on && /^\);/ { on = 0 }' "$1"; }
+  if ! cmp -s <(enums_of "$MIG_TMP/expected.sql") <(enums_of "$MIG_TMP/migrated-after.sql"); then
+    why+="
+  An enum's values differ: PostgreSQL adds a value at the end of its type unless the statement says
+  where (ALTER TYPE ... ADD VALUE 'NEW' BEFORE 'NEXT'), and a removed or renamed value needs the type
+  rebuilt or ALTER TYPE ... RENAME VALUE."
+  fi
+  mig_die "$why
+  The SQL it generated is kept in prisma/migrations/$folder/migration.sql; schema.prisma.snapshot
+  is unchanged. Edit the SQL until scripts/check-migrations.sh passes, then record the snapshot
+  with scripts/check-migrations.sh --write-snapshot. Or delete the folder and start again."
 fi
 mig_write_snapshot
 

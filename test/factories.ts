@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
+import type { JobFamily, OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
+import { isGraded } from "~/modules/org/coded-sets";
 import { prisma } from "~/utils/db.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { openCycle, planCycle } from "~/modules/obligations/cycles.server";
@@ -18,10 +19,18 @@ export async function createUnit(kind: OrgUnitKind, parentId: string | null = nu
   });
 }
 
-export async function createPerson(orgUnitId: string, staffCategory: StaffCategory = "CIVIL_SERVANT", name = "홍길동") {
+export interface PersonOptions {
+  /** Default: 7 for a category with grades (app/modules/org/coded-sets.ts), none for the others. */
+  grade?: number | null;
+  jobFamily?: JobFamily | null;
+}
+
+/** Someone on the roll of a unit, of the category and grade given. */
+export async function createPerson(orgUnitId: string, staffCategory: StaffCategory = "CIVIL_SERVANT", name = "홍길동", opts: PersonOptions = {}) {
   const tag = uid();
+  const grade = opts.grade !== undefined ? opts.grade : isGraded(staffCategory) ? 7 : null;
   const person = await prisma.person.create({
-    data: { employeeNo: `T${tag}`, name, email: `p-${tag}@test.example`, orgUnitId, staffCategory, grade: 7 },
+    data: { employeeNo: `T${tag}`, name, email: `p-${tag}@test.example`, orgUnitId, staffCategory, grade, jobFamily: opts.jobFamily ?? null },
   });
   // On the roll since long before any cycle a test opens.
   await prisma.personPlacement.create({ data: { personId: person.id, orgUnitId, validFrom: new Date("2000-01-01T00:00:00Z") } });
@@ -48,10 +57,12 @@ export async function createUser(opts: { personId?: string | null; roles?: Array
 }
 
 /**
- * A city-like tree with its own annual obligation and open cycle routed to
- * the real civil-servant course, isolated from other test files.
+ * A city-like tree with its own annual obligation routed to the real
+ * civil-servant course for the given staff categories (civil servants unless
+ * said), isolated from other test files.
  */
-export async function createWorld() {
+export async function createWorld(opts: { routed?: readonly StaffCategory[] } = {}) {
+  const routed = opts.routed ?? ["CIVIL_SERVANT"];
   const city = await createUnit("CITY", null, "시");
   const bureau = await createUnit("BUREAU", city.id, "국");
   const division = await createUnit("DIVISION", bureau.id, "과");
@@ -68,7 +79,7 @@ export async function createWorld() {
       cycleKind: "ANNUAL",
       unitKinds: ["CITY", "BUREAU", "DIVISION", "TEAM", "AFFILIATED_ORG"],
       audienceRootId: city.id,
-      routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: course.id }] },
+      routes: { create: routed.map((staffCategory) => ({ staffCategory, courseId: course.id })) },
     },
   });
   return { city, bureau, division, otherBureau, course, obligation };
@@ -93,7 +104,12 @@ export async function openTestCycle(obligationId: string, label?: string, year =
 }
 
 /** Another annual duty over the same world's divisions, so people owe two cycles at once. */
-export async function createAnnualObligation(world: { city: { id: string }; course: { id: string } }, titleKo: string, titleEn: string) {
+export async function createAnnualObligation(
+  world: { city: { id: string }; course: { id: string } },
+  titleKo: string,
+  titleEn: string,
+  routed: readonly StaffCategory[] = ["CIVIL_SERVANT"],
+) {
   return prisma.obligation.create({
     data: {
       code: `test-annual-${uid()}`,
@@ -104,7 +120,7 @@ export async function createAnnualObligation(world: { city: { id: string }; cour
       cycleKind: "ANNUAL",
       unitKinds: ["DIVISION"],
       audienceRootId: world.city.id,
-      routes: { create: [{ staffCategory: "CIVIL_SERVANT", courseId: world.course.id }] },
+      routes: { create: routed.map((staffCategory) => ({ staffCategory, courseId: world.course.id })) },
     },
   });
 }

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { plainText } from "~/utils/text";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { GRANTABLE_ROLES } from "~/modules/auth/roles";
+import { GRANTABLE_ROLES } from "~/modules/org/coded-sets";
 import { findAccounts, grantRole, revokeRole, unitChoices } from "~/modules/auth/roles.server";
 import { resetSecondFactor } from "~/modules/auth/second-factor.server";
 import { pick, type AppLocale } from "~/utils/i18n";

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { EnrolmentError, enrol, listCatalog } from "~/modules/catalog/catalog.server";
-import { isSelfEnrolTrack } from "~/modules/catalog/tracks";
+import { isSelfEnrolTrack } from "~/modules/org/coded-sets";
 import { requireLearner } from "~/modules/learning/guard.server";
 import { badRequest } from "~/utils/http.server";
 import { pick, type AppLocale } from "~/utils/i18n";

@@ -36,10 +36,9 @@ describe("end to end: the oversight return and the report access log", { timeout
     const people = [
       await createPerson(world.division.id, "CIVIL_SERVANT", "김하늘"),
       await createPerson(world.division.id, "CIVIL_SERVANT", "이서윤"),
-      await createPerson(world.division.id, "CIVIL_SERVANT", "최도윤"),
+      await createPerson(world.division.id, "CIVIL_SERVANT", "최도윤", { grade: 5 }),
       await createPerson(agency.id, "CIVIL_SERVANT", "정유진"),
     ];
-    await prisma.person.update({ where: { id: people[2]!.id }, data: { grade: 5 } });
     await createPerson(world.otherBureau.id, "CIVIL_SERVANT", "바깥사람");
     const { cycle } = await openTestCycle(world.obligation.id, undefined, 2026);
     for (const [i, mode] of [[0, "IN_PERSON"], [1, "ONLINE"], [3, "IN_PERSON"]] as const) {

@@ -73,6 +73,56 @@ function withoutPublicSchemaCreation(sql) {
   return sql.replace(/^-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n\n?/m, "");
 }
 
+/**
+ * The enums of a Prisma schema: database type name -> database values, in the schema's order
+ * (`@@map` and `@map` applied).
+ */
+function enumsOf(schema) {
+  const enums = new Map();
+  for (const block of schema.matchAll(/^[ \t]*enum[ \t]+(\w+)[ \t]*\{([^}]*)\}/gm)) {
+    let typeName = block[1];
+    const values = [];
+    for (const raw of block[2].split("\n")) {
+      const line = raw.replace(/\/\/.*$/, "").trim();
+      if (line === "") continue;
+      if (line.startsWith("@@")) {
+        const mapped = /^@@map\(\s*"([^"]+)"\s*\)/.exec(line);
+        if (mapped) typeName = mapped[1];
+        continue;
+      }
+      const value = /^(\w+)(?:.*@map\(\s*"([^"]+)"\s*\))?/.exec(line);
+      if (value) values.push(value[2] ?? value[1]);
+    }
+    enums.set(typeName, values);
+  }
+  return enums;
+}
+
+/**
+ * The engine adds an enum value with a plain `ALTER TYPE … ADD VALUE`, which PostgreSQL puts at
+ * the end of the type, wherever the schema lists it. A database built from scratch lists it in the
+ * schema's place, so the two would differ. Each added value is placed where the target schema puts
+ * it: BEFORE the first value after it in the schema that exists when the statement runs. With none,
+ * every existing value comes before it, so the engine's statement (at the end) is already right.
+ */
+function withEnumValuesInPlace(sql, fromSchema, toSchema) {
+  const before = enumsOf(fromSchema);
+  const after = enumsOf(toSchema);
+  const present = new Map([...before].map(([type, values]) => [type, new Set(values)]));
+  const quote = (v) => `'${v.replaceAll("'", "''")}'`;
+  return sql.replace(/^ALTER TYPE "((?:[^"]|"")+)" ADD VALUE '((?:[^']|'')+)';$/gm, (statement, rawType, rawValue) => {
+    const type = rawType.replaceAll('""', '"');
+    const value = rawValue.replaceAll("''", "'");
+    const order = after.get(type);
+    const existing = present.get(type);
+    if (!order || !existing || !order.includes(value)) return statement;
+    const at = order.indexOf(value);
+    const next = order.slice(at + 1).find((v) => existing.has(v));
+    existing.add(value);
+    return next === undefined ? statement : `${statement.slice(0, -1)} BEFORE ${quote(next)};`;
+  });
+}
+
 /** True when a script has no statements (only comments and blank lines). */
 function isEmptyScript(sql) {
   return sql
@@ -132,7 +182,8 @@ async function main() {
       process.stderr.write(result.stderr);
       fail(`prisma migrate diff failed (exit ${result.code})`);
     }
-    const sql = withoutPublicSchemaCreation(result.stdout);
+    let sql = withoutPublicSchemaCreation(result.stdout);
+    if (opts.fromSchema) sql = withEnumValuesInPlace(sql, readFileSync(opts.fromSchema, "utf8"), readFileSync(opts.schema, "utf8"));
     if (isEmptyScript(sql)) return NOTHING_TO_CHANGE;
     if (opts.output) writeFileSync(opts.output, sql);
     else process.stdout.write(sql);

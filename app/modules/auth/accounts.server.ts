@@ -13,6 +13,7 @@ import { isSsoOnlyPerson } from "./sso.server";
 import { takeToken } from "./throttle.server";
 import { consumeVerification, hashCode, isCodeShape, issueVerification, linkCode, linkUrl } from "./verification.server";
 import { getEnv, oidcSettings } from "~/utils/env.server";
+import { isCityStaff } from "~/modules/org/coded-sets";
 
 /** The privacy notice a person consents to; a new version asks again. */
 export const PRIVACY_NOTICE_VERSION = "2026-12";
@@ -75,11 +76,8 @@ export async function sendInvitationAsOfficer(actor: Actor, personId: string, lo
   return sendInvitation(personId, actor.userId, locale);
 }
 
-/** Staff categories of the city itself: with single sign-on configured, they sign in through it. */
-const CITY_STAFF = new Set(["CIVIL_SERVANT", "SENIOR_OFFICIAL"]);
-
 async function usesSso(personId: string, staffCategory: string): Promise<boolean> {
-  return Boolean(oidcSettings() && CITY_STAFF.has(staffCategory)) || (await isSsoOnlyPerson(personId));
+  return Boolean(oidcSettings() && isCityStaff(staffCategory)) || (await isSsoOnlyPerson(personId));
 }
 
 export type WayIn = { kind: "home" | "sso" | "invitation"; href: string };

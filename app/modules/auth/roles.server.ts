@@ -2,7 +2,7 @@ import type { Prisma } from "~/generated/prisma/client";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { prisma } from "~/utils/db.server";
 
-import type { GrantableRole } from "./roles";
+import type { GrantableRole } from "~/modules/org/coded-sets";
 
 export type RoleChangeProblem = "no-account" | "unit-required" | "unknown-unit" | "already" | "not-found" | "last-admin";
 

@@ -1,6 +1,6 @@
 import { prisma } from "~/utils/db.server";
 
-import { isSelfEnrolTrack } from "./tracks";
+import { isSelfEnrolTrack } from "~/modules/org/coded-sets";
 import { now } from "~/utils/clock.server";
 
 export interface CatalogCourse {

@@ -6,6 +6,7 @@ import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt, subtreeScope, unitIsInScope } from "~/modules/org/org.server";
+import { STAFF_CATEGORIES } from "~/modules/org/coded-sets";
 
 export interface UnitCompliance {
   unitId: string;
@@ -165,7 +166,7 @@ export interface CategoryCompliance {
   ratePercent: number | null;
 }
 
-/** The same cycle by staff category and grade, for the oversight bodies' "participation by rank". */
+/** The same cycle by staff category (in the order of app/modules/org/coded-sets.ts, not the database enum's) and grade, for the oversight bodies' "participation by rank". */
 export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<CategoryCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
   // The scope is hashed and probed once per row: the join cannot turn into a scan per unit.
@@ -182,7 +183,7 @@ export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Da
     FROM states s
     JOIN (SELECT DISTINCT id FROM scope) sc ON sc.id = s.unit_id
     GROUP BY s.staff_category, s.grade
-    ORDER BY s.staff_category, s.grade NULLS LAST`;
+    ORDER BY array_position(${[...STAFF_CATEGORIES]}::text[], s.staff_category::text) NULLS LAST, s.staff_category::text, s.grade NULLS LAST`;
 }
 
 export interface PersonStatusRow {

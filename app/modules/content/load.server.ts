@@ -1,31 +1,8 @@
 import { prisma } from "~/utils/db.server";
 import type { ContentTree, CourseSource } from "./source.server";
-import type { CourseTrack, JobFamily } from "~/generated/prisma/enums";
+import { JOB_FAMILY_BY_SPELLING, TRACK_BY_SPELLING } from "~/modules/org/coded-sets";
 import type { ObligationFile } from "./schema";
 
-const TRACK: Record<string, CourseTrack> = {
-  "annual-senior": "ANNUAL_SENIOR",
-  "annual-general": "ANNUAL_GENERAL",
-  disability: "DISABILITY",
-  lecturer: "LECTURER",
-  elective: "ELECTIVE",
-};
-
-/** content/ spells job families in kebab-case; the database in enum case. */
-export const JOB_FAMILY = {
-  "front-desk": "FRONT_DESK",
-  welfare: "WELFARE",
-  housing: "HOUSING",
-  transport: "TRANSPORT",
-  procurement: "PROCUREMENT",
-  "call-centre": "CALL_CENTRE",
-  workplace: "WORKPLACE",
-  "facilities-events": "FACILITIES_EVENTS",
-  enforcement: "ENFORCEMENT",
-  education: "EDUCATION",
-  "care-facility": "CARE_FACILITY",
-  policy: "POLICY",
-} as const satisfies Record<string, JobFamily>;
 
 export class ContentConflictError extends Error {}
 
@@ -82,7 +59,7 @@ async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"
         objectivesEn: course.objectives.en,
         estimatedMinutes: course.estimatedMinutes,
         passMark: course.passMark,
-        track: TRACK[course.track],
+        track: TRACK_BY_SPELLING[course.track]!,
         edition: course.edition ?? null,
         casePathRequired: course.casePath?.required ?? null,
         questionsPerAttempt: quiz.draw ?? null,
@@ -103,7 +80,7 @@ async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"
             sourcesKo: l.sourcesKo,
             sourcesEn: l.sourcesEn,
             estimatedMinutes: l.minutes,
-            jobFamily: l.jobFamily ? JOB_FAMILY[l.jobFamily as keyof typeof JOB_FAMILY] : null,
+            jobFamily: l.jobFamily ? JOB_FAMILY_BY_SPELLING[l.jobFamily] : null,
             core: l.core,
           })),
         },

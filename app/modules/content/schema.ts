@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { JOB_FAMILY_SPELLINGS, LESSON_KIND_SPELLINGS, ORG_UNIT_KINDS, STAFF_CATEGORIES, TRACK_SPELLINGS } from "~/modules/org/coded-sets";
 
 /** The content format of content/courses/<slug>/ (see content/README.md). */
 
@@ -6,11 +7,9 @@ const text = z.string().trim().min(1, "must not be empty");
 export const bilingual = z.object({ ko: text, en: text }, { required_error: "needs ko and en" });
 const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case (a-z, 0-9, -)");
 
-export const JOB_FAMILIES = [
-  "front-desk", "welfare", "housing", "transport", "procurement", "call-centre",
-  "workplace", "facilities-events", "enforcement", "education", "care-facility", "policy",
-] as const;
-export const TRACKS = ["annual-senior", "annual-general", "disability", "lecturer", "elective"] as const;
+/** Job families and tracks as content/ spells them (`front-desk`, `annual-senior`); the values are those of the coded sets. */
+export const JOB_FAMILIES = JOB_FAMILY_SPELLINGS;
+export const TRACKS = TRACK_SPELLINGS;
 
 export const courseFileSchema = z
   .object({
@@ -35,7 +34,7 @@ export const courseFileSchema = z
       .array(
         z.object({
           slug,
-          kind: z.enum(["text", "case_study", "video"]),
+          kind: z.enum(LESSON_KIND_SPELLINGS),
           minutes: z.number().int().positive(),
         }).strict(),
       )
@@ -133,12 +132,8 @@ export const quizFileSchema = z
     }
   });
 
-const staffCategory = z.enum([
-  "SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED_STAFF", "WELFARE_FACILITY_STAFF", "EDUCATIONAL_STAFF", "CITIZEN",
-]);
-const unitKind = z.enum([
-  "CITY", "BUREAU", "DIVISION", "TEAM", "AFFILIATED_ORG", "WELFARE_FACILITY", "EDUCATIONAL_INSTITUTION",
-]);
+const staffCategory = z.enum(STAFF_CATEGORIES);
+const unitKind = z.enum(ORG_UNIT_KINDS);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const monthDay = z

@@ -3,6 +3,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { z, ZodError } from "zod";
+import type { LessonKind } from "~/generated/prisma/enums";
+import { LESSON_KIND_BY_SPELLING } from "~/modules/org/coded-sets";
 import { renderLesson } from "./markdown.server";
 import {
   courseFileSchema,
@@ -37,7 +39,7 @@ export function formatError(e: ContentError): string {
 
 export interface LessonSource {
   slug: string;
-  kind: "TEXT" | "CASE_STUDY" | "VIDEO";
+  kind: LessonKind;
   minutes: number;
   titleKo: string;
   titleEn: string;
@@ -116,8 +118,6 @@ function readLessonFile(path: string, root: string, errors: ContentError[], lang
   return { ...parsed.data, html: rendered.html };
 }
 
-const KIND = { text: "TEXT", case_study: "CASE_STUDY", video: "VIDEO" } as const;
-
 /** An optional YAML file validated against its schema; null when absent. */
 function readOptional<T>(path: string, root: string, schema: z.ZodType<T>, errors: ContentError[]): T | null {
   if (!existsSync(path)) return null;
@@ -170,7 +170,7 @@ export function readCourse(dir: string, root: string): CourseSource {
       if (l.kind !== "case_study" && ko.core === false) errors.push({ file, field: "core", message: "only case studies can be optional" });
       lessons.push({
         slug: l.slug,
-        kind: KIND[l.kind],
+        kind: LESSON_KIND_BY_SPELLING[l.kind]!,
         minutes: l.minutes,
         titleKo: ko.title,
         titleEn: en.title,

@@ -4,7 +4,7 @@ import { prisma } from "~/utils/db.server";
 import { countCsvRecords, csvRecords } from "~/utils/csv-parse";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { JOB_FAMILY } from "~/modules/content/load.server";
+import { JOB_FAMILY_BY_SPELLING, JOB_FAMILY_SPELLINGS, ROLL_STAFF_CATEGORIES } from "~/modules/org/coded-sets";
 import { recordPlacements } from "~/modules/org/org.server";
 import { enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues.server";
 import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } from "./follow-up.server";
@@ -44,8 +44,6 @@ export function isImportKind(value: unknown): value is ImportKind {
 
 /** How many leavers the check page lists at a time; every one is reachable page by page. Tests lower it. */
 export const LEAVERS_PAGE = { size: 100 };
-
-export const STAFF_CATEGORIES = ["SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED_STAFF", "WELFARE_FACILITY_STAFF", "EDUCATIONAL_STAFF"] as const;
 
 /**
  * What can be wrong with a file or a row. Each is a key of `import.problem` in
@@ -88,7 +86,7 @@ const rowSchema = z.object({
   name: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(100, "too-long")),
   email: z.string().transform((v) => plainText(v).toLowerCase()).pipe(z.string().email("email-invalid")),
   unit_code: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(40, "too-long")),
-  staff_category: z.enum(STAFF_CATEGORIES, { errorMap: () => ({ message: "staff-category-invalid" }) }),
+  staff_category: z.enum(ROLL_STAFF_CATEGORIES, { errorMap: () => ({ message: "staff-category-invalid" }) }),
   grade: z
     .string()
     .trim()
@@ -98,7 +96,7 @@ const rowSchema = z.object({
     .string()
     .trim()
     .transform((v) => (v === "" ? null : v))
-    .refine((v) => v === null || v in JOB_FAMILY, "job-family-invalid"),
+    .refine((v) => v === null || Object.hasOwn(JOB_FAMILY_BY_SPELLING, v), "job-family-invalid"),
 });
 
 function isProblemCode(code: string): code is ProblemCode {
@@ -112,8 +110,8 @@ function rowProblems(line: number, raw: Record<string, string>, issues: z.ZodIss
     const code = isProblemCode(issue.message) ? issue.message : "empty";
     const params: Record<string, string | number> = { column, value: (raw[column] ?? "").trim().slice(0, 60) };
     if (issue.code === "too_big") params.max = Number(issue.maximum);
-    if (code === "staff-category-invalid") params.allowed = STAFF_CATEGORIES.join(", ");
-    if (code === "job-family-invalid") params.allowed = Object.keys(JOB_FAMILY).join(", ");
+    if (code === "staff-category-invalid") params.allowed = ROLL_STAFF_CATEGORIES.join(", ");
+    if (code === "job-family-invalid") params.allowed = JOB_FAMILY_SPELLINGS.join(", ");
     return { line, code, params };
   });
 }
@@ -198,7 +196,7 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
       unitCode: r.unit_code.trim(),
       staffCategory: r.staff_category,
       grade: r.grade,
-      jobFamily: r.job_family ? JOB_FAMILY[r.job_family as keyof typeof JOB_FAMILY] : null,
+      jobFamily: r.job_family ? JOB_FAMILY_BY_SPELLING[r.job_family]! : null,
     });
   }
   await report({ phase: "reading", done: count, total: count });

@@ -1,10 +1,9 @@
 import { pick, type AppLocale } from "~/utils/i18n";
+import { isGraded } from "~/modules/org/coded-sets";
 import type { Counts, RankRow, ReturnInstitution } from "./oversight.server";
 
 /** How the oversight return reads, shared by the page, the XLSX and the PDF so they say the same. */
 
-/** Staff categories that are civil servants: their rows are broken down by grade. */
-export const GRADED_CATEGORIES = new Set(["SENIOR_OFFICIAL", "CIVIL_SERVANT"]);
 
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
@@ -12,7 +11,7 @@ export type Translate = (key: string, options?: Record<string, unknown>) => stri
 export function rankLabel(t: Translate, row: Pick<RankRow, "staffCategory" | "grade" | "subtotal">): string {
   const category = t(`staffCategory.${row.staffCategory}`);
   if (row.subtotal) return t("oversight.subtotal", { category });
-  if (!GRADED_CATEGORIES.has(row.staffCategory)) return category;
+  if (!isGraded(row.staffCategory)) return category;
   return row.grade === null ? t("oversight.gradeUnknown", { category }) : t("oversight.grade", { category, grade: row.grade });
 }
 

@@ -56,9 +56,7 @@ describe("oversight return", () => {
   const people: Record<string, { id: string }> = {};
 
   async function person(key: string, unitId: string, category: StaffCategory, grade: number | null) {
-    const p = await createPerson(unitId, category, key);
-    await prisma.person.update({ where: { id: p.id }, data: { grade } });
-    people[key] = p;
+    people[key] = await createPerson(unitId, category, key, { grade });
   }
 
   async function mark(key: string, cycleId: string, state: "ONLINE" | "IN_PERSON" | "EXEMPTED") {
@@ -236,8 +234,7 @@ describe("oversight return", () => {
     const smallReturn = await countQueries(() => oversightReturn(officer, 2026));
     expect(smallReturn).toBe(1);
     for (let i = 0; i < 30; i++) {
-      const p = await createPerson(units.team.id, "CIVIL_SERVANT", `직원${i}`);
-      await prisma.person.update({ where: { id: p.id }, data: { grade: 5 + (i % 4) } });
+      await createPerson(units.team.id, "CIVIL_SERVANT", `직원${i}`, { grade: 5 + (i % 4) });
     }
     for (let i = 0; i < 10; i++) await createPerson(units.facility.id, "WELFARE_FACILITY_STAFF", `종사자${i}`);
     await openCycle(annual.id, null);

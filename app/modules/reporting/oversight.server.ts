@@ -7,7 +7,8 @@ import { getEnv } from "~/utils/env.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt } from "~/modules/org/org.server";
-import { COUNT_COLUMNS, countCells, GRADED_CATEGORIES, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
+import { GRADED_STAFF_CATEGORIES, INSTITUTION_KINDS, isGraded, staffCategoryOrder } from "~/modules/org/coded-sets";
+import { COUNT_COLUMNS, countCells, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
 import { now } from "~/utils/clock.server";
 
 /**
@@ -33,10 +34,6 @@ import { now } from "~/utils/clock.server";
  * assignment was completed by attending a session (completion_mode IN_PERSON);
  * the in-person share is that count over all completions.
  */
-
-export const INSTITUTION_KINDS = ["AFFILIATED_ORG", "WELFARE_FACILITY", "EDUCATIONAL_INSTITUTION"] as const;
-
-const CATEGORY_ORDER = ["SENIOR_OFFICIAL", "CIVIL_SERVANT", "AFFILIATED_STAFF", "WELFARE_FACILITY_STAFF", "EDUCATIONAL_STAFF", "CITIZEN"];
 
 export interface Counts {
   assigned: number;
@@ -169,7 +166,7 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
     ),
     facts AS (
       SELECT o.inst, a.cycle_id, p.staff_category::text AS staff_category,
-        CASE WHEN p.staff_category IN ('SENIOR_OFFICIAL', 'CIVIL_SERVANT') THEN p.grade END AS grade,
+        CASE WHEN p.staff_category::text = ANY(${[...GRADED_STAFF_CATEGORIES]}::text[]) THEN p.grade END AS grade,
         a.status, a.completion_mode
       FROM assignment a
       JOIN year_cycles yc ON yc.id = a.cycle_id
@@ -218,7 +215,7 @@ function countsOf(r: FlatRow): Counts {
 }
 
 function rankOrder(a: RankRow, b: RankRow): number {
-  const byCategory = CATEGORY_ORDER.indexOf(a.staffCategory) - CATEGORY_ORDER.indexOf(b.staffCategory);
+  const byCategory = staffCategoryOrder(a.staffCategory) - staffCategoryOrder(b.staffCategory);
   if (byCategory !== 0) return byCategory;
   // Within a category: grades from the most senior (1급) down, not-recorded last, the subtotal after them.
   const key = (r: RankRow) => (r.subtotal ? 1000 : r.grade ?? 999);
@@ -269,7 +266,7 @@ function assemble(flat: FlatRow[]): ReturnInstitution[] {
     for (const category of new Set(cycle.rows.map((r) => r.staffCategory))) {
       const ranks = cycle.rows.filter((r) => r.staffCategory === category);
       const subtotal = subtotals.get(`${key}:${category}`);
-      if (subtotal && GRADED_CATEGORIES.has(category) && ranks.length > 1) cycle.rows.push(subtotal);
+      if (subtotal && isGraded(category) && ranks.length > 1) cycle.rows.push(subtotal);
     }
     cycle.rows.sort(rankOrder);
   }
