@@ -10,6 +10,7 @@ import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
 import { applyAccessLogRetention, sealAuditEvents } from "~/modules/audit/chain.server";
+import { applyLeaverRetention } from "~/modules/personnel/retention.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
 const mailPayload = z.object({ outboxId: z.string().uuid() });
@@ -59,9 +60,10 @@ export async function processReminderJob(job: Job) {
   await Promise.all([purgeExpiredVerifications(), purgeThrottleEvents()]);
   // The audit events written since the last tick join the hash chain; access records past their time go.
   const retained = await applyAccessLogRetention(at);
+  const leaversRemoved = await applyLeaverRetention(at);
   const sealed = await sealAuditEvents();
   await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...owed, ...lost])]);
-  return { ...result, outboxIds: undefined, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained };
+  return { ...result, outboxIds: undefined, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
 }
 
 /**

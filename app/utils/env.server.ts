@@ -63,6 +63,12 @@ const schema = z.object({
   /** Days report access records (views, downloads, declared purposes) are kept: two years. */
   ACCESS_LOG_RETENTION_DAYS: z.coerce.number().int().min(30).default(730),
   /**
+   * Years after leaving when a person's name and address are removed from the roll and their
+   * account (training records, certificates as issued and employee numbers stay). The city's
+   * records policy sets it; 5 until it does.
+   */
+  LEAVER_DATA_RETENTION_YEARS: z.coerce.number().int().min(1).default(5),
+  /**
    * A full personnel roll that would record more than this share (percent) of
    * the active people in the officer's units as left is applied only after
    * the officer types the number of leavers. 0 asks for every leaver.

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "person" ADD COLUMN     "personal_data_removed_at" TIMESTAMPTZ(3);
+
