@@ -7,6 +7,9 @@
 #   scripts/services.sh env     print `export` lines for DATABASE_URL, TEST_DATABASE_URL and REDIS_URL
 #   scripts/services.sh down-started FILE
 #                               stop only the services that `up` started and listed in FILE
+#   scripts/services.sh restart-postgres | stop-redis | start-redis
+#                               faults on purpose, for the fault tests (scripts/faults.sh, ADR 019):
+#                               the local services only, never external ones
 #
 # With SERVICES_STARTED_FILE set, `up` appends to that file the name of each local service it had
 # to start (postgres, redis), so that the caller can stop exactly those and leave alone what was
@@ -359,6 +362,31 @@ cmd_down() {
   if (( EXTERNAL_REDIS )); then log "REDIS_URL is external: leaving it alone"; else redis_down; fi
 }
 
+# The fault tests restart PostgreSQL under load and stop Redis for a while: the local ones only.
+cmd_restart_postgres() {
+  (( EXTERNAL_DB )) && die "DATABASE_URL is external: not restarting it"
+  pg_locate
+  pg_running || die "postgres is not running"
+  log "restarting postgres (fast)"
+  as_pg_owner "$(pg_bin pg_ctl)" restart -D "$PGDATA_DIR" -m fast -w -t "$WAIT_SECONDS" -l "$PGLOG" \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='$PGRUN_DIR'" >/dev/null
+  local deadline=$((SECONDS + WAIT_SECONDS))
+  until pg_accepts "$(local_db_url postgres)"; do
+    (( SECONDS < deadline )) || die "postgres is not accepting connections after a restart"
+    sleep 0.1
+  done
+}
+
+cmd_stop_redis() {
+  (( EXTERNAL_REDIS )) && die "REDIS_URL is external: not stopping it"
+  redis_down
+}
+
+cmd_start_redis() {
+  (( EXTERNAL_REDIS )) && die "REDIS_URL is external: not starting it"
+  redis_up
+}
+
 cmd_status() {
   local ok=0 url
   url="$(database_url)"
@@ -388,8 +416,11 @@ case "${1:-}" in
   down-started) cmd_down_started "${2:-}" ;;
   status) cmd_status ;;
   env) print_env ;;
+  restart-postgres) cmd_restart_postgres ;;
+  stop-redis) cmd_stop_redis ;;
+  start-redis) cmd_start_redis ;;
   *)
-    echo "usage: $0 up|down|down-started FILE|status|env" >&2
+    echo "usage: $0 up|down|down-started FILE|status|env|restart-postgres|stop-redis|start-redis" >&2
     exit 2
     ;;
 esac

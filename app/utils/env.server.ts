@@ -56,6 +56,15 @@ const schema = z.object({
     .default("")
     .transform((v) => v.split(",").map((d) => d.trim()).filter(Boolean))
     .refine((days) => days.every(isDateKey), "each day must be a real date written YYYY-MM-DD"),
+  /**
+   * The outbox reconciler (ADR 006), run with every tick: rows still PENDING this many seconds
+   * after they were written get their delivery work re-created, and rows left SENDING this long
+   * after their claim (a worker died mid-send) go back to PENDING. The second must stay well above
+   * the longest SMTP call, or a slow send would be made twice. The fault tests (ADR 019) shorten
+   * both so that a run does not wait a quarter of an hour.
+   */
+  OUTBOX_REQUEUE_AFTER_SECONDS: z.coerce.number().int().min(0).default(60),
+  OUTBOX_RECLAIM_AFTER_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   /** Days after the deadline when the person's HR officers get an escalation digest. */
   ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).default(7),
   /** Days a person who joins an open cycle late has at least, from the day they are assigned. */

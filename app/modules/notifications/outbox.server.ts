@@ -147,7 +147,11 @@ const URGENT_TEMPLATES: readonly string[] = [
 /**
  * Deliver one outbox row. The row is claimed (PENDING → SENDING) before the
  * SMTP call, so a second worker holding the same id does nothing; it is SENT
- * after. A failure puts it back to PENDING and rethrows so the job retries.
+ * after. A failure before the SMTP server accepted the message puts it back
+ * to PENDING and rethrows so the job retries. Once the server accepted it, the
+ * row never goes back to PENDING: it is marked SENT, and if the database is
+ * away for a moment (a restart, a failover) the mark is retried rather than
+ * the message sent again.
  * A row found SENDING is another worker's, or was left by one that died: the
  * reconciler hands the latter back as PENDING, and it is queued again under
  * a new job id. Outside office hours a row that can wait is left PENDING
@@ -164,25 +168,45 @@ export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> 
     if (!row) return "missing";
     return row.status === "PENDING" ? "deferred" : row.status === "SENDING" ? "in-flight" : "already-sent";
   }
-  const row = await prisma.outboxEmail.findUniqueOrThrow({ where: { id: outboxId } });
+  let messageId: string;
   try {
+    const row = await prisma.outboxEmail.findUniqueOrThrow({ where: { id: outboxId } });
     const rendered = await renderTemplate(row.template, row.locale, row.payload);
     if (!rendered) {
       await prisma.outboxEmail.update({ where: { id: outboxId }, data: { status: "CANCELLED" } });
       return "cancelled";
     }
     const domain = new URL(getEnv().APP_ORIGIN).hostname;
-    const messageId = await sendMail({ to: row.toAddress, ...rendered, messageId: `<${row.id}@${domain}>` });
-    await prisma.outboxEmail.update({
-      where: { id: outboxId },
-      data: { status: "SENT", sentAt: now(), messageId, lastError: null },
-    });
-    return "sent";
+    messageId = await sendMail({ to: row.toAddress, ...rendered, messageId: `<${row.id}@${domain}>` });
   } catch (error) {
-    await prisma.outboxEmail.update({
-      where: { id: outboxId },
-      data: { status: "PENDING", lastError: String(error).slice(0, 1000) },
-    });
+    // Not sent: back to PENDING for the job's retry (if the database is away too, the reconciler does it later).
+    await whileDatabaseAway(() =>
+      prisma.outboxEmail.updateMany({ where: { id: outboxId, status: "SENDING" }, data: { status: "PENDING", lastError: String(error).slice(0, 1000) } }),
+    ).catch(() => {});
     throw error;
+  }
+  // Sent: only ever SENT from here. If the mark cannot be written, the row stays SENDING and the
+  // reconciler sends it again much later (OUTBOX_RECLAIM_AFTER_SECONDS), the window ADR 006 names.
+  await whileDatabaseAway(() =>
+    prisma.outboxEmail.update({ where: { id: outboxId }, data: { status: "SENT", sentAt: now(), messageId, lastError: null } }),
+  );
+  return "sent";
+}
+
+/**
+ * Retry a write while the database cannot be reached or answers with an
+ * error, for at most half the time after which the reconciler would hand a
+ * SENDING row back (and never more than a minute), so that a restart or a
+ * failover of a few seconds does not make a message go twice.
+ */
+async function whileDatabaseAway<T>(write: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + Math.min(60_000, (getEnv().OUTBOX_RECLAIM_AFTER_SECONDS * 1000) / 2);
+  for (let wait = 250; ; wait = Math.min(wait * 2, 2000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }

@@ -124,12 +124,15 @@ export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): P
 
 /**
  * The reconciler: outbox rows still waiting (or left SENDING by a worker
- * that died) get their delivery work re-created from the database.
+ * that died) get their delivery work re-created from the database. How long
+ * each waits first is configuration (OUTBOX_REQUEUE_AFTER_SECONDS, a minute;
+ * OUTBOX_RECLAIM_AFTER_SECONDS, 15 minutes), measured on the database's clock
+ * like the claim itself.
  */
-export async function pendingDeliveries(olderThanMs = 60_000): Promise<string[]> {
+export async function pendingDeliveries(olderThanMs = getEnv().OUTBOX_REQUEUE_AFTER_SECONDS * 1000): Promise<string[]> {
   const rows = await prisma.$queryRaw<Array<{ id: string }>>`
     UPDATE outbox_email SET status = 'PENDING'
-    WHERE status = 'SENDING' AND claimed_at < now() - interval '15 minutes'
+    WHERE status = 'SENDING' AND claimed_at < now() - make_interval(secs => ${getEnv().OUTBOX_RECLAIM_AFTER_SECONDS})
     RETURNING id`;
   const pending = await prisma.$queryRaw<Array<{ id: string }>>`
     SELECT id FROM outbox_email
