@@ -3,8 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { asHttp, requireLearner } from "~/modules/learning/guard.server";
 import { getCourseForLearner } from "~/modules/learning/learning.server";
-import { formatMonthDayTime } from "~/modules/learning/format";
-import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { type AppLocale, formatDate, formatMonthDayTime, pick } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 import { TableRegion } from "~/components/table-region";
 

@@ -3,10 +3,9 @@ import { pageTitle } from "~/utils/meta";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { formatMonthDayTime } from "~/modules/learning/format";
+import { type AppLocale, formatMonthDayTime, pick } from "~/utils/i18n";
 import { asHttp, requireLearner } from "~/modules/learning/guard.server";
 import { getAttemptForLearner } from "~/modules/learning/learning.server";
-import { pick, type AppLocale } from "~/utils/i18n";
 
 type Option = { key: string; ko: string; en: string };
 

@@ -3,10 +3,9 @@ import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { QuestionPage, type QuestionErrors, type QuestionView } from "~/components/question-form";
 import { answerAction, questionViews } from "~/modules/learning/answers.server";
-import { formatMonthDayTime } from "~/modules/learning/format";
+import { type AppLocale, formatMonthDayTime, pick } from "~/utils/i18n";
 import { asHttp, requireLearner, rethrowAsHttp } from "~/modules/learning/guard.server";
 import { getCourseForLearner, QuizRefusedError, startQuiz } from "~/modules/learning/learning.server";
-import { pick, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>

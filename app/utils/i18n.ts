@@ -48,22 +48,30 @@ export function formatDate(date: Date | string, locale: AppLocale, withTime = fa
   return text;
 }
 
-function dateFormat(locale: AppLocale, withTime: boolean): Intl.DateTimeFormat {
+type DateShape = "date" | "dateTime" | "monthDayTime";
+
+function dateFormat(locale: AppLocale, shape: DateShape | boolean): Intl.DateTimeFormat {
+  const kind: DateShape = shape === true ? "dateTime" : shape === false ? "date" : shape;
   // One formatter per locale and shape: building one costs far more than using it (an export formats a million dates).
-  const key = `${locale}:${withTime}`;
+  const key = `${locale}:${kind}`;
   let format = dateFormats.get(key);
   if (!format) {
     format = new Intl.DateTimeFormat(locale === "ko" ? "ko-KR" : "en-GB", {
       timeZone: TIME_ZONE,
-      year: "numeric",
+      ...(kind === "monthDayTime" ? {} : { year: "numeric" as const }),
       month: "long",
       day: "numeric",
       // 24-hour time: Node and browsers disagree on how to write "PM" in Korean, which would break hydration.
-      ...(withTime ? { hour: "2-digit", minute: "2-digit", hourCycle: "h23" as const } : {}),
+      ...(kind !== "date" ? { hour: "2-digit" as const, minute: "2-digit" as const, hourCycle: "h23" as const } : {}),
     });
     dateFormats.set(key, format);
   }
   return format;
+}
+
+/** A moment a few hours or days ahead, in Seoul: "12월 6일 10:00", "6 December at 10:00". */
+export function formatMonthDayTime(date: Date | string, locale: AppLocale): string {
+  return dateFormat(locale, "monthDayTime").format(typeof date === "string" ? new Date(date) : date);
 }
 
 /** Pick the Korean or English variant of a bilingual field pair. */

@@ -1,20 +1,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { createServer } from "node:net";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { clockForChild } from "~/utils/clock.server";
+import { freePort } from "../ports";
 import { currentTotpCode } from "../totp";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-    srv.on("error", reject);
-  });
-}
+export { freePort };
+
 
 /** The production build served by server.ts on a free loopback port (or the one given), on the test's clock. */
 export async function startApp(extraEnv: Record<string, string> = {}, chosenPort?: number): Promise<{ origin: string; stop: () => Promise<void> }> {

@@ -2,9 +2,8 @@ import { redirect } from "@remix-run/node";
 import { isUuid } from "~/utils/ids";
 import type { QuestionView } from "~/components/question-form";
 import { requestTranslator } from "~/utils/locale.server";
-import type { AppLocale } from "~/utils/i18n";
+import { formatMonthDayTime, type AppLocale } from "~/utils/i18n";
 import { requireLearner, rethrowAsHttp } from "./guard.server";
-import { formatMonthDayTime } from "./format";
 import { InvalidSubmissionError, QuizRefusedError, submitQuiz } from "./learning.server";
 
 type Translate = (key: string, vars?: Record<string, unknown>) => string;

@@ -9,7 +9,7 @@ import { loader as courseLoader } from "~/routes/learn.$assignmentId._index";
 import { createPerson, createUnit, createUser, uid } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { startTestClock } from "../../../test/clock";
-import { formatMonthDayTime } from "./format";
+import { formatMonthDayTime } from "~/utils/i18n";
 import { attemptAllowance } from "./learning.server";
 
 /**
