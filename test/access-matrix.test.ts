@@ -8,7 +8,7 @@ import { loadActor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { now } from "~/utils/clock.server";
 import { createAnnualObligation, createPerson, createUser, createWorld, openTestCycle } from "./factories";
-import { getRequest, respond, sessionCookieFor } from "./http";
+import { getRequest, postForm, respond, sessionCookieFor } from "./http";
 
 /**
  * Who may read what: every route's loader, asked by every kind of reader for
@@ -90,8 +90,45 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "verify._index.tsx": { path: () => "/verify", expect: "-------" },
 };
 
-function outcome(res: Response): Outcome | `unexpected ${number}` {
-  if ((res.status >= 200 && res.status < 300) || res.status === 409) return "o";
+/**
+ * Route file → the outcome of posting an empty form to its action, per reader (READERS order).
+ * o = the action took it up (a 2xx, a redirect other than to sign in, or a 400 naming what is
+ * missing), l = sent to sign in, d = refused before reading the form (401, 403, 404, 405, 410).
+ * The form is empty on purpose: who may act, and on what, is decided before what they sent is
+ * read. (Enrolling needs a person on the roll, so staff accounts without one are refused; a
+ * download form without a file named is a 404 for everyone; signing out leads to the sign-in page.)
+ */
+const ACTIONS: Record<string, { path: (f: Fixture) => string; expect: string }> = {
+  "account._index.tsx": { path: () => "/account", expect: "loooooo" },
+  "account.verify.tsx": { path: () => "/account/verify", expect: "ooooooo" },
+  "admin.roles.tsx": { path: () => "/admin/roles", expect: "ldddddo" },
+  "auth.sso.tsx": { path: () => "/auth/sso", expect: "ddddddd" },
+  "catalog.tsx": { path: () => "/catalog", expect: "loodddd" },
+  "forgot-password.tsx": { path: () => "/forgot-password", expect: "ooooooo" },
+  "hr._index.tsx": { path: (f) => `/hr?cycle=${f.cycleA}`, expect: "lddoodd" },
+  "hr.assignments.$assignmentId.tsx": { path: (f) => `/hr/assignments/${f.assignmentA}`, expect: "lddoddd" },
+  "hr.delegates.tsx": { path: () => "/hr/delegates", expect: "lddoodd" },
+  "hr.download.tsx": { path: () => "/hr/download", expect: "ldddddd" },
+  "hr.import.$importId.tsx": { path: (f) => `/hr/import/${f.importA}`, expect: "lddoddd" },
+  "hr.import._index.tsx": { path: () => "/hr/import", expect: "lddoodo" },
+  "hr.oversight.tsx": { path: () => "/hr/oversight", expect: "lddoodo" },
+  "hr.people.$personId.invitation.tsx": { path: (f) => `/hr/people/${f.ownerPerson}/invitation`, expect: "lddoddd" },
+  "hr.reports.tsx": { path: () => "/hr/reports", expect: "lddoodd" },
+  "hr.sessions.$sessionId._index.tsx": { path: (f) => `/hr/sessions/${f.sessionA}`, expect: "lddoddd" },
+  "hr.sessions.new.tsx": { path: () => "/hr/sessions/new", expect: "lddoodd" },
+  "language.tsx": { path: () => "/language", expect: "ooooooo" },
+  "learn.$assignmentId.lessons.$slug.tsx": { path: (f) => `/learn/${f.assignmentA}/lessons/${f.lessonSlug}`, expect: "loddddd" },
+  "learn.$assignmentId.pretest.tsx": { path: (f) => `/learn/${f.assignmentA}/pretest`, expect: "loddddd" },
+  "learn.$assignmentId.quiz._index.tsx": { path: (f) => `/learn/${f.assignmentA}/quiz`, expect: "loddddd" },
+  "login.tsx": { path: () => "/login", expect: "ooooooo" },
+  "login_.two-factor.tsx": { path: () => "/login/two-factor", expect: "ddddddd" },
+  "logout.tsx": { path: () => "/logout", expect: "lllllll" },
+  "register.tsx": { path: () => "/register", expect: "ooooooo" },
+  "verify._index.tsx": { path: () => "/verify", expect: "ooooooo" },
+};
+
+function outcome(res: Response, posted = false): Outcome | `unexpected ${number}` {
+  if ((res.status >= 200 && res.status < 300) || res.status === 409 || (posted && [400, 413, 422, 429].includes(res.status))) return "o";
   if (res.status >= 300 && res.status < 400) return (res.headers.get("Location") ?? "").startsWith("/login") ? "l" : "o";
   if ([401, 403, 404, 405, 410].includes(res.status)) return "d";
   return `unexpected ${res.status}`;
@@ -198,6 +235,30 @@ describe("access matrix: every route, every reader, another organization's and a
     }
     const expected = Object.fromEntries(Object.entries(MATRIX).map(([f, r]) => [f, r.expect]));
     expect(actual).toEqual(expected);
+  });
+
+  it("lets each reader act exactly as the actions' rows say", async () => {
+    // Signing out last: it ends the readers' sessions.
+    const files = readdirSync(join(process.cwd(), "app/routes"))
+      .filter((f) => f.endsWith(".tsx"))
+      .sort((x, y) => Number(x === "logout.tsx") - Number(y === "logout.tsx"));
+    const actual: Record<string, string> = {};
+    for (const file of files) {
+      const mod = (await import(`~/routes/${file.replace(/\.tsx$/, "")}`)) as { action?: (args: unknown) => Promise<unknown> };
+      if (!mod.action) continue;
+      expect(ACTIONS[file], `${file} has an action but no row in ACTIONS`).toBeDefined();
+      const url = ACTIONS[file]!.path(fixture);
+      let line = "";
+      for (const reader of READERS) {
+        const request = postForm(url, {}, cookies[reader] ?? undefined);
+        const res = await respond(() => mod.action!({ request, params: paramsFor(file, url), context: {} }));
+        const got = outcome(res, true);
+        line += got.length === 1 ? got : "?";
+        if (got.length !== 1) console.warn(`${file} action as ${reader}: ${got}`);
+      }
+      actual[file] = line;
+    }
+    expect(actual).toEqual(Object.fromEntries(Object.entries(ACTIONS).map(([f, r]) => [f, r.expect])));
   });
 });
 

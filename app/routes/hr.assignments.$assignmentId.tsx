@@ -51,6 +51,8 @@ const Schema = z.object({
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER");
+  // Whose record it is decides first: outside the officer's units it does not exist for them.
+  if (!(await getAssignmentForOfficer(actor, params.assignmentId!))) notFound();
   const { t } = requestTranslator(request, actor.user.locale);
   const parsed = Schema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) {

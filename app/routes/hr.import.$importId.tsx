@@ -6,7 +6,7 @@ import { useTranslation } from "react-i18next";
 import { FormAlert } from "~/components/form-alert";
 import { TextField } from "~/components/text-field";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { getImportView, importErrorCode, ImportError, leaversPage, recheckImport, submitApply, type ImportSummary } from "~/modules/personnel/import.server";
+import { getImport, getImportView, importErrorCode, ImportError, leaversPage, recheckImport, submitApply, type ImportSummary } from "~/modules/personnel/import.server";
 import { badRequest, notFound } from "~/utils/http.server";
 import { formatDate, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
@@ -46,6 +46,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
+  if (!(await getImport(actor, params.importId!))) notFound();
   const { t, locale } = requestTranslator(request, actor.user.locale);
   const form = await request.formData();
   const intent = form.get("intent");

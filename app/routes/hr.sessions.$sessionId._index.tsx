@@ -32,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER");
+  if (!(await getSession(actor, params.sessionId!))) notFound();
   const { t } = requestTranslator(request, actor.user.locale);
   const form = await request.formData();
   const attendanceId = String(form.get("attendanceId") ?? "");

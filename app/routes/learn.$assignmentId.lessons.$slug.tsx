@@ -5,7 +5,7 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useLoaderData, useLocation } from "@remix-run/react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
-import { asHttp, requireLearner } from "~/modules/learning/guard.server";
+import { asHttp, requireLearner, requireOwnAssignment } from "~/modules/learning/guard.server";
 import { completeLesson, getLessonForLearner } from "~/modules/learning/learning.server";
 import { pick, type AppLocale } from "~/utils/i18n";
 
@@ -42,7 +42,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { personId } = await requireLearner(request);
+  const { personId } = await requireOwnAssignment(request, params.assignmentId);
   const form = await request.formData();
   if (form.get("intent") !== "complete") badRequest("intent");
   const { next } = await asHttp(() => completeLesson(personId, params.assignmentId!, params.slug!));

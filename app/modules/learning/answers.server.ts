@@ -3,7 +3,7 @@ import { isUuid } from "~/utils/ids";
 import type { QuestionView } from "~/components/question-form";
 import { requestTranslator } from "~/utils/locale.server";
 import { formatMonthDayTime, type AppLocale } from "~/utils/i18n";
-import { requireLearner, rethrowAsHttp } from "./guard.server";
+import { requireOwnAssignment, rethrowAsHttp } from "./guard.server";
 import { InvalidSubmissionError, QuizRefusedError, submitQuiz } from "./learning.server";
 
 type Translate = (key: string, vars?: Record<string, unknown>) => string;
@@ -73,7 +73,7 @@ export function questionViews(questions: Array<{ key: string; promptKo: string; 
 
 /** The action of the quiz and pre-test pages: grade, or 4xx with what is wrong; then the result page. */
 export async function answerAction(request: Request, assignmentId: string, set: "QUIZ" | "PRETEST") {
-  const { personId } = await requireLearner(request);
+  const { personId } = await requireOwnAssignment(request, assignmentId);
   const { t, locale } = requestTranslator(request);
   const outcome = await answerQuestions(personId, assignmentId, await request.formData(), set, t, locale);
   if (!outcome.ok) return Response.json(outcome.body, { status: outcome.status });
