@@ -233,6 +233,8 @@ describe("worker: large personnel imports", () => {
     expect((await apply(id, cookie)).status).toBe(302);
     expect((await follow(id, cookie)).final).toMatchObject({ status: "APPLIED", error: null });
     const work = () => prisma.pendingWork.findUniqueOrThrow({ where: { kind_subjectId: { kind: IMPORT_FOLLOW_UP, subjectId: id } } });
+    // The job records why the follow-up stopped just after the file shows as applied.
+    await waitFor(async () => (await work()).lastError !== null);
     expect(await work()).toMatchObject({ doneAt: null, lastError: "worker killed" });
     const people = { employeeNo: { startsWith: `${tag}-` } };
     expect(await prisma.assignment.count({ where: { person: people } })).toBe(0);

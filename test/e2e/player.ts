@@ -42,6 +42,8 @@ export async function readLessonsByKeyboard(
  * questions the option that is the key is checked by its label (with `correctly: false`, another).
  */
 export async function answerShownQuizCorrectly(page: Page, assignmentId: string, lang: "ko" | "en", correctly = true) {
+  // The page's loader hands out the paper: read it once the page shows its questions.
+  await page.getByRole("group").first().waitFor();
   const paper = await prisma.quizPaper.findFirstOrThrow({ where: { assignmentId, set: "QUIZ" }, orderBy: { issuedAt: "desc" } });
   const items = paper.items as Array<{ key: string; options: string[] }>;
   const questions = await prisma.quizQuestion.findMany({ where: { courseVersionId: paper.courseVersionId, set: "QUIZ", key: { in: items.map((i) => i.key) } } });
