@@ -107,6 +107,7 @@ const ACTIONS: Record<string, { path: (f: Fixture) => string; expect: string }> 
   "forgot-password.tsx": { path: () => "/forgot-password", expect: "ooooooo" },
   "hr._index.tsx": { path: (f) => `/hr?cycle=${f.cycleA}`, expect: "lddoodd" },
   "hr.assignments.$assignmentId.tsx": { path: (f) => `/hr/assignments/${f.assignmentA}`, expect: "lddoddd" },
+  "hr.units.$unitId.tsx": { path: (f) => `/hr/units/${f.divisionA}?cycle=${f.cycleA}`, expect: "lddoddd" },
   "hr.delegates.tsx": { path: () => "/hr/delegates", expect: "lddoodd" },
   "hr.download.tsx": { path: () => "/hr/download", expect: "ldddddd" },
   "hr.import.$importId.tsx": { path: (f) => `/hr/import/${f.importA}`, expect: "lddoddd" },

@@ -17,3 +17,20 @@ export function FormAlert({ result }: { result?: { formError?: string } | null }
     </div>
   );
 }
+
+/**
+ * What a submission achieved: announced politely, and focused when it
+ * arrives so the next Tab starts from it. Nothing is rendered without a message.
+ */
+export function FormStatus({ message }: { message?: string | null }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (message) ref.current?.focus();
+  }, [message]);
+  if (!message) return null;
+  return (
+    <div className="notice" role="status" tabIndex={-1} ref={ref}>
+      {message}
+    </div>
+  );
+}

@@ -1,10 +1,11 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
+import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 import { clientIp } from "~/utils/http.server";
 import { z } from "zod";
 import { TextField } from "~/components/text-field";
+import { FormAlert, FormStatus } from "~/components/form-alert";
 import { requestNewLink } from "~/modules/auth/accounts.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
@@ -38,21 +39,17 @@ export default function ForgotPassword() {
   const data = useActionData<ActionData>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const messageRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (data) messageRef.current?.focus();
-  }, [data]);
+  // A missing or malformed address is summed up above the form, like any other refusal.
+  const alert = useMemo(() => (data?.formError || data?.emailError ? { formError: data.formError ?? t("login.errorSummary") } : null), [data, t]);
   return (
     <section className="panel" aria-labelledby="forgot-title">
       <h1 id="forgot-title">{t("account.forgot.title")}</h1>
       {data?.sent ? (
-        <div className="notice" role="status" tabIndex={-1} ref={messageRef}>{t("account.forgot.sent")}</div>
+        <FormStatus message={t("account.forgot.sent")} />
       ) : (
         <>
           <p>{t("account.forgot.intro")}</p>
-          {data?.formError || data?.emailError ? (
-            <div className="alert" role="alert" tabIndex={-1} ref={messageRef}>{data.formError ?? t("login.errorSummary")}</div>
-          ) : null}
+          <FormAlert result={alert} />
           <Form method="post" className="stack" noValidate>
             <TextField name="email" label={t("account.forgot.email")} error={data?.emailError} type="email" autoComplete="email" required defaultValue={data?.email} />
             <div><button type="submit" className="primary" disabled={busy}>{t("account.forgot.submit")}</button></div>

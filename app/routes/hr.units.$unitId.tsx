@@ -1,10 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { unitPeople } from "~/modules/compliance/compliance.server";
 import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
-import { getOrgUnit } from "~/modules/org/org.server";
+import { getOrgUnit, unitIsInScope } from "~/modules/org/org.server";
+import { MAX_PICKED, remindNow, type HrReminderOutcome } from "~/modules/notifications/hr-reminders.server";
+import { FormAlert, FormStatus } from "~/components/form-alert";
+import { requestTranslator } from "~/utils/locale.server";
+import { getEnv } from "~/utils/env.server";
 import { readViewPurpose, recordReportView } from "~/modules/audit/access.server";
 import { carriedViewQuery } from "~/modules/audit/purpose";
 import { notFound } from "~/utils/http.server";
@@ -36,7 +40,39 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   });
   const unit = await getOrgUnit(params.unitId!);
   const purposeQuery = carriedViewQuery({ asOf: asOfParam, accessId: purpose.accessId });
-  return { unit, cycle, people, filter, asOf: asOfParam, purposeQuery };
+  // Reminders go to people of an open cycle as it stands today, not to a view of the past.
+  const canRemind = cycle.status === "OPEN" && asOf === null;
+  return { unit, cycle, people, filter, asOf: asOfParam, purposeQuery, canRemind, minDays: getEnv().HR_REMINDER_MIN_DAYS };
+}
+
+type ActionData = { outcome?: HrReminderOutcome; formError?: string };
+
+/** Remind the people picked, or everyone of the unit not done, now (hr-reminders.server.ts). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { actor, cycle } = await requireHrCycle(request);
+  if (!cycle || !isUuid(params.unitId!)) notFound();
+  // Outside the officer's units the unit does not exist for them.
+  if (!(await unitIsInScope(actor.hrScopeUnitIds, params.unitId!))) notFound();
+  const { t } = requestTranslator(request, actor.user.locale);
+  if (cycle.status !== "OPEN") return Response.json({ formError: t("hr.remind.closed") } satisfies ActionData, { status: 409 });
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "remind-pending") {
+    return Response.json({ outcome: await remindNow(actor, cycle.id, params.unitId!, { kind: "pending" }) } satisfies ActionData);
+  }
+  if (intent !== "remind-picked") return Response.json({ formError: t("hr.remind.unknown") } satisfies ActionData, { status: 400 });
+  const picked = form.getAll("assignmentId").filter((v): v is string => typeof v === "string" && isUuid(v));
+  if (picked.length === 0) return Response.json({ formError: t("hr.remind.noneSelected") } satisfies ActionData, { status: 400 });
+  if (picked.length > MAX_PICKED) return Response.json({ formError: t("hr.remind.tooMany", { max: MAX_PICKED }) } satisfies ActionData, { status: 400 });
+  return Response.json({ outcome: await remindNow(actor, cycle.id, params.unitId!, { kind: "picked", assignmentIds: picked }) } satisfies ActionData);
+}
+
+function outcomeMessage(o: HrReminderOutcome, minDays: number, t: (k: string, v?: Record<string, unknown>) => string): string {
+  const parts = [t("hr.remind.queued", { count: o.queued })];
+  if (o.finished > 0) parts.push(t("hr.remind.finished", { count: o.finished }));
+  if (o.recent > 0) parts.push(t("hr.remind.recent", { count: o.recent, days: minDays }));
+  if (o.unknown > 0) parts.push(t("hr.remind.gone", { count: o.unknown }));
+  return parts.join(" ");
 }
 
 export default function UnitPeople() {
@@ -45,24 +81,17 @@ export default function UnitPeople() {
   const locale = i18n.language as AppLocale;
   const name = d.unit ? pick(locale, d.unit.nameKo, d.unit.nameEn) : "";
   const base = `/hr/units/${d.unit?.id}?cycle=${d.cycle.id}${d.purposeQuery}`;
-  return (
-    <>
-      <p className="meta"><Link to={`/hr?cycle=${d.cycle.id}${d.purposeQuery}`}>{t("hr.back")}</Link></p>
-      <h1>{t("hr.peopleTitle", { unit: name })}</h1>
-      <p className="meta">
-        {pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}
-        {d.asOf ? ` · ${t("hr.asOfCaption", { date: d.asOf })}` : ""}
-      </p>
-      <nav aria-label={t("hr.status")} className="actions">
-        {d.filter === "pending" ? <strong aria-current="page">{t("hr.pendingOnly")}</strong> : <Link to={base}>{t("hr.pendingOnly")}</Link>}
-        {d.filter === "all" ? <strong aria-current="page">{t("hr.everyone")}</strong> : <Link to={`${base}&show=all`}>{t("hr.everyone")}</Link>}
-      </nav>
-      {d.people.length === 0 ? <p className="panel">{t("hr.nobody")}</p> : (
-        <TableRegion labelledBy="people-caption">
+  const result = useActionData<ActionData>();
+  const busy = useNavigation().state === "submitting";
+  const open = (status: string) => status === "ASSIGNED" || status === "IN_PROGRESS";
+  const anyOpen = d.canRemind && d.people.some((p) => open(p.status));
+  const table = (
+    <TableRegion labelledBy="people-caption">
           <table>
             <caption id="people-caption">{t("hr.peopleTitle", { unit: name })}</caption>
             <thead>
               <tr>
+                {anyOpen ? <th scope="col">{t("hr.remind.pick")}</th> : null}
                 <th scope="col">{t("hr.employeeNo")}</th>
                 <th scope="col">{t("hr.name")}</th>
                 <th scope="col">{t("hr.category")}</th>
@@ -76,6 +105,13 @@ export default function UnitPeople() {
             <tbody>
               {d.people.map((p) => (
                 <tr key={p.personId}>
+                  {anyOpen ? (
+                    <td>
+                      {open(p.status) ? (
+                        <input type="checkbox" name="assignmentId" value={p.assignmentId} id={`pick-${p.assignmentId}`} aria-label={t("hr.remind.pickPerson", { name: p.name })} />
+                      ) : null}
+                    </td>
+                  ) : null}
                   <td>{p.employeeNo ?? "—"}</td>
                   <th scope="row" className="nowrap"><Link to={`/hr/assignments/${p.assignmentId}`}>{p.name}</Link></th>
                   <td>{t(`staffCategory.${p.staffCategory}`)}</td>
@@ -92,6 +128,35 @@ export default function UnitPeople() {
             </tbody>
           </table>
         </TableRegion>
+  );
+  return (
+    <>
+      <p className="meta"><Link to={`/hr?cycle=${d.cycle.id}${d.purposeQuery}`}>{t("hr.back")}</Link></p>
+      <h1>{t("hr.peopleTitle", { unit: name })}</h1>
+      <p className="meta">
+        {pick(locale, d.cycle.obligationTitleKo, d.cycle.obligationTitleEn)} · {d.cycle.label}
+        {d.asOf ? ` · ${t("hr.asOfCaption", { date: d.asOf })}` : ""}
+      </p>
+      <nav aria-label={t("hr.status")} className="actions">
+        {d.filter === "pending" ? <strong aria-current="page">{t("hr.pendingOnly")}</strong> : <Link to={base}>{t("hr.pendingOnly")}</Link>}
+        {d.filter === "all" ? <strong aria-current="page">{t("hr.everyone")}</strong> : <Link to={`${base}&show=all`}>{t("hr.everyone")}</Link>}
+      </nav>
+      <FormAlert result={result} />
+      <FormStatus message={result?.outcome ? outcomeMessage(result.outcome, d.minDays, t) : null} />
+      {d.people.length === 0 ? (
+        <p className="panel">{t("hr.nobody")}</p>
+      ) : anyOpen ? (
+        <Form method="post" aria-labelledby="remind-title">
+          <h2 id="remind-title" className="visually-hidden">{t("hr.remind.title")}</h2>
+          <p className="meta">{t("hr.remind.help", { days: d.minDays })}</p>
+          {table}
+          <div className="actions">
+            <button type="submit" name="intent" value="remind-picked" className="primary" disabled={busy}>{t("hr.remind.picked")}</button>
+            <button type="submit" name="intent" value="remind-pending" className="secondary" disabled={busy}>{t("hr.remind.pending")}</button>
+          </div>
+        </Form>
+      ) : (
+        table
       )}
     </>
   );

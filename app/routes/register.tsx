@@ -1,11 +1,11 @@
 import type { ActionFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { clientIp } from "~/utils/http.server";
 import { z } from "zod";
 import { plainText } from "~/utils/text";
 import { TextField } from "~/components/text-field";
+import { FormAlert, FormStatus } from "~/components/form-alert";
 import { startRegistration } from "~/modules/auth/accounts.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
@@ -46,20 +46,16 @@ export default function Register() {
   const data = useActionData<ActionData>();
   const { t } = useTranslation();
   const busy = useNavigation().state === "submitting";
-  const messageRef = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (data) messageRef.current?.focus();
-  }, [data]);
   const consentError = data?.fieldErrors?.consent;
   return (
     <section className="panel" aria-labelledby="register-title">
       <h1 id="register-title">{t("account.register.title")}</h1>
       {data?.sent ? (
-        <div className="notice" role="status" tabIndex={-1} ref={messageRef}>{t("account.register.sent")}</div>
+        <FormStatus message={t("account.register.sent")} />
       ) : (
         <>
           <p>{t("account.register.intro")}</p>
-          {data?.formError ? <div className="alert" role="alert" tabIndex={-1} ref={messageRef}>{data.formError}</div> : null}
+          <FormAlert result={data} />
           <Form method="post" className="stack" noValidate>
             <TextField name="name" label={t("account.register.name")} error={data?.fieldErrors?.name} autoComplete="name" required defaultValue={data?.values?.name} />
             <TextField name="email" label={t("account.register.email")} error={data?.fieldErrors?.email} type="email" autoComplete="email" required defaultValue={data?.values?.email} />

@@ -67,6 +67,8 @@ const schema = z.object({
   OUTBOX_RECLAIM_AFTER_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   /** Days after the deadline when the person's HR officers get an escalation digest. */
   ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).default(7),
+  /** Days that must pass before an HR officer can remind the same person by hand again. */
+  HR_REMINDER_MIN_DAYS: z.coerce.number().int().min(0).default(7),
   /** Days a person who joins an open cycle late has at least, from the day they are assigned. */
   LATE_JOINER_DAYS: z.coerce.number().int().min(0).default(30),
   /** Days report access records (views, downloads, declared purposes) are kept: two years. */

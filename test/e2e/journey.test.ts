@@ -26,6 +26,7 @@ describe("end to end: a civil servant completes the annual course; the HR office
   let certificateCode = "";
   /** This test's own cycle: other files open cycles of their own while this one runs. */
   let hrPage = "/hr";
+  let unitPage = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -124,6 +125,15 @@ describe("end to end: a civil servant completes the annual course; the HR office
     expect(await page.locator("tbody").textContent()).toContain("이서윤");
     expect(await page.locator("tbody").textContent()).not.toContain("김하늘");
     await expectAccessible(page, "11-hr-unit");
+    unitPage = page.url();
+    // A reminder now, to the one picked: said on the page, focused, and written to the outbox once.
+    await page.getByRole("checkbox", { name: "이서윤 선택" }).check();
+    await page.getByRole("button", { name: "선택한 사람에게 알림 보내기" }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute("role"))).toBe("status");
+    expect(await page.getByRole("status").textContent()).toContain("알림 1건");
+    await expectAccessible(page, "11a-hr-unit-reminded");
+    await page.getByRole("button", { name: "이 조직의 미이수자 모두에게 알림 보내기" }).click();
+    await expect.poll(() => page.getByRole("status").textContent()).toContain("최근 7일 안에 알림을 받아");
     await page.getByRole("link", { name: "이서윤" }).click();
     await page.waitForURL(/\/hr\/assignments\//);
     await expectAccessible(page, "11b-hr-record");
@@ -192,6 +202,9 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await expect.poll(() => page.locator("h1").textContent()).toBe("Compliance");
     await expect.poll(() => page.locator("html").getAttribute("lang")).toBe("en");
     await expectAccessible(page, "12-hr-en");
+    await page.goto(unitPage);
+    await expect.poll(() => page.getByRole("button", { name: "Remind the people selected" }).count()).toBe(1);
+    await expectAccessible(page, "12a-hr-unit-en");
     await page.goto("/verify");
     expect(await page.locator("h1").textContent()).toBe("Verify a certificate");
   });

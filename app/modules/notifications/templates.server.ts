@@ -32,6 +32,7 @@ const reminderPayload = z.object({
   personId: z.string().uuid(),
   items: z.array(z.object({ assignmentId: z.string().uuid(), stage: z.number().int(), overdue: z.boolean() })).min(1),
 });
+const hrReminderPayload = z.object({ personId: z.string().uuid(), assignmentIds: z.array(z.string().uuid()).min(1), fromUserId: z.string().uuid() });
 const verificationPayload = z.object({ verificationId: z.string().uuid() });
 const escalationPayload = z.object({ userId: z.string().uuid(), assignmentIds: z.array(z.string().uuid()).min(1) });
 
@@ -112,6 +113,32 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
       const way = await wayIn(open[0]!.personId, locale);
       const intro = [t("mail.assignmentNotice.greeting", { name }), t(overdue ? "mail.reminder.overdue" : "mail.reminder.body"), ...wayInLines(t, way)];
       return composeMail(locale, subject, intro, lines, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
+    }
+    case "hr-reminder": {
+      const parsed = hrReminderPayload.safeParse(payload);
+      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
+      // Finished meanwhile: nothing is sent.
+      const open = await prisma.assignment.findMany({
+        where: { id: { in: parsed.data.assignmentIds }, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
+        include: { person: true, cycle: { include: { obligation: true } } },
+        orderBy: { dueAt: "asc" },
+      });
+      if (open.length === 0) return null;
+      const officer = await prisma.user.findUnique({ where: { id: parsed.data.fromUserId }, select: { displayName: true } });
+      const lines = open.map((a) =>
+        t("mail.reminder.item", {
+          obligation: pick(locale, a.cycle!.obligation.titleKo, a.cycle!.obligation.titleEn),
+          cycle: a.cycle!.label,
+          due: formatDate(a.dueAt!, locale),
+        }),
+      );
+      const way = await wayIn(open[0]!.personId, locale);
+      const intro = [
+        t("mail.assignmentNotice.greeting", { name: open[0]!.person.name }),
+        t("mail.hrReminder.body", { officer: officer?.displayName ?? t("mail.hrReminder.someOfficer") }),
+        ...wayInLines(t, way),
+      ];
+      return composeMail(locale, t("mail.hrReminder.subject"), intro, lines, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
     }
     case "escalation-digest": {
       const parsed = escalationPayload.safeParse(payload);

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "assignment" ADD COLUMN     "hr_reminded_at" TIMESTAMPTZ(3);
+
