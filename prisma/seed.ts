@@ -121,9 +121,11 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
   await prisma.person.createMany({ data: people });
   log(`People: ${people.length} across ${UNITS.length} organization units`);
 
-  // The demo learner: a grade-7 officer of the Disability Welfare Policy Division.
+  // The demo learner: a grade-7 officer of the Disability Welfare Policy Division, who also leads
+  // its working team, so that the demo shows a head of unit's read-only view (/team).
   const learnerPerson = await prisma.person.create({
     data: {
+      isUnitHead: true,
       employeeNo: "E200001",
       name: "김하늘",
       email: "learner@demo.seoul.kr",

@@ -88,6 +88,7 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "register.tsx": { path: () => "/register", expect: "-------" },
   "verify.$code.tsx": { path: (f) => `/verify/${f.certificateCode}`, expect: "ooooooo" },
   "verify._index.tsx": { path: () => "/verify", expect: "-------" },
+  "team.tsx": { path: () => "/team", expect: "ldddddd" },
 };
 
 /**

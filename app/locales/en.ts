@@ -492,6 +492,12 @@ export const en: Shape<typeof ko> = {
     issuedAt: "Issued",
     issuer: "Issued by",
   },
+  team: {
+    title: "My unit's progress",
+    intro: "As the head of your unit, you can see how your unit and the units under it are doing with their mandatory training, and each person's progress.",
+    readOnly: "This page is read-only. Ask your HR officer for exemptions or reminders. Your viewing is logged.",
+    homeLink: "See my unit's progress",
+  },
   hr: {
     chartCaption: "Completion rate of the top two levels of units ({{rate}}% overall). The table below has every number.",
     asOf: "As of",
@@ -949,6 +955,7 @@ export const en: Shape<typeof ko> = {
     reportName: {
       compliance: "Compliance",
       unit: "People in a unit",
+      team: "A head of unit's own unit",
       oversight: "Oversight return",
       accessLog: "Report access log",
     },

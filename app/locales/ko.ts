@@ -488,6 +488,12 @@ export const ko = {
     issuedAt: "발급일",
     issuer: "발급 기관",
   },
+  team: {
+    title: "우리 부서 이수 현황",
+    intro: "부서장으로 지정된 분은 소속 부서와 하위 부서의 의무교육 이수 현황과 구성원별 진도를 볼 수 있습니다.",
+    readOnly: "이 화면은 보기 전용입니다. 면제 처리나 알림 발송은 소속 인사 담당자에게 요청하세요. 열람 기록이 남습니다.",
+    homeLink: "우리 부서 이수 현황 보기",
+  },
   hr: {
     chartCaption: "상위 두 단계 조직의 이수율 (전체 {{rate}}%). 자세한 숫자는 아래 표에 있습니다.",
     asOf: "기준일",
@@ -945,6 +951,7 @@ export const ko = {
     reportName: {
       compliance: "이수 현황",
       unit: "조직별 대상자",
+      team: "부서장의 우리 부서 현황",
       oversight: "감독기관 제출용 이수 현황",
       accessLog: "보고서 접근 기록",
     },

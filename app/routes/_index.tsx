@@ -6,14 +6,16 @@ import { getCurrentSession } from "~/modules/auth/session.server";
 import { listMyAssignments } from "~/modules/learning/learning.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
+import { headsAUnit } from "~/modules/org/heads.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "나의 교육", "My training");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
   if (!current) return { signedIn: false as const, assignments: [] };
-  const assignments = current.user.personId ? await listMyAssignments(current.user.personId) : [];
-  return { signedIn: true as const, assignments, now: now().toISOString() };
+  const personId = current.user.personId;
+  const [assignments, headsUnit] = personId ? await Promise.all([listMyAssignments(personId), headsAUnit(personId)]) : [[], false];
+  return { signedIn: true as const, assignments, headsUnit, now: now().toISOString() };
 }
 
 export default function Home() {
@@ -38,6 +40,7 @@ export default function Home() {
     <>
       <h1>{t("home.title")}</h1>
       <p className="lead">{t("home.intro")}</p>
+      {data.headsUnit ? <p className="panel"><Link to="/team">{t("team.homeLink")}</Link></p> : null}
       {owed.length === 0 ? <p className="panel">{t("home.none")}</p> : null}
       <ul className="cards">
         {owed.map((a) => <AssignmentCard key={a.id} a={a} now={today} />)}

@@ -53,6 +53,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
       await createPerson(world.division.id, "CIVIL_SERVANT", "이서윤"),
       await createPerson(world.division.id, "CIVIL_SERVANT", "남궁민수"),
     ];
+    await prisma.person.update({ where: { id: learner.id }, data: { isUnitHead: true } });
     learnerEmail = (await createUser({ personId: learner.id })).email;
     const hr = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
     hrEmail = hr.email;
@@ -143,6 +144,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/account", "learner-account");
     const cert = await prisma.certificate.findFirstOrThrow({ where: { person: { user: { email: learnerEmail } } } });
     await visit(`/verify/${cert.verificationCode}`, "learner-verified");
+    // The learner also heads the division: its read-only view, linked from home.
+    await visit("/team", "learner-team");
   });
 
   it("an HR officer's pages", async () => {

@@ -16,7 +16,7 @@ import { DEFAULT_VIEW_PURPOSE, parsePurpose, type Purpose } from "./purpose";
 /** The audit actions that make up the report access log. */
 export const ACCESS_ACTIONS = ["report.view", "report.export", "report.scheduled", "accesslog.view", "accesslog.export"] as const;
 
-export type ReportName = "compliance" | "unit" | "oversight" | "accessLog";
+export type ReportName = "compliance" | "unit" | "team" | "oversight" | "accessLog";
 
 export type DownloadTarget =
   /** asOf: the list as it stood at the end of that Seoul day (YYYY-MM-DD); absent for now. */
