@@ -84,6 +84,7 @@ async function ensureData(n: number): Promise<void> {
   });
   if (reuse && have === n) {
     log(`Reusing the city of ${n} people already in the bench database.`);
+    await migrate();
     return;
   }
   log(`Generating a city of ${n} people in ${new URL(url).pathname.slice(1)}…`);
@@ -93,6 +94,12 @@ async function ensureData(n: number): Promise<void> {
     await db.query("INSERT INTO bench_meta VALUES ($1)", [n]);
   });
   log(`  generated in ${g.seconds.toFixed(1)} s: ${g.units} units, ${g.people} people, ${g.assignments} assignments`);
+}
+
+/** The product measured may be newer than the city it reuses: its migrations are applied first (a no-op when none are new). */
+async function migrate() {
+  const { deployMigrations } = await import("../../prisma/migrate");
+  await deployMigrations(url, { log: (s: string) => log(`  ${s}`) });
 }
 
 /** Deterministic JSON: object keys sorted, Dates as ISO strings, so two results can be compared. */
@@ -109,6 +116,7 @@ async function main() {
   const runs: Array<{ n: number; results: Result[] }> = [];
   for (const n of sizes) {
     if (!measureOnly) await ensureData(n);
+    else await migrate();
     runs.push({ n, results: await measureAll(n) });
   }
   const { prisma } = await import("~/utils/db.server");
