@@ -69,12 +69,13 @@ export async function listCycles(): Promise<CycleOption[]> {
  * limits the rows to those people (SQL yielding person ids) before anything
  * else is joined.
  */
-function cycleStates(cycleId: string, asOf: Date | null, people: Prisma.Sql | null = null): Prisma.Sql {
+function cycleStates(cycleId: string, asOf: Date | null, people: Prisma.Sql | null = null, opts: { anyUnit?: boolean } = {}): Prisma.Sql {
   // The moment and whether it is a past one go into the statement as such (not read from a CTE),
   // so that today's view plans without the placement history at all.
   const t = Prisma.sql`${asOf ?? now()}::timestamptz`;
   const historical = asOf !== null ? Prisma.sql`true` : Prisma.sql`false`;
-  const placed = placedAt(t, historical);
+  // When which unit someone sat in does not matter (anyUnit), neither does their placement history.
+  const placed = opts.anyUnit ? { ...placedAt(t, Prisma.sql`false`), counted: placedAt(t, historical).counted } : placedAt(t, historical);
   return Prisma.sql`
     at AS (
       SELECT ${t} AS t, ${historical} AS historical,
@@ -169,10 +170,15 @@ export interface CategoryCompliance {
 /** The same cycle by staff category (in the order of app/modules/org/coded-sets.ts, not the database enum's) and grade, for the oversight bodies' "participation by rank". */
 export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<CategoryCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
-  // The scope is hashed and probed once per row: the join cannot turn into a scan per unit.
+  // An officer over every top-level unit sees everyone on the roll: neither the tree nor, as of a
+  // date, where each person sat can change who is counted, so neither is read.
+  const everyone = await scopeTakesEveryUnit(actor.hrScopeUnitIds);
+  const inScope = everyone
+    ? Prisma.sql`WITH ${cycleStates(cycleId, asOf, null, { anyUnit: true })}`
+    : // The scope is hashed and probed once per row: the join cannot turn into a scan per unit.
+      Prisma.sql`${subtreeScope(actor.hrScopeUnitIds)}, ${cycleStates(cycleId, asOf)}, sc AS (SELECT DISTINCT id FROM scope)`;
   return prisma.$queryRaw<CategoryCompliance[]>`
-    ${subtreeScope(actor.hrScopeUnitIds)},
-    ${cycleStates(cycleId, asOf)}
+    ${inScope}
     SELECT s.staff_category::text AS "staffCategory", s.grade,
       count(*)::int AS assigned,
       count(*) FILTER (WHERE s.state = 'COMPLETED')::int AS completed,
@@ -181,9 +187,16 @@ export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Da
       CASE WHEN count(*) FILTER (WHERE s.state <> 'EXEMPTED') > 0
         THEN round(100.0 * count(*) FILTER (WHERE s.state = 'COMPLETED') / count(*) FILTER (WHERE s.state <> 'EXEMPTED'))::int END AS "ratePercent"
     FROM states s
-    JOIN (SELECT DISTINCT id FROM scope) sc ON sc.id = s.unit_id
+    ${everyone ? Prisma.sql`WHERE s.unit_id IS NOT NULL` : Prisma.sql`JOIN sc ON sc.id = s.unit_id`}
     GROUP BY s.staff_category, s.grade
     ORDER BY array_position(${[...STAFF_CATEGORIES]}::text[], s.staff_category::text) NULLS LAST, s.staff_category::text, s.grade NULLS LAST`;
+}
+
+/** Whether the scope roots take in every top-level unit, so that every unit is in scope. */
+async function scopeTakesEveryUnit(rootIds: string[]): Promise<boolean> {
+  const [row] = await prisma.$queryRaw<Array<{ every: boolean }>>`
+    SELECT NOT EXISTS (SELECT 1 FROM org_unit WHERE parent_id IS NULL AND NOT (id = ANY(${rootIds}::uuid[]))) AS every`;
+  return row?.every ?? false;
 }
 
 export interface PersonStatusRow {
