@@ -107,6 +107,7 @@ function Header({ data }: { data: RootData }) {
                 <>
                   <li><NavLink to="/admin/roles">{t("roles.nav")}</NavLink></li>
                   <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
+                  <li><NavLink to="/admin/seal">{t("seal.nav")}</NavLink></li>
                 </>
               ) : null}
               {data.user?.roles.includes("ACADEMY_ADMIN") ? (

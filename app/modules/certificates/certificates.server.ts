@@ -104,6 +104,7 @@ export async function verifyCertificate(code: string) {
       obligationTitleKo: true,
       obligationTitleEn: true,
       cycleLabel: true,
+      recognisedHours: true,
       completedAt: true,
       issuedAt: true,
       status: true,
