@@ -65,6 +65,8 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "hr.download.tsx": { path: (f) => `/hr/download?report=compliance&format=csv&cycle=${f.cycleA}`, expect: "lddoodd" },
   "hr.export[.csv].tsx": { path: (f) => `/hr/export.csv?cycle=${f.cycleA}`, expect: "lddoodd" },
   "hr.export[.xlsx].tsx": { path: (f) => `/hr/export.xlsx?cycle=${f.cycleA}`, expect: "lddoodd" },
+  "hr.hours.tsx": { path: () => "/hr/hours", expect: "lddoodd" },
+  "hr.hours[.csv].tsx": { path: () => "/hr/hours.csv?year=2026", expect: "lddoodd" },
   "hr.import.$importId.tsx": { path: (f) => `/hr/import/${f.importA}`, expect: "lddoddd" },
   "hr.import._index.tsx": { path: () => "/hr/import", expect: "lddoodo" },
   "hr.oversight.tsx": { path: () => "/hr/oversight", expect: "lddoodo" },

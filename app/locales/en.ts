@@ -932,6 +932,7 @@ export const en: Shape<typeof ko> = {
       unit: "People in a unit",
       oversight: "Oversight return",
       accessLog: "Report access log",
+      hours: "Continuous-learning hours",
     },
   },
   seal: {
@@ -980,15 +981,17 @@ export const en: Shape<typeof ko> = {
     elective: "Elective",
   },
   hoursExport: {
+    nav: "Learning hours",
     title: "Continuous-learning hours",
     intro: "One row per person, year and course for the people of your units: the hours their completed training is recognised for, ready for the HR system (CSV, UTF-8 for Excel). Only completions with a certificate are listed.",
     year: "Year",
+    choose: "Choose",
     file: "Continuous-learning hours, {{year}} ({{format}})",
     columns: {
       year: "Year",
       employeeNo: "Employee no.",
       name: "Name",
-      unitCode: "Unit code",
+      unitCode: "Unit code (at completion)",
       course: "Course",
       completedAt: "Completed",
       hours: "Hours",

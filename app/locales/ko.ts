@@ -928,6 +928,7 @@ export const ko = {
       unit: "조직별 대상자",
       oversight: "감독기관 제출용 이수 현황",
       accessLog: "보고서 접근 기록",
+      hours: "상시학습 인정시간",
     },
   },
   seal: {
@@ -976,15 +977,17 @@ export const ko = {
     elective: "선택 과정",
   },
   hoursExport: {
+    nav: "인정시간",
     title: "상시학습 인정시간",
     intro: "담당 조직 사람들이 한 해 동안 이수해 인정받은 시간을 사람·연도·과정마다 한 줄로 내려받습니다. 인사 시스템에 그대로 올릴 수 있는 CSV(엑셀용 UTF-8)입니다. 수료증이 발급된 이수만 들어갑니다.",
     year: "연도",
+    choose: "선택",
     file: "상시학습 인정시간 {{year}}년 ({{format}})",
     columns: {
       year: "연도",
       employeeNo: "직원번호",
       name: "성명",
-      unitCode: "부서 코드",
+      unitCode: "부서 코드(이수 당시)",
       course: "과정명",
       completedAt: "이수일",
       hours: "인정시간",
