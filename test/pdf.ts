@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import jsQR from "jsqr";
+import PDFDocument from "pdfkit";
 
 /** A PDF's text, page by page, as poppler's pdftotext reads it (layout kept). */
 export function pdfText(pdf: Uint8Array): string {
@@ -33,6 +34,28 @@ export function pdfQrCode(pdf: Uint8Array, keepPngAt?: string): string | null {
       rgba[i * 4 + 3] = 255;
     }
     return jsQR(rgba, width, height)?.data ?? null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A round red seal with Korean text, drawn by pdfkit and rasterised by poppler into a PNG. */
+export async function sealPng(): Promise<Uint8Array> {
+  const dir = mkdtempSync(join(tmpdir(), "seal-"));
+  try {
+    const doc = new PDFDocument({ size: [200, 200], margin: 0 });
+    const chunks: Buffer[] = [];
+    doc.on("data", (c: Buffer) => chunks.push(c));
+    doc.registerFont("bold", process.env.CERT_FONT_BOLD_PATH ?? "/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf");
+    doc.lineWidth(8).strokeColor("#c8102e").circle(100, 100, 88).stroke();
+    doc.fillColor("#c8102e").font("bold").fontSize(30).text("인권교육", 0, 62, { width: 200, align: "center" });
+    doc.text("원 장 인", 0, 102, { width: 200, align: "center" });
+    const ended = new Promise((resolve) => doc.on("end", resolve));
+    doc.end();
+    await ended;
+    writeFileSync(join(dir, "seal.pdf"), Buffer.concat(chunks));
+    execFileSync("pdftoppm", ["-png", "-r", "72", "-singlefile", join(dir, "seal.pdf"), join(dir, "seal")]);
+    return new Uint8Array(readFileSync(join(dir, "seal.png")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import PDFDocument from "pdfkit";
 import QRCode from "qrcode";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
@@ -11,34 +8,13 @@ import { getEnv } from "~/utils/env.server";
 import { action as sealAction, loader as sealLoader } from "~/routes/admin.seal";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle } from "../../../test/factories";
 import { getRequest, postFile, respond, sessionCookieFor } from "../../../test/http";
-import { pdfQrCode, pdfText } from "../../../test/pdf";
+import { pdfQrCode, pdfText, sealPng } from "../../../test/pdf";
 import { issueCertificate } from "./certificates.server";
 import { renderCertificatePdf } from "./pdf.server";
 import { checkSeal, MAX_SEAL_BYTES, sealInForce, SealInputError, sniffImage } from "./seal.server";
 
 const SHOTS = join(process.cwd(), "test-results", "pdf");
 
-/** A round red seal with Korean text, drawn by pdfkit and rasterised by poppler into a PNG. */
-async function sealPng(): Promise<Uint8Array> {
-  const dir = mkdtempSync(join(tmpdir(), "seal-"));
-  try {
-    const doc = new PDFDocument({ size: [200, 200], margin: 0 });
-    const chunks: Buffer[] = [];
-    doc.on("data", (c: Buffer) => chunks.push(c));
-    doc.registerFont("bold", getEnv().CERT_FONT_BOLD_PATH);
-    doc.lineWidth(8).strokeColor("#c8102e").circle(100, 100, 88).stroke();
-    doc.fillColor("#c8102e").font("bold").fontSize(30).text("인권교육", 0, 62, { width: 200, align: "center" });
-    doc.text("원 장 인", 0, 102, { width: 200, align: "center" });
-    const ended = new Promise((resolve) => doc.on("end", resolve));
-    doc.end();
-    await ended;
-    writeFileSync(join(dir, "seal.pdf"), Buffer.concat(chunks));
-    execFileSync("pdftoppm", ["-png", "-r", "72", "-singlefile", join(dir, "seal.pdf"), join(dir, "seal")]);
-    return new Uint8Array(readFileSync(join(dir, "seal.png")));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 async function bytesOf(stream: NodeJS.ReadableStream): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
