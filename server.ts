@@ -9,6 +9,7 @@ import { loadContext, noStore, securityHeaders } from "./app/utils/security-head
 import { requestLimits } from "./app/utils/request-limits.server";
 import { MAX_IMPORT_BYTES } from "./app/modules/personnel/import.server";
 import { MAX_EVIDENCE_BYTES } from "./app/modules/attendance/sessions.server";
+import { SEAL_FORM_BYTES } from "./app/modules/certificates/seal.server";
 
 // Fail fast on a bad environment before listening.
 const env = getEnv();
@@ -25,8 +26,9 @@ app.disable("x-powered-by");
 app.use(securityHeaders(env.NODE_ENV === "production"));
 app.use(compression());
 app.use(originGuard(env.APP_ORIGIN));
-// Forms are small; the two upload forms take their file plus a little room for the other fields.
-app.use(requestLimits({ formBytes: 256 * 1024, uploads: { "/hr/import": MAX_IMPORT_BYTES + 64 * 1024, "/hr/sessions/new": MAX_EVIDENCE_BYTES + 64 * 1024 } }));
+// Forms are small; the upload forms take their file plus a little room for the other fields (the seal's form
+// takes more than a seal may be, so that a file slightly too big is refused on the page, in words).
+app.use(requestLimits({ formBytes: 256 * 1024, uploads: { "/hr/import": MAX_IMPORT_BYTES + 64 * 1024, "/hr/sessions/new": MAX_EVIDENCE_BYTES + 64 * 1024, "/admin/seal": SEAL_FORM_BYTES } }));
 
 // The board's page asks for a web font from a public host; the Content-Security-Policy stops that
 // request, so an admin page never reaches outside (the board falls back to the system font).

@@ -97,6 +97,7 @@ function Header({ data }: { data: RootData }) {
                   <li><NavLink to="/hr/sessions">{t("app.nav.sessions")}</NavLink></li>
                   <li><NavLink to="/hr/import">{t("app.nav.import")}</NavLink></li>
                   <li><NavLink to="/hr/reports">{t("app.nav.reports")}</NavLink></li>
+                  <li><NavLink to="/hr/hours">{t("hoursExport.nav")}</NavLink></li>
                   <li><NavLink to="/hr/delegates">{t("delegation.nav")}</NavLink></li>
                 </>
               ) : null}
@@ -107,6 +108,7 @@ function Header({ data }: { data: RootData }) {
                 <>
                   <li><NavLink to="/admin/roles">{t("roles.nav")}</NavLink></li>
                   <li><NavLink to="/admin/access-log">{t("accessLog.nav")}</NavLink></li>
+                  <li><NavLink to="/admin/seal">{t("seal.nav")}</NavLink></li>
                 </>
               ) : null}
               {data.user?.roles.includes("ACADEMY_ADMIN") ? (

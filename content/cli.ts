@@ -36,7 +36,7 @@ async function main() {
         `quiz pool ${c.quiz.questions.length}, ${c.quiz.draw ?? c.quiz.questions.length} drawn per attempt, ${c.pretest?.questions.length ?? 0} pre-test items, ` +
         `${c.course.attempts?.perWindow ?? 3} attempts per ${c.course.attempts?.waitHours ?? 24} h` +
         `${c.course.minLessonMinutes ? `, at least ${c.course.minLessonMinutes} min in lessons` : ""}, ` +
-        `${c.glossary.length} glossary terms, ${c.course.estimatedMinutes} min, pass mark ${c.course.passMark}%` +
+        `${c.glossary.length} glossary terms, ${c.course.estimatedMinutes} min (${c.course.recognisedHours} h recognised), pass mark ${c.course.passMark}%` +
         `${c.course.casePath ? `, case path: ${c.course.casePath.required} chosen` : ""}${c.practicum ? `, practicum ${c.practicum.criteria.length} criteria` : ""}`,
     );
   }

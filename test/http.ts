@@ -26,10 +26,10 @@ export function postForm(path: string, fields: Record<string, string> | Array<[s
  * arrives in 64 KiB pieces, as it does from a socket: Remix's multipart parser
  * overflows its stack on a single chunk holding a hundred thousand CRLF lines.
  */
-export async function postFile(path: string, field: string, fileName: string, text: string, cookie?: string, fields: Record<string, string> = {}): Promise<Request> {
+export async function postFile(path: string, field: string, fileName: string, text: string | Uint8Array, cookie?: string, fields: Record<string, string> = {}): Promise<Request> {
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
-  form.set(field, new File([text], fileName, { type: "text/csv" }));
+  form.set(field, new File([typeof text === "string" ? text : new Uint8Array(text)], fileName, { type: typeof text === "string" ? "text/csv" : "application/octet-stream" }));
   const encoded = new Response(form);
   const bytes = new Uint8Array(await encoded.arrayBuffer());
   let at = 0;

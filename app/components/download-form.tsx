@@ -15,7 +15,7 @@ export function DownloadForm({
   note,
   declared,
 }: {
-  report: "compliance" | "oversight";
+  report: "compliance" | "oversight" | "hours";
   params: Record<string, string>;
   formats: Array<"csv" | "xlsx" | "pdf">;
   /** What the file will hold, when it is not simply the page as it stands now. */

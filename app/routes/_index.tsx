@@ -51,6 +51,7 @@ export default function Home() {
         {chosen.map((a) => <AssignmentCard key={a.id} a={a} now={today} />)}
       </ul>
       <p><Link to="/catalog">{t("catalog.browse")}</Link></p>
+      <p><Link to="/record">{t("record.title")}</Link></p>
     </>
   );
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { clientIp } from "~/utils/http.server";
 import { z } from "zod";
@@ -30,6 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     minLength: PASSWORD_RULES.minLength,
     done: done === "changed" || done === "ended" ? done : null,
     ended: Number(url.searchParams.get("count")) || 0,
+    hasRecord: current.user.personId !== null,
   };
 }
 
@@ -142,6 +143,7 @@ export default function Account() {
         <h2 id="data-title">{t("account.profile.dataTitle")}</h2>
         <p>{t("account.profile.dataHelp")}</p>
         <p><a href="/account/data.json" download>{t("account.profile.download")}</a></p>
+        {d.hasRecord ? <p><Link to="/record">{t("record.title")}</Link></p> : null}
         {d.canClose ? (
           <Form method="post" className="stack">
             <input type="hidden" name="intent" value={INTENT.close} />

@@ -128,6 +128,7 @@ export default function Compliance() {
             declared={d.accessId ? { accessId: d.accessId, purpose: d.purpose, note: d.purposeNote } : undefined}
             note={d.asOf ? t("download.asOfNote", { date: d.asOf }) : undefined}
           />
+          <p><Link to={`/hr/hours${d.accessId ? `?access=${d.accessId}` : ""}`}>{t("hoursExport.title")}</Link></p>
           <p className="meta">
             {t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}
             {d.cycle.graceDays > 0 ? ` · ${t("hr.grace", { count: d.cycle.graceDays })}` : ""} · {t("hr.overdueHint")}

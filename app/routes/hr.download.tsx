@@ -24,6 +24,10 @@ async function resolve(actor: Actor, target: DownloadTarget | null) {
     const back = `/hr?cycle=${cycle.id}${target.asOf ? `&asOf=${target.asOf}` : ""}`;
     return { target, cycle: { titleKo: cycle.obligationTitleKo, titleEn: cycle.obligationTitleEn, label: cycle.label }, back };
   }
+  if (target.report === "hours") {
+    if (!actor.roles.has("HR_OFFICER")) throw json({ error: "forbidden" }, { status: 403 });
+    return { target, cycle: null, back: `/hr/hours?year=${target.year}` };
+  }
   if (!(await oversightYears()).includes(target.year)) notFound();
   return { target, cycle: null, back: `/hr/oversight?year=${target.year}` };
 }
@@ -52,7 +56,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  const scope = target.report === "compliance" ? actor.hrScopeUnitIds : await reportScopeRoots(actor);
+  const scope = target.report === "oversight" ? await reportScopeRoots(actor) : actor.hrScopeUnitIds;
   return redirect(await recordDownload(actor, target, purpose.purpose, purpose.note, scope), 303);
 }
 
@@ -66,7 +70,9 @@ export default function Download() {
     d.target.report === "compliance" && d.cycle
       ? t("download.compliance", { cycle: `${pick(locale, d.cycle.titleKo, d.cycle.titleEn)} · ${d.cycle.label}`, format }) +
         (d.target.asOf ? ` · ${t("hr.asOfCaption", { date: d.target.asOf })}` : "")
-      : t("download.oversight", { year: d.target.report === "oversight" ? d.target.year : "", format });
+      : d.target.report === "hours"
+        ? t("hoursExport.file", { year: d.target.year, format })
+        : t("download.oversight", { year: d.target.report === "oversight" ? d.target.year : "", format });
   return (
     <>
       <p className="meta"><Link to={d.back}>{t("download.back")}</Link></p>

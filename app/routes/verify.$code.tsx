@@ -34,6 +34,7 @@ type Data = {
     obligationTitleKo: string;
     obligationTitleEn: string;
     cycleLabel: string;
+    recognisedHours: number;
     completedAt: string;
     issuedAt: string;
     status: "VALID" | "REVOKED" | "SUPERSEDED";
@@ -62,6 +63,7 @@ export default function VerifyResult() {
             <dt>{t("certificate.course")}</dt><dd>{pick(locale, c.courseTitleKo, c.courseTitleEn)}</dd>
             <dt>{t("certificate.obligation")}</dt><dd>{pick(locale, c.obligationTitleKo, c.obligationTitleEn)}</dd>
             <dt>{t("certificate.cycle")}</dt><dd>{c.cycleLabel}</dd>
+            <dt>{t("certificate.hours")}</dt><dd>{t("certificate.hoursValue", { count: c.recognisedHours })}</dd>
             <dt>{t("certificate.completedAt")}</dt><dd>{formatDate(c.completedAt, locale)}</dd>
             <dt>{t("certificate.issuedAt")}</dt><dd>{formatDate(c.issuedAt, locale)}</dd>
             <dt>{t("certificate.issuer")}</dt><dd>{pick(locale, d.issuerKo, d.issuerEn)}</dd>

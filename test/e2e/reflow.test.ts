@@ -14,6 +14,7 @@ import { getRequest, sessionCookieFor } from "../http";
 import { launchChromium, signIn, startApp } from "./app-server";
 import { expectAccessible } from "./axe";
 import { takeCourse } from "./player";
+import { clockYear } from "../clock";
 
 const SHOTS = join(process.cwd(), "test-results", "screens", "reflow");
 const PDF = new TextEncoder().encode("%PDF-1.4\n% attendance sheet\n%%EOF\n");
@@ -142,6 +143,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     );
     await look("learner-result");
     await visit("/account", "learner-account");
+    await visit("/record", "learner-record");
     const cert = await prisma.certificate.findFirstOrThrow({ where: { person: { user: { email: learnerEmail } } } });
     await visit(`/verify/${cert.verificationCode}`, "learner-verified");
     // The learner also heads the division: its read-only view, linked from home.
@@ -161,6 +163,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/hr/oversight", "hr-oversight");
     await visit("/hr/reports", "hr-reports");
     await visit("/hr/delegates", "hr-delegates");
+    await visit("/hr/hours", "hr-hours");
+    await visit(`/hr/download?report=hours&format=csv&year=${clockYear()}`, "hr-hours-download");
     await visit("/account", "hr-account");
   });
 
@@ -173,6 +177,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await signInAs(adminEmail);
     await visit("/admin/roles", "admin-roles");
     await visit("/admin/access-log", "admin-access-log");
+    await visit("/admin/seal", "admin-seal");
     await visit("/hr/oversight", "admin-oversight");
     await visit("/hr/import", "admin-import");
   });

@@ -16,12 +16,14 @@ import { DEFAULT_VIEW_PURPOSE, parsePurpose, type Purpose } from "./purpose";
 /** The audit actions that make up the report access log. */
 export const ACCESS_ACTIONS = ["report.view", "report.export", "report.scheduled", "accesslog.view", "accesslog.export"] as const;
 
-export type ReportName = "compliance" | "unit" | "team" | "oversight" | "accessLog";
+export type ReportName = "compliance" | "unit" | "team" | "oversight" | "accessLog" | "hours";
 
 export type DownloadTarget =
   /** asOf: the list as it stood at the end of that Seoul day (YYYY-MM-DD); absent for now. */
   | { report: "compliance"; format: "csv" | "xlsx"; cycleId: string; asOf?: string }
-  | { report: "oversight"; format: "xlsx" | "pdf"; year: number };
+  | { report: "oversight"; format: "xlsx" | "pdf"; year: number }
+  /** Continuous-learning hours per person, year and course, for the HR system. */
+  | { report: "hours"; format: "csv"; year: number };
 
 /** Which file is asked for, from a form or a query string; null when it names no file we make. */
 export function parseDownloadTarget(fields: { get(name: string): FormDataEntryValue | null }): DownloadTarget | null {
@@ -35,6 +37,10 @@ export function parseDownloadTarget(fields: { get(name: string): FormDataEntryVa
     return typeof asOf === "string" && isDateKey(asOf) ? { report, format, cycleId, asOf } : null;
   }
   if (report === "oversight" && (format === "xlsx" || format === "pdf")) {
+    const year = Number(fields.get("year"));
+    return Number.isInteger(year) && year >= 2000 && year <= 2999 ? { report, format, year } : null;
+  }
+  if (report === "hours" && format === "csv") {
     const year = Number(fields.get("year"));
     return Number.isInteger(year) && year >= 2000 && year <= 2999 ? { report, format, year } : null;
   }
@@ -52,14 +58,14 @@ export function downloadFormHref(target: DownloadTarget): string {
 }
 
 function fileHref(target: DownloadTarget, accessId: bigint): string {
-  const path = target.report === "compliance" ? `/hr/export.${target.format}` : `/hr/oversight.${target.format}`;
+  const path =
+    target.report === "compliance" ? `/hr/export.${target.format}` : target.report === "hours" ? `/hr/hours.${target.format}` : `/hr/oversight.${target.format}`;
   return `${path}?access=${accessId}`;
 }
 
 function entityOf(target: DownloadTarget): { entityType: string; entityId: string } {
-  return target.report === "compliance"
-    ? { entityType: "cycle", entityId: target.cycleId }
-    : { entityType: "oversight_year", entityId: String(target.year) };
+  if (target.report === "compliance") return { entityType: "cycle", entityId: target.cycleId };
+  return { entityType: target.report === "hours" ? "hours_year" : "oversight_year", entityId: String(target.year) };
 }
 
 /**
@@ -235,7 +241,7 @@ export async function accessLogPage(filter: AccessLogFilter, before: string | nu
       NULLIF(e.data->>'asOf', '') AS "asOf",
       u.display_name AS "actorName", u.email AS "actorEmail",
       ob.title_ko AS "obligationTitleKo", ob.title_en AS "obligationTitleEn", c.label AS "cycleLabel",
-      CASE WHEN e.entity_type = 'oversight_year' AND e.entity_id ~ '^[0-9]{4}$' THEN e.entity_id::int END AS year,
+      CASE WHEN e.entity_type IN ('oversight_year', 'hours_year') AND e.entity_id ~ '^[0-9]{4}$' THEN e.entity_id::int END AS year,
       units.ko AS "unitsKo", units.en AS "unitsEn"
     FROM audit_event e
     LEFT JOIN app_user u ON u.id = e.actor_user_id

@@ -29,7 +29,9 @@ const ELECTIVE = { ko: "인권교육원 선택 과정 (자율 수강)", en: "Hum
 
 /**
  * Issue the certificate for a completed assignment, inside the caller's
- * transaction. What it states is copied from the records at this moment.
+ * transaction. What it states is copied from the records at this moment:
+ * the course's recognised hours and the holder's unit included, so a later
+ * change to either leaves what was certified as it was.
  */
 export async function issueCertificate(tx: Prisma.TransactionClient, assignmentId: string): Promise<string> {
   const prefix = getEnv().CERTIFICATE_PREFIX;
@@ -37,15 +39,18 @@ export async function issueCertificate(tx: Prisma.TransactionClient, assignmentI
   const rows = await tx.$queryRaw<Array<{ id: string }>>`
     WITH s AS (SELECT nextval(pg_get_serial_sequence('certificate', 'serial')) AS serial)
     INSERT INTO certificate (serial, number, verification_code, assignment_id, person_id, course_version_id,
-      holder_name, course_title_ko, course_title_en, obligation_title_ko, obligation_title_en, cycle_label, completed_at, issued_at)
+      holder_name, course_title_ko, course_title_en, obligation_title_ko, obligation_title_en, cycle_label, recognised_hours,
+      unit_code, unit_name_ko, unit_name_en, completed_at, issued_at)
     SELECT s.serial,
            ${prefix} || '-' || to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY') || '-' || lpad(s.serial::text, 6, '0'),
            ${code}, a.id, a.person_id, a.course_version_id, p.name, v.title_ko, v.title_en,
            COALESCE(o.title_ko, ${ELECTIVE.ko}), COALESCE(o.title_en, ${ELECTIVE.en}),
-           COALESCE(c.label, to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY')), a.completed_at, ${now()}::timestamptz
+           COALESCE(c.label, to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY')), v.recognised_hours,
+           u.code, u.name_ko, u.name_en, a.completed_at, ${now()}::timestamptz
     FROM s, assignment a
     JOIN person p ON p.id = a.person_id
     JOIN course_version v ON v.id = a.course_version_id
+    LEFT JOIN org_unit u ON u.id = p.org_unit_id
     LEFT JOIN cycle c ON c.id = a.cycle_id
     LEFT JOIN obligation o ON o.id = c.obligation_id
     WHERE a.id = ${assignmentId}::uuid AND a.status = 'COMPLETED'
@@ -99,6 +104,7 @@ export async function verifyCertificate(code: string) {
       obligationTitleKo: true,
       obligationTitleEn: true,
       cycleLabel: true,
+      recognisedHours: true,
       completedAt: true,
       issuedAt: true,
       status: true,

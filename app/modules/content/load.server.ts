@@ -58,6 +58,7 @@ async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"
         objectivesKo: course.objectives.ko,
         objectivesEn: course.objectives.en,
         estimatedMinutes: course.estimatedMinutes,
+        recognisedHours: course.recognisedHours,
         passMark: course.passMark,
         track: TRACK_BY_SPELLING[course.track]!,
         edition: course.edition ?? null,

@@ -11,6 +11,17 @@ const slug = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case (a
 export const JOB_FAMILIES = JOB_FAMILY_SPELLINGS;
 export const TRACKS = TRACK_SPELLINGS;
 
+/**
+ * Continuous-learning hours: one hour for every 50 minutes of learning, a
+ * remainder of 25 minutes or more counting as another hour (content/README.md).
+ */
+export const RECOGNISED_MINUTES_PER_HOUR = 50;
+
+/** The most hours a course of this length may be recognised for. */
+export function maxRecognisedHours(estimatedMinutes: number): number {
+  return Math.max(1, Math.round(estimatedMinutes / RECOGNISED_MINUTES_PER_HOUR));
+}
+
 export const courseFileSchema = z
   .object({
     slug,
@@ -21,6 +32,8 @@ export const courseFileSchema = z
     title: bilingual,
     summary: bilingual,
     estimatedMinutes: z.number().int().positive(),
+    /** Hours recognised toward the civil service's continuous learning (상시학습), at most what RECOGNISED_MINUTES_PER_HOUR allows. */
+    recognisedHours: z.number({ required_error: "is required: the hours the course is recognised for (see content/README.md)" }).int().min(0).max(40),
     passMark: z.number().int().min(1).max(100),
     /** Quiz attempts per window, then a wait before the next window (default 3, then 24 hours). */
     attempts: z
@@ -49,6 +62,14 @@ export const courseFileSchema = z
     });
     if (c.objectives.ko.length !== c.objectives.en.length) {
       ctx.addIssue({ code: "custom", path: ["objectives"], message: "ko and en must list the same number of objectives" });
+    }
+    const most = maxRecognisedHours(c.estimatedMinutes);
+    if (c.recognisedHours > most) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["recognisedHours"],
+        message: `is ${c.recognisedHours}, more than the ${most} that ${c.estimatedMinutes} estimated minutes allow (one hour per ${RECOGNISED_MINUTES_PER_HOUR} minutes)`,
+      });
     }
     if (c.minLessonMinutes !== undefined && c.minLessonMinutes > c.estimatedMinutes) {
       ctx.addIssue({ code: "custom", path: ["minLessonMinutes"], message: `is more than the course's ${c.estimatedMinutes} estimated minutes` });

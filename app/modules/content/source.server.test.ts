@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ContentInvalidError, formatError, readContentTree } from "./source.server";
 import { renderMarkdown } from "./markdown.server";
+import { maxRecognisedHours } from "./schema";
 
 const REAL = process.env.CONTENT_ROOT ?? join(process.cwd(), "content");
 let dirs: string[] = [];
@@ -57,6 +58,24 @@ describe("content check", () => {
     const found = problems(root);
     expect(found).toContain(`courses/annual-civil-servants/lessons/${first}.en.md: translation file is missing`);
     expect(found.some((p) => p.startsWith("courses/annual-civil-servants/quiz.yaml [questions.0.answer]"))).toBe(true);
+  });
+
+  it("needs recognised hours on every course, no more than its learning time allows", () => {
+    for (const c of readContentTree(REAL).courses) {
+      expect(c.course.recognisedHours, c.course.slug).toBe(maxRecognisedHours(c.course.estimatedMinutes));
+    }
+    expect([42, 50, 74, 75, 92, 100].map(maxRecognisedHours)).toEqual([1, 1, 1, 2, 2, 2]);
+    const root = copyOfContent();
+    const course = join(root, "courses/annual-civil-servants/course.yaml");
+    const text = readFileSync(course, "utf8");
+    writeFileSync(course, text.replace(/^recognisedHours: .*$/m, "recognisedHours: 3"));
+    expect(problems(root)).toEqual([
+      "courses/annual-civil-servants/course.yaml [recognisedHours]: is 3, more than the 2 that 78 estimated minutes allow (one hour per 50 minutes)",
+    ]);
+    writeFileSync(course, text.replace(/^recognisedHours: .*\n/m, ""));
+    expect(problems(root)).toEqual([
+      "courses/annual-civil-servants/course.yaml [recognisedHours]: is required: the hours the course is recognised for (see content/README.md)",
+    ]);
   });
 
   it("refuses an obligation that names a course that does not exist", () => {
