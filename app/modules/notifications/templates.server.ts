@@ -118,7 +118,7 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
       if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
       const open = await prisma.assignment.findMany({
         where: { id: { in: parsed.data.assignmentIds }, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-        include: { person: { include: { orgUnit: true } }, cycle: true },
+        include: { person: { include: { orgUnit: true } }, cycle: { include: { obligation: true } } },
         orderBy: [{ person: { orgUnit: { code: "asc" } } }, { person: { name: "asc" } }],
       });
       if (open.length === 0) return null;
@@ -126,7 +126,7 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         t("mail.escalation.item", {
           unit: a.person.orgUnit ? pick(locale, a.person.orgUnit.nameKo, a.person.orgUnit.nameEn) : "—",
           name: a.person.name,
-          cycle: a.cycle?.label ?? "",
+          cycle: a.cycle ? `${pick(locale, a.cycle.obligation.titleKo, a.cycle.obligation.titleEn)} · ${a.cycle.label}` : "",
           due: a.dueAt ? formatDate(a.dueAt, locale) : "—",
         }),
       );
