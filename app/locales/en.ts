@@ -314,6 +314,10 @@ export const en: Shape<typeof ko> = {
     },
     attendees: "Attended",
     completedCount: "Completed",
+    countsTitle: "Why attended and completed can differ",
+    attendeesMeans: "The number of people recorded on the attendance sheet.",
+    completedMeans:
+      "The number of duty records this session completed in person. Each person has one record per cycle, so a session that counts toward two cycles (say, disability rights and the annual duty) can complete two records for one attendee, and the number can be higher than attendance. Attendees who had already completed or been exempted, or who do not owe the chosen cycles, are recorded as present but nothing is completed for them, so it can also be lower.",
     back: "Back to sessions",
   },
   import: {
