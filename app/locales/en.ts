@@ -15,6 +15,10 @@ export const en: Shape<typeof ko> = {
     switchToLabel: "한국어로 보기 (View in Korean)",
     signedInAs: "Signed in as {{name}}",
     footer: "Human rights education for the dignity and rights of everyone",
+    contact: "Questions about training",
+    phone: "Phone",
+    email: "E-mail",
+    help: "Help (frequently asked questions)",
   },
   home: {
     title: "My training",
@@ -806,6 +810,7 @@ export const en: Shape<typeof ko> = {
       line: "{{title}} · {{unit}}: {{completed}} of {{assigned}} completed ({{rate}}%, {{inPerson}} in person), {{overdue}} overdue",
     },
     footer: "Sent by the {{academy}}. Replies to this address are not read.",
+    contact: "Questions about training: {{name}} · phone {{phone}} · e-mail {{email}}",
   },
   purpose: {
     label: "Purpose of access",

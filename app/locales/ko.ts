@@ -11,6 +11,10 @@ export const ko = {
     switchToLabel: "영어로 보기 (View in English)",
     signedInAs: "{{name}} 님",
     footer: "모든 사람의 존엄과 권리를 위한 인권교육",
+    contact: "교육 문의",
+    phone: "전화",
+    email: "이메일",
+    help: "도움말 (자주 묻는 질문)",
   },
   home: {
     title: "나의 교육",
@@ -802,6 +806,7 @@ export const ko = {
       line: "{{title}} · {{unit}}: {{assigned}}명 중 {{completed}}명 이수 ({{rate}}%, 집합교육 {{inPerson}}명), 기한 경과 {{overdue}}명",
     },
     footer: "{{academy}}에서 보낸 안내 메일입니다. 이 메일은 발신 전용입니다.",
+    contact: "교육 문의: {{name}} · 전화 {{phone}} · 이메일 {{email}}",
   },
   purpose: {
     label: "열람·내려받기 목적",
