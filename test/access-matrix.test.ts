@@ -58,6 +58,7 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "certificates.$certificateId[.pdf].tsx": { path: (f) => `/certificates/${f.certificateA}.pdf`, expect: "lododoo" },
   "forgot-password.tsx": { path: () => "/forgot-password", expect: "-------" },
   "healthz.tsx": { path: () => "/healthz", expect: "ooooooo" },
+  "help.tsx": { path: () => "/help", expect: "ooooooo" },
   "hr._index.tsx": { path: (f) => `/hr?cycle=${f.cycleA}`, expect: "lddoodd" },
   "hr.assignments.$assignmentId.tsx": { path: (f) => `/hr/assignments/${f.assignmentA}`, expect: "lddoddd" },
   "hr.delegates.tsx": { path: () => "/hr/delegates", expect: "lddoodd" },
