@@ -115,7 +115,10 @@ function Header({ data }: { data: RootData }) {
                 </>
               ) : null}
               {data.user?.roles.includes("ACADEMY_ADMIN") ? (
-                <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>
+                <>
+                  <li><NavLink to="/academy" end>{t("app.nav.academy")}</NavLink></li>
+                  <li><NavLink to="/academy/notices">{t("notices.nav")}</NavLink></li>
+                </>
               ) : null}
               <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
             </ul>
