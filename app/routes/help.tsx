@@ -70,18 +70,26 @@ export default function Help() {
             <dl className="facts">
               <dt>{t("help.duty.often")}</dt>
               <dd>{t(o.cycleKind === "ANNUAL" ? "help.duty.annual" : "help.duty.halfYear")}</dd>
-              <dt>{t("help.duty.deadline")}</dt>
-              <dd>
-                {o.deadlines
-                  .map((x) => `${x.period ? `${t(`help.duty.period.${x.period}`)} ` : ""}${t("help.duty.deadlineOne", { date: monthDay(x.monthDay, locale) })}`)
-                  .join(" · ")}
-              </dd>
-              <dt>{t("help.duty.minutes")}</dt>
-              <dd>
-                {o.minMinutes === o.maxMinutes
-                  ? t("help.duty.minutesValue", { minutes: o.minMinutes })
-                  : t("help.duty.minutesRange", { min: o.minMinutes, max: o.maxMinutes })}
-              </dd>
+              {o.deadlines.length > 0 ? (
+                <>
+                  <dt>{t("help.duty.deadline")}</dt>
+                  <dd>
+                    {o.deadlines
+                      .map((x) => `${x.period ? `${t(`help.duty.period.${x.period}`)} ` : ""}${t("help.duty.deadlineOne", { date: monthDay(x.monthDay, locale) })}`)
+                      .join(" · ")}
+                  </dd>
+                </>
+              ) : null}
+              {o.maxMinutes > 0 ? (
+                <>
+                  <dt>{t("help.duty.minutes")}</dt>
+                  <dd>
+                    {o.minMinutes === o.maxMinutes
+                      ? t("help.duty.minutesValue", { minutes: o.minMinutes })
+                      : t("help.duty.minutesRange", { min: o.minMinutes, max: o.maxMinutes })}
+                  </dd>
+                </>
+              ) : null}
               <dt>{t("help.duty.ways")}</dt>
               <dd>{t(o.inPerson ? "help.duty.onlineOrInPerson" : "help.duty.online")}</dd>
               <dt>{t("help.duty.basis")}</dt>
