@@ -21,6 +21,8 @@ import { createI18n, type AppLocale } from "~/utils/i18n";
 import { resolveLocale } from "~/utils/locale.server";
 import stylesHref from "~/styles.css?url";
 import { useNonce } from "~/utils/nonce";
+import { contactFor } from "~/utils/contact.server";
+import { ContactLine, type ContactData } from "~/components/contact-line";
 
 export const meta: MetaFunction = ({ data }) => [
   { title: (data as { locale?: string } | undefined)?.locale === "en" ? "Human Rights Education" : "인권교육 이수관리" },
@@ -40,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return Response.json(
     {
       locale,
+      contact: contactFor(locale),
       user: actor
         ? { displayName: actor.user.displayName, roles: [...actor.roles], isLearner: Boolean(actor.user.personId) }
         : null,
@@ -50,6 +53,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 type RootData = {
   locale: AppLocale;
+  /** Missing only on an error page shown before the root loader ran. */
+  contact?: ContactData;
   user: { displayName: string; roles: string[]; isLearner: boolean } | null;
 };
 
@@ -112,7 +117,10 @@ function Header({ data }: { data: RootData }) {
                 </>
               ) : null}
               {data.user?.roles.includes("ACADEMY_ADMIN") ? (
-                <li><NavLink to="/academy">{t("app.nav.academy")}</NavLink></li>
+                <>
+                  <li><NavLink to="/academy" end>{t("app.nav.academy")}</NavLink></li>
+                  <li><NavLink to="/academy/notices">{t("notices.nav")}</NavLink></li>
+                </>
               ) : null}
               <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
             </ul>
@@ -172,6 +180,8 @@ function Shell({ data, children }: { data: RootData; children: React.ReactNode }
       <main id="main" tabIndex={-1}>{children}</main>
       <footer className="site-footer">
         <p>{t("app.academy")} · {t("app.footer")}</p>
+        {data.contact ? <ContactLine contact={data.contact} /> : null}
+        <p><Link to="/help">{t("app.help")}</Link></p>
       </footer>
     </>
   );

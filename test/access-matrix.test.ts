@@ -46,6 +46,7 @@ interface Fixture {
 const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> = {
   "_index.tsx": { path: () => "/", expect: "ooooooo" },
   "academy._index.tsx": { path: () => "/academy", expect: "lddddoo" },
+  "academy.notices.tsx": { path: () => "/academy/notices", expect: "lddddoo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
   "account.data[.json].tsx": { path: () => "/account/data.json", expect: "loooooo" },
   "account.verify.tsx": { path: () => "/account/verify?code=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", expect: "ddddddd" },
@@ -59,6 +60,7 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "certificates.$certificateId[.pdf].tsx": { path: (f) => `/certificates/${f.certificateA}.pdf`, expect: "lododoo" },
   "forgot-password.tsx": { path: () => "/forgot-password", expect: "-------" },
   "healthz.tsx": { path: () => "/healthz", expect: "ooooooo" },
+  "help.tsx": { path: () => "/help", expect: "ooooooo" },
   "hr._index.tsx": { path: (f) => `/hr?cycle=${f.cycleA}`, expect: "lddoodd" },
   "hr.assignments.$assignmentId.tsx": { path: (f) => `/hr/assignments/${f.assignmentA}`, expect: "lddoddd" },
   "hr.delegates.tsx": { path: () => "/hr/delegates", expect: "lddoodd" },
@@ -105,6 +107,8 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
  * download form without a file named is a 404 for everyone; signing out leads to the sign-in page.)
  */
 const ACTIONS: Record<string, { path: (f: Fixture) => string; expect: string }> = {
+  "_index.tsx": { path: () => "/", expect: "loooooo" },
+  "academy.notices.tsx": { path: () => "/academy/notices", expect: "lddddoo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
   "account.verify.tsx": { path: () => "/account/verify", expect: "ooooooo" },
   "admin.roles.tsx": { path: () => "/admin/roles", expect: "ldddddo" },

@@ -1,8 +1,10 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
 import { pageTitle } from "~/utils/meta";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { getCurrentSession } from "~/modules/auth/session.server";
+import { getCurrentSession, requireSession } from "~/modules/auth/session.server";
+import { markNoticeRead, noticesFor } from "~/modules/notices/notices.server";
 import { listMyAssignments } from "~/modules/learning/learning.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
@@ -12,10 +14,24 @@ export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "나의 �
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
-  if (!current) return { signedIn: false as const, assignments: [] };
+  if (!current) return { signedIn: false as const, assignments: [], notices: [] };
   const personId = current.user.personId;
-  const [assignments, headsUnit] = personId ? await Promise.all([listMyAssignments(personId), headsAUnit(personId)]) : [[], false];
-  return { signedIn: true as const, assignments, headsUnit, now: now().toISOString() };
+  const [assignments, headsUnit, notices] = await Promise.all([
+    personId ? listMyAssignments(personId) : Promise.resolve([]),
+    personId ? headsAUnit(personId) : Promise.resolve(false),
+    noticesFor(current.userId),
+  ]);
+  const read = new URL(request.url).searchParams.get("read") === "1";
+  return { signedIn: true as const, assignments, headsUnit, notices, read, now: now().toISOString() };
+}
+
+/** Mark one of the notices shown here read: only one this account is shown (404 otherwise). */
+export async function action({ request }: ActionFunctionArgs) {
+  const current = await requireSession(request);
+  const form = await request.formData();
+  if (form.get("intent") !== "notice-read") return Response.json({ error: "intent" }, { status: 400 });
+  if (!(await markNoticeRead(current.userId, String(form.get("noticeId") ?? "")))) return Response.json({ error: "not-found" }, { status: 404 });
+  return redirect("/?read=1");
 }
 
 export default function Home() {
@@ -41,6 +57,8 @@ export default function Home() {
       <h1>{t("home.title")}</h1>
       <p className="lead">{t("home.intro")}</p>
       {data.headsUnit ? <p className="panel"><Link to="/team">{t("team.homeLink")}</Link></p> : null}
+      {data.read ? <p className="success" role="status">{t("notices.readDone")}</p> : null}
+      {data.notices.length > 0 ? <Notices notices={data.notices} /> : null}
       {owed.length === 0 ? <p className="panel">{t("home.none")}</p> : null}
       <ul className="cards">
         {owed.map((a) => <AssignmentCard key={a.id} a={a} now={today} />)}
@@ -104,5 +122,38 @@ function AssignmentCard({ a, now }: { a: Card; now: Date }) {
         </div>
       ) : null}
     </li>
+  );
+}
+
+type NoticeItem = ReturnType<typeof useLoaderData<typeof loader>>["notices"][number];
+
+/** The academy's notices for this reader, each with a button to mark it read. Text is shown as text. */
+function Notices({ notices }: { notices: NoticeItem[] }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  return (
+    <section className="notices" aria-labelledby="notices-heading">
+      <h2 id="notices-heading">{t("notices.homeHeading")}</h2>
+      <ul className="notice-list">
+        {notices.map((n) => {
+          const title = pick(locale, n.titleKo, n.titleEn);
+          const body = pick(locale, n.bodyKo, n.bodyEn);
+          return (
+            <li key={n.id} className="notice" aria-labelledby={`n-${n.id}`}>
+              <h3 id={`n-${n.id}`}>{title}</h3>
+              {body.split(/\n{2,}/).map((para, i) => <p key={i} className="notice-body">{para}</p>)}
+              <p className="meta">{t("notices.until", { date: formatDate(n.showUntil, locale) })}</p>
+              <Form method="post" className="inline">
+                <input type="hidden" name="intent" value="notice-read" />
+                <input type="hidden" name="noticeId" value={n.id} />
+                <button type="submit" className="secondary">
+                  {t("notices.markRead")}<span className="visually-hidden">: {title}</span>
+                </button>
+              </Form>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
   );
 }

@@ -24,8 +24,20 @@ export default function Sessions() {
       <p className="lead">{t("sessions.intro")}</p>
       <p><Link className="button primary" to="/hr/sessions/new">{t("sessions.record")}</Link></p>
       {sessions.length === 0 ? <p className="panel">{t("sessions.none")}</p> : (
+        <>
+        <h2>{t("sessions.countsTitle")}</h2>
+        <dl className="glossary" id="sessions-terms">
+          <div>
+            <dt>{t("sessions.attendees")}</dt>
+            <dd>{t("sessions.attendeesMeans")}</dd>
+          </div>
+          <div>
+            <dt>{t("sessions.completedCount")}</dt>
+            <dd>{t("sessions.completedMeans")}</dd>
+          </div>
+        </dl>
         <TableRegion labelledBy="sessions-caption">
-          <table>
+          <table aria-describedby="sessions-terms">
             <caption id="sessions-caption">{t("sessions.list")}</caption>
             <thead>
               <tr>
@@ -43,7 +55,7 @@ export default function Sessions() {
                   <th scope="row"><Link to={`/hr/sessions/${s.id}`}>{s.title}</Link></th>
                   <td>{formatDate(s.heldOn, locale)} · {t("sessions.duration", { minutes: s.minutes })}</td>
                   <td>{pick(locale, s.unitKo, s.unitEn)}</td>
-                  <td>{s.cycles.join(", ")}</td>
+                  <td>{pick(locale, s.cyclesKo, s.cyclesEn).join(" / ")}</td>
                   <td className="num">{s.attendees}</td>
                   <td className="num">{s.completed}</td>
                 </tr>
@@ -51,6 +63,7 @@ export default function Sessions() {
             </tbody>
           </table>
         </TableRegion>
+        </>
       )}
     </>
   );

@@ -30,7 +30,7 @@ type ActionData = { field: string; message: string; values: Values };
 
 export async function action({ request }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER");
-  const { t } = requestTranslator(request, actor.user.locale);
+  const { t, locale } = requestTranslator(request, actor.user.locale);
   // The sheet may not exceed the limit; the other fields are small.
   const form = await readUploadForm(request, MAX_EVIDENCE_BYTES, t("errors.bodyMalformed"));
   if (form === "too-large") {
@@ -66,7 +66,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return redirect(`/hr/sessions/${result.sessionId}?${summary}`);
   } catch (e) {
     if (!(e instanceof SessionInputError)) throw e;
-    const message = t(`sessions.error.${e.field}.${e.code}`, e.params);
+    const message = t(`sessions.error.${e.field}.${e.code}`, e.paramsIn(locale));
     return Response.json({ field: e.field, message, values } satisfies ActionData, { status: 400 });
   }
 }

@@ -40,6 +40,14 @@ const schema = z.object({
   /** The name of the issuing academy as printed on certificates. */
   ACADEMY_NAME_KO: z.string().default("서울시 인권교육원"),
   ACADEMY_NAME_EN: z.string().default("Seoul Human Rights Academy"),
+  /**
+   * Whom people contact about their training: shown in every page's footer, on the help page and
+   * at the end of every e-mail. The defaults are the demo's and say so; a city sets its own.
+   */
+  CONTACT_NAME_KO: z.string().trim().min(2).max(100).default("서울시 인권교육원 교육운영팀 (데모 연락처)"),
+  CONTACT_NAME_EN: z.string().trim().min(2).max(100).default("Seoul Human Rights Academy, training office (demo contact)"),
+  CONTACT_PHONE: z.string().trim().regex(/^\+?[0-9][0-9 ()-]{2,29}$/, "digits, spaces, parentheses and hyphens").default("02-0000-0000"),
+  CONTACT_EMAIL: z.string().trim().email().default("hr-edu-help@seoul.example"),
   CERTIFICATE_PREFIX: z.string().regex(/^[A-Z]{2,8}$/).default("SHRA"),
   CERT_FONT_PATH: z.string().default("/usr/share/fonts/truetype/nanum/NanumGothic.ttf"),
   CERT_FONT_BOLD_PATH: z.string().default("/usr/share/fonts/truetype/nanum/NanumGothicBold.ttf"),

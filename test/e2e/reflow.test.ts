@@ -7,6 +7,7 @@ import { loadActor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { recordSession } from "~/modules/attendance/sessions.server";
 import { submitImport } from "~/modules/personnel/import.server";
+import { postNotice } from "~/modules/notices/notices.server";
 import { now } from "~/utils/clock.server";
 import { seoulDateKey } from "~/utils/i18n";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
@@ -83,6 +84,16 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
       "X2,박지민,park@test.example,NO-SUCH-UNIT-CODE-WITH-A-VERY-LONG-NAME-0000000000,CIVIL_SERVANT,7,",
     ].join("\n");
     importId = (await submitImport(actor, "personnel-roll-changes-2026-12-05-bureau-of-citizen-rights.csv", csv, "CHANGES_ONLY")).id;
+    const today = seoulDateKey(now());
+    await postNotice(hr.id, {
+      titleKo: "하반기 장애인 인권교육 집합교육 일정과 장소 변경 안내 (시청 본관 다목적홀 → 서소문청사 대회의실)",
+      titleEn: "Second-half disability rights sessions: new dates and a new room (City Hall multipurpose hall → Seosomun building main conference room)",
+      bodyKo: "집합교육 장소가 바뀌었습니다. 자세한 일정은 소속 인사 담당자에게 확인하세요.\n\nhttps://hr-edu.seoul.example/catalog/sessions/2026-second-half-disability-rights-in-person",
+      bodyEn: "The room has changed. Ask your HR officer for the details.",
+      audience: "ALL",
+      showFrom: today,
+      showUntil: today,
+    });
 
     app = await startApp();
     browser = await launchChromium();
@@ -127,6 +138,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/forgot-password", "anon-forgot-password");
     await visit("/catalog", "anon-catalog");
     await visit("/verify", "anon-verify");
+    await visit("/help", "anon-help");
   });
 
   it("a learner's pages, from home to the certificate", async () => {
@@ -171,6 +183,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   it("an academy administrator's pages", async () => {
     await signInAs(academyEmail);
     await visit("/academy", "academy");
+    await visit("/academy/notices", "academy-notices");
   });
 
   it("a system administrator's pages", async () => {

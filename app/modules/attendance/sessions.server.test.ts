@@ -7,7 +7,7 @@ import { createAnnualObligation, createPerson, createUser, createWorld, openTest
 import { getRequest, respond, sessionCookieFor } from "../../../test/http";
 import { loader as evidenceLoader } from "~/routes/hr.sessions.$sessionId.evidence";
 import { storyClock } from "../../../test/clock";
-import { getEvidence, getSession, recordSession, SessionInputError, withdrawAttendance, type SessionInput } from "./sessions.server";
+import { getEvidence, getSession, listSessions, recordSession, SessionInputError, withdrawAttendance, type SessionInput } from "./sessions.server";
 
 /** The smallest valid PDF header is enough: the type is told from the first bytes. */
 const PDF = new TextEncoder().encode("%PDF-1.4\n% attendance sheet\n%%EOF\n");
@@ -71,6 +71,13 @@ describe("in-person sessions", () => {
     // A duty asking for two hours is not met by a 90-minute session; one that is online only, not at all.
     await prisma.obligationRoute.updateMany({ where: { obligationId: world.obligation.id }, data: { minMinutes: 120 } });
     await nothingRecorded({ minutes: 90 }, "minutes", "tooShort");
+    // Messages name the duty by its title in the reader's language, never by its code.
+    const short = (await recordSession(hr, input({ minutes: 90 })).catch((e: unknown) => e)) as SessionInputError;
+    const duty = await prisma.obligation.findUniqueOrThrow({ where: { id: world.obligation.id } });
+    expect(short.paramsIn("ko")).toEqual({ obligation: duty.titleKo, min: 120 });
+    expect(short.paramsIn("en")).toEqual({ obligation: duty.titleEn, min: 120 });
+    const outside = (await recordSession(hr, input({ heldOn: "2025-12-31", cycleIds: [annualId] })).catch((e: unknown) => e)) as SessionInputError;
+    expect(outside.paramsIn("en").cycle).toBe(`${duty.titleEn} · 2026`);
     await prisma.obligationRoute.updateMany({ where: { obligationId: world.obligation.id }, data: { minMinutes: 0, modes: ["ONLINE"] } });
     await nothingRecorded({}, "cycleIds", "onlineOnly");
     await prisma.obligationRoute.updateMany({ where: { obligationId: world.obligation.id }, data: { modes: ["ONLINE", "IN_PERSON"] } });
@@ -128,6 +135,14 @@ describe("in-person sessions", () => {
     expect(file.headers.get("Content-Disposition")).toBe(`attachment; filename="attendance-2026-11-20-${sessionId.slice(0, 8)}.pdf"`);
     expect(file.headers.get("Content-Type")).toBe("application/pdf");
     expect(file.headers.get("Content-Security-Policy")).toContain("sandbox");
+  });
+
+  it("are listed with the cycles they count toward by title and label, in both languages", async () => {
+    const listed = await listSessions(hr);
+    const both = listed.find((s) => s.cyclesKo.length === 2)!;
+    expect(both.cyclesKo).toEqual(expect.arrayContaining(["두 번째 의무 · 2026"]));
+    expect(both.cyclesEn).toEqual(expect.arrayContaining(["Second duty · 2026"]));
+    expect([...both.cyclesKo, ...both.cyclesEn].join(" ")).not.toMatch(/annual|test-/);
   });
 
   it("are out of reach for officers of other units", async () => {

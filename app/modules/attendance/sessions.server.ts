@@ -21,10 +21,25 @@ export class SessionInputError extends Error {
   constructor(
     public field: "title" | "heldOn" | "minutes" | "place" | "orgUnitId" | "cycleIds" | "attendees" | "evidence",
     public code: string,
-    public params: Record<string, string | number> = {},
+    public params: Record<string, string | number | Bilingual> = {},
   ) {
     super(`${field}: ${code}`);
   }
+
+  /** The message's parameters in the reader's language (a duty is named by its title, never its code). */
+  paramsIn(locale: "ko" | "en"): Record<string, string | number> {
+    return Object.fromEntries(Object.entries(this.params).map(([k, v]) => [k, typeof v === "object" ? v[locale] : v]));
+  }
+}
+
+export interface Bilingual {
+  ko: string;
+  en: string;
+}
+
+/** A cycle as people name it: the obligation's title and the cycle's label ("연간 인권교육 · 2026"). */
+export function cycleName(obligation: { titleKo: string; titleEn: string }, label: string): Bilingual {
+  return { ko: `${obligation.titleKo} · ${label}`, en: `${obligation.titleEn} · ${label}` };
 }
 
 export interface SessionInput {
@@ -130,18 +145,18 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
   const cycleIds = [...new Set(input.cycleIds)];
   const cycles = await prisma.cycle.findMany({
     where: { id: { in: cycleIds.filter(isUuid) } },
-    include: { obligation: { select: { id: true, code: true, sharedSessions: true } } },
+    include: { obligation: { select: { id: true, code: true, titleKo: true, titleEn: true, sharedSessions: true } } },
   });
   if (cycles.length !== cycleIds.length) throw new SessionInputError("cycleIds", "unknown");
   for (const c of cycles) {
-    if (c.status !== "OPEN") throw new SessionInputError("cycleIds", "notOpen", { cycle: c.label });
+    if (c.status !== "OPEN") throw new SessionInputError("cycleIds", "notOpen", { cycle: cycleName(c.obligation, c.label) });
     const from = c.startsOn.toISOString().slice(0, 10);
     const to = c.endsOn.toISOString().slice(0, 10);
-    if (input.heldOn < from || input.heldOn > to) throw new SessionInputError("heldOn", "outsideCycle", { cycle: `${c.obligation.code} ${c.label}`, from, to });
+    if (input.heldOn < from || input.heldOn > to) throw new SessionInputError("heldOn", "outsideCycle", { cycle: cycleName(c.obligation, c.label), from, to });
   }
   if (cycles.length > 1) {
     const single = cycles.find((c) => !c.obligation.sharedSessions);
-    if (single) throw new SessionInputError("cycleIds", "notShared", { cycle: `${single.obligation.code} ${single.label}` });
+    if (single) throw new SessionInputError("cycleIds", "notShared", { cycle: cycleName(single.obligation, single.label) });
     if (new Set(cycles.map((c) => c.obligation.id)).size !== cycles.length) throw new SessionInputError("cycleIds", "sameObligation");
   }
 
@@ -168,8 +183,10 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
   const blocked = people.find((p) => p.blocked);
   if (blocked) {
     const [kind, code, min] = blocked.blocked!.split(":");
-    if (kind === "mode") throw new SessionInputError("cycleIds", "onlineOnly", { obligation: code! });
-    throw new SessionInputError("minutes", "tooShort", { obligation: code!, min: Number(min) });
+    const duty = cycles.find((c) => c.obligation.code === code)!.obligation;
+    const obligation = { ko: duty.titleKo, en: duty.titleEn };
+    if (kind === "mode") throw new SessionInputError("cycleIds", "onlineOnly", { obligation });
+    throw new SessionInputError("minutes", "tooShort", { obligation, min: Number(min) });
   }
 
   const sha256 = createHash("sha256").update(evidence.bytes).digest("hex");
@@ -234,14 +251,16 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
 export async function listSessions(actor: Actor) {
   if (actor.hrScopeUnitIds.length === 0) return [];
   return prisma.$queryRaw<
-    Array<{ id: string; title: string; heldOn: Date; minutes: number; place: string; unitKo: string; unitEn: string; attendees: number; completed: number; cycles: string[] }>
+    Array<{ id: string; title: string; heldOn: Date; minutes: number; place: string; unitKo: string; unitEn: string; attendees: number; completed: number; cyclesKo: string[]; cyclesEn: string[] }>
   >`
     ${subtreeScope(actor.hrScopeUnitIds)}
     SELECT s.id, s.title, s.held_on AS "heldOn", s.minutes, s.place, u.name_ko AS "unitKo", u.name_en AS "unitEn",
       (SELECT count(*)::int FROM session_attendance sa WHERE sa.session_id = s.id) AS attendees,
       (SELECT count(*)::int FROM assignment a JOIN session_attendance sa ON sa.id = a.attendance_id WHERE sa.session_id = s.id) AS completed,
-      ARRAY(SELECT o.code || ' ' || c.label FROM training_session_cycle sc JOIN cycle c ON c.id = sc.cycle_id
-        JOIN obligation o ON o.id = c.obligation_id WHERE sc.session_id = s.id ORDER BY o.code) AS cycles
+      ARRAY(SELECT o.title_ko || ' · ' || c.label FROM training_session_cycle sc JOIN cycle c ON c.id = sc.cycle_id
+        JOIN obligation o ON o.id = c.obligation_id WHERE sc.session_id = s.id ORDER BY o.code) AS "cyclesKo",
+      ARRAY(SELECT o.title_en || ' · ' || c.label FROM training_session_cycle sc JOIN cycle c ON c.id = sc.cycle_id
+        JOIN obligation o ON o.id = c.obligation_id WHERE sc.session_id = s.id ORDER BY o.code) AS "cyclesEn"
     FROM training_session s JOIN org_unit u ON u.id = s.org_unit_id
     WHERE s.org_unit_id IN (SELECT id FROM scope)
     ORDER BY s.held_on DESC, s.created_at DESC

@@ -5,6 +5,7 @@ import type { Locale } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
 import { escapeHtml } from "~/utils/mail.server";
+import { contactFor } from "~/utils/contact.server";
 import { formatDate, pick, translator } from "~/utils/i18n";
 import { renderScheduledReport } from "~/modules/reporting/scheduled.server";
 import { now } from "~/utils/clock.server";
@@ -20,12 +21,13 @@ export interface RenderedMail {
 
 const noticePayload = z.object({ personId: z.string().uuid(), assignmentIds: z.array(z.string().uuid()).min(1) });
 
-export function layout(title: string, paragraphs: string[], action: { href: string; label: string }, footer: string) {
+export function layout(title: string, paragraphs: string[], action: { href: string; label: string }, footer: string, contact: string) {
   const body = paragraphs.map((p) => `<p style="margin:0 0 12px">${escapeHtml(p)}</p>`).join("");
   return `<!doctype html><html><body style="font-family:sans-serif;color:#1a1a1a;line-height:1.6">
 <h1 style="font-size:20px;color:#1d4e89">${escapeHtml(title)}</h1>${body}
 <p><a href="${escapeHtml(action.href)}" style="color:#1d4e89;font-weight:bold">${escapeHtml(action.label)}</a></p>
-<hr><p style="font-size:12px;color:#555">${escapeHtml(footer)}</p></body></html>`;
+<hr><p style="font-size:12px;color:#555">${escapeHtml(footer)}</p>
+<p style="font-size:12px;color:#555">${escapeHtml(contact)}</p></body></html>`;
 }
 
 const reminderPayload = z.object({
@@ -38,7 +40,8 @@ const escalationPayload = z.object({ userId: z.string().uuid(), assignmentIds: z
 
 /**
  * A message in both forms: paragraphs, then a list, then one link, then the
- * academy's footer. HTML is escaped by layout(); the text is plain.
+ * academy's footer and whom to contact (CONTACT_*). HTML is escaped by
+ * layout(); the text is plain. Every mail the product sends is made here.
  */
 export function composeMail(
   locale: Locale,
@@ -48,12 +51,15 @@ export function composeMail(
   action: { href: string; label: string },
 ): RenderedMail {
   const env = getEnv();
-  const footer = translator(locale)("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
+  const t = translator(locale);
+  const footer = t("mail.footer", { academy: pick(locale, env.ACADEMY_NAME_KO, env.ACADEMY_NAME_EN) });
+  const { name, phone, email } = contactFor(locale);
+  const contact = t("mail.contact", { name, phone, email });
   const list = items.length ? `\n\n${items.map((l) => `- ${l}`).join("\n")}` : "";
   return {
     subject,
-    text: `${paragraphs.join("\n\n")}${list}\n\n${action.label}: ${action.href}\n\n-- \n${footer}\n`,
-    html: layout(subject, [...paragraphs, ...items], action, footer),
+    text: `${paragraphs.join("\n\n")}${list}\n\n${action.label}: ${action.href}\n\n-- \n${footer}\n${contact}\n`,
+    html: layout(subject, [...paragraphs, ...items], action, footer, contact),
   };
 }
 
@@ -145,7 +151,7 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
       if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
       const open = await prisma.assignment.findMany({
         where: { id: { in: parsed.data.assignmentIds }, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-        include: { person: { include: { orgUnit: true } }, cycle: true },
+        include: { person: { include: { orgUnit: true } }, cycle: { include: { obligation: true } } },
         orderBy: [{ person: { orgUnit: { code: "asc" } } }, { person: { name: "asc" } }],
       });
       if (open.length === 0) return null;
@@ -153,7 +159,7 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
         t("mail.escalation.item", {
           unit: a.person.orgUnit ? pick(locale, a.person.orgUnit.nameKo, a.person.orgUnit.nameEn) : "—",
           name: a.person.name,
-          cycle: a.cycle?.label ?? "",
+          cycle: a.cycle ? `${pick(locale, a.cycle.obligation.titleKo, a.cycle.obligation.titleEn)} · ${a.cycle.label}` : "",
           due: a.dueAt ? formatDate(a.dueAt, locale) : "—",
         }),
       );
