@@ -7,7 +7,7 @@ import { loadActor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { recordSession } from "~/modules/attendance/sessions.server";
 import { submitImport } from "~/modules/personnel/import.server";
-import { postNotice } from "~/modules/notices/notices.server";
+import { postNotice, withdrawNotice } from "~/modules/notices/notices.server";
 import { now } from "~/utils/clock.server";
 import { seoulDateKey } from "~/utils/i18n";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
@@ -45,6 +45,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let assignmentId: string;
   let sessionId: string;
   let importId: string;
+  let noticeId = "";
+  let adminId = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -60,7 +62,9 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     const hr = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
     hrEmail = hr.email;
     academyEmail = (await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] })).email;
-    adminEmail = (await createUser({ roles: [{ role: "SYSTEM_ADMIN" }] })).email;
+    const admin = await createUser({ roles: [{ role: "SYSTEM_ADMIN" }] });
+    adminEmail = admin.email;
+    adminId = admin.id;
     const { cycle } = await openTestCycle(world.obligation.id);
     cycleId = cycle.id;
     assignmentId = (await prisma.assignment.findFirstOrThrow({ where: { cycleId, personId: others[0]!.id } })).id;
@@ -85,7 +89,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     ].join("\n");
     importId = (await submitImport(actor, "personnel-roll-changes-2026-12-05-bureau-of-citizen-rights.csv", csv, "CHANGES_ONLY")).id;
     const today = seoulDateKey(now());
-    await postNotice(hr.id, {
+    // Shown to everyone signed in for the test's day: taken back when the test ends.
+    const posted = await postNotice(hr.id, {
       titleKo: "하반기 장애인 인권교육 집합교육 일정과 장소 변경 안내 (시청 본관 다목적홀 → 서소문청사 대회의실)",
       titleEn: "Second-half disability rights sessions: new dates and a new room (City Hall multipurpose hall → Seosomun building main conference room)",
       bodyKo: "집합교육 장소가 바뀌었습니다. 자세한 일정은 소속 인사 담당자에게 확인하세요.\n\nhttps://hr-edu.seoul.example/catalog/sessions/2026-second-half-disability-rights-in-person",
@@ -94,6 +99,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
       showFrom: today,
       showUntil: today,
     });
+    if (posted.ok) noticeId = posted.id;
 
     app = await startApp();
     browser = await launchChromium();
@@ -102,6 +108,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   }, 120_000);
 
   afterAll(async () => {
+    if (noticeId) await withdrawNotice(adminId, noticeId);
     writeFileSync(join(SHOTS, "widths.json"), JSON.stringify(measured, null, 2));
     await browser?.close();
     await app?.stop();
