@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { placedAt, subtreeScope, unitIsInScope } from "~/modules/org/org.server";
+import { placedAt, subtreeScope } from "~/modules/org/org.server";
 import { STAFF_CATEGORIES } from "~/modules/org/coded-sets";
 
 export interface UnitCompliance {
@@ -225,21 +225,33 @@ export async function unitPeople(
   filter: "pending" | "all",
   asOf: Date | null = null,
 ): Promise<PersonStatusRow[] | null> {
-  if (!(await unitIsInScope(actor.hrScopeUnitIds, unitId))) return null;
+  if (actor.hrScopeUnitIds.length === 0) return null;
   // Only people who sit, or once sat, in the unit are read: an index look-up, not the whole cycle.
   const candidates = Prisma.sql`SELECT id FROM person WHERE org_unit_id = ${unitId}::uuid
     UNION SELECT person_id FROM person_placement WHERE org_unit_id = ${unitId}::uuid`;
-  return prisma.$queryRaw<PersonStatusRow[]>`
-    WITH ${cycleStates(cycleId, asOf, candidates)}
-    SELECT p.id AS "personId", s.assignment_id AS "assignmentId", p.employee_no AS "employeeNo", p.name, p.email,
-      p.staff_category::text AS "staffCategory", p.grade, s.state AS status,
-      s.due_at AS "dueAt", s.completed_at AS "completedAt", s.completion_mode AS "completionMode",
-      (SELECT count(*)::int FROM lesson_progress lp
-        WHERE lp.assignment_id = s.assignment_id AND lp.completed_at <= (SELECT t FROM at)) AS "lessonsDone"
-    FROM states s JOIN person p ON p.id = s.person_id
-    WHERE s.unit_id = ${unitId}::uuid
-      AND (${filter} = 'all' OR s.state IN ('ASSIGNED', 'IN_PROGRESS'))
-    ORDER BY (s.state = 'COMPLETED'), p.name`;
+  // One statement: whether the unit is in the officer's scope (walking up from it), and if so its
+  // people. Out of scope it yields one row that says so; in scope and empty, one row of nulls.
+  const rows = await prisma.$queryRaw<Array<PersonStatusRow & { allowed: boolean }>>`
+    WITH RECURSIVE up AS (
+      SELECT id, parent_id FROM org_unit WHERE id = ${unitId}::uuid
+      UNION ALL SELECT u.id, u.parent_id FROM org_unit u JOIN up ON u.id = up.parent_id
+    ),
+    allowed AS (SELECT EXISTS (SELECT 1 FROM up WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])) AS ok),
+    ${cycleStates(cycleId, asOf, candidates)}
+    SELECT al.ok AS allowed, r.* FROM allowed al
+    LEFT JOIN LATERAL (
+      SELECT p.id AS "personId", s.assignment_id AS "assignmentId", p.employee_no AS "employeeNo", p.name, p.email,
+        p.staff_category::text AS "staffCategory", p.grade, s.state AS status,
+        s.due_at AS "dueAt", s.completed_at AS "completedAt", s.completion_mode AS "completionMode",
+        (SELECT count(*)::int FROM lesson_progress lp
+          WHERE lp.assignment_id = s.assignment_id AND lp.completed_at <= (SELECT t FROM at)) AS "lessonsDone"
+      FROM states s JOIN person p ON p.id = s.person_id
+      WHERE s.unit_id = ${unitId}::uuid
+        AND (${filter} = 'all' OR s.state IN ('ASSIGNED', 'IN_PROGRESS'))
+    ) r ON al.ok
+    ORDER BY (r.status = 'COMPLETED'), r.name`;
+  if (!rows[0]?.allowed) return null;
+  return rows.filter((r) => r.personId !== null).map(({ allowed: _allowed, ...r }) => r);
 }
 
 const EXPORT_BATCH = 2000;
