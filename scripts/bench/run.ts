@@ -21,6 +21,7 @@ import pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import { BENCH_AS_OF, BENCH_NOW, generate } from "./generate";
 import { median, ratio, sample, sampleWithValue, table, type Result, type Sample } from "./measure";
+import { boundImport, buildPersonnelFile, cityChecksum, dropSnapshot, restoreCity } from "./personnel-file";
 
 const args = process.argv.slice(2);
 function option(name: string): string | undefined {
@@ -122,6 +123,9 @@ async function main() {
   const { prisma } = await import("~/utils/db.server");
   await prisma.$disconnect();
   await globalThis.__cursorPool?.end();
+  // P5's apply hands its notices to the mail queue: the Redis connection must close for the process to end.
+  const { closeQueues } = await import("~/utils/queues.server");
+  await closeQueues();
 
   for (const { n, results } of runs) {
     log(`\n${n.toLocaleString("en")} people\n`);
@@ -512,6 +516,9 @@ async function measureAll(n: number): Promise<Result[]> {
   );
   log(`    (${tickCounts})`);
 
+  // ---- P5: a personnel file, checked and applied by the worker's functions
+  if (!only || only.includes("P5")) await measurePersonnelFile();
+
   // ---- P7: the oversight return for a year
   await compare(
     { id: "P7", what: "oversight return 2026 (query)", target: "<= 2x", maxRatio: 2 },
@@ -568,6 +575,99 @@ async function measureAll(n: number): Promise<Result[]> {
   await boundDb.end();
   void prisma;
   return results;
+
+  /**
+   * The file is the full roll of the officer's scope as the city stands, with movers, new hires,
+   * grade changes and a few leavers. Each run starts from the same city: the import rows are made
+   * as the upload makes them (and, for the apply, checked), untimed, and the city is put back.
+   */
+  async function measurePersonnelFile() {
+    const { now } = await import("~/utils/clock.server");
+    const { getEnv } = await import("~/utils/env.server");
+    const { checkQueuedImport, applyQueuedImport } = await import("~/modules/personnel/import.server");
+    const { QUEUES } = await import("~/utils/queues.server");
+    const { readyProducer } = await import("~/utils/redis.server");
+    const { Queue } = await import("bullmq");
+    const { createHash } = await import("node:crypto");
+    const mail = new Queue(QUEUES.mail, { connection: await readyProducer() });
+    const since = { wall: (await boundDb.query("SELECT clock_timestamp() AS t")).rows[0].t as Date, clock: now() };
+    const file = await buildPersonnelFile(boundDb, ids.city);
+    log(`    (P5 file: ${file.rows} rows, ${(file.text.length / 2 ** 20).toFixed(1)} MiB; ${file.movers} movers, ${file.newHires} new hires, ${file.gradeChanges} grade or job changes, ${file.leavers} leavers)`);
+    const before = await cityChecksum(boundDb);
+    // After each run the city's state is read before it is put back: every product run and every bound run must leave the same.
+    const after = { product: new Set<string>(), bound: new Set<string>() };
+    let dirty: "product" | "bound" | null = null;
+    const restore = async () => {
+      if (dirty) after[dirty].add(await cityChecksum(boundDb));
+      dirty = null;
+      const removed = await restoreCity(boundDb, file, since);
+      for (const id of removed) await mail.remove(`deliver_${id}_0`);
+    };
+    let importId = "";
+    const upload = async () => {
+      const [row] = await prisma.$queryRaw<Array<{ id: string }>>`
+        INSERT INTO personnel_import (actor_user_id, kind, file_name, sha256, content, scope_unit_ids, status, row_count, summary)
+        VALUES (${ids.hr.id}::uuid, 'FULL_ROLL', 'bench-roll.csv', ${createHash("sha256").update(file.text).digest("hex")}, ${file.text},
+          ${file.roots}::uuid[], 'CHECKING', ${file.rows}, ${JSON.stringify({ rows: 0, created: 0, moved: 0, updated: 0, unchanged: 0, left: 0, problems: [], samples: { created: [], moved: [], left: [] }, kind: "FULL_ROLL", active: 0, leavers: [], confirmLeavers: false })}::jsonb)
+        RETURNING id::text`;
+      importId = row!.id;
+    };
+    const noProgress = async () => undefined;
+    const counts = (s: { created: number; moved: number; updated: number; unchanged: number; left: number; problems: unknown[] | number } | null) =>
+      s && canonical({ created: s.created, moved: s.moved, updated: s.updated, unchanged: s.unchanged, left: s.left, problems: Array.isArray(s.problems) ? s.problems.length : s.problems });
+    const lateJoinerDays = getEnv().LATE_JOINER_DAYS;
+    const target = { target: "<= 3x; flat memory", maxRatio: 3 };
+    try {
+      await compare(
+        { id: "P5", what: "personnel file, full roll, dry run (worker)", ...target },
+        () => checkQueuedImport(importId, noProgress),
+        () => boundImport(boundDb, file, false, now(), lateJoinerDays),
+        {
+          reset: async () => {
+            await restore();
+            await upload();
+          },
+          agree: (p, b) => counts(p as Parameters<typeof counts>[0]) === counts(b as Parameters<typeof counts>[0]),
+        },
+      );
+      await compare(
+        { id: "P5", what: "personnel file, full roll, apply (worker)", ...target },
+        async () => {
+          dirty = "product";
+          return applyQueuedImport(importId, noProgress);
+        },
+        async () => {
+          dirty = "bound";
+          return boundImport(boundDb, file, true, now(), lateJoinerDays);
+        },
+        {
+          reset: async () => {
+            await restore();
+            await upload();
+            const checked = await checkQueuedImport(importId, noProgress);
+            if (checked?.confirmLeavers) throw new Error("the file's leavers would need a typed confirmation");
+            await prisma.personnelImport.updateMany({ where: { id: importId, status: "CHECKED" }, data: { status: "APPLYING" } });
+          },
+          agree: (p, b) => counts(p as Parameters<typeof counts>[0]) === counts(b as Parameters<typeof counts>[0]),
+        },
+      );
+      const last = results[results.length - 1];
+      if (last?.id === "P5" && !last.error) {
+        const states = [...after.product, ...after.bound];
+        const same = after.product.size === 1 && after.bound.size === 1 && states[0] === states[1];
+        if (!same) last.agree = false;
+        log(`    (after the apply: ${same ? "product and bound leave the same people, placements, accounts, assignments and notices" : "the product and the bound leave different cities"})`);
+      }
+    } finally {
+      await restore();
+      await dropSnapshot(boundDb);
+      await mail.close();
+    }
+    if ((await cityChecksum(boundDb)) !== before) {
+      const last = results[results.length - 1];
+      if (last?.id === "P5") last.error = "the city was not put back as it was";
+    }
+  }
 
   async function copyOut(sql: string, mark: () => void): Promise<number> {
     const db = new pg.Client({ connectionString: url });

@@ -99,6 +99,40 @@ const rowSchema = z.object({
     .refine((v) => v === null || Object.hasOwn(JOB_FAMILY_BY_SPELLING, v), "job-family-invalid"),
 });
 
+type ParsedRow = z.output<typeof rowSchema>;
+const emailSchema = z.string().email();
+const ROLL_CATEGORY_SET: ReadonlySet<string> = new Set(ROLL_STAFF_CATEGORIES);
+
+/**
+ * A valid row without the schema: the same checks and the same result as
+ * `rowSchema`, at a fraction of its cost on a file of a hundred thousand rows.
+ * Null when anything is wrong; the schema then names every problem.
+ */
+function acceptedRow(raw: Record<string, string>): ParsedRow | null {
+  const employeeNo = plainText(raw.employee_no!);
+  const name = plainText(raw.name!);
+  const email = plainText(raw.email!).toLowerCase();
+  const unitCode = plainText(raw.unit_code!);
+  const category = raw.staff_category!;
+  const gradeText = raw.grade!.trim();
+  const family = raw.job_family!.trim();
+  if (employeeNo.length < 1 || employeeNo.length > 40 || name.length < 1 || name.length > 100 || unitCode.length < 1 || unitCode.length > 40) return null;
+  if (!ROLL_CATEGORY_SET.has(category)) return null;
+  const grade = gradeText === "" ? null : Number(gradeText);
+  if (grade !== null && !(Number.isInteger(grade) && grade >= 1 && grade <= 9)) return null;
+  if (family !== "" && !Object.hasOwn(JOB_FAMILY_BY_SPELLING, family)) return null;
+  if (!emailSchema.safeParse(email).success) return null;
+  return {
+    employee_no: employeeNo,
+    name,
+    email,
+    unit_code: unitCode,
+    staff_category: category as ParsedRow["staff_category"],
+    grade,
+    job_family: family === "" ? null : family,
+  };
+}
+
 function isProblemCode(code: string): code is ProblemCode {
   return (PROBLEM_CODES as readonly string[]).includes(code);
 }
@@ -176,12 +210,15 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
       problems.push(...unreadable.map((column) => ({ line, code: "bad-character" as const, params: { column } })));
       continue;
     }
-    const parsed = rowSchema.safeParse(raw);
-    if (!parsed.success) {
-      problems.push(...rowProblems(line, raw, parsed.error.issues));
-      continue;
+    let r = acceptedRow(raw);
+    if (r === null) {
+      const parsed = rowSchema.safeParse(raw);
+      if (!parsed.success) {
+        problems.push(...rowProblems(line, raw, parsed.error.issues));
+        continue;
+      }
+      r = parsed.data;
     }
-    const r = parsed.data;
     const dup = seen.get(r.employee_no);
     if (dup) problems.push({ line, code: "duplicate-employee-no", params: { value: r.employee_no, other: dup } });
     const dupEmail = seenEmail.get(r.email);
