@@ -40,10 +40,25 @@ export function startWorkers(only?: QueueName[]): () => Promise<void> {
   };
 }
 
+/**
+ * WORKER_QUEUES names the queues this process serves (comma-separated; all when unset), so that a
+ * deployment can run, say, more processes for mail than for imports. Only a process serving the
+ * reminders queue declares the schedules.
+ */
+function queuesFromEnv(): QueueName[] | undefined {
+  const names = process.env.WORKER_QUEUES?.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!names || names.length === 0) return undefined;
+  const known = Object.values(QUEUES) as string[];
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  return names as QueueName[];
+}
+
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
-  const stop = startWorkers();
-  console.log(`Worker started: queues ${Object.values(QUEUES).join(", ")}`);
+  const only = queuesFromEnv();
+  const stop = startWorkers(only);
+  console.log(`Worker started: queues ${(only ?? Object.values(QUEUES)).join(", ")}`);
   let stopping = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, async () => {
