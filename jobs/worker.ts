@@ -10,7 +10,9 @@ type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const PROCESSORS: Array<{ queue: QueueName; processor: Processor; concurrency: number }> = [
   { queue: QUEUES.cycles, processor: processCycleJob, concurrency: 1 },
-  { queue: QUEUES.mail, processor: processMailJob, concurrency: 4 },
+  // Each delivery waits mostly on PostgreSQL and the SMTP server: many at once keep the mail pool's
+  // connections busy. A row is claimed before it is sent, so concurrency never sends one twice.
+  { queue: QUEUES.mail, processor: processMailJob, concurrency: 16 },
   { queue: QUEUES.reminders, processor: processReminderJob, concurrency: 1 },
   // One personnel file at a time: each holds one large transaction over the roll.
   { queue: QUEUES.imports, processor: processImportJob, concurrency: 1 },
