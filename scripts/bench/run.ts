@@ -109,7 +109,7 @@ async function main() {
   const runs: Array<{ n: number; results: Result[] }> = [];
   for (const n of sizes) {
     if (!measureOnly) await ensureData(n);
-    runs.push({ n, results: await measureAll(n) });
+    runs.push({ n, results: await measureAll(n, n === sizes[sizes.length - 1]) });
   }
   const { prisma } = await import("~/utils/db.server");
   await prisma.$disconnect();
@@ -169,7 +169,12 @@ function writeDoc(n: number, results: Result[]) {
 
 // ---------------------------------------------------------------- the measures
 
-async function measureAll(n: number): Promise<Result[]> {
+/**
+ * `last`: the run at the size asked for. The measures of whole processes (mail sent through the
+ * worker, pages under load) carry no query count to compare across sizes; in --ci they run
+ * briefly, once, at that size.
+ */
+async function measureAll(n: number, last: boolean): Promise<Result[]> {
   const { setClock } = await import("~/utils/clock.server");
   setClock(BENCH_NOW);
   const { prisma, countQueries } = await import("~/utils/db.server");
@@ -503,6 +508,18 @@ async function measureAll(n: number): Promise<Result[]> {
     { reset: resetTick, agree: (p, b) => p === b, times: Math.min(repeat, 3) },
   );
   log(`    (${tickCounts})`);
+
+  // ---- P4: sending what the outbox holds, through the worker, against a bare SMTP pool
+  if ((!only || only.includes("P4")) && (last || !ci)) {
+    const { measureSending } = await import("./sending");
+    results.push(await measureSending({ url, annualCycleId: ids.annual, ci, repeat, log }));
+  }
+
+  // ---- P6: pages under load, against a trivial route of the same server
+  if ((!only || only.includes("P6")) && (last || !ci)) {
+    const { measurePages } = await import("./pages");
+    results.push(...(await measurePages({ url, annualCycleId: ids.annual, cityUnitId: ids.city, ci, repeat, log })));
+  }
 
   // ---- P7: the oversight return for a year
   await compare(
