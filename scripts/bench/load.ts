@@ -67,7 +67,7 @@ export function request(
     headers.Origin = target.origin;
   }
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: opts.method ?? (body ? "POST" : "GET"), headers }, (res) => {
+    const req = http.request({ host: target.hostname, port: target.port, path: target.pathname + target.search, method: opts.method ?? (body !== undefined ? "POST" : "GET"), headers }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (c: string) => (text += c));

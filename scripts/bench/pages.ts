@@ -29,8 +29,8 @@ export interface PagesContext {
 }
 
 const CONNECTIONS = 50;
-const HR_EMAIL = "bench-load-hr@bench.test";
-const LEARNER_EMAIL = "bench-load-learner@bench.test";
+export const HR_EMAIL = "bench-load-hr@bench.test";
+export const LEARNER_EMAIL = "bench-load-learner@bench.test";
 
 /** Newest modification time under the given paths (files or folders). */
 function newest(paths: string[]): number {
@@ -139,7 +139,7 @@ interface Actors {
 }
 
 /** The HR officer for the whole city and a learner of the city, as accounts with passwords. */
-async function createActors(db: pg.Client, ctx: PagesContext): Promise<Actors> {
+export async function createActors(db: pg.Client, ctx: PagesContext): Promise<Actors> {
   const { hashPassword } = await import("~/modules/auth/password.server");
   const { PRIVACY_NOTICE_VERSION } = await import("~/modules/auth/accounts.server");
   await removeActors(db);

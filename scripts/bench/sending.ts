@@ -23,7 +23,7 @@ export interface SendingContext {
 
 /** Messages per run: the same at every size, so that sending does not dominate a large bench. */
 export const SEND_COUNT = 3000;
-const PREFIX = "bench-send";
+export const PREFIX = "bench-send";
 
 /** The worker, serving only the mail queue (no schedules: no tick runs on the bench city). */
 export function startMailWorker(env: Record<string, string>, name = "worker"): { stop: () => Promise<void>; output: () => string; child: ChildProcess } {
@@ -54,7 +54,7 @@ export function startMailWorker(env: Record<string, string>, name = "worker"): {
  * `count` assignment notices to people of the city with open assignments (a small city has fewer
  * than `count`: its people are taken again), addressed to the sink; their ids.
  */
-async function writeNotices(db: pg.Client, run: string, count: number): Promise<string[]> {
+export async function writeNotices(db: pg.Client, run: string, count: number): Promise<string[]> {
   const r = await db.query(
     `WITH open AS (
        SELECT a.id, a.person_id, row_number() OVER (ORDER BY a.id) - 1 AS k FROM assignment a
