@@ -8,9 +8,14 @@ import { processCycleJob, processImportJob, processMailJob, processReminderJob }
 
 type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
+/** Deliveries one worker process runs at once (the fault tests bound repeated deliveries per kill by it). */
+export const MAIL_CONCURRENCY = 16;
+
 const PROCESSORS: Array<{ queue: QueueName; processor: Processor; concurrency: number }> = [
   { queue: QUEUES.cycles, processor: processCycleJob, concurrency: 1 },
-  { queue: QUEUES.mail, processor: processMailJob, concurrency: 4 },
+  // Each delivery waits mostly on PostgreSQL and the SMTP server: many at once keep the mail pool's
+  // connections busy. A row is claimed before it is sent, so concurrency never sends one twice.
+  { queue: QUEUES.mail, processor: processMailJob, concurrency: MAIL_CONCURRENCY },
   { queue: QUEUES.reminders, processor: processReminderJob, concurrency: 1 },
   // One personnel file at a time: each holds one large transaction over the roll.
   { queue: QUEUES.imports, processor: processImportJob, concurrency: 1 },
@@ -40,10 +45,25 @@ export function startWorkers(only?: QueueName[]): () => Promise<void> {
   };
 }
 
+/**
+ * WORKER_QUEUES names the queues this process serves (comma-separated; all when unset), so that a
+ * deployment can run, say, more processes for mail than for imports. Only a process serving the
+ * reminders queue declares the schedules.
+ */
+function queuesFromEnv(): QueueName[] | undefined {
+  const names = process.env.WORKER_QUEUES?.split(",").map((s) => s.trim()).filter(Boolean);
+  if (!names || names.length === 0) return undefined;
+  const known = Object.values(QUEUES) as string[];
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length > 0) throw new Error(`WORKER_QUEUES names unknown queues: ${unknown.join(", ")} (known: ${known.join(", ")})`);
+  return names as QueueName[];
+}
+
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain) {
-  const stop = startWorkers();
-  console.log(`Worker started: queues ${Object.values(QUEUES).join(", ")}`);
+  const only = queuesFromEnv();
+  const stop = startWorkers(only);
+  console.log(`Worker started: queues ${(only ?? Object.values(QUEUES)).join(", ")}`);
   let stopping = false;
   for (const signal of ["SIGTERM", "SIGINT"] as const) {
     process.on(signal, async () => {

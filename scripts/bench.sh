@@ -24,7 +24,13 @@ fi
 
 step "Benchmark"
 export DATABASE_URL="$bench_url"
-# The test environment counts queries; mail goes nowhere (the benchmark sends none).
+# The queues of the measures that run the worker (P4 sending) live in a Redis database of their
+# own, apart from the app's and the tests', and the scale-out's (--scale-out) apart from a measure's.
+redis_db=6
+[[ " $* " == *" --scale-out "* ]] && redis_db=7
+REDIS_URL="$(node -e 'const u = new URL(process.argv[1]); u.pathname = "/" + process.argv[2]; console.log(u.href)' "$REDIS_URL" "$redis_db")"
+export REDIS_URL
+# The test environment counts queries; mail goes to the SMTP sink each measure starts, never out.
 export NODE_ENV=test
 export SMTP_URL="${BENCH_SMTP_URL:-smtp://127.0.0.1:2525}"
 export MAIL_FROM="Bench <bench@hr-edu.test>"

@@ -4,8 +4,16 @@ import { getEnv } from "./env.server";
 
 let transport: Transporter | undefined;
 
+/**
+ * One pool of SMTP connections per process, kept open between messages (nodemailer's pool: five
+ * connections, each reused for up to 100 messages), rather than a connection, greeting and
+ * QUIT for every message. `pool=false` in SMTP_URL turns it off, `maxConnections=N` sizes it.
+ */
 export function mailTransport(): Transporter {
-  return (transport ??= nodemailer.createTransport(getEnv().SMTP_URL));
+  if (transport) return transport;
+  const url = new URL(getEnv().SMTP_URL);
+  if (!url.searchParams.has("pool")) url.searchParams.set("pool", "true");
+  return (transport = nodemailer.createTransport(url.href));
 }
 
 export interface OutgoingMail {

@@ -12,6 +12,8 @@
  * --reuse keeps the data already generated for the same size.
  * --only P3,P4 measures only those (the table is printed, not written).
  * --measure-only measures whatever city is in the database, generating nothing.
+ * --scale-out runs two web processes and two workers on the city instead of measuring
+ *        (npm run bench:scale-out; scripts/bench/scale-out.ts).
  */
 import { cpus, freemem, totalmem } from "node:os";
 import { statfsSync, readFileSync, writeFileSync, existsSync } from "node:fs";
@@ -113,12 +115,32 @@ function canonical(v: unknown): string {
 }
 
 async function main() {
+  if (args.includes("--scale-out")) {
+    if (!measureOnly) await ensureData(people);
+    const { setClock } = await import("~/utils/clock.server");
+    setClock(BENCH_NOW);
+    const { scaleOut } = await import("./scale-out");
+    const ids = await withDb(async (db) => ({
+      city: (await db.query("SELECT id FROM org_unit WHERE code = 'CITY'")).rows[0].id as string,
+      annual: (await db.query("SELECT c.id FROM cycle c JOIN obligation o ON o.id = c.obligation_id WHERE c.label = '2026' AND o.code = 'annual-human-rights'")).rows[0].id as string,
+    }));
+    log(`Scale-out on the city of ${people.toLocaleString("en")} people:`);
+    const failures = await scaleOut({ url, annualCycleId: ids.annual, cityUnitId: ids.city, log });
+    const { prisma } = await import("~/utils/db.server");
+    await prisma.$disconnect();
+    if (failures.length > 0) {
+      console.error(`\nscale-out: ${failures.length} failure(s):\n  ${failures.join("\n  ")}`);
+      process.exit(1);
+    }
+    log("\nscale-out: two web processes share sessions through the database; two workers delivered every message exactly once.");
+    process.exit(0);
+  }
   const sizes = ci ? [Math.max(500, Math.round(people / 4)), people] : [people];
   const runs: Array<{ n: number; results: Result[] }> = [];
   for (const n of sizes) {
     if (!measureOnly) await ensureData(n);
     else await migrate();
-    runs.push({ n, results: await measureAll(n) });
+    runs.push({ n, results: await measureAll(n, n === sizes[sizes.length - 1]) });
   }
   const { prisma } = await import("~/utils/db.server");
   await prisma.$disconnect();
@@ -181,7 +203,12 @@ function writeDoc(n: number, results: Result[]) {
 
 // ---------------------------------------------------------------- the measures
 
-async function measureAll(n: number): Promise<Result[]> {
+/**
+ * `last`: the run at the size asked for. The measures of whole processes (mail sent through the
+ * worker, pages under load) carry no query count to compare across sizes; in --ci they run
+ * briefly, once, at that size.
+ */
+async function measureAll(n: number, last: boolean): Promise<Result[]> {
   const { setClock } = await import("~/utils/clock.server");
   setClock(BENCH_NOW);
   const { prisma, countQueries } = await import("~/utils/db.server");
@@ -518,6 +545,18 @@ async function measureAll(n: number): Promise<Result[]> {
 
   // ---- P5: a personnel file, checked and applied by the worker's functions
   if (!only || only.includes("P5")) await measurePersonnelFile();
+
+  // ---- P4: sending what the outbox holds, through the worker, against a bare SMTP pool
+  if ((!only || only.includes("P4")) && (last || !ci)) {
+    const { measureSending } = await import("./sending");
+    results.push(await measureSending({ url, annualCycleId: ids.annual, ci, repeat, log }));
+  }
+
+  // ---- P6: pages under load, against a trivial route of the same server
+  if ((!only || only.includes("P6")) && (last || !ci)) {
+    const { measurePages } = await import("./pages");
+    results.push(...(await measurePages({ url, annualCycleId: ids.annual, cityUnitId: ids.city, ci, repeat, log })));
+  }
 
   // ---- P7: the oversight return for a year
   await compare(

@@ -1,4 +1,5 @@
 import { Prisma, prisma } from "~/utils/db.server";
+import type { Locale } from "~/generated/prisma/enums";
 import { getEnv } from "~/utils/env.server";
 import { sendMail } from "~/utils/mail.server";
 import { renderTemplate } from "./templates.server";
@@ -159,10 +160,11 @@ const URGENT_TEMPLATES: readonly string[] = [
  */
 export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> {
   const open = inSendWindow(now());
-  const claimed = await prisma.$queryRaw<Array<{ id: string }>>`
+  // The claim returns what is to be sent: no second read of the row.
+  const claimed = await prisma.$queryRaw<Array<{ id: string; toAddress: string; template: string; locale: Locale; payload: unknown }>>`
     UPDATE outbox_email SET status = 'SENDING', attempts = attempts + 1, claimed_at = now()
     WHERE id = ${outboxId}::uuid AND status = 'PENDING' AND (${open} OR template = ANY(${URGENT_TEMPLATES}::text[]))
-    RETURNING id`;
+    RETURNING id, to_address AS "toAddress", template, locale::text AS locale, payload`;
   if (claimed.length === 0) {
     const row = await prisma.outboxEmail.findUnique({ where: { id: outboxId }, select: { status: true } });
     if (!row) return "missing";
@@ -170,7 +172,7 @@ export async function deliverOutbox(outboxId: string): Promise<DeliveryOutcome> 
   }
   let messageId: string;
   try {
-    const row = await prisma.outboxEmail.findUniqueOrThrow({ where: { id: outboxId } });
+    const row = claimed[0]!;
     const rendered = await renderTemplate(row.template, row.locale, row.payload);
     if (!rendered) {
       await prisma.outboxEmail.update({ where: { id: outboxId }, data: { status: "CANCELLED" } });
