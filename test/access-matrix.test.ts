@@ -71,6 +71,7 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "hr.hours[.csv].tsx": { path: () => "/hr/hours.csv?year=2026", expect: "lddoodd" },
   "hr.import.$importId.tsx": { path: (f) => `/hr/import/${f.importA}`, expect: "lddoddd" },
   "hr.import._index.tsx": { path: () => "/hr/import", expect: "lddoodo" },
+  "hr.import.template[.csv].tsx": { path: () => "/hr/import/template.csv", expect: "lddoodo" },
   "hr.oversight.tsx": { path: () => "/hr/oversight", expect: "lddoodo" },
   "hr.oversight[.pdf].tsx": { path: () => "/hr/oversight.pdf?year=2026", expect: "lddoodo" },
   "hr.oversight[.xlsx].tsx": { path: () => "/hr/oversight.xlsx?year=2026", expect: "lddoodo" },

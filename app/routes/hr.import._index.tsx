@@ -5,10 +5,12 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { FormAlert } from "~/components/form-alert";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { IMPORT_COLUMNS, IMPORT_KINDS, IMPORT_LIMITS, ImportError, isImportKind, MAX_IMPORT_BYTES, submitImport, type ImportKind } from "~/modules/personnel/import.server";
+import { COLUMN_HEADERS, IMPORT_COLUMNS, REQUIRED_COLUMNS, IMPORT_KINDS, IMPORT_LIMITS, ImportError, isImportKind, MAX_IMPORT_BYTES, submitImport, type ImportKind } from "~/modules/personnel/import.server";
 import { decodeCsvFile } from "~/utils/csv-parse";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
+import { JOB_FAMILIES, ROLL_STAFF_CATEGORIES } from "~/modules/org/coded-sets";
+import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 올리기", "Personnel import");
 
@@ -16,7 +18,15 @@ type ActionData = { formError: string; fieldErrors: { file?: string; kind?: stri
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
-  return { columns: IMPORT_COLUMNS.join(","), inRequestRows: IMPORT_LIMITS.inRequestRows, kinds: IMPORT_KINDS };
+  const required: readonly string[] = REQUIRED_COLUMNS;
+  // Every column with the headers it is known by, whether it must be there, and what it may hold.
+  const columns = IMPORT_COLUMNS.map((c) => ({
+    column: c,
+    korean: COLUMN_HEADERS[c].filter((h) => /[가-힣]/.test(h)),
+    required: required.includes(c),
+    allowed: c === "staff_category" ? [...ROLL_STAFF_CATEGORIES] : c === "job_family" ? [...JOB_FAMILIES] : c === "is_head" ? ["Y", "N"] : c === "grade" ? ["1–9"] : [],
+  }));
+  return { columns, inRequestRows: IMPORT_LIMITS.inRequestRows, kinds: IMPORT_KINDS };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -61,7 +71,39 @@ export default function ImportPage() {
       <section className="panel" aria-labelledby="format">
         <h2 id="format">{t("import.format")}</h2>
         <p>{t("import.formatHelp")}</p>
-        <p><code>{columns}</code></p>
+        <p><a href="/hr/import/template.csv" download>{t("import.template")}</a></p>
+        <TableRegion labelledBy="columns-caption">
+          <table>
+            <caption id="columns-caption">{t("import.columnsCaption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("import.column")}</th>
+                <th scope="col">{t("import.koreanHeader")}</th>
+                <th scope="col">{t("import.required")}</th>
+                <th scope="col">{t("import.allowed")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {columns.map((c) => (
+                <tr key={c.column}>
+                  <th scope="row"><code>{c.column}</code></th>
+                  <td>{c.korean.join(", ")}</td>
+                  <td>{c.required ? t("import.yes") : t("import.no")}</td>
+                  <td>
+                    {c.allowed.length === 0 ? t(`import.columnHint.${c.column}`) : (
+                      <>
+                        {c.allowed.map((v, i) => (
+                          <span key={v}>{i > 0 ? ", " : ""}<code>{v}</code>{c.column === "staff_category" ? ` (${t(`staffCategory.${v}`)})` : c.column === "job_family" ? ` (${t(`jobFamily.${v}`)})` : ""}</span>
+                        ))}
+                        {c.column === "is_head" ? ` — ${t("import.columnHint.is_head")}` : ""}
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
         <p>{t("import.largeHelp", { rows: inRequestRows.toLocaleString(i18n.language) })}</p>
         <p className="meta">{t("import.privacy")}</p>
       </section>

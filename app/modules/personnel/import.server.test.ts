@@ -10,6 +10,7 @@ import { action as uploadAction } from "~/routes/hr.import._index";
 import {
   applyImport,
   checkImport,
+  importTemplateCsv,
   ImportError,
   LEAVERS_PAGE,
   leaversPage,
@@ -184,6 +185,43 @@ describe("personnel import", () => {
     expect(after.map((u) => u.id)).toEqual([before.id]);
     expect(after[0]!.disabledAt).toBeNull();
     expect((await prisma.person.findUniqueOrThrow({ where: { id: leaver.id } })).status).toBe("ACTIVE");
+  });
+
+  it("reads Korean headers and codes in any case, records heads of units, and starts from its own template", async () => {
+    const head = `H${uid()}`;
+    const csv = [
+      "직원번호,성명,이메일,부서 코드,직원구분,직급,직무,부서장",
+      `${head},부서장님,head-${uid()}@test.example,${world.division.code},civil_servant,5,front-desk,Y`,
+    ].join("\n");
+    const checked = await checkImport(actor, "korean.csv", csv, "CHANGES_ONLY");
+    expect(checked.summary.problems).toEqual([]);
+    await applyImport(actor, checked.id);
+    const person = await prisma.person.findUniqueOrThrow({ where: { employeeNo: head } });
+    expect(person).toMatchObject({ staffCategory: "CIVIL_SERVANT", jobFamily: "FRONT_DESK", isUnitHead: true });
+    // A later file without the column keeps the flag; one that says N takes it away.
+    const again = await checkImport(actor, "again.csv", `${HEADER}\n${head},부서장님,${person.email},${world.division.code},CIVIL_SERVANT,5,FRONT_DESK`, "CHANGES_ONLY");
+    expect(again.summary.unchanged).toBe(1);
+    const off = await checkImport(actor, "off.csv", `${HEADER},is_head\n${head},부서장님,${person.email},${world.division.code},CIVIL_SERVANT,5,FRONT_DESK,n`, "CHANGES_ONLY");
+    expect(off.summary.updated).toBe(1);
+    await applyImport(actor, off.id);
+    expect((await prisma.person.findUniqueOrThrow({ where: { employeeNo: head } })).isUnitHead).toBe(false);
+
+    const template = importTemplateCsv(world.division.code);
+    expect(template.split("\r\n")[0]).toBe('\uFEFF"직원번호","이름","이메일","부서코드","직원구분","직급","직무","부서장"');
+    const fromTemplate = await checkImport(actor, "template.csv", template.replace("E2026001", `T${uid()}`).replace("hong.gildong", `hong-${uid()}`), "CHANGES_ONLY");
+    expect(fromTemplate.summary).toMatchObject({ created: 1, problems: [] });
+  });
+
+  it("names a misspelt Korean header and the columns it misses, and lists the values a coded column takes", async () => {
+    const { summary } = await checkImport(actor, "typo.csv", `직원번호,성명,이메일,부서코트,직원구분\nX1,가,x-${uid()}@test.example,${world.division.code},CIVIL_SERVANT`, "CHANGES_ONLY");
+    expect(summary.problems).toEqual([{ line: 1, code: "missing-columns", params: { columns: "unit_code / 부서코드", unknown: "부서코트" } }]);
+    const t = translator("ko");
+    expect(t(`import.problem.${summary.problems[0]!.code}`, summary.problems[0]!.params)).toContain("부서코트");
+    const bad = await checkImport(actor, "codes.csv", `${HEADER},is_head\nX2,나,y-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,COOK,maybe`, "CHANGES_ONLY");
+    expect(bad.summary.problems.map((p) => [p.code, p.params.allowed])).toEqual([
+      ["job-family-invalid", expect.stringContaining("FRONT_DESK")],
+      ["is-head-invalid", "Y, N"],
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@ import { prisma } from "~/utils/db.server";
 import { countCsvRecords, csvRecords } from "~/utils/csv-parse";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { JOB_FAMILY_BY_SPELLING, JOB_FAMILY_SPELLINGS, ROLL_STAFF_CATEGORIES } from "~/modules/org/coded-sets";
+import { JOB_FAMILIES, ROLL_STAFF_CATEGORIES } from "~/modules/org/coded-sets";
 import { recordPlacements } from "~/modules/org/org.server";
 import { enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues.server";
 import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } from "./follow-up.server";
@@ -12,10 +12,48 @@ import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
 import { getEnv } from "~/utils/env.server";
 import { plainText } from "~/utils/text";
+import { csvRow, UTF8_BOM } from "~/utils/csv";
 
 /** The columns an HR system exports. No resident registration numbers, ever. */
-export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family"] as const;
-const REQUIRED = ["employee_no", "name", "email", "unit_code", "staff_category"] as const;
+export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family", "is_head"] as const;
+export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+export const REQUIRED_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category"] as const;
+const REQUIRED = REQUIRED_COLUMNS;
+
+/**
+ * The headers each column is known by: its English name, then the Korean ones
+ * an HR system or a hand-made sheet uses. Matched without case, spaces or
+ * underscores, so "Employee No" and "직원 번호" are found too.
+ */
+export const COLUMN_HEADERS: Readonly<Record<ImportColumn, readonly string[]>> = {
+  employee_no: ["employee_no", "직원번호", "사번", "사원번호"],
+  name: ["name", "이름", "성명"],
+  email: ["email", "이메일", "전자우편"],
+  unit_code: ["unit_code", "부서코드", "조직코드"],
+  staff_category: ["staff_category", "직원구분", "구분"],
+  grade: ["grade", "직급"],
+  job_family: ["job_family", "직무", "직무분야"],
+  is_head: ["is_head", "부서장", "부서장여부"],
+};
+
+function headerKey(cell: string): string {
+  return cell.replace(/^\uFEFF/, "").toLowerCase().replace(/[\s_\-()]/g, "");
+}
+const COLUMN_BY_HEADER: ReadonlyMap<string, ImportColumn> = new Map(
+  IMPORT_COLUMNS.flatMap((c) => COLUMN_HEADERS[c].map((h) => [headerKey(h), c] as const)),
+);
+
+/**
+ * Coded values are written one way on the roll, as the page and the template
+ * list them: capitals and underscores (CIVIL_SERVANT, FRONT_DESK). Lower case
+ * and hyphens (front-desk, as content/ spells job families) are read as the same code.
+ */
+function codeCell(value: string): string {
+  return plainText(value).toUpperCase().replace(/[\s-]+/g, "_");
+}
+
+/** Whether someone heads their unit: Y or N (also 예/아니오, true/false, 1/0); empty keeps what the roll says. */
+const HEAD_VALUES: Readonly<Record<string, boolean>> = { Y: true, YES: true, "예": true, TRUE: true, "1": true, N: false, NO: false, "아니오": false, FALSE: false, "0": false };
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 /**
@@ -62,6 +100,7 @@ export const PROBLEM_CODES = [
   "staff-category-invalid",
   "grade-invalid",
   "job-family-invalid",
+  "is-head-invalid",
   "duplicate-employee-no",
   "duplicate-email",
   "unit-unknown",
@@ -86,7 +125,7 @@ const rowSchema = z.object({
   name: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(100, "too-long")),
   email: z.string().transform((v) => plainText(v).toLowerCase()).pipe(z.string().email("email-invalid")),
   unit_code: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(40, "too-long")),
-  staff_category: z.enum(ROLL_STAFF_CATEGORIES, { errorMap: () => ({ message: "staff-category-invalid" }) }),
+  staff_category: z.string().transform(codeCell).pipe(z.enum(ROLL_STAFF_CATEGORIES, { errorMap: () => ({ message: "staff-category-invalid" }) })),
   grade: z
     .string()
     .trim()
@@ -94,14 +133,19 @@ const rowSchema = z.object({
     .refine((v) => v === null || (Number.isInteger(v) && v >= 1 && v <= 9), "grade-invalid"),
   job_family: z
     .string()
-    .trim()
-    .transform((v) => (v === "" ? null : v))
-    .refine((v) => v === null || Object.hasOwn(JOB_FAMILY_BY_SPELLING, v), "job-family-invalid"),
+    .transform((v) => (v.trim() === "" ? null : codeCell(v)))
+    .refine((v) => v === null || JOB_FAMILY_SET.has(v), "job-family-invalid"),
+  is_head: z
+    .string()
+    .transform((v) => (v.trim() === "" ? null : codeCell(v)))
+    .refine((v) => v === null || Object.hasOwn(HEAD_VALUES, v), "is-head-invalid")
+    .transform((v) => (v === null ? null : HEAD_VALUES[v]!)),
 });
 
 type ParsedRow = z.output<typeof rowSchema>;
 const emailSchema = z.string().email();
 const ROLL_CATEGORY_SET: ReadonlySet<string> = new Set(ROLL_STAFF_CATEGORIES);
+const JOB_FAMILY_SET: ReadonlySet<string> = new Set(JOB_FAMILIES);
 
 /**
  * A valid row without the schema: the same checks and the same result as
@@ -113,14 +157,16 @@ function acceptedRow(raw: Record<string, string>): ParsedRow | null {
   const name = plainText(raw.name!);
   const email = plainText(raw.email!).toLowerCase();
   const unitCode = plainText(raw.unit_code!);
-  const category = raw.staff_category!;
+  const category = codeCell(raw.staff_category!);
   const gradeText = raw.grade!.trim();
-  const family = raw.job_family!.trim();
+  const family = raw.job_family!.trim() === "" ? "" : codeCell(raw.job_family!);
+  const headText = raw.is_head!.trim() === "" ? "" : codeCell(raw.is_head!);
   if (employeeNo.length < 1 || employeeNo.length > 40 || name.length < 1 || name.length > 100 || unitCode.length < 1 || unitCode.length > 40) return null;
   if (!ROLL_CATEGORY_SET.has(category)) return null;
   const grade = gradeText === "" ? null : Number(gradeText);
   if (grade !== null && !(Number.isInteger(grade) && grade >= 1 && grade <= 9)) return null;
-  if (family !== "" && !Object.hasOwn(JOB_FAMILY_BY_SPELLING, family)) return null;
+  if (family !== "" && !JOB_FAMILY_SET.has(family)) return null;
+  if (headText !== "" && !Object.hasOwn(HEAD_VALUES, headText)) return null;
   if (!emailSchema.safeParse(email).success) return null;
   return {
     employee_no: employeeNo,
@@ -130,6 +176,7 @@ function acceptedRow(raw: Record<string, string>): ParsedRow | null {
     staff_category: category as ParsedRow["staff_category"],
     grade,
     job_family: family === "" ? null : family,
+    is_head: headText === "" ? null : HEAD_VALUES[headText]!,
   };
 }
 
@@ -145,7 +192,8 @@ function rowProblems(line: number, raw: Record<string, string>, issues: z.ZodIss
     const params: Record<string, string | number> = { column, value: (raw[column] ?? "").trim().slice(0, 60) };
     if (issue.code === "too_big") params.max = Number(issue.maximum);
     if (code === "staff-category-invalid") params.allowed = ROLL_STAFF_CATEGORIES.join(", ");
-    if (code === "job-family-invalid") params.allowed = JOB_FAMILY_SPELLINGS.join(", ");
+    if (code === "job-family-invalid") params.allowed = JOB_FAMILIES.join(", ");
+    if (code === "is-head-invalid") params.allowed = "Y, N";
     return { line, code, params };
   });
 }
@@ -169,7 +217,7 @@ export interface ImportSummary {
   confirmLeavers: boolean;
 }
 
-type Row = { line: number; employeeNo: string; name: string; email: string; unitCode: string; staffCategory: string; grade: number | null; jobFamily: string | null };
+type Row = { line: number; employeeNo: string; name: string; email: string; unitCode: string; staffCategory: string; grade: number | null; jobFamily: string | null; isHead: boolean | null };
 
 /** The steps a file goes through, in order; the worker reports which one it is in. */
 export type ImportPhase = "reading" | "staging" | "comparing" | "applying";
@@ -191,11 +239,17 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
   const problems: RowProblem[] = [];
   const first = records.next();
   if (first.done) return { rows: [], problems: [{ line: 1, code: "empty-file", params: {} }], count: 0 };
-  const header = first.value.cells.map((c) => c.trim().toLowerCase());
+  const cellsOfHeader = first.value.cells.map((c) => c.trim());
+  const header = cellsOfHeader.map((c) => COLUMN_BY_HEADER.get(headerKey(c)) ?? null);
   const missing = REQUIRED.filter((c) => !header.includes(c));
-  const forbidden = header.filter((h) => /resident|rrn|주민/.test(h));
+  const forbidden = cellsOfHeader.filter((h) => /resident|rrn|주민/i.test(h));
   if (forbidden.length) problems.push({ line: 1, code: "resident-number-column", params: { columns: forbidden.join(", ") } });
-  if (missing.length) return { rows: [], problems: [...problems, { line: 1, code: "missing-columns", params: { columns: missing.join(", ") } }], count: 0 };
+  if (missing.length) {
+    // Each missing column by the names it is known by, and the headers that were not recognised (a misspelling shows there).
+    const unknown = cellsOfHeader.filter((h, i) => header[i] === null && h !== "" && !forbidden.includes(h));
+    const columns = missing.map((c) => COLUMN_HEADERS[c].slice(0, 2).join(" / ")).join(", ");
+    return { rows: [], problems: [...problems, { line: 1, code: "missing-columns", params: { columns, unknown: unknown.join(", ") || "—" } }], count: 0 };
+  }
   const at = IMPORT_COLUMNS.map((c) => header.indexOf(c));
   const rows: Row[] = [];
   const seen = new Map<string, number>();
@@ -233,7 +287,8 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
       unitCode: r.unit_code.trim(),
       staffCategory: r.staff_category,
       grade: r.grade,
-      jobFamily: r.job_family ? JOB_FAMILY_BY_SPELLING[r.job_family]! : null,
+      jobFamily: r.job_family,
+      isHead: r.is_head,
     });
   }
   await report({ phase: "reading", done: count, total: count });
@@ -263,7 +318,7 @@ type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
  */
 async function stage(tx: Tx, rows: Row[], scope: string[], kind: ImportKind, report: Report = inRequest) {
   await tx.$executeRawUnsafe(`CREATE TEMP TABLE import_row (
-    line int, employee_no text, name text, email text, unit_code text, staff_category text, grade int, job_family text
+    line int, employee_no text, name text, email text, unit_code text, staff_category text, grade int, job_family text, is_head boolean
   ) ON COMMIT DROP`);
   const batch = IMPORT_LIMITS.stageBatchRows;
   for (let from = 0; from < rows.length; from += batch) {
@@ -272,7 +327,7 @@ async function stage(tx: Tx, rows: Row[], scope: string[], kind: ImportKind, rep
       INSERT INTO import_row
       SELECT * FROM unnest(${part.map((r) => r.line)}::int[], ${part.map((r) => r.employeeNo)}::text[], ${part.map((r) => r.name)}::text[],
         ${part.map((r) => r.email)}::text[], ${part.map((r) => r.unitCode)}::text[], ${part.map((r) => r.staffCategory)}::text[],
-        ${part.map((r) => r.grade)}::int[], ${part.map((r) => r.jobFamily)}::text[])`;
+        ${part.map((r) => r.grade)}::int[], ${part.map((r) => r.jobFamily)}::text[], ${part.map((r) => r.isHead)}::boolean[])`;
     await report({ phase: "staging", done: from + part.length, total: rows.length });
   }
   // Temporary tables are never analysed automatically; without statistics the
@@ -307,8 +362,8 @@ async function stage(tx: Tx, rows: Row[], scope: string[], kind: ImportKind, rep
   const [diff] = await tx.$queryRaw<Array<{ created: string[]; moved: string[]; updated: string[]; unchanged: number; left: string[]; active: number }>>`
     WITH j AS (
       SELECT r.*, p.id AS person_id, p.org_unit_id AS old_unit, u.id AS new_unit,
-        (p.name, p.email, p.staff_category::text, p.grade, p.job_family::text, p.status::text)
-          IS DISTINCT FROM (r.name, r.email, r.staff_category, r.grade, r.job_family, 'ACTIVE') AS changed
+        (p.name, p.email, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.is_unit_head)
+          IS DISTINCT FROM (r.name, r.email, r.staff_category, r.grade, r.job_family, 'ACTIVE', COALESCE(r.is_head, p.is_unit_head)) AS changed
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
       LEFT JOIN person p ON p.employee_no = r.employee_no
     )
@@ -566,8 +621,8 @@ async function applyInTransaction(
     const step = (done: number) => report({ phase: "applying", done, total: 5 });
     await step(0);
     await tx.$executeRaw`
-      INSERT INTO person (employee_no, name, email, org_unit_id, staff_category, grade, job_family, hired_on)
-      SELECT r.employee_no, r.name, r.email, u.id, r.staff_category::"StaffCategory", r.grade, r.job_family::"JobFamily",
+      INSERT INTO person (employee_no, name, email, org_unit_id, staff_category, grade, job_family, is_unit_head, hired_on)
+      SELECT r.employee_no, r.name, r.email, u.id, r.staff_category::"StaffCategory", r.grade, r.job_family::"JobFamily", COALESCE(r.is_head, false),
         (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
       WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.employee_no = r.employee_no)`;
@@ -582,11 +637,11 @@ async function applyInTransaction(
     await tx.$executeRaw`
       UPDATE person p SET name = r.name, email = r.email, org_unit_id = u.id,
         staff_category = r.staff_category::"StaffCategory", grade = r.grade, job_family = r.job_family::"JobFamily",
-        status = 'ACTIVE', left_on = NULL
+        is_unit_head = COALESCE(r.is_head, p.is_unit_head), status = 'ACTIVE', left_on = NULL
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
       WHERE p.employee_no = r.employee_no
-        AND (p.name, p.email, p.org_unit_id, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.left_on)
-          IS DISTINCT FROM (r.name, r.email, u.id, r.staff_category, r.grade, r.job_family, 'ACTIVE', NULL::date)`;
+        AND (p.name, p.email, p.org_unit_id, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.left_on, p.is_unit_head)
+          IS DISTINCT FROM (r.name, r.email, u.id, r.staff_category, r.grade, r.job_family, 'ACTIVE', NULL::date, COALESCE(r.is_head, p.is_unit_head))`;
     await step(2);
     const left = await tx.$executeRaw`
       UPDATE person p SET status = 'LEFT', left_on = (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
@@ -779,4 +834,14 @@ export async function leaversPage(summary: ImportSummary, page: number) {
     return { employeeNo, name: p?.name ?? null, unitCode: p?.orgUnit?.code ?? null, unitNameKo: p?.orgUnit?.nameKo ?? null, unitNameEn: p?.orgUnit?.nameEn ?? null };
   });
   return { rows, page: current, pages, total: all.length, complete: (summary as Partial<ImportSummary>).leavers !== undefined };
+}
+
+/**
+ * The file to start from: every column under its Korean header, and one row
+ * showing how each is written, placed in `unitCode` (the officer's own unit).
+ */
+export function importTemplateCsv(unitCode: string): string {
+  const header = IMPORT_COLUMNS.map((c) => COLUMN_HEADERS[c].find((h) => /[가-힣]/.test(h)) ?? c);
+  const sample = ["E2026001", "홍길동", "hong.gildong@example.go.kr", unitCode, "CIVIL_SERVANT", "7", "FRONT_DESK", "N"];
+  return `${UTF8_BOM}${csvRow(header)}${csvRow(sample)}`;
 }
