@@ -10,7 +10,6 @@ import { decodeCsvFile } from "~/utils/csv-parse";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 import { JOB_FAMILIES, ROLL_STAFF_CATEGORIES } from "~/modules/org/coded-sets";
-import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 올리기", "Personnel import");
 
@@ -72,38 +71,27 @@ export default function ImportPage() {
         <h2 id="format">{t("import.format")}</h2>
         <p>{t("import.formatHelp")}</p>
         <p><a href="/hr/import/template.csv" download>{t("import.template")}</a></p>
-        <TableRegion labelledBy="columns-caption">
-          <table>
-            <caption id="columns-caption">{t("import.columnsCaption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("import.column")}</th>
-                <th scope="col">{t("import.koreanHeader")}</th>
-                <th scope="col">{t("import.required")}</th>
-                <th scope="col">{t("import.allowed")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {columns.map((c) => (
-                <tr key={c.column}>
-                  <th scope="row"><code>{c.column}</code></th>
-                  <td>{c.korean.join(", ")}</td>
-                  <td>{c.required ? t("import.yes") : t("import.no")}</td>
-                  <td>
-                    {c.allowed.length === 0 ? t(`import.columnHint.${c.column}`) : (
-                      <>
-                        {c.allowed.map((v, i) => (
-                          <span key={v}>{i > 0 ? ", " : ""}<code>{v}</code>{c.column === "staff_category" ? ` (${t(`staffCategory.${v}`)})` : c.column === "job_family" ? ` (${t(`jobFamily.${v}`)})` : ""}</span>
-                        ))}
-                        {c.column === "is_head" ? ` — ${t("import.columnHint.is_head")}` : ""}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableRegion>
+        <h3 id="columns-caption">{t("import.columnsCaption")}</h3>
+        <p className="meta">{t("import.columnsNote")}</p>
+        <dl className="columns">
+          {columns.map((c) => (
+            <div key={c.column}>
+              <dt>
+                <code>{c.column}</code> · {c.korean.join(", ")} · {c.required ? t("import.required") : t("import.optional")}
+              </dt>
+              <dd>
+                {c.allowed.length === 0 ? t(`import.columnHint.${c.column}`) : (
+                  <>
+                    {c.allowed.map((v, i) => (
+                      <span key={v}>{i > 0 ? ", " : ""}<code>{v}</code>{c.column === "staff_category" ? ` (${t(`staffCategory.${v}`)})` : c.column === "job_family" ? ` (${t(`jobFamily.${v}`)})` : ""}</span>
+                    ))}
+                    {c.column === "is_head" ? ` — ${t("import.columnHint.is_head")}` : ""}
+                  </>
+                )}
+              </dd>
+            </div>
+          ))}
+        </dl>
         <p>{t("import.largeHelp", { rows: inRequestRows.toLocaleString(i18n.language) })}</p>
         <p className="meta">{t("import.privacy")}</p>
       </section>

@@ -22,11 +22,13 @@ const PDF = new TextEncoder().encode("%PDF-1.4\n% attendance sheet\n%%EOF\n");
 
 /**
  * WCAG 1.4.10 (reflow): every page reads without scrolling sideways on a phone (375 CSS px)
- * and at 200% zoom of a 1280 px window (640 CSS px). Only a wide table may scroll, inside its own region.
+ * and at 200% zoom of a 1280 px window (640 CSS px), nor on the desktop (1280). Only a wide table
+ * may scroll, inside its own region. Every page is read in Korean, then again in English.
  */
 const WIDTHS = [
   { width: 375, height: 740 },
   { width: 640, height: 800 },
+  { width: 1280, height: 800 },
 ] as const;
 
 describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, () => {
@@ -114,12 +116,20 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await app?.stop();
   });
 
-  /** The page as it is now, at each width: its width recorded, and at 375 px its screenshot and axe scan. */
+  /** Pages seen since the last switch to English, to be read again in it. */
+  const seen: Array<{ path: string; name: string }> = [];
+
+  /** The page as it is now, at each width: its width recorded, at 1280 px a screenshot, at 375 px a screenshot and axe scan. */
   async function look(name: string) {
+    if (!name.endsWith("-en")) {
+      const url = new URL(page.url());
+      seen.push({ path: url.pathname + url.search, name });
+    }
     for (const size of WIDTHS) {
       await page.setViewportSize(size);
       const m = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
       measured.push({ page: name, width: size.width, ...m });
+      if (size.width === 1280) await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
     }
     await page.setViewportSize(WIDTHS[0]);
     // Every page is scanned; the failures are reported together at the end, as the widths are.
@@ -130,6 +140,24 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     const res = await page.goto(path);
     expect(res?.status(), `${name} (${path})`).toBeLessThan(400);
     await look(name);
+  }
+
+  async function setLanguage(locale: "ko" | "en") {
+    const res = await page.request.post("/language", { form: { locale, redirectTo: "/" }, headers: { Origin: app.origin }, maxRedirects: 0 });
+    expect(res.status()).toBe(302);
+  }
+
+  /** The pages just seen, once more in English (the account's or the browser's language), then back to Korean. */
+  async function againInEnglish() {
+    const pages = seen.splice(0);
+    await setLanguage("en");
+    for (const { path, name } of pages) {
+      const res = await page.goto(path);
+      expect(res?.status(), `${name}-en (${path})`).toBeLessThan(400);
+      expect(await page.locator("html").getAttribute("lang"), `${name}-en`).toBe("en");
+      await look(`${name}-en`);
+    }
+    await setLanguage("ko");
   }
 
   async function signInAs(email: string) {
@@ -146,6 +174,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/catalog", "anon-catalog");
     await visit("/verify", "anon-verify");
     await visit("/help", "anon-help");
+    await againInEnglish();
   });
 
   it("a learner's pages, from home to the certificate", async () => {
@@ -167,6 +196,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/verify/${cert.verificationCode}`, "learner-verified");
     // The learner also heads the division: its read-only view, linked from home.
     await visit("/team", "learner-team");
+    await againInEnglish();
   });
 
   it("an HR officer's pages", async () => {
@@ -185,12 +215,14 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/hr/hours", "hr-hours");
     await visit(`/hr/download?report=hours&format=csv&year=${clockYear()}`, "hr-hours-download");
     await visit("/account", "hr-account");
+    await againInEnglish();
   });
 
   it("an academy administrator's pages", async () => {
     await signInAs(academyEmail);
     await visit("/academy", "academy");
     await visit("/academy/notices", "academy-notices");
+    await againInEnglish();
   });
 
   it("a system administrator's pages", async () => {
@@ -200,6 +232,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/admin/seal", "admin-seal");
     await visit("/hr/oversight", "admin-oversight");
     await visit("/hr/import", "admin-import");
+    await againInEnglish();
   });
 
   it("folds the header's links behind a menu button on a phone, operable by keyboard", async () => {
