@@ -11,6 +11,7 @@ import { DownloadForm } from "~/components/download-form";
 import { PurposeFields } from "~/components/purpose-fields";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { TableRegion } from "~/components/table-region";
+import { CountCells, CountHeaders, inPersonShare } from "~/components/compliance-cells";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 현황", "Compliance");
 
@@ -50,28 +51,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const { actor } = await requireHrCycle(request);
   return purposeAction(request, actor);
-}
-
-type Counts = { assigned: number; completed: number; inPerson: number; inProgress: number; notStarted: number; exempted: number; overdue: number; ratePercent: number | null };
-
-/** "12 (40%)": in-person completions and their share of all completions. */
-function inPersonShare(inPerson: number, completed: number) {
-  return completed > 0 ? `${inPerson} (${Math.round((100 * inPerson) / completed)}%)` : String(inPerson);
-}
-
-function CountCells({ counts: c }: { counts: Counts }) {
-  return (
-    <>
-      {[c.assigned, c.completed].map((n, i) => (
-        <td key={i} className="num">{n}</td>
-      ))}
-      <td className="num">{inPersonShare(c.inPerson, c.completed)}</td>
-      {[c.inProgress, c.notStarted, c.exempted, c.overdue].map((n, i) => (
-        <td key={i} className="num">{n}</td>
-      ))}
-      <td className="num">{c.ratePercent === null ? "—" : `${c.ratePercent}%`}</td>
-    </>
-  );
 }
 
 export default function Compliance() {
@@ -146,14 +125,7 @@ export default function Compliance() {
               <thead>
                 <tr>
                   <th scope="col">{t("hr.unit")}</th>
-                  <th scope="col" className="num">{t("hr.assigned")}</th>
-                  <th scope="col" className="num">{t("hr.completed")}</th>
-                  <th scope="col" className="num">{t("hr.inPerson")}</th>
-                  <th scope="col" className="num">{t("hr.inProgress")}</th>
-                  <th scope="col" className="num">{t("hr.notStarted")}</th>
-                  <th scope="col" className="num">{t("hr.exempted")}</th>
-                  <th scope="col" className="num">{t("hr.overdue")}</th>
-                  <th scope="col" className="num">{t("hr.rate")}</th>
+                  <CountHeaders />
                 </tr>
               </thead>
               <tbody>

@@ -12,9 +12,10 @@ import { getEnv } from "~/utils/env.server";
 import { readViewPurpose, recordReportView } from "~/modules/audit/access.server";
 import { carriedViewQuery } from "~/modules/audit/purpose";
 import { notFound } from "~/utils/http.server";
-import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { pick, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
 import { TableRegion } from "~/components/table-region";
+import { ProgressCells } from "~/components/compliance-cells";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.unit?.nameKo ?? ""} 대상자`, `People in ${data?.unit?.nameEn ?? ""}`);
@@ -116,13 +117,7 @@ export default function UnitPeople() {
                   <th scope="row" className="nowrap"><Link to={`/hr/assignments/${p.assignmentId}`}>{p.name}</Link></th>
                   <td>{t(`staffCategory.${p.staffCategory}`)}</td>
                   <td>{p.grade ?? "—"}</td>
-                  <td><span className={`badge ${p.status}`}>{t(`status.${p.status}`)}</span></td>
-                  <td className="num">{p.lessonsDone}</td>
-                  <td>{formatDate(p.dueAt, locale)}</td>
-                  <td>
-                    {p.completedAt ? formatDate(p.completedAt, locale) : "—"}
-                    {p.completionMode ? ` (${t(`completionMode.${p.completionMode}`)})` : ""}
-                  </td>
+                  <ProgressCells p={p} />
                 </tr>
               ))}
             </tbody>

@@ -12,6 +12,7 @@ import { formatDate, pick, seoulDateKey, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
 import { TableRegion } from "~/components/table-region";
+import { CountCells, CountHeaders, ProgressCells } from "~/components/compliance-cells";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "우리 부서 이수 현황", "My unit's progress");
 
@@ -72,13 +73,7 @@ export default function Team() {
               <thead>
                 <tr>
                   <th scope="col">{t("hr.unit")}</th>
-                  <th scope="col" className="num">{t("hr.assigned")}</th>
-                  <th scope="col" className="num">{t("hr.completed")}</th>
-                  <th scope="col" className="num">{t("hr.inProgress")}</th>
-                  <th scope="col" className="num">{t("hr.notStarted")}</th>
-                  <th scope="col" className="num">{t("hr.exempted")}</th>
-                  <th scope="col" className="num">{t("hr.overdue")}</th>
-                  <th scope="col" className="num">{t("hr.rate")}</th>
+                  <CountHeaders />
                 </tr>
               </thead>
               <tbody>
@@ -89,10 +84,7 @@ export default function Team() {
                       <th scope="row" className={`indent-${Math.min(u.depth, 3)}`}>
                         {u.unitId === d.unitId ? <strong aria-current="true">{name}</strong> : <Link to={`/team?cycle=${d.cycle!.id}&unit=${u.unitId}`}>{name}</Link>}
                       </th>
-                      {[u.assigned, u.completed, u.inProgress, u.notStarted, u.exempted, u.overdue].map((n, i) => (
-                        <td key={i} className="num">{n}</td>
-                      ))}
-                      <td className="num">{u.ratePercent === null ? "—" : `${u.ratePercent}%`}</td>
+                      <CountCells counts={u} />
                     </tr>
                   );
                 })}
@@ -116,13 +108,7 @@ export default function Team() {
                   {d.people.map((p) => (
                     <tr key={p.personId}>
                       <th scope="row" className="nowrap">{p.name}</th>
-                      <td><span className={`badge ${p.status}`}>{t(`status.${p.status}`)}</span></td>
-                      <td className="num">{p.lessonsDone}</td>
-                      <td>{formatDate(p.dueAt, locale)}</td>
-                      <td>
-                        {p.completedAt ? formatDate(p.completedAt, locale) : "—"}
-                        {p.completionMode ? ` (${t(`completionMode.${p.completionMode}`)})` : ""}
-                      </td>
+                      <ProgressCells p={p} />
                     </tr>
                   ))}
                 </tbody>
