@@ -5,6 +5,7 @@ import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
 import {
   cancelScheduled,
+  cycleHistory,
   getCycle,
   isCycleAction,
   listScheduled,
@@ -54,10 +55,16 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const preview = selected && action === "open" ? await previewCycle(selected.id) : null;
   const inFlight = selected && action === "close" ? await workInFlight(selected.id) : null;
   const [obligations, scheduled] = await Promise.all([listYear(year), listScheduled(year)]);
+  const labels = new Map(obligations.flatMap((o) => o.cycles.map((c) => [c.id, `${pick("ko", o.titleKo, o.titleEn)}|${o.titleEn}|${c.label}`] as const)));
+  const history = (await cycleHistory([...labels.keys()])).map((e) => {
+    const [ko, en, label] = (labels.get(e.entityId ?? "") ?? "||").split("|");
+    return { id: e.id, action: e.action, at: e.createdAt, reason: e.reason, actor: e.actor, data: e.data as Record<string, unknown> | null, cycleKo: `${ko} ${label}`, cycleEn: `${en} ${label}` };
+  });
   return {
     year,
     today: seoulDateKey(now()),
     obligations,
+    history,
     scheduled: scheduled.map((s) => ({
       id: s.id,
       action: s.action,
@@ -254,11 +261,15 @@ export default function AcademyCycles() {
                         <td className="num">{c.inProgress}</td>
                         <td className="num">{c.completed}</td>
                         <td>
-                          {(ACTIONS_FOR[c.status] ?? []).map((a) => (
-                            <Link key={a} className="action-link" to={`/academy/cycles?${new URLSearchParams({ year: String(d.year), cycle: c.id, do: a }).toString()}`} aria-label={t("cycles.actionLabel", { cycle: c.label, action: t(`cycles.actionName.${a}`) })}>
-                              {t(`cycles.actionLink.${a}`)}{" "}
-                            </Link>
-                          ))}
+                          <ul className="row-actions">
+                            {(ACTIONS_FOR[c.status] ?? []).map((a) => (
+                              <li key={a}>
+                                <Link to={`/academy/cycles?${new URLSearchParams({ year: String(d.year), cycle: c.id, do: a }).toString()}`} aria-label={t("cycles.actionLabel", { cycle: c.label, action: t(`cycles.actionName.${a}`) })}>
+                                  {t(`cycles.actionLink.${a}`)}
+                                </Link>
+                              </li>
+                            ))}
+                          </ul>
                         </td>
                       </tr>
                     ))}
@@ -324,8 +335,48 @@ export default function AcademyCycles() {
           </table>
         </TableRegion>
       )}
+
+      <h2>{t("cycles.historyTitle")}</h2>
+      {d.history.length === 0 ? <p className="panel">{t("cycles.noHistory")}</p> : (
+        <TableRegion labelledBy="history-caption">
+          <table>
+            <caption id="history-caption">{t("cycles.historyCaption", { year: d.year })}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("cycles.historyCols.at")}</th>
+                <th scope="col">{t("cycles.historyCols.cycle")}</th>
+                <th scope="col">{t("cycles.historyCols.event")}</th>
+                <th scope="col">{t("cycles.historyCols.details")}</th>
+                <th scope="col">{t("cycles.historyCols.reason")}</th>
+                <th scope="col">{t("cycles.historyCols.actor")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.history.map((e) => (
+                <tr key={e.id}>
+                  <td>{formatDate(e.at, locale, true)}</td>
+                  <th scope="row">{pick(locale, e.cycleKo, e.cycleEn)}</th>
+                  <td>{t(`cycles.event.${e.action.replace(/\./g, "_")}`, { defaultValue: e.action })}</td>
+                  <td>{detailsOf(e.data)}</td>
+                  <td>{e.reason ?? "—"}</td>
+                  <td>{e.actor || "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
+      )}
     </>
   );
+}
+
+/** The facts an audit event keeps, as short text: dates, unit code, counts. */
+function detailsOf(data: Record<string, unknown> | null): string {
+  if (!data) return "—";
+  const parts = ["from", "to", "unitCode", "changed", "assigned", "inProgress", "action", "runOn"]
+    .filter((k) => data[k] !== undefined && data[k] !== null)
+    .map((k) => (k === "from" || k === "to" ? String(data[k]) : `${k}: ${String(data[k])}`));
+  return parts.length ? parts.join(" · ").replace(/^(\d{4}-\d{2}-\d{2}) · (\d{4}-\d{2}-\d{2})/, "$1 → $2") : "—";
 }
 
 function Preview({ preview }: { preview: { total: PreviewRow; byUnit: PreviewRow[]; byCategory: PreviewRow[]; byCourse: PreviewRow[]; previousLabel: string | null } }) {

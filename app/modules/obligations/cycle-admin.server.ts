@@ -226,6 +226,20 @@ export async function takeAction(cycleId: string, input: ActionInput, actorUserI
   }
 }
 
+/** The audit trail of the given cycles, newest first: who did what to them and why. */
+export async function cycleHistory(cycleIds: string[]) {
+  if (cycleIds.length === 0) return [];
+  const events = await prisma.auditEvent.findMany({
+    where: { entityType: "cycle", entityId: { in: cycleIds } },
+    orderBy: { id: "desc" },
+    take: 50,
+    select: { id: true, action: true, entityId: true, reason: true, data: true, createdAt: true, actorUserId: true },
+  });
+  const actors = await prisma.user.findMany({ where: { id: { in: [...new Set(events.flatMap((e) => (e.actorUserId ? [e.actorUserId] : [])))] } }, select: { id: true, displayName: true } });
+  const name = new Map(actors.map((a) => [a.id, a.displayName]));
+  return events.map((e) => ({ ...e, id: String(e.id), actor: e.actorUserId ? (name.get(e.actorUserId) ?? "") : "" }));
+}
+
 /** Find a unit by its code (what the academy types), for a per-unit extension. */
 export async function unitByCode(code: string) {
   return prisma.orgUnit.findUnique({ where: { code: code.trim() }, select: { id: true, code: true, nameKo: true, nameEn: true } });
