@@ -6,6 +6,7 @@ import { inSendWindow, nextSendMoment } from "~/modules/notifications/send-windo
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
 import { carryOutPendingFollowUps } from "~/modules/personnel/follow-up.server";
+import { runDueCycleActions } from "~/modules/obligations/cycle-admin.server";
 import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
@@ -43,7 +44,8 @@ export async function processMailJob(job: Job, token?: string) {
 }
 
 /**
- * reminders queue: every 15 minutes, send due reminders, finish what applied
+ * reminders queue: every 15 minutes, carry out the academy's cycle actions
+ * scheduled for today or earlier (ADR 022), send due reminders, finish what applied
  * personnel files still owe (their people's assignments and notices), write
  * notices a lost job never wrote, re-create any lost delivery work, and forget
  * expired links.
@@ -51,6 +53,8 @@ export async function processMailJob(job: Job, token?: string) {
 export async function processReminderJob(job: Job) {
   if (job.name !== "tick") throw new UnrecoverableError(`unknown job ${job.name}`);
   const at = now();
+  // First, so that a cycle opened or extended today is what the reminders see.
+  const cycleActions = await runDueCycleActions(at);
   const result = await runReminderTick(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const followUps = await carryOutPendingFollowUps();
@@ -63,7 +67,7 @@ export async function processReminderJob(job: Job) {
   const leaversRemoved = await applyLeaverRetention(at);
   const sealed = await sealAuditEvents();
   await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...owed, ...lost])]);
-  return { ...result, outboxIds: undefined, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
+  return { ...result, outboxIds: undefined, cycleActions, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
 }
 
 /**

@@ -46,6 +46,7 @@ interface Fixture {
 const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> = {
   "_index.tsx": { path: () => "/", expect: "ooooooo" },
   "academy._index.tsx": { path: () => "/academy", expect: "lddddoo" },
+  "academy.cycles.tsx": { path: (f) => `/academy/cycles?cycle=${f.cycleA}&do=open`, expect: "lddddoo" },
   "academy.notices.tsx": { path: () => "/academy/notices", expect: "lddddoo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
   "account.data[.json].tsx": { path: () => "/account/data.json", expect: "loooooo" },
@@ -109,6 +110,7 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
  */
 const ACTIONS: Record<string, { path: (f: Fixture) => string; expect: string }> = {
   "_index.tsx": { path: () => "/", expect: "loooooo" },
+  "academy.cycles.tsx": { path: () => "/academy/cycles", expect: "lddddoo" },
   "academy.notices.tsx": { path: () => "/academy/notices", expect: "lddddoo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
   "account.verify.tsx": { path: () => "/account/verify", expect: "ooooooo" },

@@ -222,6 +222,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await signInAs(academyEmail);
     await visit("/academy", "academy");
     await visit("/academy/notices", "academy-notices");
+    await visit("/academy/cycles", "academy-cycles");
+    await visit(`/academy/cycles?cycle=${cycleId}&do=extend`, "academy-cycles-extend");
     await againInEnglish();
   });
 

@@ -1,7 +1,8 @@
-import { prisma } from "~/utils/db.server";
+import { Prisma, prisma } from "~/utils/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { getEnv } from "~/utils/env.server";
-import { seoulDayEnd } from "~/utils/i18n";
+import { isDateKey, seoulDateKey, seoulDayEnd } from "~/utils/i18n";
+import { subtreeScope } from "~/modules/org/org.server";
 import { now } from "~/utils/clock.server";
 
 export class CycleStateError extends Error {}
@@ -37,20 +38,14 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
 }
 
 /**
- * Assign everyone in the audience of each of the given cycles who is not yet
- * assigned, in one statement for all of them (closed cycles are left alone).
- * Returns how many assignments were created, per cycle.
- *
- * One statement, so that someone owed several cycles gets all of them at the
- * same moment: whoever writes their assignment notice next (the follow-up of a
- * personnel file, a cycle-opened job, the tick) sees every one and announces
- * them together. Atomic and repeatable by itself (ON CONFLICT DO NOTHING); it
- * runs outside any interactive transaction, for the reason given at openCycle.
+ * `WITH RECURSIVE … audience AS (…)`: everyone the given cycles (closed ones
+ * left out) owe to assign, one row per cycle and person: cycle_id, person_id,
+ * course_id, org_unit_id, staff_category, and the cycle's opened_at and
+ * due_at. The one definition of a cycle's audience: opening a cycle inserts
+ * these rows, and its preview counts them.
  */
-export async function assignAudiences(cycleIds: string[], at: Date): Promise<Record<string, number>> {
-  if (cycleIds.length === 0) return {};
-  const rows = await prisma.$queryRaw<Array<{ cycle_id: string; created: number }>>`
-    WITH RECURSIVE targets AS (
+export function audienceOf(cycleIds: string[]): Prisma.Sql {
+  return Prisma.sql`WITH RECURSIVE targets AS (
       SELECT c.id AS cycle_id, c.obligation_id FROM cycle c WHERE c.id = ANY(${cycleIds}::uuid[]) AND c.status <> 'CLOSED'
     ),
     audience_units AS (
@@ -73,17 +68,38 @@ export async function assignAudiences(cycleIds: string[], at: Date): Promise<Rec
       JOIN obligation o ON o.id = t.obligation_id
       JOIN org_unit u ON u.id = a.id AND u.kind = ANY(o.unit_kinds)
     ),
-    created AS (
-      INSERT INTO assignment (cycle_id, person_id, course_id, due_at, assigned_at)
-      SELECT c.id, p.id, r.course_id,
-        -- Someone who joins an open cycle late gets a fair deadline, never one already past.
-        CASE WHEN c.opened_at IS NULL THEN c.due_at
-             ELSE GREATEST(c.due_at, ${at}::timestamptz + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END,
-        ${at}::timestamptz
+    audience AS (
+      SELECT c.id AS cycle_id, p.id AS person_id, r.course_id, p.org_unit_id, p.staff_category, c.opened_at, c.due_at
       FROM units un
       JOIN cycle c ON c.id = un.cycle_id AND c.status <> 'CLOSED'
       JOIN obligation_route r ON r.obligation_id = c.obligation_id AND (r.period = '' OR r.period = c.period)
       JOIN person p ON p.org_unit_id = un.id AND p.staff_category = r.staff_category AND p.status = 'ACTIVE'
+    )`;
+}
+
+/**
+ * Assign everyone in the audience of each of the given cycles who is not yet
+ * assigned, in one statement for all of them (closed cycles are left alone).
+ * Returns how many assignments were created, per cycle.
+ *
+ * One statement, so that someone owed several cycles gets all of them at the
+ * same moment: whoever writes their assignment notice next (the follow-up of a
+ * personnel file, a cycle-opened job, the tick) sees every one and announces
+ * them together. Atomic and repeatable by itself (ON CONFLICT DO NOTHING); it
+ * runs outside any interactive transaction, for the reason given at openCycle.
+ */
+export async function assignAudiences(cycleIds: string[], at: Date): Promise<Record<string, number>> {
+  if (cycleIds.length === 0) return {};
+  const rows = await prisma.$queryRaw<Array<{ cycle_id: string; created: number }>>`
+    ${audienceOf(cycleIds)},
+    created AS (
+      INSERT INTO assignment (cycle_id, person_id, course_id, due_at, assigned_at)
+      SELECT a.cycle_id, a.person_id, a.course_id,
+        -- Someone who joins an open cycle late gets a fair deadline, never one already past.
+        CASE WHEN a.opened_at IS NULL THEN a.due_at
+             ELSE GREATEST(a.due_at, ${at}::timestamptz + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END,
+        ${at}::timestamptz
+      FROM audience a
       ON CONFLICT (cycle_id, person_id) DO NOTHING
       RETURNING cycle_id
     )
@@ -119,14 +135,128 @@ export async function planCycle(obligationCode: string, year: number, period: ""
   });
 }
 
-/** Close a cycle: its records are frozen; nothing is deleted. */
-export async function closeCycle(cycleId: string, actorUserId: string | null) {
-  await prisma.$transaction(async (tx) => {
+type Db = Prisma.TransactionClient | typeof prisma;
+
+/**
+ * A refusal the academy's page explains: `code` names the message
+ * (`cycles.error.<code>`), `params` fill it in.
+ */
+export class CycleActionError extends CycleStateError {
+  constructor(
+    readonly code: string,
+    readonly params: Record<string, string | number> = {},
+  ) {
+    super(`${code}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ""}`);
+  }
+}
+
+/** How many of a cycle's assignments are still being worked on, and how many not started. */
+export async function workInFlight(cycleId: string, db: Db = prisma): Promise<{ inProgress: number; notStarted: number }> {
+  const [row] = await db.$queryRaw<Array<{ in_progress: number; not_started: number }>>`
+    SELECT count(*) FILTER (WHERE status = 'IN_PROGRESS')::int AS in_progress,
+           count(*) FILTER (WHERE status = 'ASSIGNED')::int AS not_started
+    FROM assignment WHERE cycle_id = ${cycleId}::uuid`;
+  return { inProgress: row?.in_progress ?? 0, notStarted: row?.not_started ?? 0 };
+}
+
+/**
+ * Close a cycle: its records are frozen; nothing is deleted. With
+ * `ifInProgress: "refuse"`, a cycle in which someone has started but not
+ * finished stays open, and the refusal says how many (the academy confirms
+ * and asks again with "confirmed"; both record the counts in the audit). Runs in `db` when given (a scheduled close
+ * marks itself done in the same transaction).
+ */
+export async function closeCycle(cycleId: string, actorUserId: string | null, opts: { ifInProgress?: "close" | "refuse" | "confirmed"; db?: Db } = {}) {
+  const run = async (tx: Db) => {
+    const cycle = await tx.cycle.findUnique({ where: { id: cycleId }, select: { status: true } });
+    if (cycle?.status !== "OPEN") throw new CycleActionError("notOpenToClose");
+    // Counted only when the caller asked to be stopped by it: the plain close stays one update.
+    const flight = opts.ifInProgress === "refuse" || opts.ifInProgress === "confirmed" ? await workInFlight(cycleId, tx) : null;
+    if (opts.ifInProgress === "refuse" && flight && flight.inProgress > 0) throw new CycleActionError("inProgress", { count: flight.inProgress });
     const updated = await tx.cycle.updateMany({
       where: { id: cycleId, status: "OPEN" },
       data: { status: "CLOSED", closedAt: now() },
     });
-    if (updated.count === 0) throw new CycleStateError("only an open cycle can be closed");
-    await recordAudit({ actorUserId, action: "cycle.close", entityType: "cycle", entityId: cycleId }, tx);
-  });
+    if (updated.count === 0) throw new CycleActionError("notOpenToClose");
+    await recordAudit({ actorUserId, action: "cycle.close", entityType: "cycle", entityId: cycleId, ...(flight ? { data: { ...flight } } : {}) }, tx);
+    return flight;
+  };
+  return opts.db ? run(opts.db) : prisma.$transaction(run);
+}
+
+/** Reopen a closed cycle, with a reason: its people can work on it again, and it counts as running. */
+export async function reopenCycle(cycleId: string, actorUserId: string | null, reason: string, db?: Db) {
+  const why = reason.trim();
+  if (!why) throw new CycleActionError("reasonRequired");
+  const run = async (tx: Db) => {
+    const updated = await tx.cycle.updateMany({ where: { id: cycleId, status: "CLOSED" }, data: { status: "OPEN", closedAt: null } });
+    if (updated.count === 0) throw new CycleActionError("notClosed");
+    await recordAudit({ actorUserId, action: "cycle.reopen", entityType: "cycle", entityId: cycleId, reason: why }, tx);
+  };
+  return db ? run(db) : prisma.$transaction(run);
+}
+
+export interface Extension {
+  /** The new deadline's day, YYYY-MM-DD: the end of that day in Seoul. */
+  dueOn: string;
+  /** Only the people of this unit and the units under it; null: everyone. */
+  unitId: string | null;
+  reason: string;
+}
+
+/**
+ * Move a cycle's deadline later, for everyone or for one unit's subtree,
+ * with a reason. Never past the last day of the cycle's period: the next
+ * period is another cycle. For everyone, the cycle's own deadline moves (so
+ * people assigned later get it too) and so does every unfinished assignment
+ * whose deadline is earlier; for a unit, the unfinished assignments of the
+ * people now in its subtree, in one statement. Finished and exempted records
+ * keep the deadline they had. Audited with the old and new deadline and how
+ * many people's deadline moved. Returns that number.
+ */
+export async function extendCycle(cycleId: string, ext: Extension, actorUserId: string | null, db?: Db): Promise<number> {
+  const reason = ext.reason.trim();
+  if (!reason) throw new CycleActionError("reasonRequired");
+  if (!isDateKey(ext.dueOn)) throw new CycleActionError("badDate");
+  const run = async (tx: Db) => {
+    const cycle = await tx.cycle.findUnique({ where: { id: cycleId } });
+    if (!cycle) throw new CycleActionError("notFound");
+    if (cycle.status === "CLOSED") throw new CycleActionError("closedNoExtend");
+    if (ext.unitId && cycle.status !== "OPEN") throw new CycleActionError("unitNeedsOpen");
+    const periodEnd = cycle.endsOn.toISOString().slice(0, 10);
+    if (ext.dueOn > periodEnd) throw new CycleActionError("pastPeriod", { end: periodEnd, label: cycle.label });
+    const dueAt = seoulDayEnd(ext.dueOn);
+    if (dueAt <= cycle.dueAt) throw new CycleActionError("notLater", { due: seoulDateKey(cycle.dueAt) });
+    let changed: number;
+    let unitCode: string | null = null;
+    if (ext.unitId) {
+      const unit = await tx.orgUnit.findUnique({ where: { id: ext.unitId }, select: { code: true } });
+      if (!unit) throw new CycleActionError("unitNotFound");
+      unitCode = unit.code;
+      changed = await tx.$executeRaw`
+        ${subtreeScope([ext.unitId])}
+        UPDATE assignment a SET due_at = ${dueAt}
+        FROM person p
+        WHERE a.cycle_id = ${cycleId}::uuid AND a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.due_at < ${dueAt}
+          AND p.id = a.person_id AND p.org_unit_id IN (SELECT id FROM scope)`;
+    } else {
+      await tx.cycle.update({ where: { id: cycleId }, data: { dueAt } });
+      changed = await tx.$executeRaw`
+        UPDATE assignment SET due_at = ${dueAt}
+        WHERE cycle_id = ${cycleId}::uuid AND status IN ('ASSIGNED', 'IN_PROGRESS') AND due_at < ${dueAt}`;
+    }
+    await recordAudit(
+      {
+        actorUserId,
+        action: "cycle.extend",
+        entityType: "cycle",
+        entityId: cycleId,
+        reason,
+        data: { from: seoulDateKey(cycle.dueAt), to: ext.dueOn, unitId: ext.unitId, unitCode, changed },
+      },
+      tx,
+    );
+    return changed;
+  };
+  return db ? run(db) : prisma.$transaction(run, { timeout: 10 * 60_000 });
 }
