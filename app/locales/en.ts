@@ -88,6 +88,8 @@ export const en: Shape<typeof ko> = {
     },
   },
   cycles: {
+    detail: { unitCode: "unit", changed: "people changed", assigned: "assigned", inProgress: "in progress", action: "action", runOn: "runs on" },
+    detailAction: { open: "open", close: "close", extend: "extend the deadline", reopen: "reopen" },
     nav: "Cycles",
     title: "Obligation cycles",
     intro: "Choose a year to see each obligation's cycles of that year (past, running and planned). Plan the coming year's cycles, preview who a cycle would assign before opening it, and open, extend, close or reopen it now or on a date you set. Every action asks for confirmation and is recorded in the audit log.",

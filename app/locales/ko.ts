@@ -84,6 +84,8 @@ export const ko = {
     },
   },
   cycles: {
+    detail: { unitCode: "조직", changed: "바뀐 사람", assigned: "배정", inProgress: "학습 중", action: "작업", runOn: "실행일" },
+    detailAction: { open: "열기", close: "마감", extend: "기한 연장", reopen: "다시 열기" },
     nav: "교육 주기",
     title: "의무교육 주기 관리",
     intro: "연도를 고르면 의무마다 그 해의 주기(지난·진행 중·계획)를 봅니다. 다음 해의 주기를 계획하고, 열기 전에 누가 배정될지 미리 보고, 열기·기한 연장·마감·다시 열기를 지금 하거나 날짜를 정해 예약합니다. 모든 조치는 확인을 거치고 감사 기록에 남습니다.",

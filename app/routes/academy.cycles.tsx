@@ -357,7 +357,7 @@ export default function AcademyCycles() {
                   <td>{formatDate(e.at, locale, true)}</td>
                   <th scope="row">{pick(locale, e.cycleKo, e.cycleEn)}</th>
                   <td>{t(`cycles.event.${e.action.replace(/\./g, "_")}`, { defaultValue: e.action })}</td>
-                  <td>{detailsOf(e.data)}</td>
+                  <td>{detailsOf(e.data, t)}</td>
                   <td>{e.reason ?? "—"}</td>
                   <td>{e.actor || "—"}</td>
                 </tr>
@@ -371,11 +371,11 @@ export default function AcademyCycles() {
 }
 
 /** The facts an audit event keeps, as short text: dates, unit code, counts. */
-function detailsOf(data: Record<string, unknown> | null): string {
+function detailsOf(data: Record<string, unknown> | null, t: (key: string) => string): string {
   if (!data) return "—";
   const parts = ["from", "to", "unitCode", "changed", "assigned", "inProgress", "action", "runOn"]
     .filter((k) => data[k] !== undefined && data[k] !== null)
-    .map((k) => (k === "from" || k === "to" ? String(data[k]) : `${k}: ${String(data[k])}`));
+    .map((k) => (k === "from" || k === "to" ? String(data[k]) : `${t(`cycles.detail.${k}`)}: ${k === "action" ? t(`cycles.detailAction.${String(data[k])}`) : String(data[k])}`));
   return parts.length ? parts.join(" · ").replace(/^(\d{4}-\d{2}-\d{2}) · (\d{4}-\d{2}-\d{2})/, "$1 → $2") : "—";
 }
 
