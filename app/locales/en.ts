@@ -337,7 +337,7 @@ export const en: Shape<typeof ko> = {
   exemption: {
     title: "Training record of {{name}}",
     grantTitle: "Exempt",
-    grantHelp: "Exempt only for leave, illness, or the same training completed elsewhere. The reason and who granted it are recorded, and it can be reversed.",
+    grantHelp: "Exempt only for leave, illness and the like; training completed elsewhere is recognised as an equivalent course above instead. The reason and who granted it are recorded, and it can be reversed.",
     revokeTitle: "Reverse the exemption",
     revokeHelp: "The person owes this training again; their earlier progress is kept.",
     reason: "Reason",
