@@ -46,7 +46,13 @@ async function main() {
   if (command === "load") {
     const { loadContent } = await import("~/modules/content/load.server");
     const { prisma } = await import("~/utils/db.server");
-    const report = await loadContent(tree);
+    const { ObligationAudienceError } = await import("~/modules/obligations/audience.server");
+    const report = await loadContent(tree).catch(async (e: unknown) => {
+      if (!(e instanceof ObligationAudienceError)) throw e;
+      console.error(`Content load refused, nothing published:\n  ${e.message.split("\n").join("\n  ")}`);
+      await prisma.$disconnect();
+      process.exit(1);
+    });
     console.log(`Published: ${report.created.join(", ") || "nothing new"}; unchanged: ${report.unchanged.join(", ") || "none"}`);
     await prisma.$disconnect();
   } else if (command !== "check") {

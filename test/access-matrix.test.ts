@@ -39,6 +39,8 @@ interface Fixture {
   certificateCode: string;
   importA: string;
   sessionA: string;
+  /** An assignment of the owner's completed by a recognised equivalent course. */
+  equivalentA: string;
   lessonSlug: string;
 }
 
@@ -64,6 +66,7 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "help.tsx": { path: () => "/help", expect: "ooooooo" },
   "hr._index.tsx": { path: (f) => `/hr?cycle=${f.cycleA}`, expect: "lddoodd" },
   "hr.assignments.$assignmentId.tsx": { path: (f) => `/hr/assignments/${f.assignmentA}`, expect: "lddoddd" },
+  "hr.assignments.$assignmentId.equivalent-evidence.tsx": { path: (f) => `/hr/assignments/${f.equivalentA}/equivalent-evidence`, expect: "lddoddd" },
   "hr.delegates.tsx": { path: () => "/hr/delegates", expect: "lddoodd" },
   "hr.download.tsx": { path: (f) => `/hr/download?report=compliance&format=csv&cycle=${f.cycleA}`, expect: "lddoodd" },
   "hr.export[.csv].tsx": { path: (f) => `/hr/export.csv?cycle=${f.cycleA}`, expect: "lddoodd" },
@@ -202,6 +205,28 @@ describe("access matrix: every route, every reader, another organization's and a
       })
     ).id;
 
+    // A duty of the owner's met by a course taken elsewhere, with its certificate of completion.
+    const elsewhere = await createAnnualObligation(a, "다른 기관 이수 의무", "A duty met elsewhere");
+    const elsewhereCycle = (await openTestCycle(elsewhere.id)).cycle.id;
+    const equivalentA = (
+      await prisma.assignment.update({
+        where: { cycleId_personId: { cycleId: elsewhereCycle, personId: ownerPerson.id } },
+        data: { status: "COMPLETED", completedAt: now(), completionMode: "EQUIVALENT" },
+      })
+    ).id;
+    await prisma.equivalentTraining.create({
+      data: {
+        assignmentId: equivalentA,
+        courseName: "인권의 이해",
+        provider: "국가인권위원회",
+        completedOn: new Date("2026-10-14T00:00:00Z"),
+        minutes: 120,
+        evidenceId: evidence.id,
+        reason: "같은 주제의 교육 이수",
+        recordedById: hrA.id,
+      },
+    });
+
     fixture = {
       cycleA,
       divisionA: a.division.id,
@@ -212,6 +237,7 @@ describe("access matrix: every route, every reader, another organization's and a
       certificateCode,
       importA,
       sessionA,
+      equivalentA,
       lessonSlug: version.lessons[0]!.slug,
     };
     cookies.owner = await sessionCookieFor(owner.id);

@@ -96,12 +96,15 @@ function AssignmentCard({ a, now }: { a: Card; now: Date }) {
         <span className={`badge ${a.status}`}>{t(`status.${a.status}`)}</span>{" "}
         {overdue ? <span className="badge overdue">{t("home.overdue")}</span> : null}{" "}
         {a.completedAt
-          ? t(a.completionMode === "IN_PERSON" ? "home.completedInPersonOn" : "home.completedOn", { date: formatDate(a.completedAt, locale) })
+          ? t(
+              a.completionMode === "IN_PERSON" ? "home.completedInPersonOn" : a.completionMode === "EQUIVALENT" ? "home.completedEquivalentOn" : "home.completedOn",
+              { date: formatDate(a.completedAt, locale) },
+            )
           : a.dueAt
             ? t("home.due", { date: formatDate(a.dueAt, locale) })
             : null}
       </p>
-      {a.status !== "EXEMPTED" && a.completionMode !== "IN_PERSON" ? (
+      {a.status !== "EXEMPTED" && a.completionMode !== "IN_PERSON" && a.completionMode !== "EQUIVALENT" ? (
         <p className="meta">
           <label htmlFor={`p-${a.id}`} className="visually-hidden">{t("course.progressLabel")}</label>
           <progress id={`p-${a.id}`} max={a.lessonCount} value={a.lessonsDone} />{" "}

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { getEvidence } from "~/modules/attendance/sessions.server";
+import { evidenceResponse, getEvidence } from "~/modules/attendance/sessions.server";
 import { notFound } from "~/utils/http.server";
 
 /** The signed sheet, as uploaded, under a name the server gives it. Sent as a download, never rendered inline. */
@@ -8,15 +8,5 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER");
   const file = await getEvidence(actor, params.sessionId!);
   if (!file) notFound();
-  return new Response(file.content, {
-    headers: {
-      "Content-Type": file.mediaType,
-      "Content-Length": String(file.size),
-      "Content-Disposition": `attachment; filename="${file.downloadName}"`,
-      "X-Content-Type-Options": "nosniff",
-      // Even opened directly, the file runs no script and reaches nothing.
-      "Content-Security-Policy": "sandbox; default-src 'none'",
-      "Cache-Control": "private, no-store",
-    },
-  });
+  return evidenceResponse(file, file.downloadName);
 }

@@ -68,7 +68,7 @@ function RecordTable({ year, kind, entries }: { year: number; kind: "duties" | "
                 {kind === "duties" ? <td>{pick(locale, e.obligationTitleKo ?? "", e.obligationTitleEn ?? "")} · {e.cycleLabel}</td> : null}
                 <td>
                   {t(`status.${e.status}`)}
-                  {e.completionMode === "IN_PERSON" ? ` (${t("record.inPerson")})` : ""}
+                  {e.completionMode === "IN_PERSON" ? ` (${t("record.inPerson")})` : e.completionMode === "EQUIVALENT" ? ` (${t("record.equivalent")})` : ""}
                 </td>
                 <td>
                   {e.completedAt

@@ -13,8 +13,22 @@ import { resolveLocale } from "./locale.server";
 export interface RequestLimits {
   /** Largest URL-encoded form, in bytes. */
   formBytes: number;
-  /** Paths that take a file upload, with the largest multipart body each accepts. */
+  /**
+   * Paths that take a file upload, with the largest multipart body each accepts. A path may have
+   * `:name` segments, each standing for one segment of the address ("/hr/assignments/:id").
+   */
   uploads: Record<string, number>;
+}
+
+/** The upload limit of a path: an exact entry, else the first entry whose `:name` segments match. */
+function uploadLimit(uploads: Record<string, number>, path: string): number | undefined {
+  if (uploads[path] !== undefined) return uploads[path];
+  const segments = path.split("/");
+  for (const [pattern, limit] of Object.entries(uploads)) {
+    const parts = pattern.split("/");
+    if (parts.length === segments.length && parts.every((p, i) => (p.startsWith(":") ? segments[i] !== "" : p === segments[i]))) return limit;
+  }
+  return undefined;
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -34,7 +48,7 @@ export function requestLimits(limits: RequestLimits): RequestHandler {
     const bytes = Number(length);
     const type = (req.get("content-type") ?? "").toLowerCase();
     // Remix's own submissions post to the route's path with ".data" appended (single fetch).
-    const upload = limits.uploads[req.path.replace(/\.data$/, "")];
+    const upload = uploadLimit(limits.uploads, req.path.replace(/\.data$/, ""));
     if (type.startsWith("multipart/form-data")) {
       if (upload === undefined) return refuse(415, "bodyType");
       if (!/;\s*boundary=("[^"]+"|[^;\s]+)/.test(type)) return refuse(400, "bodyMalformed");

@@ -51,7 +51,7 @@ export interface SessionInput {
   cycleIds: string[];
   /** Employee numbers as typed or pasted from the sheet: separated by spaces, commas or new lines. */
   attendees: string;
-  evidence: { fileName: string; bytes: Uint8Array } | null;
+  evidence: EvidenceUpload | null;
 }
 
 export interface SessionResult {
@@ -72,6 +72,54 @@ export function sniffEvidence(bytes: Uint8Array): "application/pdf" | "image/png
   if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return "image/png";
   if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
   return null;
+}
+
+export type EvidenceMediaType = NonNullable<ReturnType<typeof sniffEvidence>>;
+export interface EvidenceUpload {
+  fileName: string;
+  bytes: Uint8Array;
+}
+
+/**
+ * The checks every piece of evidence passes (a signed sheet, a certificate of
+ * completion from elsewhere): present, at most MAX_EVIDENCE_BYTES, and a PDF,
+ * PNG or JPEG by its content. Returns the type, or why it was refused.
+ */
+export function checkEvidence(evidence: EvidenceUpload | null): { mediaType: EvidenceMediaType } | { refused: "missing" | "tooLarge" | "type" } {
+  if (!evidence || evidence.bytes.byteLength === 0) return { refused: "missing" };
+  if (evidence.bytes.byteLength > MAX_EVIDENCE_BYTES) return { refused: "tooLarge" };
+  const mediaType = sniffEvidence(evidence.bytes);
+  return mediaType ? { mediaType } : { refused: "type" };
+}
+
+/** Keep a checked piece of evidence in the database (ADR 007), with its SHA-256, inside the caller's transaction. */
+export async function storeEvidence(tx: Prisma.TransactionClient, uploadedById: string, evidence: EvidenceUpload, mediaType: EvidenceMediaType, fallbackName: string) {
+  const sha256 = createHash("sha256").update(evidence.bytes).digest("hex");
+  return tx.evidenceFile.create({
+    data: {
+      fileName: evidence.fileName.replace(/[\r\n"\\/]/g, "_").slice(0, 200) || fallbackName,
+      mediaType,
+      size: evidence.bytes.byteLength,
+      sha256,
+      content: Buffer.from(evidence.bytes),
+      uploadedById,
+    },
+  });
+}
+
+/** The response that sends a piece of evidence: always as a download under the server's name, never rendered inline. */
+export function evidenceResponse(file: { content: Uint8Array<ArrayBuffer>; mediaType: string; size: number }, downloadName: string) {
+  return new Response(file.content, {
+    headers: {
+      "Content-Type": file.mediaType,
+      "Content-Length": String(file.size),
+      "Content-Disposition": `attachment; filename="${downloadName}"`,
+      "X-Content-Type-Options": "nosniff",
+      // Even opened directly, the file runs no script and reaches nothing.
+      "Content-Security-Policy": "sandbox; default-src 'none'",
+      "Cache-Control": "private, no-store",
+    },
+  });
 }
 
 export function parseEmployeeNumbers(text: string): string[] {
@@ -121,11 +169,11 @@ function checkBasics(input: SessionInput) {
   const numbers = parseEmployeeNumbers(input.attendees);
   if (numbers.length === 0) throw new SessionInputError("attendees", "none");
   if (numbers.length > MAX_ATTENDEES) throw new SessionInputError("attendees", "tooMany", { max: MAX_ATTENDEES });
-  if (!input.evidence || input.evidence.bytes.byteLength === 0) throw new SessionInputError("evidence", "missing");
-  if (input.evidence.bytes.byteLength > MAX_EVIDENCE_BYTES) throw new SessionInputError("evidence", "tooLarge", { mb: MAX_EVIDENCE_BYTES / 1024 / 1024 });
-  const mediaType = sniffEvidence(input.evidence.bytes);
-  if (!mediaType) throw new SessionInputError("evidence", "type");
-  return { title, place, numbers, mediaType, evidence: input.evidence };
+  const checked = checkEvidence(input.evidence);
+  if ("refused" in checked) {
+    throw new SessionInputError("evidence", checked.refused, checked.refused === "tooLarge" ? { mb: MAX_EVIDENCE_BYTES / 1024 / 1024 } : {});
+  }
+  return { title, place, numbers, mediaType: checked.mediaType, evidence: input.evidence! };
 }
 
 /**
@@ -189,18 +237,9 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
     throw new SessionInputError("minutes", "tooShort", { obligation, min: Number(min) });
   }
 
-  const sha256 = createHash("sha256").update(evidence.bytes).digest("hex");
   const result = await prisma.$transaction(async (tx) => {
-    const file = await tx.evidenceFile.create({
-      data: {
-        fileName: evidence.fileName.replace(/[\r\n"\\/]/g, "_").slice(0, 200) || "attendance-sheet",
-        mediaType,
-        size: evidence.bytes.byteLength,
-        sha256,
-        content: Buffer.from(evidence.bytes),
-        uploadedById: actor.userId,
-      },
-    });
+    const file = await storeEvidence(tx, actor.userId, evidence, mediaType, "attendance-sheet");
+    const sha256 = file.sha256;
     const session = await tx.trainingSession.create({
       data: {
         title,
@@ -296,7 +335,7 @@ export async function getSession(actor: Actor, id: string) {
 }
 
 /** The sheet itself, for an officer who may see the session. Reading it is audited: it carries signatures. */
-const EVIDENCE_EXTENSIONS: Record<string, string> = { "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg" };
+export const EVIDENCE_EXTENSIONS: Record<string, string> = { "application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg" };
 
 /**
  * The signed sheet of a session, with the name it is downloaded under. That

@@ -2,6 +2,7 @@ import { prisma } from "~/utils/db.server";
 import type { ContentTree, CourseSource } from "./source.server";
 import { JOB_FAMILY_BY_SPELLING, TRACK_BY_SPELLING } from "~/modules/org/coded-sets";
 import type { ObligationFile } from "./schema";
+import { assertAudiencesNamed } from "~/modules/obligations/audience.server";
 
 
 export class ContentConflictError extends Error {}
@@ -19,6 +20,11 @@ export interface LoadReport {
  */
 export async function loadContent(tree: ContentTree): Promise<LoadReport> {
   const report: LoadReport = { created: [], unchanged: [], obligations: [] };
+  // Before anything is written: a duty naming no units may not fall on every city in the database.
+  await assertAudiencesNamed(
+    tree.obligations.filter((o) => !o.audience.units?.length).map((o) => o.code),
+    (code) => `content/${tree.obligationFiles?.[code] ?? `obligations (code '${code}')`}`,
+  );
   for (const source of tree.courses) {
     const outcome = await loadCourse(source);
     (outcome === "created" ? report.created : report.unchanged).push(`${source.course.slug}@${source.course.version}`);

@@ -174,7 +174,10 @@ export const obligationFileSchema = z
     audience: z
       .object({
         unitKinds: z.array(unitKind).min(1),
-        /** Codes of the units whose subtrees the duty covers; omitted: the whole organization. */
+        /**
+         * Codes of the units whose subtrees the duty covers. Omitted: the one organization tree, and
+         * only while the database holds one (see obligations/audience.server.ts).
+         */
         units: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "unit codes are letters, digits, - and _")).min(1).optional(),
       })
       .strict(),

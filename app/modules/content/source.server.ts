@@ -231,6 +231,8 @@ export function readObligation(path: string, root: string): ObligationFile {
 export interface ContentTree {
   courses: CourseSource[];
   obligations: ObligationFile[];
+  /** Each obligation's file, relative to the content root, by its code (for messages). */
+  obligationFiles?: Record<string, string>;
 }
 
 /**
@@ -276,6 +278,7 @@ export function readContentTree(root: string): ContentTree {
   const courseSlugs = new Set(courseDirs.map((d) => d.split("/").pop()!));
   const minutesBySlug = new Map(courses.map((c) => [c.course.slug, c.course.estimatedMinutes]));
   const codes = new Map<string, string>();
+  const fileOfCode: Record<string, string> = {};
   for (const path of obligationFiles) {
     try {
       const o = readObligation(path, root);
@@ -299,11 +302,12 @@ export function readContentTree(root: string): ContentTree {
         }
       });
       obligations.push(o);
+      fileOfCode[o.code] ??= file;
     } catch (e) {
       if (e instanceof ContentInvalidError) errors.push(...e.errors);
       else throw e;
     }
   }
   if (errors.length > 0) throw new ContentInvalidError(errors);
-  return { courses, obligations };
+  return { courses, obligations, obligationFiles: fileOfCode };
 }

@@ -1,5 +1,6 @@
 import { randomInt } from "node:crypto";
 import { prisma } from "~/utils/db.server";
+import type { CompletionMode } from "~/generated/prisma/enums";
 import { issueCertificate } from "~/modules/certificates/certificates.server";
 import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
@@ -41,7 +42,7 @@ export interface MyAssignment {
   status: "ASSIGNED" | "IN_PROGRESS" | "COMPLETED" | "EXEMPTED";
   dueAt: Date | null;
   completedAt: Date | null;
-  completionMode: "ONLINE" | "IN_PERSON" | null;
+  completionMode: CompletionMode | null;
   /** Null for a course chosen from the academy catalog. */
   cycleLabel: string | null;
   obligationTitleKo: string | null;

@@ -81,7 +81,8 @@ export function renderTranscriptPdf(holder: Holder, years: RecordYear[], locale:
   const cellsOf = (e: RecordEntry): string[] => [
     pick(locale, e.courseTitleKo, e.courseTitleEn),
     e.obligationTitleKo ? `${pick(locale, e.obligationTitleKo, e.obligationTitleEn ?? "")} · ${e.cycleLabel}` : t("record.elective"),
-    t(`status.${e.status}`) + (e.completionMode === "IN_PERSON" ? ` (${t("record.inPerson")})` : ""),
+    t(`status.${e.status}`) +
+      (e.completionMode === "IN_PERSON" ? ` (${t("record.inPerson")})` : e.completionMode === "EQUIVALENT" ? ` (${t("record.equivalent")})` : ""),
     e.completedAt ? seoulDateKey(e.completedAt) : e.dueAt && e.status !== "EXEMPTED" ? t("record.due", { date: seoulDateKey(e.dueAt) }) : "",
     e.hours === null ? "—" : t("record.hoursValue", { count: e.hours }),
     e.certificateNumber ?? t("record.noCertificate"),

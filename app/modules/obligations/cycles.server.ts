@@ -4,6 +4,7 @@ import { getEnv } from "~/utils/env.server";
 import { isDateKey, seoulDateKey, seoulDayEnd } from "~/utils/i18n";
 import { subtreeScope } from "~/modules/org/org.server";
 import { now } from "~/utils/clock.server";
+import { assertAudiencesNamed } from "./audience.server";
 
 export class CycleStateError extends Error {}
 
@@ -24,6 +25,10 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
   const cycle = await prisma.cycle.findUnique({ where: { id: cycleId } });
   if (!cycle) throw new CycleStateError("cycle not found");
   if (cycle.status === "CLOSED") throw new CycleStateError("cycle is closed");
+  const obligation = await prisma.obligation.findUniqueOrThrow({ where: { id: cycle.obligationId }, select: { code: true, audienceUnitCodes: true } });
+  if (obligation.audienceUnitCodes.length === 0) {
+    await assertAudiencesNamed([obligation.code], (code) => `obligation '${code}' (its file under content/obligations/)`);
+  }
   const at = now();
   const created = (await assignAudiences([cycleId], at))[cycleId] ?? 0;
   await prisma.$transaction(async (tx) => {
@@ -51,11 +56,12 @@ export function audienceOf(cycleIds: string[]): Prisma.Sql {
     audience_units AS (
       SELECT t.cycle_id, u.id FROM targets t
       JOIN obligation o ON o.id = t.obligation_id
-      -- The subtrees the file names; else the tree under the city root it was loaded for; else every tree.
+      -- The subtrees the file names; else the tree under the city root it was loaded for; else the
+      -- one tree, only while there is one: with two cities, a duty naming none falls on neither.
       JOIN org_unit u ON CASE
         WHEN cardinality(o.audience_unit_codes) > 0 THEN u.code = ANY(o.audience_unit_codes)
         WHEN o.audience_root_id IS NOT NULL THEN u.id = o.audience_root_id
-        ELSE u.parent_id IS NULL
+        ELSE u.parent_id IS NULL AND (SELECT count(*) FROM org_unit r WHERE r.parent_id IS NULL) = 1
       END
       UNION
       SELECT a.cycle_id, c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id

@@ -51,7 +51,7 @@ export async function getAssignmentForOfficer(actor: Actor, assignmentId: string
   };
 }
 
-/** Exempt a person from one cycle (leave, illness, trained elsewhere): a reason is required and recorded. */
+/** Exempt a person from one cycle (leave, illness; a course taken elsewhere is recognised in equivalents.server.ts): a reason is required and recorded. */
 export async function exempt(actor: Actor, assignmentId: string, reason: string) {
   const found = await getAssignmentForOfficer(actor, assignmentId);
   if (!found) throw new ExemptionError("not-found");

@@ -7,7 +7,8 @@ import { readContentTree } from "~/modules/content/source.server";
 import { loadContent } from "~/modules/content/load.server";
 import { createPerson, createUnit, uid } from "../../../test/factories";
 import { now } from "~/utils/clock.server";
-import { openCycle, planCycle } from "./cycles.server";
+import { assignAudiences, openCycle, planCycle } from "./cycles.server";
+import { ObligationAudienceError } from "./audience.server";
 
 /**
  * Another city runs the product by declaring its own duties in content/,
@@ -107,6 +108,47 @@ deadline: "12-31"
     writeFileSync(join(bad, "obligations", "one.yaml"), `code: twice\n${body}`);
     writeFileSync(join(bad, "obligations", "two.yaml"), `code: twice\n${body}`);
     expect(() => readContentTree(bad)).toThrow(/minMinutes.*less than the 600[\s\S]*'twice' is also declared in obligations\/one.yaml/);
+  });
+
+  it("refuse a duty naming no units while the database holds more than one city, and assign it to no one", async () => {
+    const first = await createUnit("CITY", null, "첫째 시");
+    const second = await createUnit("CITY", null, "둘째 시");
+    const open = join(dir, "open");
+    cpSync(join(dir, "courses"), join(open, "courses"), { recursive: true });
+    mkdirSync(join(open, "obligations"));
+    writeFileSync(
+      join(open, "obligations", "everyone.yaml"),
+      `code: everyone-${tag}
+title: { ko: "모두의 의무", en: "Everyone's duty" }
+legalBasis: { ko: "조례", en: "Ordinance" }
+cycle: annual
+audience: { unitKinds: [CITY, TEAM] }
+routes:
+  - staffCategories: [CIVIL_SERVANT]
+    course: elective-impact-assessment
+deadline: "12-31"
+`,
+    );
+    const refused = await loadContent(readContentTree(open)).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ObligationAudienceError);
+    expect((refused as Error).message).toMatch(/^content\/obligations\/everyone\.yaml: the audience names no units, and the database holds \d+ top-level organizations/);
+    expect(await prisma.obligation.findUnique({ where: { code: `everyone-${tag}` } })).toBeNull();
+
+    // A duty already in the database with no audience (loaded while there was one city) is refused
+    // when a cycle of it is opened, and no follow-up assigns it to anyone.
+    const staff = [await createPerson(first.id, "CIVIL_SERVANT", "첫째"), await createPerson(second.id, "CIVIL_SERVANT", "둘째")];
+    const course = await prisma.course.findUniqueOrThrow({ where: { slug: "elective-impact-assessment" } });
+    const duty = await prisma.obligation.create({
+      data: {
+        code: `unnamed-${tag}`, titleKo: "이름 없는 대상", titleEn: "No audience", legalBasisKo: "조례", legalBasisEn: "Ordinance",
+        cycleKind: "ANNUAL", unitKinds: ["CITY"], deadlines: { "": "12-31" },
+        routes: { create: [{ staffCategory: "CIVIL_SERVANT", period: "", courseId: course.id, minMinutes: 0, modes: ["ONLINE"] }] },
+      },
+    });
+    const cycle = await planCycle(duty.code, 2026, "");
+    await expect(openCycle(cycle.id, null)).rejects.toThrow(new RegExp(`obligation 'unnamed-${tag}'.*names no units`));
+    expect(await assignAudiences([cycle.id], now())).toEqual({});
+    expect(await prisma.assignment.count({ where: { personId: { in: staff.map((p) => p.id) } } })).toBe(0);
   });
 
   it("give a person who joins an open cycle late a fair deadline", async () => {

@@ -113,7 +113,7 @@ export const LESSON_KIND = { TEXT: {}, CASE_STUDY: {}, VIDEO: {} } as const sati
 
 export const ASSIGNMENT_STATUS = { ASSIGNED: {}, IN_PROGRESS: {}, COMPLETED: {}, EXEMPTED: {} } as const satisfies Record<AssignmentStatus, object>;
 
-export const COMPLETION_MODE = { ONLINE: {}, IN_PERSON: {} } as const satisfies Record<CompletionMode, object>;
+export const COMPLETION_MODE = { ONLINE: {}, IN_PERSON: {}, EQUIVALENT: {} } as const satisfies Record<CompletionMode, object>;
 
 // ---------------------------------------------------------------- derived lists
 

@@ -1,0 +1,39 @@
+import { prisma } from "~/utils/db.server";
+
+/**
+ * An obligation that names no units in its audience once the database holds
+ * more than one top-level organization: it would apply to every city's staff,
+ * so it is refused (when loaded, when a cycle of it is opened) and assigns no one.
+ */
+export class ObligationAudienceError extends Error {}
+
+/** The codes of the top-level organizations (units without a parent), in code order. */
+export async function topLevelUnitCodes(): Promise<string[]> {
+  const roots = await prisma.orgUnit.findMany({ where: { parentId: null }, select: { code: true }, orderBy: { code: "asc" } });
+  return roots.map((r) => r.code);
+}
+
+/** Why an obligation with no audience is refused, naming where it is declared and the organizations it would reach. */
+export function noAudienceMessage(where: string, roots: string[]): string {
+  const shown = roots.slice(0, 5).join(", ") + (roots.length > 5 ? `, … (${roots.length - 5} more)` : "");
+  return (
+    `${where}: the audience names no units, and the database holds ${roots.length} top-level organizations (${shown}); ` +
+    `without units the duty would fall on the staff of every one of them. Name the units whose staff owe it, ` +
+    `e.g. audience: { units: [${roots[0] ?? "CITY"}] }`
+  );
+}
+
+/**
+ * Refuse obligations (by code) whose audience names no units and is not tied to
+ * one organization tree, while the database holds more than one top-level
+ * organization. `fileOf` names each one's file for the message.
+ */
+export async function assertAudiencesNamed(codes: string[], fileOf: (code: string) => string): Promise<void> {
+  if (codes.length === 0) return;
+  const roots = await topLevelUnitCodes();
+  if (roots.length <= 1) return;
+  const pinned = await prisma.obligation.findMany({ where: { code: { in: codes }, audienceRootId: { not: null } }, select: { code: true } });
+  const pinnedCodes = new Set(pinned.map((o) => o.code));
+  const refused = codes.filter((c) => !pinnedCodes.has(c));
+  if (refused.length > 0) throw new ObligationAudienceError(refused.map((c) => noAudienceMessage(fileOf(c), roots)).join("\n"));
+}
