@@ -286,10 +286,49 @@ function sheetName(name: string, taken: Set<string>): string {
 }
 
 /**
+ * Resolves once the zip has taken in the sheet just committed, or once the
+ * reader has gone. exceljs hands every sheet to its zip at once, and the zip
+ * deflates them one after another at the pace the reader takes the file: a
+ * writer that did not wait would hold every sheet it had written in memory.
+ */
+function sheetZipped(workbook: ExcelJS.stream.xlsx.WorkbookWriter, sheet: ExcelJS.Worksheet, out: PassThrough): Promise<void> {
+  const zip = (workbook as unknown as { zip: NodeJS.EventEmitter }).zip;
+  const path = `xl/worksheets/sheet${sheet.id}.xml`;
+  return new Promise((resolve) => {
+    const done = () => {
+      zip.off("entry", onEntry);
+      out.off("close", done);
+      resolve();
+    };
+    const onEntry = (entry: { name: string }) => {
+      if (entry.name.replace(/^\//, "") === path) done();
+    };
+    zip.on("entry", onEntry);
+    out.once("close", done);
+  });
+}
+
+/**
+ * What a committed sheet's writer keeps and the workbook never reads again: at
+ * the end exceljs writes the workbook's own parts from each sheet's id, name,
+ * state and page setup only. Dropped once the sheet is in the zip, so that
+ * thousands of institution sheets do not each hold several kilobytes until
+ * the end.
+ */
+const RELEASED_SHEET_PARTS = ["_stream", "_sheetRelsWriter", "_sheetCommentsWriter", "_columns", "_keys", "dataValidations", "_dimensions", "_formulae", "headerFooter", "properties"];
+
+function releaseSheet(sheet: ExcelJS.Worksheet): void {
+  const writer = sheet as unknown as Record<string, unknown>;
+  for (const part of RELEASED_SHEET_PARTS) writer[part] = null;
+}
+
+/**
  * The return as a workbook an oversight body can file: a summary sheet with
  * one line per institution and cycle, then one sheet per institution (each
  * institution hands in its own), each opening with the header block. Written
- * with exceljs's streaming writer, sheet by sheet.
+ * with exceljs's streaming writer, sheet by sheet: each sheet is committed and
+ * taken into the zip before the next is begun, so memory stays flat however
+ * many institutions there are and however slowly the file is read.
  */
 export function oversightXlsxStream(ret: OversightReturn, locale: AppLocale, t: Translate): PassThrough {
   const out = new PassThrough();
@@ -341,9 +380,13 @@ export function oversightXlsxStream(ret: OversightReturn, locale: AppLocale, t: 
           addCounts(summary, [institutionName(locale, inst), pick(locale, c.obligationTitleKo, c.obligationTitleEn), periodLabel(t, locale, c), formatDate(c.dueAt, locale, true)], c.total);
         }
       }
+      const summaryZipped = sheetZipped(workbook, summary, out);
       summary.commit();
+      await summaryZipped;
+      releaseSheet(summary);
 
       for (const inst of ret.institutions) {
+        if (out.destroyed) return;
         const sheet = workbook.addWorksheet(sheetName(institutionName(locale, inst), taken));
         sheet.columns = [{ width: 30 }, ...header.map(() => ({ width: 14 }))];
         headerBlock(sheet, [
@@ -371,7 +414,10 @@ export function oversightXlsxStream(ret: OversightReturn, locale: AppLocale, t: 
           addCounts(sheet, [t("oversight.total")], c.total, true);
           sheet.addRow([]).commit();
         }
+        const zipped = sheetZipped(workbook, sheet, out);
         sheet.commit();
+        await zipped;
+        releaseSheet(sheet);
       }
       await workbook.commit();
     } catch (e) {
@@ -387,12 +433,30 @@ const PAGE_MARGIN = 50;
 const FOOTER_HEIGHT = 30;
 const ROW_HEIGHT = 20;
 
+/** What the PDF writer reads of pdfkit's embedded font, to set the page labels written at the end. */
+interface EmbeddedFace {
+  id: string;
+  ascender: number;
+  ref(): PDFKit.PDFDocument;
+  encode(text: string): [string[], unknown[]];
+  widthOfString(text: string, size: number): number;
+}
+
+/** Bytes pdfkit may hold for a reader that is slower than the layout before the layout waits. */
+const PDF_READ_AHEAD = 1 << 20;
+
 /**
  * The return as a PDF to hand in: each institution starts on a new page with
  * the title, the institution, the year, the as-of time and who prepared it;
  * then, per obligation cycle, its legal basis, period and deadline and the
  * table by rank. Every page carries the preparer, the date and "page n of N".
  * Text is set in the embedded Korean face, and the tables are tagged.
+ *
+ * Written institution by institution: an institution's pages get their
+ * footers and go out before the next one is laid out, and the layout waits
+ * while the reader is behind, so memory stays flat at any size. The total
+ * number of pages is known only at the end, so each page's "page n of N" is a
+ * small form the page draws and the end of the file fills in.
  */
 export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: Translate): PassThrough {
   const env = getEnv();
@@ -400,6 +464,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
   const doc = new PDFDocument({
     size: "A4",
     margins: { top: PAGE_MARGIN, left: PAGE_MARGIN, right: PAGE_MARGIN, bottom: PAGE_MARGIN + FOOTER_HEIGHT },
+    // Pages are held only until their institution is done (flushPages below), to draw the footers.
     bufferPages: true,
     autoFirstPage: false,
     info: { Title: title, Author: ret.preparedBy.name, Subject: t("oversight.title") },
@@ -438,7 +503,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
     })),
   ];
 
-  ret.institutions.forEach((inst) => {
+  const institutionPages = (inst: ReturnInstitution) => {
     doc.addPage();
     heading("H1", title, 17);
     doc.moveDown(0.3);
@@ -475,27 +540,95 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
       table.end();
       doc.x = PAGE_MARGIN;
     }
-  });
-  if (ret.institutions.length === 0) {
-    doc.addPage();
-    heading("H1", title, 17);
-    tagged("P", () => doc.font(body).fontSize(11).text(t("oversight.noInstitutions"), PAGE_MARGIN, doc.y, { width: width() }));
-  }
+  };
 
-  // The footer of every page, as pagination artifacts that screen readers skip.
-  const range = doc.bufferedPageRange();
+  // The footer of every page, as pagination artifacts that screen readers skip. "Page n of N"
+  // is a form XObject per page, right-aligned in its box once N is known.
+  const FOOTER_SIZE = 8.5;
+  const LABEL_WIDTH = 80;
   const printed = formatDate(ret.asOf, locale);
-  for (let i = range.start; i < range.start + range.count; i++) {
-    doc.switchToPage(i);
-    // The footer sits in the bottom margin; with the margin in place pdfkit would start a new page.
-    doc.page.margins.bottom = 0;
-    const y = doc.page.height - PAGE_MARGIN - 12;
-    doc.markContent("Artifact", { type: "Pagination" });
-    doc.font(body).fontSize(8.5).fillColor("#333333");
-    doc.text(t("oversight.footer", { name: ret.preparedBy.name, date: printed }), PAGE_MARGIN, y, { width: width() - 80, lineBreak: false });
-    doc.text(t("oversight.pageOf", { page: i - range.start + 1, pages: range.count }), doc.page.width - PAGE_MARGIN - 80, y, { width: 80, align: "right", lineBreak: false });
-    doc.endMarkedContent();
-  }
-  doc.end();
+  const labels: Array<{ form: PDFKit.PDFDocument; page: number }> = [];
+  let pageCount = 0;
+  const face = (): EmbeddedFace => {
+    doc.font(body);
+    return (doc as unknown as { _font: EmbeddedFace })._font;
+  };
+  const footersAndFlush = () => {
+    const range = doc.bufferedPageRange();
+    for (let i = range.start; i < range.start + range.count; i++) {
+      doc.switchToPage(i);
+      // The footer sits in the bottom margin; with the margin in place pdfkit would start a new page.
+      doc.page.margins.bottom = 0;
+      const y = doc.page.height - PAGE_MARGIN - 12;
+      doc.markContent("Artifact", { type: "Pagination" });
+      doc.font(body).fontSize(FOOTER_SIZE).fillColor("#333333");
+      doc.text(t("oversight.footer", { name: ret.preparedBy.name, date: printed }), PAGE_MARGIN, y, { width: width() - LABEL_WIDTH, lineBreak: false });
+      const font = face();
+      const page = ++pageCount;
+      const form = doc.ref({
+        Type: "XObject",
+        Subtype: "Form",
+        BBox: [-LABEL_WIDTH, -FOOTER_SIZE, 0, FOOTER_SIZE * 2],
+        Resources: { Font: { [font.id]: font.ref() } },
+      }) as unknown as PDFKit.PDFDocument;
+      const name = `PageLabel${page}`;
+      (doc.page as unknown as { xobjects: Record<string, unknown> }).xobjects[name] = form;
+      // Its origin is the right end of the label's box, on the baseline; the page's own
+      // coordinates run downwards, the form's upwards.
+      const baseline = y + (font.ascender / 1000) * FOOTER_SIZE;
+      doc.addContent(`q 1 0 0 -1 ${doc.page.width - PAGE_MARGIN} ${baseline.toFixed(2)} cm /${name} Do Q`);
+      doc.endMarkedContent();
+      labels.push({ form, page });
+    }
+    doc.flushPages();
+  };
+  const writeLabels = () => {
+    const font = face();
+    for (const { form, page } of labels) {
+      const text = t("oversight.pageOf", { page, pages: pageCount });
+      const [glyphs] = font.encode(text);
+      const x = -font.widthOfString(text, FOOTER_SIZE);
+      (form as unknown as { end(chunk: string): void }).end(
+        `BT 0.2 0.2 0.2 rg /${font.id} ${FOOTER_SIZE} Tf ${x.toFixed(2)} 0 Td <${glyphs.join("")}> Tj ET`,
+      );
+    }
+  };
+
+  // Waits while the reader is behind, or until it has gone.
+  const readerKeepsUp = async () => {
+    while (!out.destroyed && doc.readableLength > PDF_READ_AHEAD) {
+      await new Promise<void>((resolve) => {
+        if (!out.writableNeedDrain) return setImmediate(resolve);
+        const done = () => {
+          out.off("drain", done);
+          out.off("close", done);
+          resolve();
+        };
+        out.once("drain", done);
+        out.once("close", done);
+      });
+    }
+  };
+
+  void (async () => {
+    try {
+      for (const inst of ret.institutions) {
+        institutionPages(inst);
+        footersAndFlush();
+        await readerKeepsUp();
+        if (out.destroyed) return;
+      }
+      if (ret.institutions.length === 0) {
+        doc.addPage();
+        heading("H1", title, 17);
+        tagged("P", () => doc.font(body).fontSize(11).text(t("oversight.noInstitutions"), PAGE_MARGIN, doc.y, { width: width() }));
+        footersAndFlush();
+      }
+      writeLabels();
+      doc.end();
+    } catch (e) {
+      out.destroy(e as Error);
+    }
+  })();
   return out;
 }
