@@ -442,6 +442,67 @@ interface EmbeddedFace {
   widthOfString(text: string, size: number): number;
 }
 
+/** The parts of pdfkit's document that outlive a written page: the page tree and the tagged structure. */
+interface PdfkitDocumentInternals {
+  _root: { data: { Pages: { data: { Kids: Array<{ id: number; gen: number; offset?: number }> } } } };
+  structChildren: Array<{ _flushed: boolean }>;
+  getStructTreeRoot(): { data: { K?: unknown[] } };
+  getStructParentTree(): { _items: Record<string, unknown> };
+}
+
+/**
+ * pdfkit keeps every object it has written, with all its entries, because the page tree, the
+ * structure tree and its parent tree name them at the end of the file. Those only need each
+ * object's number: once an institution's pages and their tagged structure are written, what the
+ * document still refers to is replaced by the bare reference, so the memory kept per page is a
+ * few bytes instead of every table cell's dictionary.
+ */
+function forgetWritten(doc: PDFKit.PDFDocument, parentKeysDone: number): number {
+  const internals = doc as unknown as PdfkitDocumentInternals;
+  const pages = internals._root.data.Pages.data.Kids;
+  if (pages.length === 0) return parentKeysDone;
+  // pdfkit prints any object that inherits from its (unexported) reference class by its toString.
+  const bareReference = writtenReferenceOf(pages[0]!);
+  const bare = (text: string) => Object.assign(Object.create(bareReference) as object, { text });
+  const isBare = (value: unknown) => Object.prototype.isPrototypeOf.call(bareReference, value as object);
+  const forget = (list: unknown[]) => {
+    for (let i = list.length - 1; i >= 0 && !isBare(list[i]); i--) {
+      const ref = list[i] as { id: number; gen: number; offset?: number };
+      if (ref.offset !== undefined) list[i] = bare(`${ref.id} ${ref.gen} R`);
+    }
+  };
+  forget(pages);
+  forget(internals.getStructTreeRoot().data.K ?? []);
+  internals.structChildren = internals.structChildren.filter((element) => !element._flushed);
+  // The parent tree has one entry per page (its StructParents key, in page order): the page's
+  // marked contents, each naming its structure element.
+  const items = internals.getStructParentTree()._items;
+  const keys = Object.keys(items).map(Number).filter((k) => k >= parentKeysDone);
+  for (const key of keys) {
+    const refs = items[key] as Array<{ id: number; gen: number } | null>;
+    if (Array.isArray(refs)) items[key] = bare(`[${refs.map((r) => (r ? `${r.id} ${r.gen} R` : "null")).join(" ")}]`);
+  }
+  return keys.length ? Math.max(...keys) + 1 : parentKeysDone;
+}
+
+const writtenReferences = new WeakMap<object, object>();
+/** A prototype for bare references, made once from pdfkit's reference class (it does not export it). */
+function writtenReferenceOf(anyReference: object): object {
+  const referenceClass = Object.getPrototypeOf(Object.getPrototypeOf(anyReference)) as object;
+  let proto = writtenReferences.get(referenceClass);
+  if (!proto) {
+    proto = Object.create(referenceClass, {
+      toString: {
+        value(this: { text: string }) {
+          return this.text;
+        },
+      },
+    }) as object;
+    writtenReferences.set(referenceClass, proto);
+  }
+  return proto;
+}
+
 /** Bytes pdfkit may hold for a reader that is slower than the layout before the layout waits. */
 const PDF_READ_AHEAD = 1 << 20;
 
@@ -581,7 +642,9 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
       labels.push({ form, page });
     }
     doc.flushPages();
+    parentKeysDone = forgetWritten(doc, parentKeysDone);
   };
+  let parentKeysDone = 0;
   const writeLabels = () => {
     const font = face();
     for (const { form, page } of labels) {
@@ -594,8 +657,10 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
     }
   };
 
-  // Waits while the reader is behind, or until it has gone.
+  // Lets other work run between institutions, and waits while the reader is behind or until it
+  // has gone.
   const readerKeepsUp = async () => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
     while (!out.destroyed && doc.readableLength > PDF_READ_AHEAD) {
       await new Promise<void>((resolve) => {
         if (!out.writableNeedDrain) return setImmediate(resolve);
