@@ -119,7 +119,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   /** Pages seen since the last switch to English, to be read again in it. */
   const seen: Array<{ path: string; name: string }> = [];
 
-  /** The page as it is now, at each width: its width recorded, at 1280 px a screenshot, at 375 px a screenshot and axe scan. */
+  /** The page as it is now, at each width: its width recorded, at 1280 and 375 px a screenshot and axe scan. */
   async function look(name: string) {
     if (!name.endsWith("-en")) {
       const url = new URL(page.url());
@@ -129,7 +129,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
       await page.setViewportSize(size);
       const m = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
       measured.push({ page: name, width: size.width, ...m });
-      if (size.width === 1280) await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
+      // On the desktop too: its screenshot and axe scan, reported with the others at the end.
+      if (size.width === 1280) await expectAccessible(page, SHOTS, `${name}-1280`).catch((e: unknown) => void axeFailures.push(`${name}-1280: ${(e as Error).message.split("\n")[0]}`));
     }
     await page.setViewportSize(WIDTHS[0]);
     // Every page is scanned; the failures are reported together at the end, as the widths are.
