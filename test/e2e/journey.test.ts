@@ -137,10 +137,10 @@ describe("end to end: a civil servant completes the annual course; the HR office
     await page.getByRole("link", { name: "이서윤" }).click();
     await page.waitForURL(/\/hr\/assignments\//);
     await expectAccessible(page, "11b-hr-record");
-    await page.getByLabel("사유").fill("육아휴직 (인사발령 제2026-118호)");
+    await page.getByLabel("사유", { exact: true }).fill("육아휴직 (인사발령 제2026-118호)");
     await page.getByRole("button", { name: "면제 처리" }).click();
     await expect.poll(() => page.locator("tbody").last().textContent()).toContain("육아휴직");
-    await page.getByLabel("사유").fill("휴직 취소, 복직");
+    await page.getByLabel("사유", { exact: true }).fill("휴직 취소, 복직");
     await page.getByRole("button", { name: "면제 취소" }).click();
     await expect.poll(() => page.locator("tbody").last().textContent()).toContain("휴직 취소");
 
