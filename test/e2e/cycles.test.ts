@@ -69,7 +69,14 @@ describe("end to end: the academy previews and opens a cycle, extends it for one
     await page.getByLabel("한 조직과 그 하위 조직만: 조직 코드").fill(divisionCode);
     await page.getByLabel("사유").fill("청사 이전 공사로 집합교육 연기");
     await page.getByRole("button", { name: "연장", exact: true }).click();
-    await page.getByRole("status").filter({ hasText: "2명의 기한이 바뀌었습니다" }).waitFor();
+    // A busy machine (the whole suite beside it) may take a while; if it never comes, the page's text says why.
+    await page
+      .getByRole("status")
+      .filter({ hasText: "2명의 기한이 바뀌었습니다" })
+      .waitFor({ timeout: 90_000 })
+      .catch(async (e: unknown) => {
+        throw new Error(`${(e as Error).message}\npage: ${page.url()}\n${(await page.locator("main").textContent())?.slice(0, 1500)}`);
+      });
     const row = page.getByRole("region", { name: /최근 50건/ }).getByRole("row").filter({ hasText: "청사 이전 공사로 집합교육 연기" });
     await row.getByText("기한 연장").waitFor();
     await row.getByText(new RegExp(divisionCode)).waitFor();
