@@ -47,7 +47,7 @@ describe("a learner's record", () => {
     });
     // An elective from the catalog, started.
     const elective = await prisma.course.findUniqueOrThrow({ where: { slug: "elective-children-youth-rights" } });
-    await prisma.assignment.create({ data: { personId: person.id, courseId: elective.id, status: "IN_PROGRESS" } });
+    await prisma.assignment.create({ data: { personId: person.id, courseId: elective.id, status: "IN_PROGRESS", assignedAt: now() } });
     // Someone else's completed duty, which must never show.
     const theirs = await prisma.assignment.update({
       where: { cycleId_personId: { cycleId: cycle.id, personId: other.id } },
