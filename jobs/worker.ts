@@ -5,11 +5,9 @@ import { QUEUES, closeQueues, declareSchedules } from "~/utils/queues.server";
 import { closeMailTransport } from "~/utils/mail.server";
 import { prisma } from "~/utils/db.server";
 import { processCycleJob, processImportJob, processMailJob, processReminderJob } from "./processors";
+import { MAIL_CONCURRENCY } from "./concurrency";
 
 type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
-
-/** Deliveries one worker process runs at once (the fault tests bound repeated deliveries per kill by it). */
-export const MAIL_CONCURRENCY = 16;
 
 const PROCESSORS: Array<{ queue: QueueName; processor: Processor; concurrency: number }> = [
   { queue: QUEUES.cycles, processor: processCycleJob, concurrency: 1 },

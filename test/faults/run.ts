@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { Queue } from "bullmq";
 import { Child, CountingSmtp, Workers, freePort, services, sleep, until } from "./parts";
-import { MAIL_CONCURRENCY } from "../../jobs/worker";
+import { MAIL_CONCURRENCY } from "../../jobs/concurrency";
 
 const DATABASE_URL = process.env.FAULTS_DATABASE_URL;
 const REDIS_URL = process.env.FAULTS_REDIS_URL;
@@ -22,7 +22,7 @@ if (!DATABASE_URL || !REDIS_URL) throw new Error("FAULTS_DATABASE_URL and FAULTS
 /** A Tuesday morning in Seoul: inside office hours, so mail goes out (send-window.server.ts). */
 const PRODUCT_TIME = "2026-03-10T10:00:00+09:00";
 const PEOPLE = Number(process.env.FAULT_PEOPLE ?? 2000);
-/** MAIL_CONCURRENCY (jobs/worker.ts): how many mail jobs one worker runs at once, the most one kill of a worker can catch between SMTP and the SENT mark. */
+/** MAIL_CONCURRENCY (jobs/concurrency.ts): how many mail jobs one worker runs at once, the most one kill of a worker can catch between SMTP and the SENT mark. */
 const SETTLE_MS = 150_000;
 
 const smtpPort = await freePort();
