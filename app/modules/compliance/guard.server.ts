@@ -24,11 +24,16 @@ export function defaultCycle(cycles: CycleOption[], today: string): CycleOption 
 /** HR officer guard plus the cycle chosen in ?cycle= (default: see defaultCycle). */
 export async function requireHrCycle(request: Request): Promise<{ actor: Actor; cycles: CycleOption[]; cycle: CycleOption | null }> {
   const actor = await requireRole(request, "HR_OFFICER");
+  return { actor, ...(await chosenCycle(request)) };
+}
+
+/** The cycles a report offers and the one chosen in ?cycle= (default: see defaultCycle); an unknown one is a 404. */
+export async function chosenCycle(request: Request): Promise<{ cycles: CycleOption[]; cycle: CycleOption | null }> {
   const cycles = await listCycles();
   const wanted = new URL(request.url).searchParams.get("cycle");
   if (wanted && !cycles.some((c) => c.id === wanted)) throw json({ error: "not-found" }, { status: 404 });
   const cycle = cycles.find((c) => c.id === wanted) ?? defaultCycle(cycles, seoulDateKey(now()));
-  return { actor, cycles, cycle };
+  return { cycles, cycle };
 }
 
 /**
