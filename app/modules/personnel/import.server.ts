@@ -647,16 +647,18 @@ async function applyInTransaction(
       UPDATE person p SET status = 'LEFT', left_on = (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
       WHERE p.employee_no = ANY(${leavers}::text[]) AND p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)`;
     if (left !== leavers.length) throw new ImportError("leavers-changed");
-    // Leavers' accounts are disabled and their sessions end now; open invitations die with them.
+    // This file's leavers' accounts are disabled and their sessions end now; open invitations die with
+    // them. Only theirs: someone who left earlier, or outside the officer's scope, is not this file's to touch.
     await tx.$executeRaw`
       WITH gone AS (
         UPDATE app_user usr SET disabled_at = now() FROM person p
-        WHERE usr.person_id = p.id AND p.status = 'LEFT' AND usr.disabled_at IS NULL
+        WHERE usr.person_id = p.id AND p.employee_no = ANY(${leavers}::text[]) AND p.status = 'LEFT' AND usr.disabled_at IS NULL
         RETURNING usr.id
       )
       DELETE FROM session s USING gone WHERE s.user_id = gone.id`;
     await tx.$executeRaw`
-      DELETE FROM verification v USING person p WHERE v.person_id = p.id AND p.status = 'LEFT'`;
+      DELETE FROM verification v USING person p
+      WHERE v.person_id = p.id AND p.employee_no = ANY(${leavers}::text[]) AND p.status = 'LEFT'`;
     await step(3);
     await recordPlacements(tx);
     await step(4);
