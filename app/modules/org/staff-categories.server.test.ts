@@ -94,9 +94,7 @@ deadline: "12-31"
     expect(names.CONTRACT_STAFF).toEqual({ ko: "계약직", en: "Contract staff" });
 
     // The export and the oversight return name it too.
-    const chunks: Buffer[] = [];
-    for await (const chunk of complianceCsvStream(actor, cycle.id, "en", translator("en"))) chunks.push(Buffer.from(chunk as Uint8Array));
-    const csvOut = Buffer.concat(chunks).toString("utf8");
+    const csvOut = await new Response(complianceCsvStream(actor, cycle.id, "en", translator("en"))).text();
     expect(csvOut).toContain(`Seasonal staff ${tag}`);
     expect(csvOut).toContain("Contract staff");
     const ret = await oversightReturn(actor, clockYear(), [world.city.id]);
