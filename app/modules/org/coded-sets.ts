@@ -16,7 +16,7 @@ import type {
  * report uses: each definition below names every value of its enum, so a value
  * added to the schema and not here fails `npm run typecheck` at this file.
  * Everything else (personnel import, content checks, report order, the SQL
- * that picks graded categories, labels, test factories) derives from these.
+ * that picks institutions, labels, test factories) derives from these.
  *
  * A value's label is `<labels>.<VALUE>` in app/locales/ko.ts and en.ts
  * (CODED_SETS below); app/modules/org/coded-sets.test.ts fails when one is
