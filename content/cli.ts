@@ -41,19 +41,22 @@ async function main() {
     );
   }
   console.log(`  total: ${totalLessons} lessons, ${totalCases} case studies`);
+  if (tree.staffCategories) console.log(`  staff categories: ${tree.staffCategories.map((c) => `${c.code} (${c.name.ko})`).join(", ")}`);
   for (const o of tree.obligations) console.log(`  obligation ${o.code}: ${o.routes.length} route(s)`);
   console.log(`Content OK: ${tree.courses.length} course(s), ${tree.obligations.length} obligation(s)`);
   if (command === "load") {
     const { loadContent } = await import("~/modules/content/load.server");
     const { prisma } = await import("~/utils/db.server");
     const { ObligationAudienceError } = await import("~/modules/obligations/audience.server");
+    const { StaffCategoryConfigError } = await import("~/modules/content/load.server");
     const report = await loadContent(tree).catch(async (e: unknown) => {
-      if (!(e instanceof ObligationAudienceError)) throw e;
+      if (!(e instanceof ObligationAudienceError) && !(e instanceof StaffCategoryConfigError)) throw e;
       console.error(`Content load refused, nothing published:\n  ${e.message.split("\n").join("\n  ")}`);
       await prisma.$disconnect();
       process.exit(1);
     });
     console.log(`Published: ${report.created.join(", ") || "nothing new"}; unchanged: ${report.unchanged.join(", ") || "none"}`);
+    if (report.staffCategories.length) console.log(`Staff categories: ${report.staffCategories.join(", ")}${report.removedStaffCategories.length ? `; removed: ${report.removedStaffCategories.join(", ")}` : ""}`);
     await prisma.$disconnect();
   } else if (command !== "check") {
     console.error("usage: content/cli.ts check|load [content-root]");

@@ -260,14 +260,6 @@ export const en: Shape<typeof ko> = {
     COMPLETED: "Completed",
     EXEMPTED: "Exempted",
   },
-  staffCategory: {
-    SENIOR_OFFICIAL: "Senior official (grade 4+)",
-    CIVIL_SERVANT: "Civil servant",
-    AFFILIATED_STAFF: "Affiliated organization staff",
-    WELFARE_FACILITY_STAFF: "Welfare facility staff",
-    EDUCATIONAL_STAFF: "Educational institution staff",
-    CITIZEN: "Citizen",
-  },
   login: {
     title: "Sign in",
     email: "E-mail",
@@ -588,7 +580,7 @@ export const en: Shape<typeof ko> = {
     format: "File format",
     template: "Download the template (CSV, Korean headers and one sample row)",
     columnsCaption: "Columns and the values they take",
-    columnsNote: "Headers may be in English or in Korean. Codes are written in capitals with underscores (lower case or hyphens are read as the same code).",
+    columnsNote: "Headers may be in English or in Korean. Codes are written in capitals with underscores (lower case or hyphens are read as the same code). A staff category may also be written by its Korean name, as listed below.",
     required: "Required",
     optional: "Optional",
     columnHint: {

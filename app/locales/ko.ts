@@ -256,14 +256,6 @@ export const ko = {
     COMPLETED: "이수 완료",
     EXEMPTED: "면제",
   },
-  staffCategory: {
-    SENIOR_OFFICIAL: "4급 이상 관리자",
-    CIVIL_SERVANT: "공무원",
-    AFFILIATED_STAFF: "투자·출연기관 직원",
-    WELFARE_FACILITY_STAFF: "복지시설 종사자",
-    EDUCATIONAL_STAFF: "교육기관 종사자",
-    CITIZEN: "시민",
-  },
   login: {
     title: "로그인",
     email: "이메일",
@@ -584,7 +576,7 @@ export const ko = {
     format: "파일 형식",
     template: "양식 파일 내려받기 (CSV, 한글 열 제목과 보기 한 줄)",
     columnsCaption: "열과 쓸 수 있는 값",
-    columnsNote: "열 제목은 영어나 한글 어느 쪽으로 써도 됩니다. 코드는 대문자와 밑줄로 씁니다(소문자나 하이픈으로 써도 같은 코드로 읽습니다).",
+    columnsNote: "열 제목은 영어나 한글 어느 쪽으로 써도 됩니다. 코드는 대문자와 밑줄로 씁니다(소문자나 하이픈으로 써도 같은 코드로 읽습니다). 직원구분은 아래에 적힌 한글 이름으로 써도 됩니다.",
     required: "필수",
     optional: "선택",
     columnHint: {
