@@ -4,6 +4,8 @@ import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { applyImport, checkImport } from "~/modules/personnel/import.server";
 import { at } from "../../../test/clock";
 import { createPerson, createUnit, createUser, createWorld, uid } from "../../../test/factories";
+import { loadContent } from "~/modules/content/load.server";
+import { obligationFileSchema } from "~/modules/content/schema";
 import { cycleWindow, openCycle, planCycle } from "./cycles.server";
 
 /**
@@ -121,5 +123,34 @@ describe("a duty owed within 60 days of joining", () => {
     expect(await openCycle(cycle.id, null)).toBe(1);
     expect(await dueOf(inWindow, cycle.id)).toBe(endOfSeoulDay("2027-07-14"));
     expect(await dueOf(runOut, cycle.id)).toBeNull();
+  });
+
+  it("reaches, when its file is loaded again with more units, those who joined them within the window", async () => {
+    const first = await createUnit("DIVISION", world.city.id, "첫째과");
+    const second = await createUnit("DIVISION", world.city.id, "둘째과");
+    const file = (units: string[]) =>
+      obligationFileSchema.parse({
+        code: `test-joining-file-${uid()}`,
+        title: { ko: "신규 임용자 교육", en: "New hires' education" },
+        legalBasis: { ko: "조례", en: "Ordinance" },
+        cycle: "on_joining",
+        withinDays: 60,
+        audience: { unitKinds: ["DIVISION"], units },
+        routes: [{ staffCategories: ["CIVIL_SERVANT"], course: "annual-civil-servants" }],
+      });
+    const before = file([first.code]);
+    at("2027-02-01T09:00:00");
+    await loadContent({ courses: [], obligations: [before] });
+    const loaded = await prisma.obligation.findUniqueOrThrow({ where: { code: before.code } });
+    expect(loaded).toMatchObject({ cycleKind: "ANNUAL", joiningWithinDays: 60, deadlines: {} });
+    const cycle = await planCycle(before.code, 2027, "");
+    await openCycle(cycle.id, null);
+    const joiner = `J${uid()}`;
+    await importAt("2027-03-11T15:00:00", [row(joiner, second.code, "2027-03-10")]);
+    expect(await dueOf(joiner, cycle.id)).toBeNull();
+    at("2027-03-20T10:00:00");
+    const report = await loadContent({ courses: [], obligations: [{ ...before, audience: { ...before.audience, units: [first.code, second.code] } }] });
+    expect(report.joinersAssigned).toBe(1);
+    expect(await dueOf(joiner, cycle.id)).toBe(endOfSeoulDay("2027-05-09"));
   });
 });
