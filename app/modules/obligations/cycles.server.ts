@@ -298,14 +298,17 @@ export async function extendCycle(cycleId: string, ext: Extension, actorUserId: 
   if (!reason) throw new CycleActionError("reasonRequired");
   if (!isDateKey(ext.dueOn)) throw new CycleActionError("badDate");
   const run = async (tx: Db) => {
-    const cycle = await tx.cycle.findUnique({ where: { id: cycleId } });
+    const cycle = await tx.cycle.findUnique({ where: { id: cycleId }, include: { obligation: { select: { joiningWithinDays: true } } } });
     if (!cycle) throw new CycleActionError("notFound");
     if (cycle.status === "CLOSED") throw new CycleActionError("closedNoExtend");
     if (ext.unitId && cycle.status !== "OPEN") throw new CycleActionError("unitNeedsOpen");
-    const periodEnd = cycle.endsOn.toISOString().slice(0, 10);
+    // A duty owed on joining has no one deadline: each joiner's is their own, the latest of them the
+    // cycle's (ADR 026). Extending moves the earlier ones, up to that latest day, and not the cycle's.
+    const joining = cycle.obligation.joiningWithinDays !== null;
+    const periodEnd = joining ? seoulDateKey(cycle.dueAt) : cycle.endsOn.toISOString().slice(0, 10);
     if (ext.dueOn > periodEnd) throw new CycleActionError("pastPeriod", { end: periodEnd, label: cycle.label });
     const dueAt = seoulDayEnd(ext.dueOn);
-    if (dueAt <= cycle.dueAt) throw new CycleActionError("notLater", { due: seoulDateKey(cycle.dueAt) });
+    if (!joining && dueAt <= cycle.dueAt) throw new CycleActionError("notLater", { due: seoulDateKey(cycle.dueAt) });
     let changed: number;
     let unitCode: string | null = null;
     if (ext.unitId) {
@@ -319,7 +322,7 @@ export async function extendCycle(cycleId: string, ext: Extension, actorUserId: 
         WHERE a.cycle_id = ${cycleId}::uuid AND a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.due_at < ${dueAt}
           AND p.id = a.person_id AND p.org_unit_id IN (SELECT id FROM scope)`;
     } else {
-      await tx.cycle.update({ where: { id: cycleId }, data: { dueAt } });
+      if (!joining) await tx.cycle.update({ where: { id: cycleId }, data: { dueAt } });
       changed = await tx.$executeRaw`
         UPDATE assignment SET due_at = ${dueAt}
         WHERE cycle_id = ${cycleId}::uuid AND status IN ('ASSIGNED', 'IN_PROGRESS') AND due_at < ${dueAt}`;

@@ -6,7 +6,7 @@ import { at } from "../../../test/clock";
 import { createPerson, createUnit, createUser, createWorld, uid } from "../../../test/factories";
 import { loadContent } from "~/modules/content/load.server";
 import { obligationFileSchema } from "~/modules/content/schema";
-import { cycleWindow, openCycle, planCycle } from "./cycles.server";
+import { CycleActionError, cycleWindow, extendCycle, openCycle, planCycle } from "./cycles.server";
 
 /**
  * A duty owed once, within 60 days of joining (ADR 026): the story of one
@@ -152,5 +152,18 @@ describe("a duty owed within 60 days of joining", () => {
     const report = await loadContent({ courses: [], obligations: [{ ...before, audience: { ...before.audience, units: [first.code, second.code] } }] });
     expect(report.joinersAssigned).toBe(1);
     expect(await dueOf(joiner, cycle.id)).toBe(endOfSeoulDay("2027-05-09"));
+  });
+
+  it("extends the joiners' earlier deadlines, up to the latest a joiner of the year can have, and leaves the cycle's own", async () => {
+    const joiner = `J${uid()}`;
+    await importAt("2027-08-01T10:00:00", [row(joiner, world.division.code, "2027-08-01")]);
+    expect(await dueOf(joiner)).toBe(endOfSeoulDay("2027-09-30"));
+    expect(await extendCycle(cycleId, { dueOn: "2027-09-15", unitId: world.division.id, reason: "시스템 장애" }, null)).toBeGreaterThan(0);
+    expect(await dueOf(joiner)).toBe(endOfSeoulDay("2027-09-30"));
+    await extendCycle(cycleId, { dueOn: "2027-10-31", unitId: null, reason: "시스템 장애" }, null);
+    expect(await dueOf(joiner)).toBe(endOfSeoulDay("2027-10-31"));
+    const cycle = await prisma.cycle.findUniqueOrThrow({ where: { id: cycleId } });
+    expect(cycle.dueAt.toISOString()).toBe(endOfSeoulDay("2028-02-29"));
+    await expect(extendCycle(cycleId, { dueOn: "2028-03-01", unitId: null, reason: "너무 늦게" }, null)).rejects.toBeInstanceOf(CycleActionError);
   });
 });
