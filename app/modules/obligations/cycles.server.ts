@@ -83,16 +83,21 @@ export function audienceOf(cycleIds: string[], at: Date = now()): Prisma.Sql {
       JOIN org_unit u ON u.id = a.id AND u.kind = ANY(o.unit_kinds)
     ),
     joining_cycles AS MATERIALIZED (
-      SELECT t.cycle_id, o.joining_within_days AS within_days FROM targets t
+      SELECT t.cycle_id, o.joining_within_days AS within_days, c.starts_on FROM targets t
+      JOIN cycle c ON c.id = t.cycle_id
       JOIN obligation o ON o.id = t.obligation_id WHERE o.joining_within_days IS NOT NULL
     ),
-    -- For duties owed on joining only: every stay of the people now in their units, inside them or not.
+    -- For duties owed on joining only: every stay of the people now in their units, inside them or
+    -- not; only of those who may have joined in the year (hired in it, without a hire date, or placed
+    -- somewhere in it): anyone else joined before it, whichever stay counts.
     stays AS (
       SELECT jc.cycle_id, pl.person_id, pl.valid_from, (ins.id IS NOT NULL) AS inside,
         lag(ins.id IS NOT NULL) OVER w AS was_inside, row_number() OVER w = 1 AS first
       FROM joining_cycles jc
       JOIN units cur ON cur.cycle_id = jc.cycle_id
       JOIN person p ON p.org_unit_id = cur.id AND p.status = 'ACTIVE'
+        AND (p.hired_on IS NULL OR p.hired_on >= jc.starts_on
+          OR EXISTS (SELECT 1 FROM person_placement y WHERE y.person_id = p.id AND y.valid_from >= jc.starts_on - 1))
       JOIN person_placement pl ON pl.person_id = p.id
       LEFT JOIN units ins ON ins.cycle_id = jc.cycle_id AND ins.id = pl.org_unit_id
       WINDOW w AS (PARTITION BY jc.cycle_id, pl.person_id ORDER BY pl.valid_from)
