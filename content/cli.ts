@@ -42,7 +42,17 @@ async function main() {
   }
   console.log(`  total: ${totalLessons} lessons, ${totalCases} case studies`);
   if (tree.staffCategories) console.log(`  staff categories: ${tree.staffCategories.map((c) => `${c.code} (${c.name.ko})`).join(", ")}`);
-  for (const o of tree.obligations) console.log(`  obligation ${o.code}: ${o.routes.length} route(s)`);
+  // Each rule read back in plain words, to check it says what the ordinance says.
+  const { explainObligation } = await import("~/modules/content/explain");
+  const titles = new Map(tree.courses.map((c) => [c.course.slug, { ko: c.course.title.ko, en: c.course.title.en }]));
+  for (const o of tree.obligations) {
+    console.log(`  obligation ${o.code} (${tree.obligationFiles?.[o.code] ?? "?"}): ${o.routes.length} route(s)`);
+    const said = explainObligation(o, titles, tree.staffCategories ?? []);
+    console.log(`    ${o.title.ko}`);
+    for (const line of said.ko) console.log(`      ${line}`);
+    console.log(`    ${o.title.en}`);
+    for (const line of said.en) console.log(`      ${line}`);
+  }
   console.log(`Content OK: ${tree.courses.length} course(s), ${tree.obligations.length} obligation(s)`);
   if (command === "load") {
     const { loadContent } = await import("~/modules/content/load.server");

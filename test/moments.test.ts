@@ -61,9 +61,11 @@ describe(`the calendar at ${process.env.TEST_CLOCK ?? "the machine's time"}`, ()
     const joinedAt = now();
     expect(await openCycle(cycle.id, null)).toBe(1);
     const joined = await prisma.assignment.findFirstOrThrow({ where: { cycleId: cycle.id, personId: late.id } });
-    const fair = joinedAt.getTime() + 30 * DAY;
+    // At least 30 days, to the end of a Seoul day: never at the time of day they were assigned.
+    const fair = Date.parse(`${dayOf(new Date(joinedAt.getTime() + 30 * DAY))}T23:59:59.999+09:00`);
     const expected = Math.max(window.dueAt.getTime(), fair);
-    expect(Math.abs(joined.dueAt!.getTime() - expected)).toBeLessThan(60_000);
+    expect(joined.dueAt!.getTime()).toBe(expected);
+    expect(wall(joined.dueAt!).toISOString().slice(11)).toBe("23:59:59.999Z");
     expect(joined.dueAt!.getTime()).toBeGreaterThan(moment.getTime());
 
     // Finished just now: counted as of today in Seoul, not as of the Seoul day before.

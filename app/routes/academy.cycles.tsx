@@ -255,7 +255,11 @@ export default function AcademyCycles() {
                       <tr key={c.id}>
                         <th scope="row">{c.label}</th>
                         <td>{formatDate(c.startsOn, locale)} – {formatDate(c.endsOn, locale)}</td>
-                        <td>{formatDate(c.dueAt, locale)}</td>
+                        <td>
+                          {o.joiningWithinDays !== null
+                            ? t("cycles.dueOnJoining", { days: o.joiningWithinDays, date: formatDate(c.dueAt, locale) })
+                            : formatDate(c.dueAt, locale)}
+                        </td>
                         <td>{t(`cycles.status.${c.status}`)}</td>
                         <td className="num">{c.assigned}</td>
                         <td className="num">{c.inProgress}</td>

@@ -69,7 +69,11 @@ export default function Help() {
             <h3>{pick(locale, o.titleKo, o.titleEn)}</h3>
             <dl className="facts">
               <dt>{t("help.duty.often")}</dt>
-              <dd>{t(o.cycleKind === "ANNUAL" ? "help.duty.annual" : "help.duty.halfYear")}</dd>
+              <dd>
+                {o.joiningWithinDays !== null
+                  ? t("help.duty.onJoining", { days: o.joiningWithinDays })
+                  : t(o.cycleKind === "ANNUAL" ? "help.duty.annual" : "help.duty.halfYear")}
+              </dd>
               {o.deadlines.length > 0 ? (
                 <>
                   <dt>{t("help.duty.deadline")}</dt>

@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     column: c,
     korean: COLUMN_HEADERS[c].filter((h) => /[가-힣]/.test(h)),
     required: required.includes(c),
-    allowed: c === "staff_category" ? categories.map((k) => k.code) : c === "job_family" ? [...JOB_FAMILIES] : c === "is_head" ? ["Y", "N"] : c === "grade" ? ["1–9"] : [],
+    allowed: c === "staff_category" ? categories.map((k) => k.code) : c === "job_family" ? [...JOB_FAMILIES] : c === "is_head" ? ["Y", "N"] : c === "grade" ? ["1–9"] : c === "hired_on" ? ["YYYY-MM-DD"] : [],
   }));
   return { columns, categoryNames: namesOf(categories), inRequestRows: IMPORT_LIMITS.inRequestRows, kinds: IMPORT_KINDS };
 }
@@ -89,7 +89,7 @@ export default function ImportPage() {
                     {c.allowed.map((v, i) => (
                       <span key={v}>{i > 0 ? ", " : ""}<code>{v}</code>{c.column === "staff_category" ? ` (${staffCategoryName(categoryNames, v, i18n.language as AppLocale)})` : c.column === "job_family" ? ` (${t(`jobFamily.${v}`)})` : ""}</span>
                     ))}
-                    {c.column === "is_head" ? ` — ${t("import.columnHint.is_head")}` : ""}
+                    {c.column === "is_head" || c.column === "hired_on" ? ` — ${t(`import.columnHint.${c.column}`)}` : ""}
                   </>
                 )}
               </dd>

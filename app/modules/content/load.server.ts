@@ -3,6 +3,8 @@ import { STAFF_CATEGORIES_FILE, type ContentTree, type CourseSource, type StaffC
 import { JOB_FAMILY_BY_SPELLING, TRACK_BY_SPELLING } from "~/modules/org/coded-sets";
 import type { ObligationFile } from "./schema";
 import { assertAudiencesNamed } from "~/modules/obligations/audience.server";
+import { assignAudiences } from "~/modules/obligations/cycles.server";
+import { now } from "~/utils/clock.server";
 
 
 export class ContentConflictError extends Error {}
@@ -15,6 +17,8 @@ export interface LoadReport {
   staffCategories: string[];
   /** Categories the database held that the file no longer lists and nobody held: removed. */
   removedStaffCategories: string[];
+  /** People assigned to open cycles of duties owed on joining, when such a file was loaded. */
+  joinersAssigned?: number;
 }
 
 /**
@@ -46,6 +50,13 @@ export async function loadContent(tree: ContentTree): Promise<LoadReport> {
   if (removed.length > 0) {
     await prisma.staffCategory.deleteMany({ where: { code: { in: removed } } });
     report.removedStaffCategories = removed;
+  }
+  // A duty owed on joining, loaded while its year's cycle is open, reaches those who already
+  // joined within its window; the tick's reconciler writes their notices (ADR 026).
+  const joining = tree.obligations.filter((o) => o.cycle === "on_joining").map((o) => o.code);
+  if (joining.length > 0) {
+    const open = await prisma.cycle.findMany({ where: { status: "OPEN", obligation: { code: { in: joining } } }, select: { id: true } });
+    report.joinersAssigned = Object.values(await assignAudiences(open.map((c) => c.id), now())).reduce((a, b) => a + b, 0);
   }
   return report;
 }
@@ -180,9 +191,11 @@ async function loadObligation(o: ObligationFile) {
       titleEn: o.title.en,
       legalBasisKo: o.legalBasis.ko,
       legalBasisEn: o.legalBasis.en,
-      cycleKind: o.cycle === "annual" ? ("ANNUAL" as const) : ("HALF_YEAR" as const),
+      // A duty owed on joining has one standing cycle a year, to which that year's joiners are added (ADR 026).
+      cycleKind: o.cycle === "half_year" ? ("HALF_YEAR" as const) : ("ANNUAL" as const),
+      joiningWithinDays: o.cycle === "on_joining" ? o.withinDays! : null,
       unitKinds: o.audience.unitKinds,
-      deadlines: typeof o.deadline === "string" ? { "": o.deadline } : o.deadline,
+      deadlines: typeof o.deadline === "string" ? { "": o.deadline } : (o.deadline ?? {}),
       audienceUnitCodes: o.audience.units ?? [],
       graceDays: o.gracePeriodDays,
       sharedSessions: o.sharedSessions,

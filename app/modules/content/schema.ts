@@ -215,12 +215,27 @@ const monthDay = z
     return m! >= 1 && m! <= 12 && d! >= 1 && d! <= DAYS_IN_MONTH[m! - 1]!;
   }, "is not a date that exists every year");
 
+/** The longest "within N days of joining" a file may set: a duty owed within a year is an annual one. */
+export const MAX_JOINING_DAYS = 365;
+
 export const obligationFileSchema = z
   .object({
     code: slug,
     title: bilingual,
     legalBasis: bilingual,
-    cycle: z.enum(["annual", "half_year"]),
+    /**
+     * annual, half_year: owed by everyone in the audience by the deadline(s). on_joining: owed once,
+     * within `withinDays` of joining (the hire date, or the move into the audience's units), by
+     * those who join during the year of a cycle (ADR 026).
+     */
+    cycle: z.enum(["annual", "half_year", "on_joining"]),
+    /** For on_joining: how many days after the day someone joins they have, to the end of that day in Seoul. */
+    withinDays: z
+      .number({ invalid_type_error: "must be a whole number of days" })
+      .int("must be a whole number of days")
+      .min(1, "must be at least 1: a duty owed within 0 days of joining is overdue the day it is owed")
+      .max(MAX_JOINING_DAYS, `must be at most ${MAX_JOINING_DAYS}: a duty owed once a year is an annual one`)
+      .optional(),
     audience: z
       .object({
         unitKinds: z.array(unitKind).min(1),
@@ -247,8 +262,8 @@ export const obligationFileSchema = z
           .strict(),
       )
       .min(1),
-    /** End of day, Asia/Seoul: MM-DD for a year, { H1, H2 } for half-years. */
-    deadline: z.union([monthDay, z.object({ H1: monthDay, H2: monthDay }).strict()]),
+    /** End of day, Asia/Seoul: MM-DD for a year, { H1, H2 } for half-years; none for on_joining. */
+    deadline: z.union([monthDay, z.object({ H1: monthDay, H2: monthDay }).strict()]).optional(),
     /** Days after the deadline before someone counts as overdue and officers are told. */
     gracePeriodDays: z.number().int().min(0).max(90).default(0),
     /** Whether one in-person session may count toward this and other duties that allow it. */
@@ -257,8 +272,25 @@ export const obligationFileSchema = z
   .strict()
   .superRefine((o, ctx) => {
     const halves = o.cycle === "half_year";
-    if (halves !== (typeof o.deadline === "object")) {
-      ctx.addIssue({ code: "custom", path: ["deadline"], message: halves ? "a half-year duty needs { H1, H2 } deadlines" : "an annual duty has one MM-DD deadline" });
+    const joining = o.cycle === "on_joining";
+    if (joining) {
+      if (o.withinDays === undefined) ctx.addIssue({ code: "custom", path: ["withinDays"], message: "an on_joining duty says within how many days of joining it is owed (withinDays: 60)" });
+      if (o.deadline !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["deadline"],
+          message: "contradicts cycle: on_joining, whose deadline is each person's own, withinDays after they join: remove deadline or choose cycle: annual",
+        });
+      }
+    } else {
+      if (o.withinDays !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["withinDays"], message: `contradicts cycle: ${o.cycle}: only an on_joining duty is owed within days of joining` });
+      }
+      if (o.deadline === undefined) {
+        ctx.addIssue({ code: "custom", path: ["deadline"], message: halves ? "a half-year duty needs { H1, H2 } deadlines" : "an annual duty needs one MM-DD deadline" });
+      } else if (halves !== (typeof o.deadline === "object")) {
+        ctx.addIssue({ code: "custom", path: ["deadline"], message: halves ? "a half-year duty needs { H1, H2 } deadlines" : "an annual duty has one MM-DD deadline" });
+      }
     }
     if (typeof o.deadline === "object") {
       // Each half's deadline lies in its own half, or its cycle would overlap the other one.
@@ -271,15 +303,36 @@ export const obligationFileSchema = z
         if (!covered) ctx.addIssue({ code: "custom", path: ["routes"], message: `no course is routed for ${period}` });
       }
     }
-    const seen = new Set<string>();
+    const listedTwice = (values: readonly string[], path: Array<string | number>, what: string) => {
+      const seen = new Set<string>();
+      values.forEach((v, i) => {
+        if (seen.has(v)) ctx.addIssue({ code: "custom", path: [...path, i], message: `${what} ${v} is listed twice` });
+        seen.add(v);
+      });
+    };
+    listedTwice(o.audience.unitKinds, ["audience", "unitKinds"], "unit kind");
+    if (o.audience.units) listedTwice(o.audience.units, ["audience", "units"], "unit");
+    // Where each category was first routed, per period, so a second route names the first.
+    const seen = new Map<string, number>();
     o.routes.forEach((r, i) => {
       if (r.modes && new Set(r.modes).size !== r.modes.length) ctx.addIssue({ code: "custom", path: ["routes", i, "modes"], message: "a mode is listed twice" });
       if (r.period && !halves) ctx.addIssue({ code: "custom", path: ["routes", i, "period"], message: "only half-year duties have periods" });
-      for (const c of r.staffCategories) {
+      listedTwice(r.staffCategories, ["routes", i, "staffCategories"], "staff category");
+      for (const c of new Set(r.staffCategories)) {
         for (const p of r.period ? [r.period] : ["H1", "H2"]) {
           const key = `${c}/${p}`;
-          if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["routes", i], message: `${c} is routed twice${halves ? ` in ${p}` : ""}` });
-          seen.add(key);
+          const first = seen.get(key);
+          if (first === undefined) {
+            seen.set(key, i);
+            continue;
+          }
+          ctx.addIssue({
+            code: "custom",
+            path: ["routes", i],
+            message: `${c} is routed twice${halves ? ` in ${p}` : ""}: also by routes.${first}, so one person would owe two courses for this duty`,
+            params: { also: ["routes", first] },
+          });
+          if (!halves) break;
         }
       }
     });

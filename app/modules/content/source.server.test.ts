@@ -83,7 +83,7 @@ describe("content check", () => {
     const path = join(root, "obligations/annual-human-rights.yaml");
     writeFileSync(path, readFileSync(path, "utf8").replace("course: annual-civil-servants", "course: no-such-course"));
     expect(problems(root)).toEqual([
-      "obligations/annual-human-rights.yaml [routes.1.course]: course 'no-such-course' does not exist in content/courses",
+      "obligations/annual-human-rights.yaml:18 [routes.1.course]: course 'no-such-course' does not exist in content/courses",
     ]);
   });
 
@@ -98,10 +98,12 @@ describe("content check", () => {
         .replace("    period: H2\n", "    period: H1\n"),
     );
     const found = problems(root);
-    expect(found).toContain("obligations/disability-rights.yaml [deadline.H2]: is not a date that exists every year");
-    expect(found).toContain("obligations/disability-rights.yaml [deadline.H1]: the first half's deadline must fall by 06-30, or its cycle would overlap the second half");
-    expect(found.some((p) => p.includes("[routes]: no course is routed for H2"))).toBe(true);
-    expect(found.some((p) => p.includes("is routed twice in H1"))).toBe(true);
+    expect(found).toContain("obligations/disability-rights.yaml:27 [deadline.H2]: is not a date that exists every year");
+    expect(found).toContain("obligations/disability-rights.yaml:26 [deadline.H1]: the first half's deadline must fall by 06-30, or its cycle would overlap the second half");
+    expect(found.some((p) => p.includes(":14 [routes]: no course is routed for H2"))).toBe(true);
+    expect(found).toContain(
+      "obligations/disability-rights.yaml:20 [routes.1]: SENIOR_OFFICIAL is routed twice in H1: also by routes.0 (line 15), so one person would owe two courses for this duty",
+    );
   });
 
   it("reads the staff categories in their order, with the example of contract staff", () => {
@@ -165,7 +167,7 @@ describe("content check", () => {
   it("refuses an obligation routed to a category the file does not configure, naming its line", () => {
     const root = copyOfContent();
     const path = join(root, "obligations/annual-human-rights.yaml");
-    writeFileSync(path, readFileSync(path, "utf8").replace("[CIVIL_SERVANT, AFFILIATED_STAFF]", "[CIVIL_SERVANT, SEASONAL_STAFF]"));
+    writeFileSync(path, readFileSync(path, "utf8").replace("[CIVIL_SERVANT, CONTRACT_STAFF, AFFILIATED_STAFF]", "[CIVIL_SERVANT, SEASONAL_STAFF, AFFILIATED_STAFF]"));
     const lines = readFileSync(path, "utf8").split("\n");
     const line = lines.findIndex((l) => l.includes("SEASONAL_STAFF")) + 1;
     expect(problems(root)).toEqual([

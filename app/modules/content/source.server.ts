@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { isMap, isNode, isScalar, LineCounter, parse as parseYaml, parseDocument } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, type Document } from "yaml";
 import type { z, ZodError } from "zod";
 import type { LessonKind } from "~/generated/prisma/enums";
 import { LESSON_KIND_BY_SPELLING } from "~/modules/org/coded-sets";
@@ -25,8 +25,9 @@ import {
 /** One problem in one file, with the field path and the line when there are. */
 export interface ContentError {
   file: string;
-  field?: string;
+  /** The line the field is on, when the file could be parsed that far. */
   line?: number;
+  field?: string;
   message: string;
 }
 
@@ -222,13 +223,70 @@ export function readCourse(dir: string, root: string): CourseSource {
   };
 }
 
+/** A parsed YAML file that can say on which line a field is. */
+export interface YamlLines {
+  doc: Document;
+  counter: LineCounter;
+}
+
+/**
+ * The line of the deepest part of `path` the document holds: a key's own line
+ * for a field, an item's first line for a list entry.
+ */
+export function lineOf(yaml: YamlLines, path: ReadonlyArray<string | number>): number | undefined {
+  let node: unknown = yaml.doc.contents;
+  let line: number | undefined;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
+      const at = (pair?.key as { range?: [number, number, number] } | null)?.range;
+      if (!pair || !at) break;
+      line = yaml.counter.linePos(at[0]).line;
+      node = pair.value;
+    } else if (isSeq(node) && typeof seg === "number") {
+      const item = node.items[seg] as { range?: [number, number, number] } | undefined;
+      if (!item?.range) break;
+      line = yaml.counter.linePos(item.range[0]).line;
+      node = item;
+    } else break;
+  }
+  return line;
+}
+
+/** An obligation file, checked, with where its fields are (for messages that name lines). */
+export interface ObligationSource {
+  obligation: ObligationFile;
+  file: string;
+  yaml: YamlLines;
+}
+
+export function readObligationSource(path: string, root: string): ObligationSource {
+  const file = relative(root, path);
+  if (!existsSync(path)) throw new ContentInvalidError([{ file, message: "file is missing" }]);
+  const counter = new LineCounter();
+  const doc = parseDocument(readFileSync(path, "utf8"), { lineCounter: counter });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    throw new ContentInvalidError([{ file, line: e.linePos?.[0]?.line, message: `not valid YAML: ${e.message.split("\n")[0]}` }]);
+  }
+  const yaml = { doc, counter };
+  const parsed = obligationFileSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new ContentInvalidError(
+      parsed.error.issues.map((i) => {
+        // A contradiction between two parts of the file names the other part's line too.
+        const also = i.code === "custom" ? (i.params?.also as Array<string | number> | undefined) : undefined;
+        const alsoLine = also ? lineOf(yaml, also) : undefined;
+        const message = also && alsoLine ? i.message.replace(also.join("."), `${also.join(".")} (line ${alsoLine})`) : i.message;
+        return { file, line: lineOf(yaml, i.path), field: i.path.join(".") || undefined, message };
+      }),
+    );
+  }
+  return { obligation: parsed.data, file, yaml };
+}
+
 export function readObligation(path: string, root: string): ObligationFile {
-  const errors: ContentError[] = [];
-  const raw = readYaml(path, root, errors);
-  if (raw === undefined) throw new ContentInvalidError(errors);
-  const parsed = obligationFileSchema.safeParse(raw);
-  if (!parsed.success) throw new ContentInvalidError(zodErrors(relative(root, path), parsed.error));
-  return parsed.data;
+  return readObligationSource(path, root).obligation;
 }
 
 /** Where content/ keeps the staff categories (ADR 025). */
@@ -298,6 +356,8 @@ export interface ContentTree {
   obligations: ObligationFile[];
   /** Each obligation's file, relative to the content root, by its code (for messages). */
   obligationFiles?: Record<string, string>;
+  /** Each obligation with its file and lines, in file order (content:check explains them). */
+  obligationSources?: ObligationSource[];
 }
 
 /**
@@ -353,30 +413,34 @@ export function readContentTree(root: string): ContentTree {
   // References are checked against course folders, so one broken course.yaml is reported once.
   const courseSlugs = new Set(courseDirs.map((d) => d.split("/").pop()!));
   const minutesBySlug = new Map(courses.map((c) => [c.course.slug, c.course.estimatedMinutes]));
-  const codes = new Map<string, string>();
+  const codes = new Map<string, ObligationSource>();
   const fileOfCode: Record<string, string> = {};
+  const sources: ObligationSource[] = [];
   for (const path of obligationFiles) {
     try {
-      const o = readObligation(path, root);
-      const file = relative(root, path);
+      const source = readObligationSource(path, root);
+      const { obligation: o, file, yaml } = source;
       const other = codes.get(o.code);
-      if (other) errors.push({ file, field: "code", message: `'${o.code}' is also declared in ${other}: one duty, one file` });
-      codes.set(o.code, file);
+      if (other) {
+        errors.push({
+          file,
+          line: lineOf(yaml, ["code"]),
+          field: "code",
+          message: `'${o.code}' is also declared in ${other.file}:${lineOf(other.yaml, ["code"]) ?? 1}: one duty, one file`,
+        });
+      } else codes.set(o.code, source);
       const unknown = configured ? o.routes.flatMap((r, i) => r.staffCategories.flatMap((c, j) => (configured.has(c) ? [] : [{ c, i, j }]))) : [];
-      if (unknown.length > 0) {
-        const { lineOf } = readYamlDocument(path);
-        for (const { c, i, j } of unknown) {
-          errors.push({
-            file,
-            field: `routes.${i}.staffCategories.${j}`,
-            line: lineOf(["routes", i, "staffCategories", j]),
-            message: `staff category '${c}' is not configured in ${STAFF_CATEGORIES_FILE} (${[...configured!].join(", ")})`,
-          });
-        }
+      for (const { c, i, j } of unknown) {
+        errors.push({
+          file,
+          field: `routes.${i}.staffCategories.${j}`,
+          line: lineOf(yaml, ["routes", i, "staffCategories", j]),
+          message: `staff category '${c}' is not configured in ${STAFF_CATEGORIES_FILE} (${[...configured!].join(", ")})`,
+        });
       }
       o.routes.forEach((r, i) => {
         if (!courseSlugs.has(r.course)) {
-          errors.push({ file, field: `routes.${i}.course`, message: `course '${r.course}' does not exist in content/courses` });
+          errors.push({ file, line: lineOf(yaml, ["routes", i, "course"]), field: `routes.${i}.course`, message: `course '${r.course}' does not exist in content/courses` });
         }
         // Online, the course is the learning time: it cannot be shorter than what the duty asks.
         const minutes = minutesBySlug.get(r.course);
@@ -384,18 +448,59 @@ export function readContentTree(root: string): ContentTree {
         if (online && r.minMinutes && minutes !== undefined && minutes < r.minMinutes) {
           errors.push({
             file,
+            line: lineOf(yaml, ["routes", i, "minMinutes"]),
             field: `routes.${i}.minMinutes`,
             message: `course '${r.course}' takes ${minutes} minutes, less than the ${r.minMinutes} this duty requires online`,
           });
         }
       });
       obligations.push(o);
+      sources.push(source);
       fileOfCode[o.code] ??= file;
     } catch (e) {
       if (e instanceof ContentInvalidError) errors.push(...e.errors);
       else throw e;
     }
   }
+  errors.push(...contradictionsBetween(sources));
   if (errors.length > 0) throw new ContentInvalidError(errors);
-  return { staffCategories, courses, obligations, obligationFiles: fileOfCode };
+  return { staffCategories, courses, obligations, obligationFiles: fileOfCode, obligationSources: sources };
+}
+
+/**
+ * What two obligation files cannot both say (ADR 026). Two files are two duties:
+ * the same person owing two courses under two files is what the ordinances ask
+ * (an annual duty and a disability duty, or a new hire's duty and the annual
+ * one), not a contradiction. Two files that declare the same code would be one
+ * duty said twice (refused as they are read); two files with the same title
+ * whose audiences may meet would read as one duty to a learner owing both, who
+ * could not tell the two assignments apart.
+ */
+/** Whether two duties' audiences may share people, as far as the files tell (unit subtrees are in the database). */
+function audiencesMayMeet(a: ObligationFile, b: ObligationFile): boolean {
+  if (!a.audience.unitKinds.some((k) => b.audience.unitKinds.includes(k))) return false;
+  const au = a.audience.units;
+  const bu = b.audience.units;
+  if (!au?.length || !bu?.length) return true;
+  return au.some((u) => bu.includes(u));
+}
+
+function contradictionsBetween(sources: ObligationSource[]): ContentError[] {
+  const errors: ContentError[] = [];
+  for (const lang of ["ko", "en"] as const) {
+    const byTitle = new Map<string, ObligationSource>();
+    for (const s of sources) {
+      const title = s.obligation.title[lang].trim();
+      const first = byTitle.get(title);
+      if (first && first.obligation.code !== s.obligation.code && audiencesMayMeet(first.obligation, s.obligation)) {
+        errors.push({
+          file: s.file,
+          line: lineOf(s.yaml, ["title", lang]),
+          field: `title.${lang}`,
+          message: `'${title}' is also the title of '${first.obligation.code}' in ${first.file}:${lineOf(first.yaml, ["title", lang]) ?? 1}: learners could not tell the two duties apart`,
+        });
+      } else if (!first) byTitle.set(title, s);
+    }
+  }
+  return errors;
 }

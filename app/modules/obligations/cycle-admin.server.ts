@@ -35,6 +35,7 @@ export async function listYear(year: number) {
       titleEn: true,
       cycleKind: true,
       deadlines: true,
+      joiningWithinDays: true,
       cycles: {
         where: { startsOn: { gte: new Date(`${year}-01-01T00:00:00Z`), lte: new Date(`${year}-12-31T00:00:00Z`) } },
         orderBy: { startsOn: "asc" },

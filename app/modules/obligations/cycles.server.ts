@@ -45,11 +45,19 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
 /**
  * `WITH RECURSIVE … audience AS (…)`: everyone the given cycles (closed ones
  * left out) owe to assign, one row per cycle and person: cycle_id, person_id,
- * course_id, org_unit_id, staff_category, and the cycle's opened_at and
- * due_at. The one definition of a cycle's audience: opening a cycle inserts
- * these rows, and its preview counts them.
+ * course_id, org_unit_id, staff_category, the cycle's opened_at and due_at,
+ * and for a duty owed on joining its within_days and the day the person
+ * joined (joined_on; null for other duties). The one definition of a cycle's
+ * audience: opening a cycle inserts these rows, and its preview counts them.
+ *
+ * A duty owed on joining (ADR 026) is owed by those of its audience who joined
+ * during its cycle's year and whose time to do it had not run out when the
+ * cycle opened (`at` for a cycle not yet opened): people who were there long
+ * before the duty existed do not owe it. Someone joins on their hire date
+ * (the personnel file's), or on the day they moved into the duty's units from
+ * a unit outside them, whichever is later; their last such move counts.
  */
-export function audienceOf(cycleIds: string[]): Prisma.Sql {
+export function audienceOf(cycleIds: string[], at: Date = now()): Prisma.Sql {
   return Prisma.sql`WITH RECURSIVE targets AS (
       SELECT c.id AS cycle_id, c.obligation_id FROM cycle c WHERE c.id = ANY(${cycleIds}::uuid[]) AND c.status <> 'CLOSED'
     ),
@@ -74,13 +82,62 @@ export function audienceOf(cycleIds: string[]): Prisma.Sql {
       JOIN obligation o ON o.id = t.obligation_id
       JOIN org_unit u ON u.id = a.id AND u.kind = ANY(o.unit_kinds)
     ),
-    audience AS (
-      SELECT c.id AS cycle_id, p.id AS person_id, r.course_id, p.org_unit_id, p.staff_category, c.opened_at, c.due_at
+    joining_cycles AS MATERIALIZED (
+      SELECT t.cycle_id, o.joining_within_days AS within_days, c.starts_on FROM targets t
+      JOIN cycle c ON c.id = t.cycle_id
+      JOIN obligation o ON o.id = t.obligation_id WHERE o.joining_within_days IS NOT NULL
+    ),
+    -- For duties owed on joining only: every stay of the people now in their units, inside them or
+    -- not; only of those who may have joined in the year (hired in it, without a hire date, or placed
+    -- somewhere in it): anyone else joined before it, whichever stay counts.
+    stays AS (
+      SELECT jc.cycle_id, pl.person_id, pl.valid_from, (ins.id IS NOT NULL) AS inside,
+        lag(ins.id IS NOT NULL) OVER w AS was_inside, row_number() OVER w = 1 AS first
+      FROM joining_cycles jc
+      JOIN units cur ON cur.cycle_id = jc.cycle_id
+      JOIN person p ON p.org_unit_id = cur.id AND p.status = 'ACTIVE'
+        AND (p.hired_on IS NULL OR p.hired_on >= jc.starts_on
+          OR EXISTS (SELECT 1 FROM person_placement y WHERE y.person_id = p.id AND y.valid_from >= jc.starts_on - 1))
+      JOIN person_placement pl ON pl.person_id = p.id
+      LEFT JOIN units ins ON ins.cycle_id = jc.cycle_id AND ins.id = pl.org_unit_id
+      WINDOW w AS (PARTITION BY jc.cycle_id, pl.person_id ORDER BY pl.valid_from)
+    ),
+    -- The last time each came in from outside (or their first stay).
+    entries AS (
+      SELECT DISTINCT ON (cycle_id, person_id) cycle_id, person_id, valid_from, first
+      FROM stays WHERE inside AND NOT COALESCE(was_inside, false)
+      ORDER BY cycle_id, person_id, valid_from DESC
+    ),
+    candidates AS (
+      SELECT c.id AS cycle_id, p.id AS person_id, r.course_id, p.org_unit_id, p.staff_category, c.opened_at, c.due_at,
+        c.starts_on, c.ends_on, jc.within_days,
+        -- Joined with their first stay: the hire date the file gave, else the day the roll first had them.
+        -- Moved in later: the day of the move, or a later hire date (someone who came back).
+        CASE WHEN jc.cycle_id IS NULL THEN NULL
+             WHEN e.first IS NOT FALSE THEN COALESCE(p.hired_on, (e.valid_from AT TIME ZONE 'Asia/Seoul')::date)
+             ELSE GREATEST((e.valid_from AT TIME ZONE 'Asia/Seoul')::date, p.hired_on) END AS joined_on
       FROM units un
       JOIN cycle c ON c.id = un.cycle_id AND c.status <> 'CLOSED'
       JOIN obligation_route r ON r.obligation_id = c.obligation_id AND (r.period = '' OR r.period = c.period)
       JOIN person p ON p.org_unit_id = un.id AND p.staff_category = r.staff_category AND p.status = 'ACTIVE'
+      LEFT JOIN joining_cycles jc ON jc.cycle_id = c.id
+      LEFT JOIN entries e ON e.cycle_id = c.id AND e.person_id = p.id
+    ),
+    audience AS (
+      SELECT cycle_id, person_id, course_id, org_unit_id, staff_category, opened_at, due_at, within_days, joined_on
+      FROM candidates
+      WHERE within_days IS NULL
+        OR (joined_on BETWEEN starts_on AND ends_on
+          AND joined_on + within_days >= (COALESCE(opened_at, ${at}::timestamptz) AT TIME ZONE 'Asia/Seoul')::date)
     )`;
+}
+
+/**
+ * The end, in Seoul, of the day `days` after `at`'s Seoul day, as SQL: where
+ * a late joiner's fair deadline falls (never at the time of day they were assigned).
+ */
+function seoulDayEndAfter(at: Date, days: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`((((${at}::timestamptz AT TIME ZONE 'Asia/Seoul')::date + ${days})) + time '23:59:59.999') AT TIME ZONE 'Asia/Seoul'`;
 }
 
 /**
@@ -93,17 +150,28 @@ export function audienceOf(cycleIds: string[]): Prisma.Sql {
  * personnel file, a cycle-opened job, the tick) sees every one and announces
  * them together. Atomic and repeatable by itself (ON CONFLICT DO NOTHING); it
  * runs outside any interactive transaction, for the reason given at openCycle.
+ *
+ * Deadlines, each at the end of a day in Seoul: the cycle's own for those
+ * assigned when it opens; for someone who joins an open cycle late, at least
+ * LATE_JOINER_DAYS after the day they are assigned. For a duty owed on joining,
+ * `within_days` after the day they joined; someone told of it late (a file
+ * that reports a hire weeks after the fact, a duty loaded after they joined)
+ * still gets the lesser of LATE_JOINER_DAYS and `within_days` from the day
+ * they are assigned (ADR 026).
  */
 export async function assignAudiences(cycleIds: string[], at: Date): Promise<Record<string, number>> {
   if (cycleIds.length === 0) return {};
+  const late = getEnv().LATE_JOINER_DAYS;
   const rows = await prisma.$queryRaw<Array<{ cycle_id: string; created: number }>>`
-    ${audienceOf(cycleIds)},
+    ${audienceOf(cycleIds, at)},
     created AS (
       INSERT INTO assignment (cycle_id, person_id, course_id, due_at, assigned_at)
       SELECT a.cycle_id, a.person_id, a.course_id,
-        -- Someone who joins an open cycle late gets a fair deadline, never one already past.
-        CASE WHEN a.opened_at IS NULL THEN a.due_at
-             ELSE GREATEST(a.due_at, ${at}::timestamptz + make_interval(days => ${getEnv().LATE_JOINER_DAYS})) END,
+        CASE WHEN a.within_days IS NOT NULL THEN GREATEST(
+               ((a.joined_on + a.within_days) + time '23:59:59.999') AT TIME ZONE 'Asia/Seoul',
+               ${seoulDayEndAfter(at, Prisma.sql`LEAST(a.within_days, ${late}::int)`)})
+             WHEN a.opened_at IS NULL THEN a.due_at
+             ELSE GREATEST(a.due_at, ${seoulDayEndAfter(at, Prisma.sql`${late}::int`)}) END,
         ${at}::timestamptz
       FROM audience a
       ON CONFLICT (cycle_id, person_id) DO NOTHING
@@ -113,18 +181,28 @@ export async function assignAudiences(cycleIds: string[], at: Date): Promise<Rec
   return Object.fromEntries(rows.map((r) => [r.cycle_id, r.created]));
 }
 
-/** The dates of one period of an obligation: its window and its deadline (end of day, Asia/Seoul). */
-export function cycleWindow(year: number, period: "" | "H1" | "H2", deadlines: Record<string, string>) {
+/**
+ * The dates of one period of an obligation: its window and its deadline (end
+ * of day, Asia/Seoul). A duty owed on joining (`withinDays`) has one standing
+ * cycle a year; its deadline is the latest any of that year's joiners can
+ * have, `withinDays` after 31 December (each assignment carries its own).
+ */
+export function cycleWindow(year: number, period: "" | "H1" | "H2", deadlines: Record<string, string>, withinDays: number | null = null) {
   const [startMonth, endMonth, endDay] = period === "H1" ? ["01", "06", "30"] : period === "H2" ? ["07", "12", "31"] : ["01", "12", "31"];
-  const deadline = deadlines[period];
-  if (!deadline) throw new CycleStateError(`no deadline for period '${period || "year"}'`);
-  return {
+  const window = {
     label: period ? `${year}-${period}` : String(year),
     period,
     startsOn: new Date(`${year}-${startMonth}-01T00:00:00Z`),
     endsOn: new Date(`${year}-${endMonth}-${endDay}T00:00:00Z`),
-    dueAt: seoulDayEnd(`${year}-${deadline}`),
   };
+  if (withinDays !== null) {
+    if (period) throw new CycleStateError("a duty owed on joining has one cycle a year");
+    const last = new Date(Date.UTC(year, 11, 31 + withinDays)).toISOString().slice(0, 10);
+    return { ...window, dueAt: seoulDayEnd(last) };
+  }
+  const deadline = deadlines[period];
+  if (!deadline) throw new CycleStateError(`no deadline for period '${period || "year"}'`);
+  return { ...window, dueAt: seoulDayEnd(`${year}-${deadline}`) };
 }
 
 /** Create (or find) the cycle of an obligation for a year and period, not yet opened. */
@@ -133,7 +211,7 @@ export async function planCycle(obligationCode: string, year: number, period: ""
   if (!obligation) throw new CycleStateError(`obligation ${obligationCode} not found`);
   const expectsHalves = obligation.cycleKind === "HALF_YEAR";
   if (expectsHalves !== (period !== "")) throw new CycleStateError(`${obligationCode} does not have period '${period}'`);
-  const window = cycleWindow(year, period, obligation.deadlines as Record<string, string>);
+  const window = cycleWindow(year, period, obligation.deadlines as Record<string, string>, obligation.joiningWithinDays);
   return prisma.cycle.upsert({
     where: { obligationId_label: { obligationId: obligation.id, label: window.label } },
     create: { obligationId: obligation.id, graceDays: obligation.graceDays, ...window },
@@ -225,14 +303,17 @@ export async function extendCycle(cycleId: string, ext: Extension, actorUserId: 
   if (!reason) throw new CycleActionError("reasonRequired");
   if (!isDateKey(ext.dueOn)) throw new CycleActionError("badDate");
   const run = async (tx: Db) => {
-    const cycle = await tx.cycle.findUnique({ where: { id: cycleId } });
+    const cycle = await tx.cycle.findUnique({ where: { id: cycleId }, include: { obligation: { select: { joiningWithinDays: true } } } });
     if (!cycle) throw new CycleActionError("notFound");
     if (cycle.status === "CLOSED") throw new CycleActionError("closedNoExtend");
     if (ext.unitId && cycle.status !== "OPEN") throw new CycleActionError("unitNeedsOpen");
-    const periodEnd = cycle.endsOn.toISOString().slice(0, 10);
+    // A duty owed on joining has no one deadline: each joiner's is their own, the latest of them the
+    // cycle's (ADR 026). Extending moves the earlier ones, up to that latest day, and not the cycle's.
+    const joining = cycle.obligation.joiningWithinDays !== null;
+    const periodEnd = joining ? seoulDateKey(cycle.dueAt) : cycle.endsOn.toISOString().slice(0, 10);
     if (ext.dueOn > periodEnd) throw new CycleActionError("pastPeriod", { end: periodEnd, label: cycle.label });
     const dueAt = seoulDayEnd(ext.dueOn);
-    if (dueAt <= cycle.dueAt) throw new CycleActionError("notLater", { due: seoulDateKey(cycle.dueAt) });
+    if (!joining && dueAt <= cycle.dueAt) throw new CycleActionError("notLater", { due: seoulDateKey(cycle.dueAt) });
     let changed: number;
     let unitCode: string | null = null;
     if (ext.unitId) {
@@ -246,7 +327,7 @@ export async function extendCycle(cycleId: string, ext: Extension, actorUserId: 
         WHERE a.cycle_id = ${cycleId}::uuid AND a.status IN ('ASSIGNED', 'IN_PROGRESS') AND a.due_at < ${dueAt}
           AND p.id = a.person_id AND p.org_unit_id IN (SELECT id FROM scope)`;
     } else {
-      await tx.cycle.update({ where: { id: cycleId }, data: { dueAt } });
+      if (!joining) await tx.cycle.update({ where: { id: cycleId }, data: { dueAt } });
       changed = await tx.$executeRaw`
         UPDATE assignment SET due_at = ${dueAt}
         WHERE cycle_id = ${cycleId}::uuid AND status IN ('ASSIGNED', 'IN_PROGRESS') AND due_at < ${dueAt}`;

@@ -9,6 +9,8 @@ export interface DutyFacts {
   legalBasisKo: string;
   legalBasisEn: string;
   cycleKind: "ANNUAL" | "HALF_YEAR";
+  /** Owed once, within this many days of joining (ADR 026); null for duties owed by everyone by their deadlines. */
+  joiningWithinDays: number | null;
   /** Each period's deadline as MM-DD ("" for a yearly duty), in period order. */
   deadlines: Array<{ period: string; monthDay: string }>;
   /** The least learning time any route asks for, and the most: they are equal in most cities. */
@@ -43,6 +45,7 @@ export async function helpFacts() {
       legalBasisKo: o.legalBasisKo,
       legalBasisEn: o.legalBasisEn,
       cycleKind: o.cycleKind,
+      joiningWithinDays: o.joiningWithinDays,
       deadlines,
       minMinutes: Math.min(...minutes),
       maxMinutes: Math.max(...minutes),

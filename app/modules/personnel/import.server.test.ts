@@ -212,7 +212,7 @@ describe("personnel import", () => {
     expect((await prisma.person.findUniqueOrThrow({ where: { employeeNo: head } })).isUnitHead).toBe(false);
 
     const template = importTemplateCsv(world.division.code);
-    expect(template.split("\r\n")[0]).toBe('\uFEFF"직원번호","이름","이메일","부서코드","직원구분","직급","직무","부서장"');
+    expect(template.split("\r\n")[0]).toBe('\uFEFF"직원번호","이름","이메일","부서코드","직원구분","직급","직무","부서장","임용일"');
     const fromTemplate = await checkImport(actor, "template.csv", template.replace("E2026001", `T${uid()}`).replace("hong.gildong", `hong-${uid()}`), "CHANGES_ONLY");
     expect(fromTemplate.summary).toMatchObject({ created: 1, problems: [] });
   });

@@ -13,10 +13,11 @@ import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
 import { getEnv } from "~/utils/env.server";
 import { plainText } from "~/utils/text";
+import { isDateKey } from "~/utils/i18n";
 import { csvRow, UTF8_BOM } from "~/utils/csv";
 
 /** The columns an HR system exports. No resident registration numbers, ever. */
-export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family", "is_head"] as const;
+export const IMPORT_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category", "grade", "job_family", "is_head", "hired_on"] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 export const REQUIRED_COLUMNS = ["employee_no", "name", "email", "unit_code", "staff_category"] as const;
 const REQUIRED = REQUIRED_COLUMNS;
@@ -35,6 +36,7 @@ export const COLUMN_HEADERS: Readonly<Record<ImportColumn, readonly string[]>> =
   grade: ["grade", "직급"],
   job_family: ["job_family", "직무", "직무분야"],
   is_head: ["is_head", "부서장", "부서장여부"],
+  hired_on: ["hired_on", "임용일", "입사일", "hire_date", "채용일"],
 };
 
 function headerKey(cell: string): string {
@@ -55,6 +57,21 @@ function codeCell(value: string): string {
 
 /** Whether someone heads their unit: Y or N (also 예/아니오, true/false, 1/0); empty keeps what the roll says. */
 const HEAD_VALUES: Readonly<Record<string, boolean>> = { Y: true, YES: true, "예": true, TRUE: true, "1": true, N: false, NO: false, "아니오": false, FALSE: false, "0": false };
+/**
+ * A hire date as YYYY-MM-DD (also YYYY.MM.DD, YYYY/MM/DD, YYYYMMDD, as HR
+ * systems and spreadsheets write it); null when empty, undefined when it is not
+ * a date that exists. Empty keeps what the roll says (a new person: the day
+ * the file is applied).
+ */
+export function hireDateCell(value: string): string | null | undefined {
+  const v = plainText(value).trim();
+  if (v === "") return null;
+  const m = /^(\d{4})[-./]?(\d{1,2})[-./]?(\d{1,2})\.?$/.exec(v);
+  if (!m) return undefined;
+  const key = `${m[1]}-${m[2]!.padStart(2, "0")}-${m[3]!.padStart(2, "0")}`;
+  return isDateKey(key) && key >= "1900-01-01" ? key : undefined;
+}
+
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 
 /**
@@ -102,6 +119,7 @@ export const PROBLEM_CODES = [
   "grade-invalid",
   "job-family-invalid",
   "is-head-invalid",
+  "hired-on-invalid",
   "duplicate-employee-no",
   "duplicate-email",
   "unit-unknown",
@@ -165,6 +183,11 @@ const rowSchemaFor = (categories: RollCategories) => z.object({
     .transform((v) => (v.trim() === "" ? null : codeCell(v)))
     .refine((v) => v === null || Object.hasOwn(HEAD_VALUES, v), "is-head-invalid")
     .transform((v) => (v === null ? null : HEAD_VALUES[v]!)),
+  hired_on: z
+    .string()
+    .transform(hireDateCell)
+    .refine((v) => v !== undefined, "hired-on-invalid")
+    .transform((v) => v ?? null),
 });
 
 type ParsedRow = z.output<ReturnType<typeof rowSchemaFor>>;
@@ -185,6 +208,8 @@ function acceptedRow(raw: Record<string, string>, categories: RollCategories): P
   const gradeText = raw.grade!.trim();
   const family = raw.job_family!.trim() === "" ? "" : codeCell(raw.job_family!);
   const headText = raw.is_head!.trim() === "" ? "" : codeCell(raw.is_head!);
+  const hiredOn = hireDateCell(raw.hired_on!);
+  if (hiredOn === undefined) return null;
   if (employeeNo.length < 1 || employeeNo.length > 40 || name.length < 1 || name.length > 100 || unitCode.length < 1 || unitCode.length > 40) return null;
   if (category === undefined) return null;
   const grade = gradeText === "" ? null : Number(gradeText);
@@ -201,6 +226,7 @@ function acceptedRow(raw: Record<string, string>, categories: RollCategories): P
     grade,
     job_family: family === "" ? null : family,
     is_head: headText === "" ? null : HEAD_VALUES[headText]!,
+    hired_on: hiredOn,
   };
 }
 
@@ -218,6 +244,7 @@ function rowProblems(line: number, raw: Record<string, string>, issues: z.ZodIss
     if (code === "staff-category-invalid") params.allowed = categories.allowed;
     if (code === "job-family-invalid") params.allowed = JOB_FAMILIES.join(", ");
     if (code === "is-head-invalid") params.allowed = "Y, N";
+    if (code === "hired-on-invalid") params.allowed = "YYYY-MM-DD";
     return { line, code, params };
   });
 }
@@ -241,7 +268,19 @@ export interface ImportSummary {
   confirmLeavers: boolean;
 }
 
-type Row = { line: number; employeeNo: string; name: string; email: string; unitCode: string; staffCategory: string; grade: number | null; jobFamily: string | null; isHead: boolean | null };
+type Row = {
+  line: number;
+  employeeNo: string;
+  name: string;
+  email: string;
+  unitCode: string;
+  staffCategory: string;
+  grade: number | null;
+  jobFamily: string | null;
+  isHead: boolean | null;
+  /** YYYY-MM-DD, or null when the file gives none. */
+  hiredOn: string | null;
+};
 
 /** The steps a file goes through, in order; the worker reports which one it is in. */
 export type ImportPhase = "reading" | "staging" | "comparing" | "applying";
@@ -315,6 +354,7 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
       grade: r.grade,
       jobFamily: r.job_family,
       isHead: r.is_head,
+      hiredOn: r.hired_on,
     });
   }
   await report({ phase: "reading", done: count, total: count });
@@ -344,7 +384,8 @@ type Tx = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];
  */
 async function stage(tx: Tx, rows: Row[], scope: string[], kind: ImportKind, report: Report = inRequest) {
   await tx.$executeRawUnsafe(`CREATE TEMP TABLE import_row (
-    line int, employee_no text, name text, email text, unit_code text, staff_category text, grade int, job_family text, is_head boolean
+    line int, employee_no text, name text, email text, unit_code text, staff_category text, grade int, job_family text, is_head boolean,
+    hired_on date
   ) ON COMMIT DROP`);
   const batch = IMPORT_LIMITS.stageBatchRows;
   for (let from = 0; from < rows.length; from += batch) {
@@ -353,7 +394,8 @@ async function stage(tx: Tx, rows: Row[], scope: string[], kind: ImportKind, rep
       INSERT INTO import_row
       SELECT * FROM unnest(${part.map((r) => r.line)}::int[], ${part.map((r) => r.employeeNo)}::text[], ${part.map((r) => r.name)}::text[],
         ${part.map((r) => r.email)}::text[], ${part.map((r) => r.unitCode)}::text[], ${part.map((r) => r.staffCategory)}::text[],
-        ${part.map((r) => r.grade)}::int[], ${part.map((r) => r.jobFamily)}::text[], ${part.map((r) => r.isHead)}::boolean[])`;
+        ${part.map((r) => r.grade)}::int[], ${part.map((r) => r.jobFamily)}::text[], ${part.map((r) => r.isHead)}::boolean[],
+        ${part.map((r) => r.hiredOn)}::date[])`;
     await report({ phase: "staging", done: from + part.length, total: rows.length });
   }
   // Temporary tables are never analysed automatically; without statistics the
@@ -388,8 +430,8 @@ async function stage(tx: Tx, rows: Row[], scope: string[], kind: ImportKind, rep
   const [diff] = await tx.$queryRaw<Array<{ created: string[]; moved: string[]; updated: string[]; unchanged: number; left: string[]; active: number }>>`
     WITH j AS (
       SELECT r.*, p.id AS person_id, p.org_unit_id AS old_unit, u.id AS new_unit,
-        (p.name, p.email, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.is_unit_head)
-          IS DISTINCT FROM (r.name, r.email, r.staff_category, r.grade, r.job_family, 'ACTIVE', COALESCE(r.is_head, p.is_unit_head)) AS changed
+        (p.name, p.email, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.is_unit_head, p.hired_on)
+          IS DISTINCT FROM (r.name, r.email, r.staff_category, r.grade, r.job_family, 'ACTIVE', COALESCE(r.is_head, p.is_unit_head), COALESCE(r.hired_on, p.hired_on)) AS changed
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
       LEFT JOIN person p ON p.employee_no = r.employee_no
     )
@@ -649,7 +691,8 @@ async function applyInTransaction(
     await tx.$executeRaw`
       INSERT INTO person (employee_no, name, email, org_unit_id, staff_category, grade, job_family, is_unit_head, hired_on)
       SELECT r.employee_no, r.name, r.email, u.id, r.staff_category, r.grade, r.job_family::"JobFamily", COALESCE(r.is_head, false),
-        (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
+        -- The hire date the file gives; without one, the day the file is applied.
+        COALESCE(r.hired_on, (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date)
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
       WHERE NOT EXISTS (SELECT 1 FROM person p WHERE p.employee_no = r.employee_no)`;
     await step(1);
@@ -663,11 +706,13 @@ async function applyInTransaction(
     await tx.$executeRaw`
       UPDATE person p SET name = r.name, email = r.email, org_unit_id = u.id,
         staff_category = r.staff_category, grade = r.grade, job_family = r.job_family::"JobFamily",
-        is_unit_head = COALESCE(r.is_head, p.is_unit_head), status = 'ACTIVE', left_on = NULL
+        is_unit_head = COALESCE(r.is_head, p.is_unit_head), status = 'ACTIVE', left_on = NULL,
+        hired_on = COALESCE(r.hired_on, p.hired_on)
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
       WHERE p.employee_no = r.employee_no
-        AND (p.name, p.email, p.org_unit_id, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.left_on, p.is_unit_head)
-          IS DISTINCT FROM (r.name, r.email, u.id, r.staff_category, r.grade, r.job_family, 'ACTIVE', NULL::date, COALESCE(r.is_head, p.is_unit_head))`;
+        AND (p.name, p.email, p.org_unit_id, p.staff_category::text, p.grade, p.job_family::text, p.status::text, p.left_on, p.is_unit_head, p.hired_on)
+          IS DISTINCT FROM (r.name, r.email, u.id, r.staff_category, r.grade, r.job_family, 'ACTIVE', NULL::date, COALESCE(r.is_head, p.is_unit_head),
+            COALESCE(r.hired_on, p.hired_on))`;
     await step(2);
     const left = await tx.$executeRaw`
       UPDATE person p SET status = 'LEFT', left_on = (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
@@ -870,6 +915,6 @@ export async function leaversPage(summary: ImportSummary, page: number) {
  */
 export function importTemplateCsv(unitCode: string): string {
   const header = IMPORT_COLUMNS.map((c) => COLUMN_HEADERS[c].find((h) => /[가-힣]/.test(h)) ?? c);
-  const sample = ["E2026001", "홍길동", "hong.gildong@example.go.kr", unitCode, "CIVIL_SERVANT", "7", "FRONT_DESK", "N"];
+  const sample = ["E2026001", "홍길동", "hong.gildong@example.go.kr", unitCode, "CIVIL_SERVANT", "7", "FRONT_DESK", "N", "2026-03-02"];
   return `${UTF8_BOM}${csvRow(header)}${csvRow(sample)}`;
 }

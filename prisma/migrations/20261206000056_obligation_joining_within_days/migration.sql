@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "obligation" ADD COLUMN     "joining_within_days" INTEGER;
+
