@@ -6,7 +6,10 @@ import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { unitCompliance } from "~/modules/compliance/compliance.server";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
-import { getRequest, sessionCookieFor } from "../../../test/http";
+import { getRequest, postFile, postForm, respond, sessionCookieFor } from "../../../test/http";
+import { action as uploadAction, loader as uploadLoader } from "~/routes/hr.org-chart.import";
+import { action as resultAction } from "~/routes/hr.import.$importId";
+import { loader as chartLoader } from "~/routes/hr.org-chart._index";
 import { ImportError } from "~/modules/personnel/import.server";
 import { readChart, submitChart, submitChartApply, type ChartSummary } from "./chart-file.server";
 import { chartTree } from "./chart.server";
@@ -211,5 +214,34 @@ describe("unit file", () => {
     ]);
     const learner = await actorFor([]);
     await expect(submitChart(learner, "units.csv", `${HEADER}\n`)).rejects.toThrow(new ImportError("forbidden"));
+  });
+
+  it("lets only an administrator or an HR officer upload, and only the uploader apply, through the pages", async () => {
+    const w = await createWorld();
+    const csv = `${HEADER}\nN-${uid()},새팀,New team,${w.division.code},TEAM,,,\n`;
+    const cookieOf = async (roles: NonNullable<Parameters<typeof createUser>[0]>["roles"]) => sessionCookieFor((await createUser({ roles })).id);
+    const learner = await cookieOf([]);
+    const academy = await cookieOf([{ role: "ACADEMY_ADMIN" }]);
+    for (const cookie of [learner, academy]) {
+      expect((await respond(() => uploadLoader({ request: getRequest("/hr/org-chart/import", cookie), params: {}, context: {} }))).status).toBe(403);
+      expect((await respond(async () => uploadAction({ request: await postFile("/hr/org-chart/import", "file", "u.csv", csv, cookie), params: {}, context: {} }))).status).toBe(403);
+      expect((await respond(() => chartLoader({ request: getRequest("/hr/org-chart", cookie), params: {}, context: {} }))).status).toBe(403);
+    }
+    // An HR officer of the bureau uploads for their own units; the check goes to the shared import page.
+    const officer = await cookieOf([{ role: "HR_OFFICER", orgUnitId: w.bureau.id }]);
+    const uploaded = await respond(async () => uploadAction({ request: await postFile("/hr/org-chart/import", "file", "u.csv", csv, officer), params: {}, context: {} }));
+    expect(uploaded.status).toBe(302);
+    const importId = uploaded.headers.get("Location")!.split("/").pop()!;
+    // Another officer, of another bureau, can neither see nor apply it.
+    const outsider = await cookieOf([{ role: "HR_OFFICER", orgUnitId: w.otherBureau.id }]);
+    expect((await respond(() => resultAction({ request: postForm(`/hr/import/${importId}`, { intent: "apply" }, outsider), params: { importId }, context: {} }))).status).toBe(404);
+    expect(await prisma.orgUnitVersion.count({ where: { importId } })).toBe(0);
+    // And a file of theirs that reaches into the first bureau is refused line by line.
+    const theirs = await respond(async () => uploadAction({ request: await postFile("/hr/org-chart/import", "file", "u.csv", csv, outsider), params: {}, context: {} }));
+    const refused = await prisma.personnelImport.findUniqueOrThrow({ where: { id: theirs.headers.get("Location")!.split("/").pop()! } });
+    expect((refused.summary as unknown as ChartSummary).problems.map((p) => [p.line, p.code])).toEqual([[2, "out-of-scope"]]);
+    // The uploader applies it.
+    expect((await respond(() => resultAction({ request: postForm(`/hr/import/${importId}`, { intent: "apply" }, officer), params: { importId }, context: {} }))).status).toBe(302);
+    expect((await prisma.personnelImport.findUniqueOrThrow({ where: { id: importId } })).status).toBe("APPLIED");
   });
 });
