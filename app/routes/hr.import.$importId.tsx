@@ -12,8 +12,7 @@ import { formatDate, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 import { TableRegion } from "~/components/table-region";
-import { isChartSummary, recheckChart, submitChartApply, type ChartSummary } from "~/modules/org/chart-file.server";
-import { prisma } from "~/utils/db.server";
+import { isChartImport, isChartSummary, recheckChart, submitChartApply, type ChartSummary } from "~/modules/org/chart-file.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 점검 결과", "Personnel import check");
 
@@ -52,7 +51,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
-  const isChart = (await prisma.personnelImport.count({ where: { id: params.importId!, actorUserId: actor.userId, kind: "ORG_CHART" } }).catch(() => 0)) > 0;
+  const isChart = await isChartImport(actor, params.importId!);
   if (!isChart && !(await getImport(actor, params.importId!))) notFound();
   const { t, locale } = requestTranslator(request, actor.user.locale);
   const form = await request.formData();

@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { placedAt, subtreeScope, unitTreeAt, unitsAt } from "~/modules/org/org.server";
+import { placedAt, subtreeScope, unitTreeAt } from "~/modules/org/org.server";
 import { STAFF_CATEGORIES } from "~/modules/org/coded-sets";
 
 export interface UnitCompliance {
@@ -244,8 +244,12 @@ export async function unitPeople(
   // As of a date, a unit that lay in the officer's subtrees then (the chart of that day) can be read too.
   const up = asOf === null
     ? Prisma.sql`UNION ALL SELECT u.id, u.parent_id FROM org_unit u JOIN up ON u.id = up.parent_id`
-    : Prisma.sql`UNION SELECT u.id, u.parent_id FROM (SELECT id, parent_id FROM org_unit UNION ALL SELECT id, parent_id FROM (${unitsAt(asOf)}) x) u
-        JOIN up ON u.id = up.parent_id`;
+    : Prisma.sql`UNION SELECT x.id, x.parent_id FROM up CROSS JOIN LATERAL (
+          SELECT u.id, u.parent_id FROM org_unit u WHERE u.id = up.parent_id
+          UNION ALL
+          SELECT v.unit_id, v.parent_id FROM org_unit_version v
+          WHERE v.unit_id = up.parent_id AND v.valid_from <= ${asOf}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${asOf}::timestamptz)
+        ) x`;
   const rows = await prisma.$queryRaw<Array<PersonStatusRow & { allowed: boolean }>>`
     WITH RECURSIVE up AS (
       SELECT id, parent_id FROM org_unit WHERE id = ${unitId}::uuid

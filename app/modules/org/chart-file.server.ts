@@ -4,7 +4,7 @@ import { countCsvRecords, csvRecords } from "~/utils/csv-parse";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { ImportError, IMPORT_LIMITS, type ImportProgress } from "~/modules/personnel/import.server";
-import { followUpAfterCommit, recordImportFollowUp } from "~/modules/personnel/follow-up.server";
+import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } from "~/modules/personnel/follow-up.server";
 import { enqueueImport } from "~/utils/queues.server";
 import { now } from "~/utils/clock.server";
 import { plainText } from "~/utils/text";
@@ -519,6 +519,11 @@ async function getChart(actor: Actor, id: string) {
   return prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId, kind: "ORG_CHART" } });
 }
 
+/** Whether the uploader's import `id` is a unit file (the shared import page serves both kinds). */
+export async function isChartImport(actor: Actor, id: string): Promise<boolean> {
+  return (await getChart(actor, id)) !== null;
+}
+
 type SavedChart = NonNullable<Awaited<ReturnType<typeof getChart>>>;
 
 /** The same file checked again against the chart as it is now, as a new import. */
@@ -676,6 +681,8 @@ export async function checkQueuedChart(id: string, report: Report) {
 /** The worker's apply of a large unit file, all or nothing (see applyQueuedImport). */
 export async function applyQueuedChart(id: string, report: Report) {
   const saved = await prisma.personnelImport.findUnique({ where: { id } });
+  // Delivered again after its worker died: the chart is applied, but what follows it may not be.
+  if (saved?.status === "APPLIED" && saved.kind === "ORG_CHART") return (await carryOutImportFollowUp(id)) ? (saved.summary as unknown as ChartSummary) : null;
   if (!saved || saved.status !== "APPLYING" || saved.kind !== "ORG_CHART") return null;
   let summary: ChartSummary;
   try {

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { submitChart, submitChartApply } from "~/modules/org/chart-file.server";
