@@ -241,21 +241,23 @@ export async function unitPeople(
     UNION SELECT person_id FROM person_placement WHERE org_unit_id = ${unitId}::uuid`;
   // One statement: whether the unit is in the officer's scope (walking up from it), and if so its
   // people. Out of scope it yields one row that says so; in scope and empty, one row of nulls.
-  // As of a date, a unit that lay in the officer's subtrees then (the chart of that day) can be read too.
-  const up = asOf === null
-    ? Prisma.sql`UNION ALL SELECT u.id, u.parent_id FROM org_unit u JOIN up ON u.id = up.parent_id`
-    : Prisma.sql`UNION SELECT x.id, x.parent_id FROM up CROSS JOIN LATERAL (
-          SELECT u.id, u.parent_id FROM org_unit u WHERE u.id = up.parent_id
-          UNION ALL
-          SELECT v.unit_id, v.parent_id FROM org_unit_version v
-          WHERE v.unit_id = up.parent_id AND v.valid_from <= ${asOf}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${asOf}::timestamptz)
-        ) x`;
+  // As of a date, a unit that lay in the officer's subtrees then (the chart of that day) can be read
+  // too; that walk is only made when today's says no.
+  const thenUp = asOf === null
+    ? Prisma.empty
+    : Prisma.sql`, up_then AS (
+      SELECT v.unit_id AS id, v.parent_id FROM org_unit_version v
+      WHERE v.unit_id = ${unitId}::uuid AND v.valid_from <= ${asOf}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${asOf}::timestamptz)
+      UNION ALL SELECT v.unit_id, v.parent_id FROM org_unit_version v JOIN up_then ON v.unit_id = up_then.parent_id
+      WHERE v.valid_from <= ${asOf}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${asOf}::timestamptz)
+    )`;
+  const thenAllowed = asOf === null ? Prisma.empty : Prisma.sql`OR EXISTS (SELECT 1 FROM up_then WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[]))`;
   const rows = await prisma.$queryRaw<Array<PersonStatusRow & { allowed: boolean }>>`
     WITH RECURSIVE up AS (
       SELECT id, parent_id FROM org_unit WHERE id = ${unitId}::uuid
-      ${up}
-    ),
-    allowed AS (SELECT EXISTS (SELECT 1 FROM up WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])) AS ok),
+      UNION ALL SELECT u.id, u.parent_id FROM org_unit u JOIN up ON u.id = up.parent_id
+    )${thenUp},
+    allowed AS (SELECT EXISTS (SELECT 1 FROM up WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])) ${thenAllowed} AS ok),
     ${cycleStates(cycleId, asOf, candidates)}
     SELECT al.ok AS allowed, r.* FROM allowed al
     LEFT JOIN LATERAL (
