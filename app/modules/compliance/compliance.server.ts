@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { placedAt, subtreeScope, unitTreeAt } from "~/modules/org/org.server";
+import { placedAt, subtreeScope, unitTreeAt, unitWasInScope } from "~/modules/org/org.server";
 import { STAFF_CATEGORIES } from "~/modules/org/coded-sets";
 
 export interface UnitCompliance {
@@ -239,25 +239,15 @@ export async function unitPeople(
   // Only people who sit, or once sat, in the unit are read: an index look-up, not the whole cycle.
   const candidates = Prisma.sql`SELECT id FROM person WHERE org_unit_id = ${unitId}::uuid
     UNION SELECT person_id FROM person_placement WHERE org_unit_id = ${unitId}::uuid`;
-  // One statement: whether the unit is in the officer's scope (walking up from it), and if so its
-  // people. Out of scope it yields one row that says so; in scope and empty, one row of nulls.
-  // As of a date, a unit that lay in the officer's subtrees then (the chart of that day) can be read
-  // too; that walk is only made when today's says no.
-  const thenUp = asOf === null
-    ? Prisma.empty
-    : Prisma.sql`, up_then AS (
-      SELECT v.unit_id AS id, v.parent_id FROM org_unit_version v
-      WHERE v.unit_id = ${unitId}::uuid AND v.valid_from <= ${asOf}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${asOf}::timestamptz)
-      UNION ALL SELECT v.unit_id, v.parent_id FROM org_unit_version v JOIN up_then ON v.unit_id = up_then.parent_id
-      WHERE v.valid_from <= ${asOf}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${asOf}::timestamptz)
-    )`;
-  const thenAllowed = asOf === null ? Prisma.empty : Prisma.sql`OR EXISTS (SELECT 1 FROM up_then WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[]))`;
-  const rows = await prisma.$queryRaw<Array<PersonStatusRow & { allowed: boolean }>>`
+  // One statement: whether the unit is in the officer's scope today (walking up from it), and if so
+  // its people. Out of scope it yields one row that says so; in scope and empty, one row of nulls.
+  // `inScopeThen` says yes for a unit found in scope on the chart of `asOf`.
+  const read = (inScopeThen: boolean) => prisma.$queryRaw<Array<PersonStatusRow & { allowed: boolean }>>`
     WITH RECURSIVE up AS (
       SELECT id, parent_id FROM org_unit WHERE id = ${unitId}::uuid
       UNION ALL SELECT u.id, u.parent_id FROM org_unit u JOIN up ON u.id = up.parent_id
-    )${thenUp},
-    allowed AS (SELECT EXISTS (SELECT 1 FROM up WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])) ${thenAllowed} AS ok),
+    ),
+    allowed AS (SELECT ${inScopeThen} OR EXISTS (SELECT 1 FROM up WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])) AS ok),
     ${cycleStates(cycleId, asOf, candidates)}
     SELECT al.ok AS allowed, r.* FROM allowed al
     LEFT JOIN LATERAL (
@@ -271,6 +261,10 @@ export async function unitPeople(
         AND (${filter} = 'all' OR s.state IN ('ASSIGNED', 'IN_PROGRESS'))
     ) r ON al.ok
     ORDER BY (r.status = 'COMPLETED'), r.name`;
+  let rows = await read(false);
+  // As of a date, a unit that lay in the officer's subtrees then (it moved out since) can be read
+  // too: the chart of that day is only walked when today's says no.
+  if (!rows[0]?.allowed && asOf !== null && (await unitWasInScope(actor.hrScopeUnitIds, unitId, asOf))) rows = await read(true);
   if (!rows[0]?.allowed) return null;
   return rows.filter((r) => r.personId !== null).map(({ allowed: _allowed, ...r }) => r);
 }

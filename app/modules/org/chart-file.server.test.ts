@@ -4,7 +4,7 @@ import { now } from "~/utils/clock.server";
 import { translator } from "~/utils/i18n";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
-import { unitCompliance } from "~/modules/compliance/compliance.server";
+import { unitCompliance, unitPeople } from "~/modules/compliance/compliance.server";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
 import { getRequest, postFile, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { action as uploadAction, loader as uploadLoader } from "~/routes/hr.org-chart.import";
@@ -154,6 +154,10 @@ describe("unit file", () => {
     expect(assigned(then, w.bureau.id)).toBe(2);
     expect(assigned(then, w.otherBureau.id)).toBe(0);
     expect(then.find((r) => r.unitId === moving.id)?.nameKo).toBe(moving.nameKo);
+    // An officer of the old bureau drills into the division as of before the move, not today.
+    const oldBureau = await actorFor([{ role: "HR_OFFICER", orgUnitId: w.bureau.id }]);
+    expect(await unitPeople(oldBureau, moving.id, cycle.id, "all", null)).toBeNull();
+    expect((await unitPeople(oldBureau, moving.id, cycle.id, "all", before))?.length).toBe(2);
     // History: the old version closed on the day, the new one open.
     const versions = await prisma.orgUnitVersion.findMany({ where: { unitId: moving.id }, orderBy: { validFrom: "asc" } });
     expect(versions.map((v) => [v.parentId, v.validTo?.getTime() ?? null])).toEqual([

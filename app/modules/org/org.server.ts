@@ -57,6 +57,21 @@ export function unitTreeAt(rootIds: string[], t: Date): Prisma.Sql {
     )`;
 }
 
+/** Whether unitId lay in the subtree of any of the scope roots on the chart of `t` (its versions then). */
+export async function unitWasInScope(scopeRootIds: string[], unitId: string, t: Date): Promise<boolean> {
+  if (scopeRootIds.length === 0) return false;
+  const rows = await prisma.$queryRaw<Array<{ hit: boolean }>>`
+    WITH RECURSIVE up AS (
+      SELECT v.unit_id AS id, v.parent_id FROM org_unit_version v
+      WHERE v.unit_id = ${unitId}::uuid AND v.valid_from <= ${t}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${t}::timestamptz)
+      UNION ALL
+      SELECT v.unit_id, v.parent_id FROM org_unit_version v JOIN up ON v.unit_id = up.parent_id
+      WHERE v.valid_from <= ${t}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${t}::timestamptz)
+    )
+    SELECT EXISTS (SELECT 1 FROM up WHERE id = ANY(${scopeRootIds}::uuid[])) AS hit`;
+  return rows[0]?.hit ?? false;
+}
+
 /** Whether unitId lies in the subtree of any of the scope roots. */
 export async function unitIsInScope(scopeRootIds: string[], unitId: string): Promise<boolean> {
   if (scopeRootIds.length === 0) return false;
