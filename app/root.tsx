@@ -107,7 +107,10 @@ function Header({ data }: { data: RootData }) {
                 </>
               ) : null}
               {data.user?.roles.includes("HR_OFFICER") || data.user?.roles.includes("SYSTEM_ADMIN") ? (
-                <li><NavLink to="/hr/oversight">{t("oversight.nav")}</NavLink></li>
+                <>
+                  <li><NavLink to="/hr/oversight">{t("oversight.nav")}</NavLink></li>
+                  <li><NavLink to="/hr/org-chart">{t("app.nav.chart")}</NavLink></li>
+                </>
               ) : null}
               {data.user?.roles.includes("SYSTEM_ADMIN") ? (
                 <>

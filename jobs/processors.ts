@@ -5,6 +5,8 @@ import { pendingDeliveries, runReminderTick } from "~/modules/notifications/remi
 import { inSendWindow, nextSendMoment } from "~/modules/notifications/send-window.server";
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
+import { applyQueuedChart, checkQueuedChart, type ChartSummary } from "~/modules/org/chart-file.server";
+import { prisma } from "~/utils/db.server";
 import { carryOutPendingFollowUps } from "~/modules/personnel/follow-up.server";
 import { runDueCycleActions } from "~/modules/obligations/cycle-admin.server";
 import { now } from "~/utils/clock.server";
@@ -79,6 +81,17 @@ export async function processImportJob(job: Job) {
   const parsed = importPayload.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError("bad import payload");
   const report = (progress: ImportProgress) => job.updateProgress(progress);
+  // A unit file travels the same queue (ADR 024).
+  const file = await prisma.personnelImport.findUnique({ where: { id: parsed.data.importId }, select: { kind: true } });
+  if (file?.kind === "ORG_CHART") {
+    let chart: ChartSummary | null;
+    if (job.name === "check") chart = await checkQueuedChart(parsed.data.importId, report);
+    else if (job.name === "apply") chart = await applyQueuedChart(parsed.data.importId, report);
+    else throw new UnrecoverableError(`unknown job ${job.name}`);
+    if (!chart) return { skipped: true };
+    const { rows, created, renamed, moved, ended, merged, unchanged, problems } = chart;
+    return { rows, created, renamed, moved, ended, merged, unchanged, problems: problems.length };
+  }
   let summary: ImportSummary | null;
   if (job.name === "check") summary = await checkQueuedImport(parsed.data.importId, report);
   else if (job.name === "apply") summary = await applyQueuedImport(parsed.data.importId, report);

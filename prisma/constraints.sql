@@ -76,3 +76,35 @@ BEGIN
   END LOOP;
   RETURN n;
 END $$;
+
+-- A version never ends before it starts.
+ALTER TABLE "org_unit_version" ADD CONSTRAINT "org_unit_version_span"
+  CHECK ("valid_to" IS NULL OR "valid_to" >= "valid_from");
+
+-- One open version per unit: the one org_unit mirrors.
+CREATE UNIQUE INDEX "org_unit_version_open_key" ON "org_unit_version" ("unit_id") WHERE "valid_to" IS NULL;
+
+-- Units changed outside a unit file (the seed, a fix in SQL) keep their open version in step with
+-- org_unit: a unit added that way has always been there, a change to it corrects the open version
+-- in place. A unit file writes its own versions and says so for its transaction
+-- (SET LOCAL hredu.unit_file = 'on'). Statement triggers: one set-based statement however many rows.
+CREATE FUNCTION "org_unit_versions_follow"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF current_setting('hredu.unit_file', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO "org_unit_version" ("unit_id", "parent_id", "name_ko", "name_en", "kind", "valid_from")
+    SELECT n."id", n."parent_id", n."name_ko", n."name_en", n."kind", TIMESTAMPTZ '1900-01-01 00:00:00+09' FROM "new_units" n;
+  ELSE
+    UPDATE "org_unit_version" v SET "parent_id" = n."parent_id", "name_ko" = n."name_ko", "name_en" = n."name_en", "kind" = n."kind"
+    FROM "new_units" n
+    WHERE v."unit_id" = n."id" AND v."valid_to" IS NULL
+      AND (v."parent_id", v."name_ko", v."name_en", v."kind") IS DISTINCT FROM (n."parent_id", n."name_ko", n."name_en", n."kind");
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER "org_unit_versions_insert" AFTER INSERT ON "org_unit"
+  REFERENCING NEW TABLE AS "new_units" FOR EACH STATEMENT EXECUTE FUNCTION "org_unit_versions_follow"();
+CREATE TRIGGER "org_unit_versions_update" AFTER UPDATE ON "org_unit"
+  REFERENCING NEW TABLE AS "new_units" FOR EACH STATEMENT EXECUTE FUNCTION "org_unit_versions_follow"();

@@ -12,6 +12,7 @@ import { formatDate, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 import { TableRegion } from "~/components/table-region";
+import { isChartImport, isChartSummary, recheckChart, submitChartApply, type ChartSummary } from "~/modules/org/chart-file.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 점검 결과", "Personnel import check");
 
@@ -25,7 +26,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const saved = await getImportView(actor, params.importId!);
   if (!saved) notFound();
   // While the worker is still checking there is nothing to show yet.
-  const summary = saved.status === "CHECKING" || saved.status === "FAILED" ? null : (saved.summary as unknown as ImportSummary);
+  const pending = saved.status === "CHECKING" || saved.status === "FAILED";
+  // A unit file (ADR 024) goes through the same page with its own summary.
+  const chart = saved.kind === "ORG_CHART" && !pending && isChartSummary(saved.summary) ? (saved.summary as unknown as ChartSummary) : null;
+  const summary = pending || saved.kind === "ORG_CHART" ? null : (saved.summary as unknown as ImportSummary);
   // The full summary stays on the server: the page gets the counts and one page of leavers at a time.
   const { leavers: _all, ...counts } = summary ?? { leavers: undefined };
   const page = Number(new URL(request.url).searchParams.get("leavers") ?? "1");
@@ -40,18 +44,25 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     appliedAt: saved.appliedAt,
     progress: saved.progress,
     summary: summary ? (counts as Omit<ImportSummary, "leavers">) : null,
+    chart,
     leavers: summary && summary.left > 0 ? await leaversPage(summary, page) : null,
   };
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
-  if (!(await getImport(actor, params.importId!))) notFound();
+  const isChart = await isChartImport(actor, params.importId!);
+  if (!isChart && !(await getImport(actor, params.importId!))) notFound();
   const { t, locale } = requestTranslator(request, actor.user.locale);
   const form = await request.formData();
   const intent = form.get("intent");
   if (intent !== "apply" && intent !== "recheck") badRequest("intent");
   try {
+    if (isChart) {
+      if (intent === "recheck") return redirect(`/hr/import/${(await recheckChart(actor, params.importId!)).id}`);
+      await submitChartApply(actor, params.importId!);
+      return redirect(`/hr/import/${params.importId}`);
+    }
     if (intent === "recheck") {
       const { id } = await recheckImport(actor, params.importId!);
       return redirect(`/hr/import/${id}`);
@@ -88,7 +99,7 @@ export default function ImportResult() {
   }, [running, state, revalidate]);
 
   const s = d.summary;
-  const blocked = s !== null && s.problems.length > 0;
+  const blocked = (s !== null && s.problems.length > 0) || (d.chart !== null && d.chart.problems.length > 0);
   const errorText = d.error ? t(`import.error.${d.error}`, { defaultValue: t("import.error.unexpected") }) : null;
 
   // One live region for the whole life of the page, so that the end of the
@@ -105,11 +116,12 @@ export default function ImportResult() {
     status = { className: "alert", text: t("import.checkFailed", { reason: errorText }) };
   } else if (d.status === "APPLIED") {
     status = { className: "success", text: t("import.applied", { date: formatDate(d.appliedAt!, locale, true) }) };
-  } else if (blocked && s.problems.length === 1 && (s.problems[0]!.code === "no-rows" || s.problems[0]!.code === "no-changes")) {
+  } else if (blocked && s && s.problems.length === 1 && (s.problems[0]!.code === "no-rows" || s.problems[0]!.code === "no-changes")) {
     // A file with no one in it is refused as a whole: say why, not "line 1 has a problem".
     status = { className: "alert", text: t(`import.problem.${s.problems[0]!.code}`) };
   } else if (blocked) {
-    status = { className: "alert", text: t("import.blocked", { count: new Set(s.problems.map((p) => p.line)).size }) };
+    const lines = (s?.problems ?? d.chart?.problems ?? []).map((p) => p.line);
+    status = { className: "alert", text: t("import.blocked", { count: new Set(lines).size }) };
   } else if (errorText) {
     status = { className: "alert", text: t("import.applyFailed", { reason: errorText }) };
   } else if (s?.confirmLeavers) {
@@ -121,7 +133,7 @@ export default function ImportResult() {
   return (
     <>
       <p className="meta"><Link to="/hr/import">{t("import.title")}</Link></p>
-      <h1>{d.status === "CHECKING" ? t("import.checkingTitle", { file: d.fileName }) : t("import.resultTitle", { file: d.fileName })}</h1>
+      <h1>{d.status === "CHECKING" ? t("import.checkingTitle", { file: d.fileName }) : d.kind === "ORG_CHART" ? t("chart.resultTitle", { file: d.fileName }) : t("import.resultTitle", { file: d.fileName })}</h1>
       <div role="status" aria-live="polite" aria-atomic="true">
         <p className={status.className}>{status.text}</p>
       </div>
@@ -146,7 +158,8 @@ export default function ImportResult() {
           {s.samples.moved.length > 0 ? <p className="meta">{t("import.movedList")}: {s.samples.moved.join(", ")}</p> : null}
         </>
       ) : null}
-      {blocked ? (
+      {d.chart ? <ChartResult summary={d.chart} applied={d.status === "APPLIED"} /> : null}
+      {blocked && s ? (
         <TableRegion labelledBy="import-problems-caption">
           <table>
             <caption id="import-problems-caption">{t("import.problems")}</caption>
@@ -157,6 +170,16 @@ export default function ImportResult() {
       ) : null}
       {d.status === "CHECKED" && s && d.error === "leavers-changed" ? (
         <Form method="post" className="actions">
+          <input type="hidden" name="intent" value="recheck" />
+          <button type="submit" className="primary">{t("import.recheck")}</button>
+        </Form>
+      ) : d.status === "CHECKED" && d.chart && !blocked && d.error !== "has-problems" ? (
+        <Form method="post">
+          <input type="hidden" name="intent" value="apply" />
+          <div><button type="submit" className="primary">{errorText ? t("import.applyAgain") : t("import.apply")}</button></div>
+        </Form>
+      ) : d.status === "CHECKED" && d.chart && d.error === "has-problems" ? (
+        <Form method="post">
           <input type="hidden" name="intent" value="recheck" />
           <button type="submit" className="primary">{t("import.recheck")}</button>
         </Form>
@@ -244,5 +267,72 @@ function Progress({ checking, rowCount, percent }: { checking: boolean; rowCount
         <p className="meta">{t("import.progress.noscript")}</p>
       </noscript>
     </section>
+  );
+}
+
+/** A unit file's dry run or result: the counts, every change with the people it affects, and each problem by line. */
+function ChartResult({ summary, applied }: { summary: ChartSummary; applied: boolean }) {
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const n = (v: number) => v.toLocaleString(locale);
+  const name = (ko: string | null, en: string | null) => (locale === "en" ? en : ko) ?? "—";
+  return (
+    <>
+      <TableRegion labelledBy="chart-summary-caption">
+        <table>
+          <caption id="chart-summary-caption">{applied ? t("import.appliedChanges") : t("import.dryRun")}</caption>
+          <tbody>
+            {(["rows", "created", "renamed", "moved", "rekinded", "ended", "merged", "unchanged", "peopleMoved"] as const).map((k) => (
+              <tr key={k}><th scope="row">{t(`chart.count.${k}`)}</th><td className="num">{n(summary[k])}</td></tr>
+            ))}
+          </tbody>
+        </table>
+      </TableRegion>
+      {summary.changes.length > 0 ? (
+        <TableRegion labelledBy="chart-changes-caption">
+          <table>
+            <caption id="chart-changes-caption">{t("chart.changes")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("chart.col.line")}</th>
+                <th scope="col">{t("chart.col.unit")}</th>
+                <th scope="col">{t("chart.col.change")}</th>
+                <th scope="col">{t("chart.col.detail")}</th>
+                <th scope="col">{t("chart.col.validFrom")}</th>
+                <th scope="col">{t("chart.col.people")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {summary.changes.map((c) => (
+                <tr key={c.line}>
+                  <td className="num">{c.line}</td>
+                  <td><code>{c.code}</code> {name(c.nameKo, c.nameEn)}</td>
+                  <td>{c.changes.map((k) => t(`chart.change.${k}`)).join(", ")}</td>
+                  <td>
+                    {c.changes.includes("rename") ? <span>{name(c.oldNameKo, c.oldNameEn)} → {name(c.nameKo, c.nameEn)}. </span> : null}
+                    {c.changes.includes("move") ? <span><code>{c.oldParent ?? "—"}</code> → <code>{c.parent ?? "—"}</code>. </span> : null}
+                    {c.changes.includes("kind") ? <span>{t(`oversight.kind.${c.oldKind}`)} → {t(`oversight.kind.${c.kind}`)}. </span> : null}
+                    {c.changes.includes("new") ? <span>↳ <code>{c.parent ?? "—"}</code> · {t(`oversight.kind.${c.kind}`)}</span> : null}
+                    {c.mergedInto ? <span>{t("chart.mergeInto", { code: c.mergedInto })}</span> : null}
+                  </td>
+                  <td>{c.validFrom}</td>
+                  <td className="num">{n(c.people)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
+      ) : null}
+      {summary.changeCount > summary.changes.length ? <p className="meta">{t("chart.changesMore", { shown: n(summary.changes.length), total: n(summary.changeCount) })}</p> : null}
+      {summary.problems.length > 0 ? (
+        <TableRegion labelledBy="chart-problems-caption">
+          <table>
+            <caption id="chart-problems-caption">{t("import.problems")}</caption>
+            <thead><tr><th scope="col">{t("import.line")}</th><th scope="col">{t("import.reason")}</th></tr></thead>
+            <tbody>{summary.problems.map((p, i) => <tr key={i}><td className="num">{p.line}</td><td>{t(`chart.problem.${p.code}`, p.params)}</td></tr>)}</tbody>
+          </table>
+        </TableRegion>
+      ) : null}
+    </>
   );
 }

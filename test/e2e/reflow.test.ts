@@ -7,6 +7,7 @@ import { loadActor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { recordSession } from "~/modules/attendance/sessions.server";
 import { submitImport } from "~/modules/personnel/import.server";
+import { submitChart } from "~/modules/org/chart-file.server";
 import { postNotice, withdrawNotice } from "~/modules/notices/notices.server";
 import { now } from "~/utils/clock.server";
 import { seoulDateKey } from "~/utils/i18n";
@@ -47,6 +48,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let assignmentId: string;
   let sessionId: string;
   let importId: string;
+  let chartImportId: string;
   let noticeId = "";
   let adminId = "";
 
@@ -90,6 +92,14 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
       "X2,박지민,park@test.example,NO-SUCH-UNIT-CODE-WITH-A-VERY-LONG-NAME-0000000000,CIVIL_SERVANT,7,",
     ].join("\n");
     importId = (await submitImport(actor, "personnel-roll-changes-2026-12-05-bureau-of-citizen-rights.csv", csv, "CHANGES_ONLY")).id;
+    // A unit file with a new team, a rename and a problem line, for its check page.
+    chartImportId = (
+      await submitChart(
+        actor,
+        "organization-chart-reorganisation-2026-bureau-of-citizen-rights.csv",
+        `code,name_ko,name_en,parent_code,kind\nT-NEW-${world.division.code},인권침해 구제 및 재발 방지 협력팀,Human Rights Remedy and Prevention Cooperation Team,${world.division.code},TEAM\n${world.division.code},시민인권보호과(개편),Citizens' Human Rights Protection Division (reorganised),${world.bureau.code},DIVISION\nX-1,없는상위,Unknown parent,NO-SUCH-UNIT,TEAM\n`,
+      )
+    ).id;
     const today = seoulDateKey(now());
     // Shown to everyone signed in for the test's day: taken back when the test ends.
     const posted = await postNotice(hr.id, {
@@ -207,6 +217,10 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/hr/assignments/${assignmentId}`, "hr-assignment");
     await visit("/hr/import", "hr-import");
     await visit(`/hr/import/${importId}`, "hr-import-checked");
+    await visit("/hr/org-chart", "hr-org-chart");
+    await visit(`/hr/org-chart?q=${encodeURIComponent("과")}&asOf=2020-01-01`, "hr-org-chart-search");
+    await visit("/hr/org-chart/import", "hr-org-chart-import");
+    await visit(`/hr/import/${chartImportId}`, "hr-org-chart-checked");
     await visit("/hr/sessions", "hr-sessions");
     await visit(`/hr/sessions/${sessionId}`, "hr-session");
     await visit("/hr/sessions/new", "hr-session-new");
@@ -235,6 +249,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/admin/seal", "admin-seal");
     await visit("/hr/oversight", "admin-oversight");
     await visit("/hr/import", "admin-import");
+    await visit("/hr/org-chart", "admin-org-chart");
     await againInEnglish();
   });
 

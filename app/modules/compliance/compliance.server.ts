@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { placedAt, subtreeScope } from "~/modules/org/org.server";
+import { placedAt, subtreeScope, unitTreeAt, unitWasInScope } from "~/modules/org/org.server";
 import { staffCategoryNames } from "~/modules/org/staff-categories.server";
 import { staffCategoryName, type StaffCategoryNames } from "~/modules/org/staff-category-names";
 
@@ -112,15 +112,25 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
   if (actor.hrScopeUnitIds.length === 0) return [];
   // Each unit's own counts are summed into every unit on its path from the scope root
   // (unnest of its ancestors): units x depth rows, never units x units.
-  return prisma.$queryRaw<UnitCompliance[]>`
-    WITH RECURSIVE tree AS (
+  // Today the tree is org_unit as it is (ended units left out); as of a date it is the units'
+  // versions valid then (ADR 024), names included, so the roll-up follows the chart of that day.
+  const tree = asOf === null
+    ? Prisma.sql`tree AS (
       SELECT u.id, 0 AS depth, ARRAY[u.code]::text[] AS sort_key, ARRAY[u.id] AS ancestors
       FROM org_unit u WHERE u.id = ANY(${actor.hrScopeUnitIds}::uuid[])
       UNION ALL
       SELECT c.id, t.depth + 1, t.sort_key || c.code, t.ancestors || c.id
       FROM org_unit c JOIN tree t ON c.parent_id = t.id
+      WHERE c.ended_at IS NULL
     ),
-    units AS MATERIALIZED (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors FROM tree ORDER BY id, depth),
+    units AS MATERIALIZED (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors FROM tree ORDER BY id, depth),`
+    : Prisma.sql`${unitTreeAt(actor.hrScopeUnitIds, asOf)},
+    units AS MATERIALIZED (SELECT DISTINCT ON (id) id, depth, sort_key, ancestors, name_ko, name_en, kind FROM tree ORDER BY id, depth),`;
+  const names = asOf === null
+    ? Prisma.sql`u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind`
+    : Prisma.sql`units.name_ko AS "nameKo", units.name_en AS "nameEn", units.kind::text AS kind`;
+  return prisma.$queryRaw<UnitCompliance[]>`
+    WITH RECURSIVE ${tree}
     ${cycleStates(cycleId, asOf)},
     -- The cycle reduced to counts per unit before any tree is joined: the subtree CTE above is
     -- estimated at a few hundred rows whatever its size, so nothing large may meet it.
@@ -145,7 +155,7 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
       CROSS JOIN LATERAL unnest(des.ancestors) AS anc(id)
       GROUP BY anc.id
     )
-    SELECT u.id AS "unitId", u.code, u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind,
+    SELECT u.id AS "unitId", u.code, ${names},
       units.depth,
       COALESCE(c.assigned, 0) AS assigned, COALESCE(c.completed, 0) AS completed,
       COALESCE(c.in_person, 0) AS "inPerson",
@@ -230,14 +240,15 @@ export async function unitPeople(
   // Only people who sit, or once sat, in the unit are read: an index look-up, not the whole cycle.
   const candidates = Prisma.sql`SELECT id FROM person WHERE org_unit_id = ${unitId}::uuid
     UNION SELECT person_id FROM person_placement WHERE org_unit_id = ${unitId}::uuid`;
-  // One statement: whether the unit is in the officer's scope (walking up from it), and if so its
-  // people. Out of scope it yields one row that says so; in scope and empty, one row of nulls.
-  const rows = await prisma.$queryRaw<Array<PersonStatusRow & { allowed: boolean }>>`
+  // One statement: whether the unit is in the officer's scope today (walking up from it), and if so
+  // its people. Out of scope it yields one row that says so; in scope and empty, one row of nulls.
+  // `inScopeThen` says yes for a unit found in scope on the chart of `asOf`.
+  const read = (inScopeThen: boolean) => prisma.$queryRaw<Array<PersonStatusRow & { allowed: boolean }>>`
     WITH RECURSIVE up AS (
       SELECT id, parent_id FROM org_unit WHERE id = ${unitId}::uuid
       UNION ALL SELECT u.id, u.parent_id FROM org_unit u JOIN up ON u.id = up.parent_id
     ),
-    allowed AS (SELECT EXISTS (SELECT 1 FROM up WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])) AS ok),
+    allowed AS (SELECT ${inScopeThen} OR EXISTS (SELECT 1 FROM up WHERE id = ANY(${actor.hrScopeUnitIds}::uuid[])) AS ok),
     ${cycleStates(cycleId, asOf, candidates)}
     SELECT al.ok AS allowed, r.* FROM allowed al
     LEFT JOIN LATERAL (
@@ -251,6 +262,10 @@ export async function unitPeople(
         AND (${filter} = 'all' OR s.state IN ('ASSIGNED', 'IN_PROGRESS'))
     ) r ON al.ok
     ORDER BY (r.status = 'COMPLETED'), r.name`;
+  let rows = await read(false);
+  // As of a date, a unit that lay in the officer's subtrees then (it moved out since) can be read
+  // too: the chart of that day is only walked when today's says no.
+  if (!rows[0]?.allowed && asOf !== null && (await unitWasInScope(actor.hrScopeUnitIds, unitId, asOf))) rows = await read(true);
   if (!rows[0]?.allowed) return null;
   return rows.filter((r) => r.personId !== null).map(({ allowed: _allowed, ...r }) => r);
 }

@@ -29,6 +29,49 @@ export function placedAt(t: Prisma.Sql, historical: Prisma.Sql) {
   };
 }
 
+/**
+ * The units as they stood at `t` (ADR 024), as a subquery yielding `id,
+ * parent_id, name_ko, name_en, kind`: each unit's version valid then. Units
+ * that did not exist yet, or had ended, are not there.
+ */
+export function unitsAt(t: Date): Prisma.Sql {
+  return Prisma.sql`SELECT v.unit_id AS id, v.parent_id, v.name_ko, v.name_en, v.kind FROM org_unit_version v
+    WHERE v.valid_from <= ${t}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${t}::timestamptz)`;
+}
+
+/**
+ * `tree(id, depth, sort_key, ancestors, name_ko, name_en, kind)`, a recursive
+ * CTE (after WITH RECURSIVE): the subtrees of `rootIds` as they stood at `t`,
+ * walked through the versions valid then, each unit with its path from its
+ * root and its names of that day. A root that did not exist then has no tree.
+ */
+export function unitTreeAt(rootIds: string[], t: Date): Prisma.Sql {
+  return Prisma.sql`tree AS (
+      SELECT v.unit_id AS id, 0 AS depth, ARRAY[u.code]::text[] AS sort_key, ARRAY[v.unit_id] AS ancestors, v.name_ko, v.name_en, v.kind
+      FROM org_unit_version v JOIN org_unit u ON u.id = v.unit_id
+      WHERE v.unit_id = ANY(${rootIds}::uuid[]) AND v.valid_from <= ${t}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${t}::timestamptz)
+      UNION ALL
+      SELECT c.unit_id, t.depth + 1, t.sort_key || cu.code, t.ancestors || c.unit_id, c.name_ko, c.name_en, c.kind
+      FROM org_unit_version c JOIN tree t ON c.parent_id = t.id JOIN org_unit cu ON cu.id = c.unit_id
+      WHERE c.valid_from <= ${t}::timestamptz AND (c.valid_to IS NULL OR c.valid_to > ${t}::timestamptz)
+    )`;
+}
+
+/** Whether unitId lay in the subtree of any of the scope roots on the chart of `t` (its versions then). */
+export async function unitWasInScope(scopeRootIds: string[], unitId: string, t: Date): Promise<boolean> {
+  if (scopeRootIds.length === 0) return false;
+  const rows = await prisma.$queryRaw<Array<{ hit: boolean }>>`
+    WITH RECURSIVE up AS (
+      SELECT v.unit_id AS id, v.parent_id FROM org_unit_version v
+      WHERE v.unit_id = ${unitId}::uuid AND v.valid_from <= ${t}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${t}::timestamptz)
+      UNION ALL
+      SELECT v.unit_id, v.parent_id FROM org_unit_version v JOIN up ON v.unit_id = up.parent_id
+      WHERE v.valid_from <= ${t}::timestamptz AND (v.valid_to IS NULL OR v.valid_to > ${t}::timestamptz)
+    )
+    SELECT EXISTS (SELECT 1 FROM up WHERE id = ANY(${scopeRootIds}::uuid[])) AS hit`;
+  return rows[0]?.hit ?? false;
+}
+
 /** Whether unitId lies in the subtree of any of the scope roots. */
 export async function unitIsInScope(scopeRootIds: string[], unitId: string): Promise<boolean> {
   if (scopeRootIds.length === 0) return false;

@@ -98,6 +98,12 @@ export function isImportKind(value: unknown): value is ImportKind {
   return typeof value === "string" && (IMPORT_KINDS as readonly string[]).includes(value);
 }
 
+/** A saved import's kind as a personnel file; a unit file (ORG_CHART) is app/modules/org/chart-file.server.ts's. */
+function rollKind(kind: string): ImportKind {
+  if (!isImportKind(kind)) throw new ImportError("not-found");
+  return kind;
+}
+
 /** How many leavers the check page lists at a time; every one is reachable page by page. Tests lower it. */
 export const LEAVERS_PAGE = { size: 100 };
 
@@ -555,7 +561,7 @@ function pendingSummary(kind: ImportKind): ImportSummary {
 export async function recheckImport(actor: Actor, id: string) {
   const saved = await getImport(actor, id);
   if (!saved) throw new ImportError("not-found");
-  return submitImport(actor, saved.fileName, saved.content, saved.kind);
+  return submitImport(actor, saved.fileName, saved.content, rollKind(saved.kind));
 }
 
 /**
@@ -594,7 +600,7 @@ export function confirmedLeavers(summary: ImportSummary, typed: string | null | 
 
 export function getImport(actor: Actor, id: string) {
   if (!isUuid(id)) return null;
-  return prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId } });
+  return prisma.personnelImport.findFirst({ where: { id, actorUserId: actor.userId, kind: { in: [...IMPORT_KINDS] } } });
 }
 
 /**
@@ -671,7 +677,8 @@ async function applyInTransaction(
 ) {
   const id = saved.id;
   const checked = saved.summary as unknown as Partial<ImportSummary>;
-  const { rows, problems } = await readFile(saved.content, saved.kind, report, saved.rowCount);
+  const kind = rollKind(saved.kind);
+  const { rows, problems } = await readFile(saved.content, kind, report, saved.rowCount);
   return prisma.$transaction(async (tx) => {
     const claimed = await tx.personnelImport.updateMany({
       where: { id, status: from },
@@ -679,8 +686,8 @@ async function applyInTransaction(
     });
     if (claimed.count === 0) throw new ImportError("already-applied");
     await recordImportFollowUp(tx, id);
-    const staged = await stage(tx, rows, saved.scopeUnitIds, saved.kind, report);
-    const summary = summarise(saved.kind, rows, [...problems, ...staged.problems], staged.diff);
+    const staged = await stage(tx, rows, saved.scopeUnitIds, kind, report);
+    const summary = summarise(kind, rows, [...problems, ...staged.problems], staged.diff);
     if (summary.problems.length > 0) throw new ImportError("has-problems");
     // Exactly the leavers the officer was shown, or nothing (a check from before the full list was kept shows none).
     const leavers = summary.leavers;
@@ -778,8 +785,9 @@ export async function checkQueuedImport(id: string, report: Report) {
   const saved = await prisma.personnelImport.findUnique({ where: { id } });
   if (!saved || saved.status !== "CHECKING") return null;
   try {
-    const { rows, problems } = await readFile(saved.content, saved.kind, report, saved.rowCount);
-    const summary = await dryRun(saved.kind, rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
+    const kind = rollKind(saved.kind);
+    const { rows, problems } = await readFile(saved.content, kind, report, saved.rowCount);
+    const summary = await dryRun(kind, rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
     await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "CHECKED", summary: summary as object } });
     return summary;
   } catch (e) {

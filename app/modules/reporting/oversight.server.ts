@@ -152,7 +152,7 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
   const flat = await prisma.$queryRaw<FlatRow[]>`
     WITH RECURSIVE
     -- Each unit of the scope with the institution it reports under: the nearest scope root
-    -- or institution-kind unit at or above it.
+    -- or institution-kind unit at or above it. Today's chart gives the institutions listed.
     owner_paths AS (
       SELECT u.id, u.id AS inst, ARRAY[u.code]::text[] AS sort_key
       FROM org_unit u WHERE u.id = ANY(${scopeRoots}::uuid[])
@@ -161,16 +161,33 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
         CASE WHEN c.kind::text = ANY(${[...INSTITUTION_KINDS]}::text[]) OR c.id = ANY(${scopeRoots}::uuid[]) THEN c.id ELSE o.inst END,
         o.sort_key || c.code
       FROM org_unit c JOIN owner_paths o ON c.parent_id = o.id
+      WHERE c.ended_at IS NULL
     ),
     owner AS (
       SELECT DISTINCT ON (id) id, inst, sort_key FROM owner_paths ORDER BY id, cardinality(sort_key)
     ),
-    institutions AS (SELECT id, sort_key FROM owner WHERE id = inst),
     -- Each cycle is read at its deadline once that has passed, otherwise now.
     year_cycles AS (
       SELECT c.id, LEAST(c.due_at, ${asOf}::timestamptz) AS t, c.due_at < ${asOf}::timestamptz AS past
       FROM cycle c
       WHERE c.status <> 'PLANNED' AND c.starts_on >= make_date(${year}::int, 1, 1) AND c.starts_on < make_date(${year}::int + 1, 1, 1)
+    ),
+    -- People count under the institution their unit belonged to at the moment their cycle is
+    -- read: the chart of that moment, from the units' versions (ADR 024).
+    owner_then_paths AS (
+      SELECT m.t, v.unit_id AS id, v.unit_id AS inst, ARRAY[u.code]::text[] AS sort_key
+      FROM (SELECT DISTINCT t FROM year_cycles) m
+      JOIN org_unit_version v ON v.unit_id = ANY(${scopeRoots}::uuid[]) AND v.valid_from <= m.t AND (v.valid_to IS NULL OR v.valid_to > m.t)
+      JOIN org_unit u ON u.id = v.unit_id
+      UNION ALL
+      SELECT o.t, c.unit_id,
+        CASE WHEN c.kind::text = ANY(${[...INSTITUTION_KINDS]}::text[]) OR c.unit_id = ANY(${scopeRoots}::uuid[]) THEN c.unit_id ELSE o.inst END,
+        o.sort_key || cu.code
+      FROM org_unit_version c JOIN owner_then_paths o ON c.parent_id = o.id AND c.valid_from <= o.t AND (c.valid_to IS NULL OR c.valid_to > o.t)
+      JOIN org_unit cu ON cu.id = c.unit_id
+    ),
+    owner_then AS (
+      SELECT DISTINCT ON (t, id) t, id, inst, sort_key FROM owner_then_paths ORDER BY t, id, cardinality(sort_key)
     ),
     facts AS (
       SELECT o.inst, a.cycle_id, p.staff_category,
@@ -181,8 +198,16 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
       JOIN person p ON p.id = a.person_id
       JOIN staff_category sc ON sc.code = p.staff_category
       ${placed.join}
-      JOIN owner o ON o.id = ${placed.unit}
+      JOIN owner_then o ON o.id = ${placed.unit} AND o.t = yc.t
       WHERE ${placed.counted}
+    ),
+    -- Today's institutions, and any institution of the past that people counted under.
+    institutions AS (
+      SELECT id, sort_key FROM owner WHERE id = inst
+      UNION
+      SELECT DISTINCT ON (ot.id) ot.id, COALESCE(o.sort_key, ot.sort_key) FROM owner_then ot LEFT JOIN owner o ON o.id = ot.id
+      WHERE ot.id = ot.inst AND NOT EXISTS (SELECT 1 FROM owner x WHERE x.id = ot.id AND x.id = x.inst)
+        AND EXISTS (SELECT 1 FROM facts f WHERE f.inst = ot.id)
     ),
     agg AS (
       SELECT inst, cycle_id, staff_category, grade, GROUPING(staff_category, grade) AS level,
