@@ -12,8 +12,8 @@ import { headsAUnit } from "~/modules/org/heads.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "나의 교육", "My training");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const current = await getCurrentSession(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request, context);
   if (!current) return { signedIn: false as const, assignments: [], notices: [] };
   const personId = current.user.personId;
   const [assignments, headsUnit, notices] = await Promise.all([
