@@ -5,6 +5,10 @@ import { loader as homeLoader } from "~/routes/_index";
 import { loader as lessonLoader } from "~/routes/learn.$assignmentId.lessons.$slug";
 import { revokeAllSessions, signOut } from "~/modules/auth/session.server";
 import { loadContext } from "~/utils/security-headers.server";
+import { noticesFor } from "~/modules/notices/notices.server";
+import { headsAUnit } from "~/modules/org/heads.server";
+import { learnerHome } from "./home.server";
+import { listMyAssignments } from "./learning.server";
 import { createPerson, createUser, createWorld, openTestCycle } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 
@@ -54,8 +58,26 @@ describe("the learner's pages", () => {
       expect((await root.json()).user).toMatchObject({ roles: ["LEARNER"], isLearner: true });
       expect((await body.json()).signedIn).toBe(true);
     });
-    // The session (with its account and roles), then the home's assignments, notices and unit-head check.
-    expect(n).toBe(4);
+    // The session (with its account and roles), then the home: assignments, notices and unit-head check together.
+    expect(n).toBe(2);
+  });
+
+  it("read the home in one statement that answers as its three parts do on their own", async () => {
+    await prisma.person.update({ where: { id: personId }, data: { isUnitHead: true } });
+    try {
+      const [together, assignments, headsUnit, notices] = await Promise.all([
+        learnerHome(userId, personId),
+        listMyAssignments(personId),
+        headsAUnit(personId),
+        noticesFor(userId),
+      ]);
+      expect(together).toEqual({ assignments, headsUnit, notices });
+      expect(together.assignments.length).toBeGreaterThan(0);
+      expect(together.assignments[0]!.dueAt).toBeInstanceOf(Date);
+      expect(headsUnit).toBe(true);
+    } finally {
+      await prisma.person.update({ where: { id: personId }, data: { isUnitHead: false } });
+    }
   });
 
   it("show a lesson as it is stored, and reading it again writes nothing", async () => {

@@ -1,5 +1,5 @@
 import { randomInt } from "node:crypto";
-import { prisma, type Prisma } from "~/utils/db.server";
+import { Prisma, prisma } from "~/utils/db.server";
 import type { Lesson } from "~/generated/prisma/client";
 import type { AssignmentStatus, CompletionMode, CycleStatus, JobFamily } from "~/generated/prisma/enums";
 import { issueCertificate } from "~/modules/certificates/certificates.server";
@@ -62,8 +62,13 @@ export interface MyAssignment {
  * Everything a person owes, with progress, in one query. The course shown is
  * the pinned version once started, otherwise the latest published one.
  */
-export async function listMyAssignments(personId: string): Promise<MyAssignment[]> {
-  return prisma.$queryRaw<MyAssignment[]>`
+export function listMyAssignments(personId: string): Promise<MyAssignment[]> {
+  return prisma.$queryRaw<MyAssignment[]>(myAssignmentsQuery(personId));
+}
+
+/** The statement of listMyAssignments, for a page that reads it together with other things (the learner's home). */
+export function myAssignmentsQuery(personId: string): Prisma.Sql {
+  return Prisma.sql`
     WITH latest AS (
       SELECT DISTINCT ON (course_id) id, course_id FROM course_version
       ORDER BY course_id, version DESC
