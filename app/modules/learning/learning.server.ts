@@ -205,6 +205,8 @@ interface LearnerRow {
   /** The pinned version, else the latest one (null: the course has none). */
   versionId: string | null;
   done: Array<{ lessonId: string; secondsSpent: number }>;
+  /** The lessons of this assignment opened at least once. */
+  visited: string[];
   quizTimes: Date[];
   lastAttempt: { scorePercent: number; passed: boolean; createdAt: string } | null;
   certificate: { id: string; number: string; verificationCode: string } | null;
@@ -226,6 +228,7 @@ async function learnerState(personId: string, assignmentId: string): Promise<Lea
                     (SELECT v.id FROM course_version v WHERE v.course_id = a.course_id ORDER BY v.version DESC LIMIT 1)) AS "versionId",
            COALESCE((SELECT json_agg(json_build_object('lessonId', lp.lesson_id, 'secondsSpent', lp.seconds_spent))
                      FROM lesson_progress lp WHERE lp.assignment_id = a.id), '[]'::json) AS done,
+           ARRAY(SELECT lv.lesson_id::text FROM lesson_visit lv WHERE lv.assignment_id = a.id) AS visited,
            ARRAY(SELECT q.created_at FROM quiz_attempt q WHERE q.assignment_id = a.id AND q."set" = 'QUIZ') AS "quizTimes",
            (SELECT json_build_object('scorePercent', q.score_percent, 'passed', q.passed, 'createdAt', q.created_at)
             FROM quiz_attempt q WHERE q.assignment_id = a.id AND q."set" = 'QUIZ' ORDER BY q.created_at DESC LIMIT 1) AS "lastAttempt",
@@ -322,6 +325,8 @@ export async function getCourseForLearner(personId: string, assignmentId: string
     version,
     /** Each lesson of the version with its text, by id. */
     lessonTexts: content.lessons,
+    /** The lessons opened at least once. */
+    visited: new Set(row.visited),
     lessons,
     path,
     resumeLesson,
@@ -376,9 +381,10 @@ export async function getLessonForLearner(personId: string, assignmentId: string
   }
   const lesson = course.lessonTexts.get(course.lessons[index]!.id)!;
   // Where the learner resumes, and when they first opened the lesson (time in a lesson counts from
-  // then, as the server saw it): one statement, which writes nothing when neither has changed
-  // (reading the same lesson again).
-  await prisma.$executeRaw`
+  // then, as the server saw it): one statement, which writes nothing when neither has changed, and
+  // is not sent at all when the learner reads again the lesson they were reading.
+  const unchanged = course.assignment.lastLessonId === lesson.id && course.visited.has(lesson.id);
+  if (!unchanged) await prisma.$executeRaw`
     WITH visit AS (
       INSERT INTO lesson_visit (assignment_id, lesson_id, first_opened_at)
       VALUES (${assignmentId}::uuid, ${lesson.id}::uuid, ${now()}::timestamptz)
