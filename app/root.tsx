@@ -33,8 +33,8 @@ export const links: LinksFunction = () => [
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const current = await getCurrentSession(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request, context);
   const actor = current ? await loadActor(current) : null;
   const locale = resolveLocale(request, current?.user.locale);
   const headers = new Headers();

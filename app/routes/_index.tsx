@@ -4,23 +4,17 @@ import { pageTitle } from "~/utils/meta";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { getCurrentSession, requireSession } from "~/modules/auth/session.server";
-import { markNoticeRead, noticesFor } from "~/modules/notices/notices.server";
-import { listMyAssignments } from "~/modules/learning/learning.server";
+import { markNoticeRead } from "~/modules/notices/notices.server";
+import { learnerHome } from "~/modules/learning/home.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
-import { headsAUnit } from "~/modules/org/heads.server";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "나의 교육", "My training");
 
-export async function loader({ request }: LoaderFunctionArgs) {
-  const current = await getCurrentSession(request);
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const current = await getCurrentSession(request, context);
   if (!current) return { signedIn: false as const, assignments: [], notices: [] };
-  const personId = current.user.personId;
-  const [assignments, headsUnit, notices] = await Promise.all([
-    personId ? listMyAssignments(personId) : Promise.resolve([]),
-    personId ? headsAUnit(personId) : Promise.resolve(false),
-    noticesFor(current.userId),
-  ]);
+  const { assignments, headsUnit, notices } = await learnerHome(current.userId, current.user.personId);
   const read = new URL(request.url).searchParams.get("read") === "1";
   return { signedIn: true as const, assignments, headsUnit, notices, read, now: now().toISOString() };
 }

@@ -10,8 +10,8 @@ import { TableRegion } from "~/components/table-region";
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, data?.version.titleKo ?? "", data?.version.titleEn ?? "");
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { personId } = await requireLearner(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { personId } = await requireLearner(request, context);
   const c = await asHttp(() => getCourseForLearner(personId, params.assignmentId!));
   const glossary = c.version.glossary as Array<{ key: string; ko: { term: string; definition: string }; en: { term: string; definition: string } }>;
   return {

@@ -12,8 +12,8 @@ import { pick, type AppLocale } from "~/utils/i18n";
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.lesson.titleKo} · ${data?.courseTitleKo}`, `${data?.lesson.titleEn} · ${data?.courseTitleEn}`);
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { personId } = await requireLearner(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { personId } = await requireLearner(request, context);
   const d = await asHttp(() => getLessonForLearner(personId, params.assignmentId!, params.slug!));
   return {
     assignmentId: params.assignmentId!,

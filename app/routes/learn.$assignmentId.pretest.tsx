@@ -12,8 +12,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `사전 점검 · ${data?.courseTitleKo}`, `Pre-test · ${data?.courseTitleEn}`);
 
 /** The ungraded pre-test: what the learner knows before the course, to measure what it taught. Taken once. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { personId } = await requireLearner(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { personId } = await requireLearner(request, context);
   const q = await startQuiz(personId, params.assignmentId!, "PRETEST").catch((e: unknown) => {
     if (e instanceof QuizRefusedError) throw redirect(`/learn/${params.assignmentId}`);
     return rethrowAsHttp(e);

@@ -17,8 +17,8 @@ export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
  * sent only with a passed attempt; a failed one says which items were wrong and explains them; a
  * pre-test shows its score only.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { personId } = await requireLearner(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { personId } = await requireLearner(request, context);
   const d = await asHttp(() => getAttemptForLearner(personId, params.assignmentId!, params.attemptId!));
   const answers = d.attempt.answers as Record<string, string>;
   const isPretest = d.attempt.set === "PRETEST";

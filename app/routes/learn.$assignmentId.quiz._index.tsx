@@ -26,8 +26,8 @@ type LoaderData =
  * The quiz: the learner's paper, drawn for this attempt. Refused (409, or 429 when this round's
  * attempts are used) with what stands in the way, and nothing recorded, while it is not open to them.
  */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { personId } = await requireLearner(request);
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const { personId } = await requireLearner(request, context);
   const assignmentId = params.assignmentId!;
   try {
     const q = await startQuiz(personId, assignmentId);

@@ -12,8 +12,21 @@ export function isLocale(value: unknown): value is AppLocale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);
 }
 
-/** A synchronous i18next instance for one locale; used on the server and in the browser. */
+const serverInstances = new Map<AppLocale, I18n>();
+
+/**
+ * A synchronous i18next instance for one locale; used on the server and in the browser. The server
+ * keeps one per locale (the catalogs never change while it runs, and an instance never changes its
+ * language): building one, with its plural rules, on every page cost more than rendering the page.
+ */
 export function createI18n(locale: AppLocale): I18n {
+  if (typeof document !== "undefined") return newI18n(locale);
+  let instance = serverInstances.get(locale);
+  if (!instance) serverInstances.set(locale, (instance = newI18n(locale)));
+  return instance;
+}
+
+function newI18n(locale: AppLocale): I18n {
   const instance = i18next.createInstance();
   void instance.use(initReactI18next).init({
     lng: locale,
@@ -97,8 +110,11 @@ export function seoulDayEnd(day: string): Date {
 }
 
 /** The calendar day in Seoul of a moment, as YYYY-MM-DD: the form dates are entered and compared in. */
+// Building a formatter costs far more than using it, and every page asks for today's date in Seoul.
+const dayKeyFormat = new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE });
+
 export function seoulDateKey(date: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: TIME_ZONE }).format(date);
+  return dayKeyFormat.format(date);
 }
 
 /** The calendar year in Seoul of a moment. */

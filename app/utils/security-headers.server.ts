@@ -56,7 +56,11 @@ export const noStore: RequestHandler = (_req, res, next) => {
   next();
 };
 
-/** The load context Remix hands to loaders and to app/entry.server.tsx. */
-export function loadContext(res: { locals: Locals }): { cspNonce: string } {
-  return { cspNonce: res.locals.cspNonce ?? "" };
+/**
+ * The load context Remix hands to loaders and to app/entry.server.tsx, one per request: the
+ * response's CSP nonce, and what the request's loaders share (its session lookup, see
+ * getCurrentSession), dropped with the request.
+ */
+export function loadContext(res: { locals: Locals }): { cspNonce: string; requestMemo: Map<string, Promise<unknown>> } {
+  return { cspNonce: res.locals.cspNonce ?? "", requestMemo: new Map() };
 }

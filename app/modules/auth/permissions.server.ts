@@ -9,11 +9,14 @@ export interface Actor extends CurrentSession {
   hrScopeUnitIds: string[];
 }
 
+/** The roles of a session: those read with it, else (a session built by hand) from the database. */
 export async function loadActor(current: CurrentSession): Promise<Actor> {
-  const grants = await prisma.roleGrant.findMany({
-    where: { userId: current.userId },
-    select: { role: true, orgUnitId: true },
-  });
+  const grants =
+    current.grants ??
+    (await prisma.roleGrant.findMany({
+      where: { userId: current.userId },
+      select: { role: true, orgUnitId: true },
+    }));
   const roles = new Set<Role>(["LEARNER", ...grants.map((g) => g.role)]);
   const hrScopeUnitIds = grants
     .filter((g) => g.role === "HR_OFFICER" && g.orgUnitId)
@@ -21,8 +24,8 @@ export async function loadActor(current: CurrentSession): Promise<Actor> {
   return { ...current, roles, hrScopeUnitIds };
 }
 
-export async function requireActor(request: Request): Promise<Actor> {
-  return loadActor(await requireSession(request));
+export async function requireActor(request: Request, context?: unknown): Promise<Actor> {
+  return loadActor(await requireSession(request, context));
 }
 
 /** The first line of a guarded loader or action: 403 unless the user holds one of the roles. */

@@ -3,12 +3,12 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from "@oslojs/enco
 import { Lucia, TimeSpan } from "lucia";
 import { redirect } from "@remix-run/node";
 import { getEnv } from "~/utils/env.server";
-import type { Locale } from "~/generated/prisma/enums";
+import type { Locale, Role } from "~/generated/prisma/enums";
 import { prismaSessionAdapter } from "./lucia-adapter.server";
 
 export const SESSION_COOKIE = "hre_session";
 
-let instance: Lucia<{ absoluteExpiresAt: Date }, SessionUserAttributes> | undefined;
+let instance: Lucia<{ absoluteExpiresAt: Date }, SessionUserAttributes & { grants: Grant[] }> | undefined;
 
 export interface SessionUserAttributes {
   email: string;
@@ -17,23 +17,29 @@ export interface SessionUserAttributes {
   personId: string | null;
 }
 
+/** A role the account holds, over an org unit's subtree for the roles that have one. */
+export interface Grant {
+  role: Role;
+  orgUnitId: string | null;
+}
+
 function lucia() {
   if (instance) return instance;
   const env = getEnv();
   instance = new Lucia(prismaSessionAdapter, {
     sessionExpiresIn: new TimeSpan(env.SESSION_IDLE_MINUTES, "m"),
     getSessionAttributes: (a) => ({ absoluteExpiresAt: a.absoluteExpiresAt }),
-    getUserAttributes: (a) => a,
+    getUserAttributes: (a) => ({ email: a.email, displayName: a.displayName, locale: a.locale, personId: a.personId, grants: a.grants }),
   });
   return instance;
 }
 
 declare module "lucia" {
   interface Register {
-    Lucia: Lucia<{ absoluteExpiresAt: Date }, SessionUserAttributes>;
+    Lucia: Lucia<{ absoluteExpiresAt: Date }, SessionUserAttributes & { grants: Grant[] }>;
     UserId: string;
     DatabaseSessionAttributes: { absoluteExpiresAt: Date; ipAddress?: string | null; userAgent?: string | null };
-    DatabaseUserAttributes: SessionUserAttributes;
+    DatabaseUserAttributes: SessionUserAttributes & { grants: Grant[] };
   }
 }
 
@@ -91,17 +97,49 @@ export interface CurrentSession {
   /** A Set-Cookie header to send when the sliding window moved. */
   refreshCookie: string | null;
   sessionId: string;
+  /** The account's role grants, read with the session (absent when the session was built by hand). */
+  grants?: Grant[];
 }
 
-export async function getCurrentSession(request: Request): Promise<CurrentSession | null> {
+/**
+ * What one request has looked up, shared by the loaders of that request (the root's and the
+ * page's): the load context server.ts builds for each request carries it. Only a GET is
+ * shared; an action may end or change sessions, and the loaders that follow it look again.
+ */
+export type RequestMemo = Map<string, Promise<unknown>>;
+
+function memoOf(request: Request, context: unknown): RequestMemo | null {
+  if (request.method !== "GET" && request.method !== "HEAD") return null;
+  const memo = (context as { requestMemo?: unknown } | null | undefined)?.requestMemo;
+  return memo instanceof Map ? (memo as RequestMemo) : null;
+}
+
+/**
+ * The request's session, checked against the database: one statement (session, account and role
+ * grants), and a second only when the sliding window moves. Loaders of the same GET that pass
+ * their `context` share that one lookup; nothing outlives the request, so a revoked session fails
+ * on the very next one.
+ */
+export function getCurrentSession(request: Request, context?: unknown): Promise<CurrentSession | null> {
   const token = readToken(request);
-  if (!token) return null;
+  if (!token) return Promise.resolve(null);
+  const memo = memoOf(request, context);
+  const key = `session:${token}`;
+  const known = memo?.get(key) as Promise<CurrentSession | null> | undefined;
+  if (known) return known;
+  const found = lookUpSession(token);
+  memo?.set(key, found);
+  return found;
+}
+
+async function lookUpSession(token: string): Promise<CurrentSession | null> {
   const { session, user } = await lucia().validateSession(sessionIdFromToken(token));
   if (!session) return null;
   const refreshCookie = session.fresh
     ? cookieHeader(token, Math.max(0, Math.floor((session.expiresAt.getTime() - Date.now()) / 1000)))
     : null;
-  return { userId: user.id, user, refreshCookie, sessionId: session.id };
+  const { grants, ...attributes } = user;
+  return { userId: user.id, user: attributes, refreshCookie, sessionId: session.id, grants };
 }
 
 export async function signOut(request: Request): Promise<string> {
@@ -119,8 +157,8 @@ export function purgeExpiredSessions(): Promise<void> {
   return lucia().deleteExpiredSessions();
 }
 
-export async function requireSession(request: Request): Promise<CurrentSession> {
-  const current = await getCurrentSession(request);
+export async function requireSession(request: Request, context?: unknown): Promise<CurrentSession> {
+  const current = await getCurrentSession(request, context);
   if (!current) {
     const url = new URL(request.url);
     const params = new URLSearchParams({ redirectTo: url.pathname + url.search });

@@ -5,8 +5,8 @@ import { isUuid } from "~/utils/ids";
 import { InvalidSubmissionError, NotFoundError, QuizRefusedError } from "./learning.server";
 
 /** The learner's person id, or 403 for an account with no personnel record. */
-export async function requireLearner(request: Request): Promise<{ personId: string; userId: string; locale: string }> {
-  const current = await requireSession(request);
+export async function requireLearner(request: Request, context?: unknown): Promise<{ personId: string; userId: string; locale: string }> {
+  const current = await requireSession(request, context);
   if (!current.user.personId) throw json({ error: "forbidden" }, { status: 403 });
   return { personId: current.user.personId, userId: current.userId, locale: current.user.locale };
 }

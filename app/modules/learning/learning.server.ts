@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
-import { prisma } from "~/utils/db.server";
-import type { CompletionMode } from "~/generated/prisma/enums";
+import { Prisma, prisma } from "~/utils/db.server";
+import type { Lesson } from "~/generated/prisma/client";
+import type { AssignmentStatus, CompletionMode, CycleStatus, JobFamily } from "~/generated/prisma/enums";
 import { issueCertificate } from "~/modules/certificates/certificates.server";
 import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
@@ -61,8 +62,13 @@ export interface MyAssignment {
  * Everything a person owes, with progress, in one query. The course shown is
  * the pinned version once started, otherwise the latest published one.
  */
-export async function listMyAssignments(personId: string): Promise<MyAssignment[]> {
-  return prisma.$queryRaw<MyAssignment[]>`
+export function listMyAssignments(personId: string): Promise<MyAssignment[]> {
+  return prisma.$queryRaw<MyAssignment[]>(myAssignmentsQuery(personId));
+}
+
+/** The statement of listMyAssignments, for a page that reads it together with other things (the learner's home). */
+export function myAssignmentsQuery(personId: string): Prisma.Sql {
+  return Prisma.sql`
     WITH latest AS (
       SELECT DISTINCT ON (course_id) id, course_id FROM course_version
       ORDER BY course_id, version DESC
@@ -162,17 +168,6 @@ function nextToDo<L extends { id: string }>(lessons: L[], todo: L[], currentId: 
   return others.find((l) => lessons.findIndex((x) => x.id === l.id) > index) ?? others[0] ?? null;
 }
 
-/** The learner's own assignment; anyone else's is "not found". */
-async function ownAssignment(personId: string, assignmentId: string) {
-  if (!isUuid(assignmentId)) throw new NotFoundError("assignment");
-  const assignment = await prisma.assignment.findFirst({
-    where: { id: assignmentId, personId, OR: [{ cycleId: null }, { cycle: { status: { not: "PLANNED" } } }] },
-    include: { cycle: { include: { obligation: true } }, person: { select: { jobFamily: true } } },
-  });
-  if (!assignment) throw new NotFoundError("assignment");
-  return assignment;
-}
-
 async function latestVersionId(courseId: string): Promise<string> {
   const v = await prisma.courseVersion.findFirst({
     where: { courseId },
@@ -183,65 +178,165 @@ async function latestVersionId(courseId: string): Promise<string> {
   return v.id;
 }
 
+/** What getCourseForLearner reads of the assignment. */
+export interface LearnerAssignment {
+  id: string;
+  courseId: string;
+  courseVersionId: string | null;
+  status: AssignmentStatus;
+  dueAt: Date | null;
+  lastLessonId: string | null;
+  cycle: { label: string; status: CycleStatus; obligation: { titleKo: string; titleEn: string } } | null;
+  person: { jobFamily: JobFamily | null };
+}
+
+interface LearnerRow {
+  id: string;
+  courseId: string;
+  courseVersionId: string | null;
+  status: AssignmentStatus;
+  dueAt: Date | null;
+  lastLessonId: string | null;
+  cycleLabel: string | null;
+  cycleStatus: CycleStatus | null;
+  obligationTitleKo: string | null;
+  obligationTitleEn: string | null;
+  jobFamily: JobFamily | null;
+  /** The pinned version, else the latest one (null: the course has none). */
+  versionId: string | null;
+  done: Array<{ lessonId: string; secondsSpent: number }>;
+  /** The lessons of this assignment opened at least once. */
+  visited: string[];
+  quizTimes: Date[];
+  lastAttempt: { scorePercent: number; passed: boolean; createdAt: string } | null;
+  certificate: { id: string; number: string; verificationCode: string } | null;
+  pretestAttempted: boolean;
+}
+
+/**
+ * The learner's own assignment with everything of theirs the course pages show, in one statement:
+ * anyone else's assignment, or one of a planned cycle, is "not found".
+ */
+async function learnerState(personId: string, assignmentId: string): Promise<LearnerRow> {
+  if (!isUuid(assignmentId)) throw new NotFoundError("assignment");
+  const [row] = await prisma.$queryRaw<LearnerRow[]>`
+    SELECT a.id, a.course_id AS "courseId", a.course_version_id AS "courseVersionId", a.status::text AS status,
+           a.due_at AS "dueAt", a.last_lesson_id AS "lastLessonId",
+           c.label AS "cycleLabel", c.status::text AS "cycleStatus", o.title_ko AS "obligationTitleKo", o.title_en AS "obligationTitleEn",
+           p.job_family::text AS "jobFamily",
+           COALESCE(a.course_version_id,
+                    (SELECT v.id FROM course_version v WHERE v.course_id = a.course_id ORDER BY v.version DESC LIMIT 1)) AS "versionId",
+           COALESCE((SELECT json_agg(json_build_object('lessonId', lp.lesson_id, 'secondsSpent', lp.seconds_spent))
+                     FROM lesson_progress lp WHERE lp.assignment_id = a.id), '[]'::json) AS done,
+           ARRAY(SELECT lv.lesson_id::text FROM lesson_visit lv WHERE lv.assignment_id = a.id) AS visited,
+           ARRAY(SELECT q.created_at FROM quiz_attempt q WHERE q.assignment_id = a.id AND q."set" = 'QUIZ') AS "quizTimes",
+           (SELECT json_build_object('scorePercent', q.score_percent, 'passed', q.passed, 'createdAt', q.created_at)
+            FROM quiz_attempt q WHERE q.assignment_id = a.id AND q."set" = 'QUIZ' ORDER BY q.created_at DESC LIMIT 1) AS "lastAttempt",
+           (SELECT json_build_object('id', ce.id, 'number', ce.number, 'verificationCode', ce.verification_code)
+            FROM certificate ce WHERE ce.assignment_id = a.id AND ce.status = 'VALID' LIMIT 1) AS certificate,
+           EXISTS (SELECT 1 FROM quiz_attempt q WHERE q.assignment_id = a.id AND q."set" = 'PRETEST') AS "pretestAttempted"
+    FROM assignment a
+    JOIN person p ON p.id = a.person_id
+    LEFT JOIN cycle c ON c.id = a.cycle_id
+    LEFT JOIN obligation o ON o.id = c.obligation_id
+    WHERE a.id = ${assignmentId}::uuid AND a.person_id = ${personId}::uuid
+      AND (a.cycle_id IS NULL OR c.status <> 'PLANNED')`;
+  if (!row) throw new NotFoundError("assignment");
+  if (!row.versionId) throw new NotFoundError("course version");
+  return row;
+}
+
+const versionInclude = {
+  lessons: {
+    orderBy: { position: "asc" },
+    select: {
+      id: true, slug: true, position: true, kind: true, titleKo: true, titleEn: true,
+      estimatedMinutes: true, core: true, jobFamily: true,
+    },
+  },
+} satisfies Prisma.CourseVersionInclude;
+
+/** A published course version as its learners read it: the version, its lessons (with their text) and the size of its question sets. */
+interface VersionContent {
+  version: Prisma.CourseVersionGetPayload<{ include: typeof versionInclude }>;
+  lessons: Map<string, Lesson>;
+  quizCount: number;
+  pretestCount: number;
+}
+
+// A published version never changes (content/load.server.ts refuses a changed one under the same
+// number; a change is a new version with a new id), so each process reads a version once. Few
+// versions exist (a handful per course); the oldest read is dropped past the limit.
+const VERSIONS_KEPT = 200;
+const versions = new Map<string, Promise<VersionContent>>();
+
+function versionContent(versionId: string): Promise<VersionContent> {
+  const known = versions.get(versionId);
+  if (known) return known;
+  const read = readVersion(versionId);
+  versions.set(versionId, read);
+  if (versions.size > VERSIONS_KEPT) versions.delete(versions.keys().next().value!);
+  read.catch(() => versions.delete(versionId));
+  return read;
+}
+
+async function readVersion(versionId: string): Promise<VersionContent> {
+  const [version, lessons, counts] = await Promise.all([
+    prisma.courseVersion.findUniqueOrThrow({ where: { id: versionId }, include: versionInclude }),
+    prisma.lesson.findMany({ where: { courseVersionId: versionId } }),
+    prisma.quizQuestion.groupBy({ by: ["set"], where: { courseVersionId: versionId }, _count: { _all: true } }),
+  ]);
+  const countOf = (set: "QUIZ" | "PRETEST") => counts.find((c) => c.set === set)?._count._all ?? 0;
+  return { version, lessons: new Map(lessons.map((l) => [l.id, l])), quizCount: countOf("QUIZ"), pretestCount: countOf("PRETEST") };
+}
+
 /** The course as this learner sees it, pinned to the version they started. */
 export async function getCourseForLearner(personId: string, assignmentId: string) {
-  const assignment = await ownAssignment(personId, assignmentId);
-  const versionId = assignment.courseVersionId ?? (await latestVersionId(assignment.courseId));
-  const version = await prisma.courseVersion.findUniqueOrThrow({
-    where: { id: versionId },
-    include: {
-      lessons: {
-        orderBy: { position: "asc" },
-        select: {
-          id: true, slug: true, position: true, kind: true, titleKo: true, titleEn: true,
-          estimatedMinutes: true, core: true, jobFamily: true,
-        },
-      },
-    },
-  });
-  const questionCounts = await prisma.quizQuestion.groupBy({
-    by: ["set"],
-    where: { courseVersionId: versionId },
-    _count: { _all: true },
-  });
-  const countOf = (set: "QUIZ" | "PRETEST") => questionCounts.find((c) => c.set === set)?._count._all ?? 0;
-  const done = await prisma.lessonProgress.findMany({
-    where: { assignmentId },
-    select: { lessonId: true, secondsSpent: true },
-  });
+  const row = await learnerState(personId, assignmentId);
+  const content = await versionContent(row.versionId!);
+  const { version } = content;
+  const assignment: LearnerAssignment = {
+    id: row.id,
+    courseId: row.courseId,
+    courseVersionId: row.courseVersionId,
+    status: row.status,
+    dueAt: row.dueAt,
+    lastLessonId: row.lastLessonId,
+    cycle: row.cycleStatus
+      ? { label: row.cycleLabel!, status: row.cycleStatus, obligation: { titleKo: row.obligationTitleKo!, titleEn: row.obligationTitleEn! } }
+      : null,
+    person: { jobFamily: row.jobFamily },
+  };
+  const done = row.done;
   const doneIds = new Set(done.map((d) => d.lessonId));
-  const lastAttempt = await prisma.quizAttempt.findFirst({
-    where: { assignmentId, set: "QUIZ" },
-    orderBy: { createdAt: "desc" },
-    select: { scorePercent: true, passed: true, createdAt: true },
-  });
-  const certificate = await prisma.certificate.findFirst({
-    where: { assignmentId, status: "VALID" },
-    select: { id: true, number: true, verificationCode: true },
-  });
-  const pretestTaken =
-    countOf("PRETEST") > 0 && (await prisma.quizAttempt.count({ where: { assignmentId, set: "PRETEST" } })) > 0;
+  const lastAttempt = row.lastAttempt ? { ...row.lastAttempt, createdAt: new Date(row.lastAttempt.createdAt) } : null;
+  const certificate = row.certificate;
+  const pretestTaken = content.pretestCount > 0 && row.pretestAttempted;
   const lessons = version.lessons.map((l) => ({ ...l, done: doneIds.has(l.id) }));
   const path = coursePath(lessons, version.casePathRequired, assignment.person.jobFamily);
   const versionLessons = new Set(version.lessons.map((l) => l.id));
   const lessonSeconds = done.filter((d) => versionLessons.has(d.lessonId)).reduce((sum, d) => sum + d.secondsSpent, 0);
   const remainingLessonMinutes = Math.max(0, Math.ceil((version.minLessonMinutes * 60 - lessonSeconds) / 60));
-  const attempts = await quizAllowance(prisma, assignmentId, version);
+  const attempts = attemptAllowance(row.quizTimes, version.attemptsPerWindow, version.attemptWaitHours, now());
   const resumeLesson =
     path.todo.find((l) => l.id === assignment.lastLessonId) ?? path.todo[0] ?? null;
   return {
     assignment,
     version,
+    /** Each lesson of the version with its text, by id. */
+    lessonTexts: content.lessons,
+    /** The lessons opened at least once. */
+    visited: new Set(row.visited),
     lessons,
     path,
     resumeLesson,
     lastAttempt,
     certificate,
-    quizCount: Math.min(countOf("QUIZ"), version.questionsPerAttempt ?? Infinity),
-    poolCount: countOf("QUIZ"),
+    quizCount: Math.min(content.quizCount, version.questionsPerAttempt ?? Infinity),
+    poolCount: content.quizCount,
     remainingLessonMinutes,
     attempts,
-    pretestCount: countOf("PRETEST"),
+    pretestCount: content.pretestCount,
     pretestTaken,
   };
 }
@@ -284,13 +379,19 @@ export async function getLessonForLearner(personId: string, assignmentId: string
   if (course.assignment.status === "ASSIGNED") {
     await ensureStarted(assignmentId, course.assignment.courseId);
   }
-  const lesson = await prisma.lesson.findUniqueOrThrow({ where: { id: course.lessons[index]!.id } });
-  await prisma.assignment.update({ where: { id: assignmentId }, data: { lastLessonId: lesson.id } });
-  // Time in a lesson counts from its first opening, as the server saw it.
-  await prisma.$executeRaw`
-    INSERT INTO lesson_visit (assignment_id, lesson_id, first_opened_at)
-    VALUES (${assignmentId}::uuid, ${lesson.id}::uuid, ${now()}::timestamptz)
-    ON CONFLICT (assignment_id, lesson_id) DO NOTHING`;
+  const lesson = course.lessonTexts.get(course.lessons[index]!.id)!;
+  // Where the learner resumes, and when they first opened the lesson (time in a lesson counts from
+  // then, as the server saw it): one statement, which writes nothing when neither has changed, and
+  // is not sent at all when the learner reads again the lesson they were reading.
+  const unchanged = course.assignment.lastLessonId === lesson.id && course.visited.has(lesson.id);
+  if (!unchanged) await prisma.$executeRaw`
+    WITH visit AS (
+      INSERT INTO lesson_visit (assignment_id, lesson_id, first_opened_at)
+      VALUES (${assignmentId}::uuid, ${lesson.id}::uuid, ${now()}::timestamptz)
+      ON CONFLICT (assignment_id, lesson_id) DO NOTHING
+    )
+    UPDATE assignment SET last_lesson_id = ${lesson.id}::uuid
+    WHERE id = ${assignmentId}::uuid AND last_lesson_id IS DISTINCT FROM ${lesson.id}::uuid`;
   return {
     ...course,
     lesson,

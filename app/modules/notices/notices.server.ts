@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { prisma } from "~/utils/db.server";
+import { Prisma, prisma } from "~/utils/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { listStaffCategories } from "~/modules/org/staff-categories.server";
 import { isUuid } from "~/utils/ids";
@@ -139,9 +139,16 @@ export async function listNotices() {
  * everyone or for the staff category of the person the account belongs to.
  * The audience is part of the query.
  */
-export async function noticesFor(userId: string, onlyId?: string) {
+export type ShownNotice = { id: string; titleKo: string; titleEn: string; bodyKo: string; bodyEn: string; showUntil: Date };
+
+export function noticesFor(userId: string, onlyId?: string): Promise<ShownNotice[]> {
+  return prisma.$queryRaw<ShownNotice[]>(noticesForQuery(userId, onlyId));
+}
+
+/** The statement of noticesFor, for a page that reads it together with other things (the learner's home). */
+export function noticesForQuery(userId: string, onlyId?: string): Prisma.Sql {
   const today = seoulDateKey(now());
-  return prisma.$queryRaw<Array<{ id: string; titleKo: string; titleEn: string; bodyKo: string; bodyEn: string; showUntil: Date }>>`
+  return Prisma.sql`
     SELECT n.id, n.title_ko AS "titleKo", n.title_en AS "titleEn", n.body_ko AS "bodyKo", n.body_en AS "bodyEn", n.show_until AS "showUntil"
     FROM notice n
     JOIN app_user u ON u.id = ${userId}::uuid

@@ -1,4 +1,4 @@
-import { prisma } from "~/utils/db.server";
+import { Prisma, prisma } from "~/utils/db.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 
 /**
@@ -24,6 +24,11 @@ export function headReader(actor: Actor, unitId: string): Actor {
 
 /** Whether the person on the roll heads their unit today (the learner's home links to /team). */
 export async function headsAUnit(personId: string): Promise<boolean> {
-  const person = await prisma.person.findUnique({ where: { id: personId }, select: { isUnitHead: true, status: true, orgUnitId: true } });
-  return person?.isUnitHead === true && person.status === "ACTIVE" && person.orgUnitId !== null;
+  const [row] = await prisma.$queryRaw<Array<{ heads: boolean }>>`SELECT (${headsAUnitQuery(personId)}) AS heads`;
+  return row!.heads;
+}
+
+/** headsAUnit as an expression, for a page that reads it together with other things (the learner's home). */
+export function headsAUnitQuery(personId: string): Prisma.Sql {
+  return Prisma.sql`EXISTS (SELECT 1 FROM person p WHERE p.id = ${personId}::uuid AND p.is_unit_head AND p.status = 'ACTIVE' AND p.org_unit_id IS NOT NULL)`;
 }
