@@ -1,0 +1,81 @@
+import { Prisma } from "~/utils/db.server";
+import { csvCell, FORMULA_LEADS, neutralizeFormula } from "./csv";
+import { INVISIBLE_CHARACTERS } from "./text";
+import { TIME_ZONE, type AppLocale } from "./i18n";
+
+/**
+ * Files the database writes itself (a whole city's export at the speed of
+ * COPY): each column as SQL that yields exactly what the JavaScript writers
+ * would — csvRow's quoted, formula-neutralised cells (app/utils/csv.ts),
+ * formatDate's dates (app/utils/i18n.ts) — so the file reads the same
+ * whichever side wrote it. csv-sql.server.test.ts holds the two side by side.
+ *
+ * A column is one of:
+ * - `text`: free text (a name, a code), without invisible controls and
+ *   neutralised like neutralizeFormula; null stays empty.
+ * - `label`: a coded value shown by its label (labels: value to label, in the
+ *   reader's language); null is an empty cell.
+ * - `moment`: a timestamptz written as formatDate(d, locale, true) in Seoul;
+ *   null is an empty cell.
+ * - `count`: an integer.
+ */
+export type SqlColumn =
+  | { text: Prisma.Sql }
+  | { label: Prisma.Sql; labels: Record<string, string> }
+  | { moment: Prisma.Sql; locale: AppLocale }
+  | { count: Prisma.Sql };
+
+/** neutralizeFormula in SQL: invisible controls removed, an apostrophe before a leading formula sign. Null stays null. */
+export function neutralizedSql(value: Prisma.Sql): Prisma.Sql {
+  const visible = Prisma.sql`translate(${value}, ${INVISIBLE_CHARACTERS}::text, '')`;
+  return Prisma.sql`(CASE WHEN left(${visible}, 1) = ANY(${FORMULA_LEADS}::text[]) THEN '''' || ${visible} ELSE ${visible} END)`;
+}
+
+/**
+ * formatDate(d, locale, true) in SQL, for a timestamptz: "2026년 12월 7일 14:05",
+ * "7 December 2026 at 14:05" (the minute cut, not rounded, as Intl does).
+ */
+export function formattedMomentSql(value: Prisma.Sql, locale: AppLocale): Prisma.Sql {
+  const pattern = locale === "ko" ? 'FMYYYY"년" FMMM"월" FMDD"일" HH24:MI' : 'FMDD FMMonth FMYYYY "at" HH24:MI';
+  return Prisma.sql`to_char(${value} AT TIME ZONE ${TIME_ZONE}::text, ${pattern}::text)`;
+}
+
+function labelSql(value: Prisma.Sql, labels: Record<string, string>, shown: (label: string) => string, otherwise: Prisma.Sql, empty: Prisma.Sql): Prisma.Sql {
+  const cases = Object.entries(labels).map(([code, label]) => Prisma.sql`WHEN ${code}::text THEN ${shown(label)}::text`);
+  // A code without a label (none today) shows as itself.
+  return Prisma.sql`(CASE ${value} ${Prisma.join(cases, " ")} ELSE (CASE WHEN ${value} IS NULL THEN ${empty} ELSE ${otherwise} END) END)`;
+}
+
+/**
+ * The column as a spreadsheet cell (what the XLSX writer puts in it): text
+ * neutralised or null, labels neutralised ('' when there is no value),
+ * moments formatted ('' when none), counts as numbers.
+ */
+export function cellValueSql(column: SqlColumn): Prisma.Sql {
+  if ("text" in column) return neutralizedSql(column.text);
+  if ("label" in column) {
+    const v = Prisma.sql`${column.label}::text`;
+    return labelSql(v, column.labels, neutralizeFormula, neutralizedSql(v), Prisma.sql`''`);
+  }
+  if ("moment" in column) return Prisma.sql`COALESCE(${formattedMomentSql(column.moment, column.locale)}, '')`;
+  return column.count;
+}
+
+/** A cell as csvCell writes it: quoted, quotes doubled, '""' for nothing. */
+function csvCellSql(column: SqlColumn): Prisma.Sql {
+  const quoted = (text: Prisma.Sql) => Prisma.sql`COALESCE('"' || replace(${text}, '"', '""') || '"', '""')`;
+  if ("text" in column) return quoted(neutralizedSql(column.text));
+  if ("label" in column) {
+    const v = Prisma.sql`${column.label}::text`;
+    return labelSql(v, column.labels, csvCell, quoted(neutralizedSql(v)), Prisma.sql`'""'`);
+  }
+  // A formatted moment starts with a digit and holds no quote.
+  if ("moment" in column) return Prisma.sql`('"' || COALESCE(${formattedMomentSql(column.moment, column.locale)}, '') || '"')`;
+  // A negative number reads as a formula: neutralised like text.
+  return Prisma.sql`(CASE WHEN ${column.count} IS NULL THEN '""' WHEN ${column.count} >= 0 THEN '"' || ${column.count} || '"' ELSE '"''' || ${column.count} || '"' END)`;
+}
+
+/** One CSV row as csvRow writes it (every cell quoted, CRLF at the end), as one text value. */
+export function csvLineSql(columns: SqlColumn[]): Prisma.Sql {
+  return Prisma.sql`(${Prisma.join(columns.map(csvCellSql), " || ',' || ")} || ${"\r\n"}::text)`;
+}
