@@ -3,7 +3,7 @@ import { now } from "~/utils/clock.server";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { csvFileStream } from "~/utils/csv";
-import { cellValueSql, csvLineSql, type SqlColumn } from "~/utils/csv-sql.server";
+import { cellValueSql, csvCellSql, csvLineSql, type SqlColumn } from "~/utils/csv-sql.server";
 import { AssignmentStatus, CompletionMode, StaffCategory } from "~/generated/prisma/enums";
 import type { AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
@@ -271,17 +271,20 @@ type ExportColumn = (typeof EXPORT_COLUMNS)[number];
 /** Every label of a coded value, in the reader's language. */
 const labelsOf = (values: readonly string[], prefix: string, t: Translate) => Object.fromEntries(values.map((v) => [v, t(`${prefix}.${v}`)]));
 
+/** The export's columns that describe the unit: written once per unit, over org_unit. */
+const UNIT_COLUMNS: ReadonlySet<ExportColumn> = new Set(["unitCode", "unit"]);
+
 /**
- * The export's columns as SQL over the export query's `u` (the unit) and `r`
- * (the person and their assignment): the database writes each cell as the
- * reader sees it (app/utils/csv-sql.server.ts).
+ * The export's columns as SQL: those of UNIT_COLUMNS over org_unit, the others
+ * over the export query's `r` (the person and their assignment). The database
+ * writes each cell as the reader sees it (app/utils/csv-sql.server.ts).
  */
 function exportColumns(locale: AppLocale, t: Translate): Record<ExportColumn, SqlColumn> {
   return {
     employeeNo: { text: Prisma.sql`r.employee_no` },
     name: { text: Prisma.sql`r.name` },
-    unitCode: { text: Prisma.sql`u.code` },
-    unit: { text: locale === "en" ? Prisma.sql`u.name_en` : Prisma.sql`u.name_ko` },
+    unitCode: { text: Prisma.sql`code` },
+    unit: { text: locale === "en" ? Prisma.sql`name_en` : Prisma.sql`name_ko` },
     staffCategory: { label: Prisma.sql`r.staff_category`, labels: labelsOf(Object.values(StaffCategory), "staffCategory", t) },
     grade: { count: Prisma.sql`r.grade` },
     status: { label: Prisma.sql`r.state`, labels: labelsOf(Object.values(AssignmentStatus), "status", t) },
@@ -294,15 +297,22 @@ function exportColumns(locale: AppLocale, t: Translate): Record<ExportColumn, Sq
 
 /**
  * The whole subtree's people for one cycle, now or as of a day (the rule of
- * cycleStates), one row each with `cells` selected over `u` and `r`. The scope
- * is part of the query. Rows come in unit order, then by employee number, in
- * an order the indexes give: the units of the scope sorted by code (a few
- * thousand), then each unit's people read by the index on their unit, sorted
- * within the unit (a few dozen). No sort waits for the whole city, so the
- * first row leaves at once and memory stays flat; each person's assignment
- * and certificate are index look-ups.
+ * cycleStates), one row each: the export's columns, each written by `cell`,
+ * then put together by `row`. The scope is part of the query. Rows come in
+ * unit order, then by employee number, in an order the indexes give: the
+ * units of the scope sorted by code (a few thousand), then each unit's people
+ * read by the index on their unit, sorted within the unit (a few dozen). No
+ * sort waits for the whole city, so the first row leaves at once and memory
+ * stays flat; each person's assignment and certificate are index look-ups.
  */
-function exportQuery(actor: Actor, cycleId: string, asOf: Date | null, cells: Prisma.Sql): Prisma.Sql {
+function exportQuery(
+  actor: Actor,
+  cycleId: string,
+  asOf: Date | null,
+  columns: Record<ExportColumn, SqlColumn>,
+  cell: (column: SqlColumn) => Prisma.Sql,
+  row: (cells: Prisma.Sql[]) => Prisma.Sql,
+): Prisma.Sql {
   const t = Prisma.sql`${asOf ?? now()}::timestamptz`;
   const placed = placedAt(t, asOf !== null ? Prisma.sql`true` : Prisma.sql`false`);
   // Who sat in unit u at t. Today: the roll's index on the unit. As of a day: whoever sits there
@@ -315,10 +325,15 @@ function exportQuery(actor: Actor, cycleId: string, asOf: Date | null, cells: Pr
           where: Prisma.sql`p.id IN (SELECT id FROM person WHERE org_unit_id = u.id UNION SELECT person_id FROM person_placement WHERE org_unit_id = u.id)
             AND ${placed.unit} = u.id`,
         };
+  const unitCells = EXPORT_COLUMNS.filter((c) => UNIT_COLUMNS.has(c));
+  const cells = EXPORT_COLUMNS.map((c) => (UNIT_COLUMNS.has(c) ? Prisma.raw(`u."${c}"`) : cell(columns[c])));
   return Prisma.sql`
     ${subtreeScope(actor.hrScopeUnitIds)}
-    SELECT ${cells}
-    FROM (SELECT id, code, name_ko, name_en FROM org_unit WHERE id IN (SELECT id FROM scope) ORDER BY code) u
+    SELECT ${row(cells)}
+    FROM (
+      SELECT id, code, ${Prisma.join(unitCells.map((c) => Prisma.sql`${cell(columns[c])} AS ${Prisma.raw(`"${c}"`)}`))}
+      FROM org_unit WHERE id IN (SELECT id FROM scope) ORDER BY code
+    ) u
     CROSS JOIN LATERAL (
       SELECT p.id AS person_id, p.employee_no, p.name, p.staff_category::text AS staff_category, p.grade,
         ${assignmentState(t)} AS state, a.due_at,
@@ -340,8 +355,7 @@ function exportQuery(actor: Actor, cycleId: string, asOf: Date | null, cells: Pr
 export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, asOf: Date | null = null) {
   const header = EXPORT_COLUMNS.map((c) => t(`csv.${c}`));
   if (actor.hrScopeUnitIds.length === 0) return csvFileStream(header, (async function* () {})());
-  const columns = exportColumns(locale, t);
-  return csvFileStream(header, copyOut(exportQuery(actor, cycleId, asOf, csvLineSql(EXPORT_COLUMNS.map((c) => columns[c])))));
+  return csvFileStream(header, copyOut(exportQuery(actor, cycleId, asOf, exportColumns(locale, t), csvCellSql, csvLineSql)));
 }
 
 /**
@@ -355,13 +369,13 @@ export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppL
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31).replace(/[[\]*?:/\\]/g, " "));
   sheet.columns = EXPORT_COLUMNS.map((c) => ({ header: t(`csv.${c}`), width: c === "unit" || c === "name" ? 24 : 16 }));
   sheet.getRow(1).font = { bold: true };
-  const columns = exportColumns(locale, t);
-  const cells = Prisma.join(EXPORT_COLUMNS.map((c) => Prisma.sql`${cellValueSql(columns[c])} AS ${Prisma.raw(`"${c}"`)}`));
+  // Each row one array of cells, in the columns' order.
+  const query = exportQuery(actor, cycleId, asOf, exportColumns(locale, t), cellValueSql, (cells) => Prisma.sql`json_build_array(${Prisma.join(cells)}) AS cells`);
   void (async () => {
     try {
       if (actor.hrScopeUnitIds.length > 0) {
-        for await (const batch of cursorBatches<Record<ExportColumn, string | number | null>>(exportQuery(actor, cycleId, asOf, cells), EXPORT_BATCH)) {
-          for (const r of batch) sheet.addRow(EXPORT_COLUMNS.map((c) => r[c])).commit();
+        for await (const batch of cursorBatches<{ cells: Array<string | number | null> }>(query, EXPORT_BATCH)) {
+          for (const r of batch) sheet.addRow(r.cells).commit();
         }
       }
       sheet.commit();
