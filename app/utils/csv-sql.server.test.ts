@@ -64,6 +64,9 @@ describe("cells the database writes", () => {
     for (const d of MOMENTS) {
       expect(await one(formattedMomentSql(Prisma.sql`${d}::timestamptz`, "ko"))).toBe(formatDate(d, "ko", true));
       expect(await one(formattedMomentSql(Prisma.sql`${d}::timestamptz`, "en"))).toBe(formatDate(d, "en", true));
+      // With a usual value, formatted once: the same text whether the row holds it or not.
+      const usual = Prisma.sql`${MOMENTS[0]}::timestamptz`;
+      expect(await one(formattedMomentSql(Prisma.sql`${d}::timestamptz`, "ko", usual))).toBe(formatDate(d, "ko", true));
     }
   });
 

@@ -279,7 +279,7 @@ const UNIT_COLUMNS: ReadonlySet<ExportColumn> = new Set(["unitCode", "unit"]);
  * over the export query's `r` (the person and their assignment). The database
  * writes each cell as the reader sees it (app/utils/csv-sql.server.ts).
  */
-function exportColumns(locale: AppLocale, t: Translate): Record<ExportColumn, SqlColumn> {
+function exportColumns(cycleId: string, locale: AppLocale, t: Translate): Record<ExportColumn, SqlColumn> {
   return {
     employeeNo: { text: Prisma.sql`r.employee_no` },
     name: { text: Prisma.sql`r.name` },
@@ -288,7 +288,8 @@ function exportColumns(locale: AppLocale, t: Translate): Record<ExportColumn, Sq
     staffCategory: { label: Prisma.sql`r.staff_category`, labels: labelsOf(Object.values(StaffCategory), "staffCategory", t) },
     grade: { count: Prisma.sql`r.grade` },
     status: { label: Prisma.sql`r.state`, labels: labelsOf(Object.values(AssignmentStatus), "status", t) },
-    dueAt: { moment: Prisma.sql`r.due_at`, locale },
+    // Most people's deadline is the cycle's.
+    dueAt: { moment: Prisma.sql`r.due_at`, locale, usual: Prisma.sql`(SELECT due_at FROM cycle WHERE id = ${cycleId}::uuid)` },
     completedAt: { moment: Prisma.sql`r.completed_at`, locale },
     completionMode: { label: Prisma.sql`r.completion_mode`, labels: labelsOf(Object.values(CompletionMode), "completionMode", t) },
     certificate: { text: Prisma.sql`r.certificate_number` },
@@ -355,7 +356,7 @@ function exportQuery(
 export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, asOf: Date | null = null) {
   const header = EXPORT_COLUMNS.map((c) => t(`csv.${c}`));
   if (actor.hrScopeUnitIds.length === 0) return csvFileStream(header, (async function* () {})());
-  return csvFileStream(header, copyOut(exportQuery(actor, cycleId, asOf, exportColumns(locale, t), csvCellSql, csvLineSql)));
+  return csvFileStream(header, copyOut(exportQuery(actor, cycleId, asOf, exportColumns(cycleId, locale, t), csvCellSql, csvLineSql)));
 }
 
 /**
@@ -370,7 +371,7 @@ export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppL
   sheet.columns = EXPORT_COLUMNS.map((c) => ({ header: t(`csv.${c}`), width: c === "unit" || c === "name" ? 24 : 16 }));
   sheet.getRow(1).font = { bold: true };
   // Each row one array of cells, in the columns' order.
-  const query = exportQuery(actor, cycleId, asOf, exportColumns(locale, t), cellValueSql, (cells) => Prisma.sql`json_build_array(${Prisma.join(cells)}) AS cells`);
+  const query = exportQuery(actor, cycleId, asOf, exportColumns(cycleId, locale, t), cellValueSql, (cells) => Prisma.sql`json_build_array(${Prisma.join(cells)}) AS cells`);
   void (async () => {
     try {
       if (actor.hrScopeUnitIds.length > 0) {
