@@ -1,7 +1,7 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { z } from "zod";
 import { createAssignmentNotices, createOwedNotices, deliverOutbox, queueDeliveries } from "~/modules/notifications/outbox.server";
-import { pendingDeliveries, runReminderTick } from "~/modules/notifications/reminders.server";
+import { pendingDeliveries, runReminderTick, tickOutboxPages } from "~/modules/notifications/reminders.server";
 import { inSendWindow, nextSendMoment } from "~/modules/notifications/send-window.server";
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
@@ -68,8 +68,10 @@ export async function processReminderJob(job: Job) {
   const retained = await applyAccessLogRetention(at);
   const leaversRemoved = await applyLeaverRetention(at);
   const sealed = await sealAuditEvents();
-  await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...owed, ...lost])]);
-  return { ...result, outboxIds: undefined, cycleActions, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
+  // The tick's digests (a nation's may be 800,000) go page by page, read back from the outbox.
+  for await (const page of tickOutboxPages(result)) await queueDeliveries(page);
+  await queueDeliveries([...new Set([...reports, ...owed, ...lost])]);
+  return { ...result, batches: undefined, cycleActions, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
 }
 
 /**

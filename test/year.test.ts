@@ -11,7 +11,7 @@ import { categoryCompliance, complianceCsvStream, complianceXlsxStream, unitComp
 import { exempt } from "~/modules/obligations/exemptions.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { createAssignmentNotices, deliverOutbox } from "~/modules/notifications/outbox.server";
-import { runReminderTick } from "~/modules/notifications/reminders.server";
+import { runReminderTick, tickOutboxPages } from "~/modules/notifications/reminders.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { queueScheduledReports, setSubscription } from "~/modules/reporting/scheduled.server";
 import { finishCourse } from "../prisma/seed";
@@ -130,7 +130,9 @@ describe("a compliance year", () => {
 
   it("reminds unfinished people with one digest each, never twice and never the finished", async () => {
     const tick = await runReminderTick(at("2026-12-02T10:00:00"), [annualId]);
-    const rows = await prisma.outboxEmail.findMany({ where: { id: { in: tick.outboxIds }, template: { not: "escalation" } } });
+    const outboxIds: string[] = [];
+    for await (const page of tickOutboxPages(tick)) outboxIds.push(...page);
+    const rows = await prisma.outboxEmail.findMany({ where: { id: { in: outboxIds }, template: { not: "escalation" } } });
     // Still open on the annual duty: 직원2, 직원3, 직원6 and the new hire (not the finished, the exempted or the leaver).
     const expected = [staff[2], staff[3], staff[6], staff[8]].map((p) => p!.email).sort();
     expect(rows.map((r) => r.toAddress).sort()).toEqual(expected);

@@ -1,4 +1,11 @@
 import { stripInvisible } from "./text";
+
+/**
+ * What a cell must not start with: a spreadsheet would read it as a formula.
+ * Full-width signs too: a spreadsheet in an East Asian locale reads "＝" as "=".
+ */
+export const FORMULA_LEADS = ["=", "+", "-", "@", "\t", "\r", "\uFF1D", "\uFF0B", "\uFF0D", "\uFF20"];
+
 /**
  * CSV cells for spreadsheet users. A cell that a spreadsheet would read as a
  * formula (=, +, -, @, tab, CR) is prefixed with an apostrophe; every cell is
@@ -6,8 +13,7 @@ import { stripInvisible } from "./text";
  */
 export function neutralizeFormula(value: string): string {
   const text = stripInvisible(value);
-  // Full-width signs too: a spreadsheet in an East Asian locale reads "＝" as "=".
-  return /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(text) ? `'${text}` : text;
+  return text !== "" && FORMULA_LEADS.includes(text[0]!) ? `'${text}` : text;
 }
 
 export function csvCell(value: unknown): string {
@@ -31,21 +37,39 @@ export const UTF8_BOM = "\uFEFF";
  */
 export function csvStream(header: string[], batches: AsyncIterator<unknown[][]>): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
+  return csvFileStream(header, {
+    async next() {
+      const next = await batches.next();
+      return next.done ? { done: true, value: undefined } : { done: false, value: encoder.encode(next.value.map(csvRow).join("")) };
+    },
+    async return() {
+      await batches.return?.(undefined);
+      return { done: true, value: undefined };
+    },
+  });
+}
+
+/**
+ * The same file from rows already written as CSV (csvRow's text, as bytes),
+ * such as the database writes them (app/utils/csv-sql.server.ts): the byte
+ * order mark and header, then each chunk as it comes.
+ */
+export function csvFileStream(header: string[], chunks: AsyncIterator<Uint8Array>): ReadableStream<Uint8Array> {
   let started = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
         started = true;
-        controller.enqueue(encoder.encode(UTF8_BOM + csvRow(header)));
+        controller.enqueue(new TextEncoder().encode(UTF8_BOM + csvRow(header)));
         return;
       }
-      const next = await batches.next();
+      const next = await chunks.next();
       if (next.done) return controller.close();
-      controller.enqueue(encoder.encode(next.value.map(csvRow).join("")));
+      controller.enqueue(next.value);
     },
     // A reader that stops early (a download cancelled) ends the rows' source too.
     async cancel() {
-      await batches.return?.(undefined);
+      await chunks.return?.(undefined);
     },
   });
 }

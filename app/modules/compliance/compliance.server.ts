@@ -1,13 +1,13 @@
-import { cursorBatches, Prisma, prisma } from "~/utils/db.server";
+import { copyOut, cursorBatches, Prisma, prisma } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
-import { csvStream, neutralizeFormula } from "~/utils/csv";
-import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import { csvFileStream } from "~/utils/csv";
+import { cellValueSql, csvCellSql, csvLineSql, type SqlColumn } from "~/utils/csv-sql.server";
+import { AssignmentStatus, CompletionMode } from "~/generated/prisma/enums";
+import type { AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt, subtreeScope, unitTreeAt, unitWasInScope } from "~/modules/org/org.server";
-import { staffCategoryNames } from "~/modules/org/staff-categories.server";
-import { staffCategoryName, type StaffCategoryNames } from "~/modules/org/staff-category-names";
 
 export interface UnitCompliance {
   unitId: string;
@@ -59,6 +59,16 @@ export async function listCycles(): Promise<CycleOption[]> {
   }));
 }
 
+/** Where an assignment `a` stood at the moment `t`: COMPLETED, EXEMPTED, IN_PROGRESS or ASSIGNED. */
+function assignmentState(t: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`CASE
+          WHEN a.completed_at <= ${t} THEN 'COMPLETED'
+          WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, ${t}) <= ${t} THEN 'EXEMPTED'
+          WHEN a.started_at <= ${t} THEN 'IN_PROGRESS'
+          ELSE 'ASSIGNED'
+        END`;
+}
+
 /**
  * The `at` and `states` CTEs every compliance view is read from: each
  * assignment of the cycle as it stood at `asOf` (the clock's now when null).
@@ -85,12 +95,7 @@ function cycleStates(cycleId: string, asOf: Date | null, people: Prisma.Sql | nu
     states AS (
       SELECT a.id AS assignment_id, p.id AS person_id, ${placed.unit} AS unit_id, a.due_at,
         p.staff_category, p.grade,
-        CASE
-          WHEN a.completed_at <= ${t} THEN 'COMPLETED'
-          WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, ${t}) <= ${t} THEN 'EXEMPTED'
-          WHEN a.started_at <= ${t} THEN 'IN_PROGRESS'
-          ELSE 'ASSIGNED'
-        END AS state,
+        ${assignmentState(t)} AS state,
         CASE WHEN a.completed_at <= ${t} THEN a.completed_at END AS completed_at,
         CASE WHEN a.completed_at <= ${t} THEN a.completion_mode::text END AS completion_mode,
         a.completed_at <= ${t} AND a.completion_mode = 'IN_PERSON' AS in_person
@@ -272,80 +277,109 @@ export async function unitPeople(
 
 const EXPORT_BATCH = 2000;
 
-interface ExportRow {
-  personId: string;
-  employeeNo: string | null;
-  name: string;
-  unitCode: string;
-  unitNameKo: string;
-  unitNameEn: string;
-  staffCategory: string;
-  grade: number | null;
-  status: string;
-  dueAt: Date | null;
-  completedAt: Date | null;
-  completionMode: string | null;
-  certificateNumber: string | null;
+type Translate = (key: string) => string;
+
+const EXPORT_COLUMNS = ["employeeNo", "name", "unitCode", "unit", "staffCategory", "grade", "status", "dueAt", "completedAt", "completionMode", "certificate"] as const;
+type ExportColumn = (typeof EXPORT_COLUMNS)[number];
+
+/** Every label of a coded value, in the reader's language. */
+const labelsOf = (values: readonly string[], prefix: string, t: Translate) => Object.fromEntries(values.map((v) => [v, t(`${prefix}.${v}`)]));
+
+/** The export's columns that describe the unit: written once per unit, over org_unit. */
+const UNIT_COLUMNS: ReadonlySet<ExportColumn> = new Set(["unitCode", "unit"]);
+
+/**
+ * The export's columns as SQL: those of UNIT_COLUMNS over org_unit, the others
+ * over the export query's `r` (the person and their assignment). The database
+ * writes each cell as the reader sees it (app/utils/csv-sql.server.ts).
+ */
+function exportColumns(cycleId: string, locale: AppLocale, t: Translate): Record<ExportColumn, SqlColumn> {
+  return {
+    employeeNo: { text: Prisma.sql`r.employee_no` },
+    name: { text: Prisma.sql`r.name` },
+    unitCode: { text: Prisma.sql`code` },
+    unit: { text: locale === "en" ? Prisma.sql`name_en` : Prisma.sql`name_ko` },
+    // Named as content/staff-categories.yaml names it (ADR 025): a look-up in a table of a few rows.
+    staffCategory: {
+      text: Prisma.sql`COALESCE((SELECT ${locale === "en" ? Prisma.sql`sc.name_en` : Prisma.sql`sc.name_ko`} FROM staff_category sc WHERE sc.code = r.staff_category), r.staff_category)`,
+    },
+    grade: { count: Prisma.sql`r.grade` },
+    status: { label: Prisma.sql`r.state`, labels: labelsOf(Object.values(AssignmentStatus), "status", t) },
+    // Most people's deadline is the cycle's.
+    dueAt: { moment: Prisma.sql`r.due_at`, locale, usual: Prisma.sql`(SELECT due_at FROM cycle WHERE id = ${cycleId}::uuid)` },
+    completedAt: { moment: Prisma.sql`r.completed_at`, locale },
+    completionMode: { label: Prisma.sql`r.completion_mode`, labels: labelsOf(Object.values(CompletionMode), "completionMode", t) },
+    certificate: { text: Prisma.sql`r.certificate_number` },
+  };
 }
 
 /**
- * The whole subtree's people for one cycle, now or as of a day (see
- * cycleStates), read through one cursor in batches: the query is planned and
- * run once, and a city-sized export never sits in memory. The scope is part
- * of the query. Rows come in unit order, then by employee number.
+ * The whole subtree's people for one cycle, now or as of a day (the rule of
+ * cycleStates), one row each: the export's columns, each written by `cell`,
+ * then put together by `row`. The scope is part of the query. Rows come in
+ * unit order, then by employee number, in an order the indexes give: the
+ * units of the scope sorted by code (a few thousand), then each unit's people
+ * read by the index on their unit, sorted within the unit (a few dozen). No
+ * sort waits for the whole city, so the first row leaves at once and memory
+ * stays flat; each person's assignment and certificate are index look-ups.
  */
-function exportBatches(actor: Actor, cycleId: string, asOf: Date | null): AsyncGenerator<ExportRow[]> {
-  if (actor.hrScopeUnitIds.length === 0) return (async function* () {})();
-  return cursorBatches<ExportRow>(
-    Prisma.sql`
-      ${subtreeScope(actor.hrScopeUnitIds)},
-      ${cycleStates(cycleId, asOf)}
-      SELECT p.id AS "personId", p.employee_no AS "employeeNo", p.name, u.code AS "unitCode",
-        u.name_ko AS "unitNameKo", u.name_en AS "unitNameEn", p.staff_category::text AS "staffCategory",
-        p.grade, s.state AS status, s.due_at AS "dueAt", s.completed_at AS "completedAt",
-        s.completion_mode AS "completionMode", cert.number AS "certificateNumber"
-      FROM states s
-      JOIN (SELECT DISTINCT id FROM scope) sc ON sc.id = s.unit_id
-      JOIN person p ON p.id = s.person_id
-      JOIN org_unit u ON u.id = s.unit_id
-      LEFT JOIN certificate cert ON cert.assignment_id = s.assignment_id AND cert.status = 'VALID' AND s.state = 'COMPLETED'
-      ORDER BY u.code, p.employee_no, p.id`,
-    EXPORT_BATCH,
-  );
+function exportQuery(
+  actor: Actor,
+  cycleId: string,
+  asOf: Date | null,
+  columns: Record<ExportColumn, SqlColumn>,
+  cell: (column: SqlColumn) => Prisma.Sql,
+  row: (cells: Prisma.Sql[]) => Prisma.Sql,
+): Prisma.Sql {
+  const t = Prisma.sql`${asOf ?? now()}::timestamptz`;
+  const placed = placedAt(t, asOf !== null ? Prisma.sql`true` : Prisma.sql`false`);
+  // Who sat in unit u at t. Today: the roll's index on the unit. As of a day: whoever sits there
+  // now or ever had a placement there (both by index), kept if their placement then was u.
+  const members =
+    asOf === null
+      ? { from: Prisma.sql`person p`, where: Prisma.sql`p.org_unit_id = u.id` }
+      : {
+          from: Prisma.sql`person p ${placed.join}`,
+          where: Prisma.sql`p.id IN (SELECT id FROM person WHERE org_unit_id = u.id UNION SELECT person_id FROM person_placement WHERE org_unit_id = u.id)
+            AND ${placed.unit} = u.id`,
+        };
+  const unitCells = EXPORT_COLUMNS.filter((c) => UNIT_COLUMNS.has(c));
+  const cells = EXPORT_COLUMNS.map((c) => (UNIT_COLUMNS.has(c) ? Prisma.raw(`u."${c}"`) : cell(columns[c])));
+  return Prisma.sql`
+    ${subtreeScope(actor.hrScopeUnitIds)}
+    SELECT ${row(cells)}
+    FROM (
+      SELECT id, code, ${Prisma.join(unitCells.map((c) => Prisma.sql`${cell(columns[c])} AS ${Prisma.raw(`"${c}"`)}`))}
+      FROM org_unit WHERE id IN (SELECT id FROM scope) ORDER BY code
+    ) u
+    CROSS JOIN LATERAL (
+      SELECT p.id AS person_id, p.employee_no, p.name, p.staff_category::text AS staff_category, p.grade,
+        ${assignmentState(t)} AS state, a.due_at,
+        CASE WHEN a.completed_at <= ${t} THEN a.completed_at END AS completed_at,
+        CASE WHEN a.completed_at <= ${t} THEN a.completion_mode::text END AS completion_mode,
+        -- Looked up for the completed only.
+        CASE WHEN a.completed_at <= ${t} THEN
+          (SELECT cert.number FROM certificate cert WHERE cert.assignment_id = a.id AND cert.status = 'VALID') END AS certificate_number
+      FROM ${members.from}
+      JOIN assignment a ON a.person_id = p.id AND a.cycle_id = ${cycleId}::uuid
+      WHERE ${members.where} AND ${placed.counted} AND a.assigned_at <= ${t}
+      -- Keeps the unit's people a step of their own: ordered per unit below, never pulled into one big sort.
+      OFFSET 0
+    ) r
+    ORDER BY u.code, r.employee_no, r.person_id`;
 }
 
-type Translate = (key: string) => string;
-
-const EXPORT_COLUMNS = ["employeeNo", "name", "unitCode", "unit", "staffCategory", "grade", "status", "dueAt", "completedAt", "completionMode", "certificate"];
-
-function exportCells(r: ExportRow, locale: AppLocale, t: Translate, categories: StaffCategoryNames): Array<string | number | null> {
-  return [
-    r.employeeNo,
-    r.name,
-    r.unitCode,
-    pick(locale, r.unitNameKo, r.unitNameEn),
-    staffCategoryName(categories, r.staffCategory, locale),
-    r.grade,
-    t(`status.${r.status}`),
-    r.dueAt ? formatDate(r.dueAt, locale, true) : "",
-    r.completedAt ? formatDate(r.completedAt, locale, true) : "",
-    r.completionMode ? t(`completionMode.${r.completionMode}`) : "",
-    r.certificateNumber,
-  ];
-}
-
-/** CSV with a byte order mark (Excel reads Korean correctly) and formulas neutralised. */
+/** CSV with a byte order mark (Excel reads Korean correctly) and formulas neutralised, each row written by the database. */
 export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, asOf: Date | null = null) {
-  async function* rows() {
-    const categories = await staffCategoryNames();
-    for await (const batch of exportBatches(actor, cycleId, asOf)) yield batch.map((r) => exportCells(r, locale, t, categories));
-  }
-  return csvStream(EXPORT_COLUMNS.map((c) => t(`csv.${c}`)), rows());
+  const header = EXPORT_COLUMNS.map((c) => t(`csv.${c}`));
+  if (actor.hrScopeUnitIds.length === 0) return csvFileStream(header, (async function* () {})());
+  return csvFileStream(header, copyOut(exportQuery(actor, cycleId, asOf, exportColumns(cycleId, locale, t), csvCellSql, csvLineSql)));
 }
 
 /**
  * XLSX through exceljs's streaming writer: rows are committed as they are
- * written, so memory stays flat. Text cells are neutralised like CSV cells.
+ * written, so memory stays flat. The cells come from the same query as the
+ * CSV's, written and neutralised by the database, through one cursor.
  */
 export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, sheetName: string, asOf: Date | null = null) {
   const out = new PassThrough();
@@ -353,12 +387,13 @@ export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppL
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31).replace(/[[\]*?:/\\]/g, " "));
   sheet.columns = EXPORT_COLUMNS.map((c) => ({ header: t(`csv.${c}`), width: c === "unit" || c === "name" ? 24 : 16 }));
   sheet.getRow(1).font = { bold: true };
+  // Each row one array of cells, in the columns' order.
+  const query = exportQuery(actor, cycleId, asOf, exportColumns(cycleId, locale, t), cellValueSql, (cells) => Prisma.sql`json_build_array(${Prisma.join(cells)}) AS cells`);
   void (async () => {
     try {
-      const categories = await staffCategoryNames();
-      for await (const batch of exportBatches(actor, cycleId, asOf)) {
-        for (const r of batch) {
-          sheet.addRow(exportCells(r, locale, t, categories).map((v) => (typeof v === "string" ? neutralizeFormula(v) : v))).commit();
+      if (actor.hrScopeUnitIds.length > 0) {
+        for await (const batch of cursorBatches<{ cells: Array<string | number | null> }>(query, EXPORT_BATCH)) {
+          for (const r of batch) sheet.addRow(r.cells).commit();
         }
       }
       sheet.commit();

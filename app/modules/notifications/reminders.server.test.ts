@@ -4,9 +4,16 @@ import { createAnnualObligation, createPerson, createUser, createWorld, openTest
 import { finishCourse } from "../../../prisma/seed";
 import { startSmtp } from "../../../test/smtp";
 import { deliverOutbox } from "./outbox.server";
-import { runReminderTick } from "./reminders.server";
+import { runReminderTick, tickOutboxPages, type TickResult } from "./reminders.server";
 import { holidayNames, inSendWindow, nextSendMoment } from "./send-window.server";
 import { at, seoul } from "../../../test/clock";
+
+/** Every outbox row a tick wrote, read back page by page as the worker does. */
+async function outboxIdsOf(tick: TickResult): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const page of tickOutboxPages(tick, 1)) ids.push(...page);
+  return ids;
+}
 
 // Deadline: end of 31 December 2026, Seoul. Times below are Seoul wall-clock; each tick
 // moves the product's clock to its moment first.
@@ -74,7 +81,7 @@ describe("reminders over a controllable clock", () => {
     const digest = (await rowsFor(alice.email))[0]!;
     expect((digest.payload as { items: unknown[] }).items).toHaveLength(2);
 
-    for (const id of first.outboxIds) expect(await deliverOutbox(id)).toBe("sent");
+    for (const id of await outboxIdsOf(first)) expect(await deliverOutbox(id)).toBe("sent");
     const mail = received.find((m) => m.text?.includes("김수민"))!;
     expect(mail.subject).toContain("2건");
     expect(mail.text).toContain("연간 인권교육");
@@ -104,7 +111,7 @@ describe("reminders over a controllable clock", () => {
     expect(hr).toHaveLength(1);
     expect((hr[0]!.payload as { assignmentIds: string[] }).assignmentIds).toHaveLength(3);
     expect((await runReminderTick(at("2027-01-08T11:00:00"), cycles)).escalations).toBe(0);
-    for (const id of week.outboxIds) await deliverOutbox(id);
+    for (const id of await outboxIdsOf(week)) await deliverOutbox(id);
     expect(received.some((m) => m.subject?.includes("기한이 지난 미이수자 3명"))).toBe(true);
 
     // Weekly reminders are capped (4 by default): a year later nothing more is sent.

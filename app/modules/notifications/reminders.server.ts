@@ -29,11 +29,46 @@ function policy() {
   };
 }
 
+/** What one statement of a tick wrote to the outbox: its rows share the template and the statement's moment. */
+interface TickBatch {
+  template: string;
+  createdAt: Date;
+}
+
 export interface TickResult {
   skipped: "outside-window" | null;
   reminders: number;
   escalations: number;
-  outboxIds: string[];
+  /** Where the tick's outbox rows are: read back a page at a time by tickOutboxPages, never held all at once. */
+  batches: TickBatch[];
+}
+
+/** Outbox ids read back per page. */
+const TICK_PAGE = 5_000;
+
+/**
+ * The outbox rows a tick wrote and still waiting, TICK_PAGE ids at a time, by
+ * a keyset on the outbox's (status, created_at, id) index: a nation's 800,000
+ * digests go to the mail queue page by page, and memory stays flat. The rows of
+ * one statement share its moment (created_at is the transaction's); another
+ * tick's rows of the same moment and template would come too, which is
+ * harmless (queueing a row twice queues it once).
+ */
+export async function* tickOutboxPages(tick: TickResult, pageSize = TICK_PAGE): AsyncGenerator<string[]> {
+  for (const batch of tick.batches) {
+    let after = "00000000-0000-0000-0000-000000000000";
+    for (;;) {
+      const rows = await prisma.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM outbox_email
+        WHERE status = 'PENDING' AND created_at = ${batch.createdAt}::timestamptz AND id > ${after}::uuid
+          AND template = ${batch.template}
+        ORDER BY status, created_at, id
+        LIMIT ${pageSize}`;
+      if (rows.length > 0) yield rows.map((r) => r.id);
+      if (rows.length < pageSize) break;
+      after = rows[rows.length - 1]!.id;
+    }
+  }
 }
 
 /**
@@ -42,10 +77,11 @@ export interface TickResult {
  */
 export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): Promise<TickResult> {
   const p = policy();
-  if (!inSendWindow(now, p.window)) return { skipped: "outside-window", reminders: 0, escalations: 0, outboxIds: [] };
+  if (!inSendWindow(now, p.window)) return { skipped: "outside-window", reminders: 0, escalations: 0, batches: [] };
   const n = p.daysBefore.length;
   // Stage reached by each open assignment, in one statement for everyone.
-  const reminders = await prisma.$queryRaw<Array<{ id: string }>>`
+  // Each statement answers how many rows it wrote and their moment, not their ids (a nation's would not fit).
+  const [reminders] = await prisma.$queryRaw<Array<{ n: number; at: Date | null }>>`
     WITH reached AS (
       SELECT a.id, a.person_id,
         CASE
@@ -71,18 +107,21 @@ export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): P
         jsonb_agg(jsonb_build_object('assignmentId', due.id, 'stage', due.stage, 'overdue', due.stage > ${n}) ORDER BY due.id) AS items,
         md5(string_agg(due.id::text || ':' || due.stage, ',' ORDER BY due.id)) AS digest
       FROM due GROUP BY due.person_id
+    ),
+    written AS (
+      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+      SELECT 'reminder:' || d.person_id || ':' || d.digest, p.email, 'reminder-digest',
+             COALESCE(u.locale, 'ko'::"Locale"), jsonb_build_object('personId', d.person_id, 'items', d.items)
+      FROM digests d JOIN person p ON p.id = d.person_id
+      LEFT JOIN app_user u ON u.person_id = p.id
+      WHERE (SELECT count(*) FROM advanced) >= 0
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING created_at
     )
-    INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
-    SELECT 'reminder:' || d.person_id || ':' || d.digest, p.email, 'reminder-digest',
-           COALESCE(u.locale, 'ko'::"Locale"), jsonb_build_object('personId', d.person_id, 'items', d.items)
-    FROM digests d JOIN person p ON p.id = d.person_id
-    LEFT JOIN app_user u ON u.person_id = p.id
-    WHERE (SELECT count(*) FROM advanced) >= 0
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id`;
+    SELECT count(*)::int AS n, min(created_at) AS at FROM written`;
 
   // Escalation: one digest per HR officer whose subtree holds people overdue past grace by the threshold.
-  const escalations = await prisma.$queryRaw<Array<{ id: string }>>`
+  const [escalations] = await prisma.$queryRaw<Array<{ n: number; at: Date | null }>>`
     WITH RECURSIVE late AS (
       SELECT a.id, p.org_unit_id FROM assignment a
       JOIN cycle c ON c.id = a.cycle_id AND c.status = 'OPEN'
@@ -104,22 +143,24 @@ export async function runReminderTick(now: Date, onlyCycleIds: string[] = []): P
     marked AS (
       UPDATE assignment a SET escalated_at = ${now}::timestamptz
       WHERE a.id IN (SELECT id FROM late) RETURNING a.id
+    ),
+    written AS (
+      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+      SELECT 'escalation:' || o.user_id || ':' || md5(string_agg(o.assignment_id::text, ',' ORDER BY o.assignment_id)),
+             u.email, 'escalation-digest', u.locale,
+             jsonb_build_object('userId', o.user_id, 'assignmentIds', jsonb_agg(o.assignment_id ORDER BY o.assignment_id))
+      FROM officer_items o JOIN app_user u ON u.id = o.user_id AND u.disabled_at IS NULL
+      WHERE (SELECT count(*) FROM marked) >= 0
+      GROUP BY o.user_id, u.email, u.locale
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING created_at
     )
-    INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
-    SELECT 'escalation:' || o.user_id || ':' || md5(string_agg(o.assignment_id::text, ',' ORDER BY o.assignment_id)),
-           u.email, 'escalation-digest', u.locale,
-           jsonb_build_object('userId', o.user_id, 'assignmentIds', jsonb_agg(o.assignment_id ORDER BY o.assignment_id))
-    FROM officer_items o JOIN app_user u ON u.id = o.user_id AND u.disabled_at IS NULL
-    WHERE (SELECT count(*) FROM marked) >= 0
-    GROUP BY o.user_id, u.email, u.locale
-    ON CONFLICT (dedupe_key) DO NOTHING
-    RETURNING id`;
-  return {
-    skipped: null,
-    reminders: reminders.length,
-    escalations: escalations.length,
-    outboxIds: [...reminders, ...escalations].map((r) => r.id),
-  };
+    SELECT count(*)::int AS n, min(created_at) AS at FROM written`;
+  const batches = [
+    { template: "reminder-digest", written: reminders },
+    { template: "escalation-digest", written: escalations },
+  ].flatMap(({ template, written }) => (written?.at ? [{ template, createdAt: written.at }] : []));
+  return { skipped: null, reminders: reminders?.n ?? 0, escalations: escalations?.n ?? 0, batches };
 }
 
 /**
