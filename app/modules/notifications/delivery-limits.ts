@@ -13,7 +13,7 @@ export const MAIL_BATCH = 50;
  * worker can catch between the server's acceptance and the mark (each is then
  * sent again once, under the same Message-ID).
  */
-export const MAIL_IN_FLIGHT = 16;
+export const MAIL_IN_FLIGHT = 32;
 
 /** Claims a row may have before a failed delivery is no longer tried again at once; the reconciler still does, at its pace. */
 export const MAIL_MAX_TRIES = 8;
