@@ -176,8 +176,10 @@ export async function renderMails(rows: MailToRender[]): Promise<Map<string, Ren
 
   // Only still-open items are mentioned: a message whose items were all finished meanwhile is not sent.
   const openOf = (p: Parsed & { ids: string[] }) => {
-    const wanted = new Set(p.ids);
-    const open = [...items.values()].filter((a) => wanted.has(a.id) && (p.kind !== "notice" || a.cycleId !== null));
+    const open = [...new Set(p.ids)].flatMap((id) => {
+      const a = items.get(id);
+      return a && (p.kind !== "notice" || a.cycleId !== null) ? [a] : [];
+    });
     return open.sort(p.kind === "escalation" ? (a, b) => a.byUnit - b.byUnit : (a, b) => a.byDue - b.byDue);
   };
   const forPeople = parsed.flatMap((p) => (p.kind === "notice" || p.kind === "reminder" || p.kind === "hr-reminder" ? [{ p, open: openOf(p) }] : []));
