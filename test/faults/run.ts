@@ -254,7 +254,10 @@ async function noticeRun(scenario: string, fault: (progress: () => number) => Pr
   const [cycleId] = await openCycles(world);
   await enqueueCycleOpened(cycleId!);
   worker.start();
-  const notes = await fault(() => smtp.countFor(world.prefix) / PEOPLE);
+  // The tick runs while the fault happens too, as it does in production: a killed worker's claimed
+  // batches come back only through the reconciler, and the fault's later moments wait for them.
+  const ticking = setInterval(() => void tick().catch(() => {}), 2500);
+  const notes = await fault(() => smtp.countFor(world.prefix) / PEOPLE).finally(() => clearInterval(ticking));
   if (!worker.running) worker.start();
   const settled = await settle(world.prefix, PEOPLE);
   const figures = await count(scenario, world, started, { kills: worker.kills, allowSameId: worker.kills * allowSameIdPerKill });
