@@ -1,6 +1,6 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { z } from "zod";
-import { createAssignmentNotices, createOwedNotices, deliverOutbox, queueDeliveries } from "~/modules/notifications/outbox.server";
+import { createAssignmentNotices, createOwedNotices, deliverOutboxBatch, queueDeliveries, retryLater } from "~/modules/notifications/outbox.server";
 import { pendingDeliveries, runReminderTick, tickOutboxPages } from "~/modules/notifications/reminders.server";
 import { inSendWindow, nextSendMoment } from "~/modules/notifications/send-window.server";
 import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
@@ -16,7 +16,11 @@ import { applyAccessLogRetention, sealAuditEvents } from "~/modules/audit/chain.
 import { applyLeaverRetention } from "~/modules/personnel/retention.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
-const mailPayload = z.object({ outboxId: z.string().uuid() });
+// A job queued before deliveries were batched carries one row.
+const mailPayload = z.union([
+  z.object({ outboxIds: z.array(z.string().uuid()).min(1) }),
+  z.object({ outboxId: z.string().uuid() }).transform(({ outboxId }) => ({ outboxIds: [outboxId] })),
+]);
 const importPayload = z.object({ importId: z.string().uuid() });
 
 /** cycles queue: a cycle was opened, notify everyone assigned. */
@@ -30,19 +34,28 @@ export async function processCycleJob(job: Job) {
 }
 
 /**
- * mail queue: deliver one outbox row. Outside office hours the job waits,
- * under the same id, until the next opening of the send window.
+ * mail queue: deliver a batch of outbox rows (deliverOutboxBatch). The rows
+ * not sent are tried again in jobs of their own, each held back by its claim
+ * count; the rest of the batch is done. Outside office hours the rows that
+ * can wait are left PENDING and the job waits, under the same id, until the
+ * next opening of the send window (the rows sent meanwhile are then found
+ * SENT and skipped).
  */
 export async function processMailJob(job: Job, token?: string) {
   const parsed = mailPayload.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError("bad deliver payload");
-  const outcome = await deliverOutbox(parsed.data.outboxId);
-  if (outcome === "deferred") {
+  const result = await deliverOutboxBatch(parsed.data.outboxIds);
+  const retried = await retryLater(result.failures);
+  // Sent but not marked: the retry of this job finds those rows SENDING and leaves them to the reconciler.
+  if (result.markError) throw result.markError;
+  const outcomes: Record<string, number> = {};
+  for (const outcome of result.outcomes.values()) outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  if (outcomes.deferred) {
     const at = now();
     await job.moveToDelayed(Date.now() + (nextSendMoment(at).getTime() - at.getTime()), token);
     throw new DelayedError();
   }
-  return { outcome };
+  return { outcomes, retried };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Queue } from "bullmq";
 import { prisma } from "~/utils/db.server";
-import { enqueueCycleOpened, enqueueMailDelivery, QUEUES } from "~/utils/queues.server";
+import { enqueueCycleOpened, enqueueMailDelivery, mailJobId, QUEUES } from "~/utils/queues.server";
 import { newWorkerConnection } from "~/utils/redis.server";
 import { createNoticeRow, createPerson, createUser, createWorld, openTestCycle } from "../test/factories";
 import { waitFor } from "../test/wait";
@@ -86,8 +86,9 @@ describe("worker: delivering the outbox", () => {
     await prisma.outboxEmail.update({ where: { id: row.id }, data: { status: "SENDING", attempts: 1, claimedAt: new Date(Date.now() - 20 * 60_000) } });
     await enqueueMailDelivery([{ outboxId: row.id, attempt: 0 }]);
     const q = new Queue(QUEUES.mail, { connection: newWorkerConnection() });
-    await waitFor(async () => (await q.getJob(`deliver_${row.id}_0`))?.finishedOn !== undefined);
-    expect((await q.getJob(`deliver_${row.id}_0`))!.returnvalue).toEqual({ outcome: "in-flight" });
+    const first = mailJobId([{ outboxId: row.id, attempt: 0 }]);
+    await waitFor(async () => (await q.getJob(first))?.finishedOn !== undefined);
+    expect((await q.getJob(first))!.returnvalue).toEqual({ outcomes: { "in-flight": 1 }, retried: 0 });
     expect(smtp.received.filter((m) => addressOf(m) === to)).toHaveLength(0);
 
     // The reconciler hands it back; the new delivery runs under a new job id and the message goes out once.
@@ -107,7 +108,7 @@ describe("worker: delivering the outbox", () => {
     const { row, to } = await createNoticeRow("주말대상");
     await queueDeliveries([row.id]);
     const q = new Queue(QUEUES.mail, { connection: newWorkerConnection() });
-    const job = () => q.getJob(`deliver_${row.id}_0`);
+    const job = () => q.getJob(mailJobId([{ outboxId: row.id, attempt: 0 }]));
     await waitFor(async () => (await (await job())?.getState()) === "delayed");
     const held = (await job())!;
     // Waiting for the opening on Monday 7 December, 09:00 Seoul: 34 hours and 9 minutes away.

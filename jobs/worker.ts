@@ -5,15 +5,15 @@ import { QUEUES, closeQueues, declareSchedules } from "~/utils/queues.server";
 import { closeMailTransport } from "~/utils/mail.server";
 import { prisma } from "~/utils/db.server";
 import { processCycleJob, processImportJob, processMailJob, processReminderJob } from "./processors";
-import { MAIL_CONCURRENCY } from "./concurrency";
+import { MAIL_JOBS } from "./concurrency";
 
 type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const PROCESSORS: Array<{ queue: QueueName; processor: Processor; concurrency: number }> = [
   { queue: QUEUES.cycles, processor: processCycleJob, concurrency: 1 },
-  // Each delivery waits mostly on PostgreSQL and the SMTP server: many at once keep the mail pool's
-  // connections busy. A row is claimed before it is sent, so concurrency never sends one twice.
-  { queue: QUEUES.mail, processor: processMailJob, concurrency: MAIL_CONCURRENCY },
+  // Each job delivers a batch of rows; a few at once keep the mail pool's connections busy while
+  // another batch is claimed and rendered. A row is claimed before it is sent, so concurrency never sends one twice.
+  { queue: QUEUES.mail, processor: processMailJob, concurrency: MAIL_JOBS },
   { queue: QUEUES.reminders, processor: processReminderJob, concurrency: 1 },
   // One personnel file at a time: each holds one large transaction over the roll.
   { queue: QUEUES.imports, processor: processImportJob, concurrency: 1 },

@@ -40,9 +40,19 @@ function newI18n(locale: AppLocale): I18n {
   return instance;
 }
 
-/** Server-side translate function for mail, PDFs and error messages. */
-export function translator(locale: AppLocale) {
-  return createI18n(locale).t;
+const translators = new Map<AppLocale, I18n["t"]>();
+
+/**
+ * Server-side translate function for mail, PDFs and error messages: one per
+ * locale, made once (building an instance costs far more than translating,
+ * and a batch of mail translates for every message).
+ */
+export function translator(locale: AppLocale): I18n["t"] {
+  const known = translators.get(locale);
+  if (known) return known;
+  const t = createI18n(locale).t;
+  translators.set(locale, t);
+  return t;
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();

@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import { Queue } from "bullmq";
+import { MAIL_BATCH } from "~/modules/notifications/delivery-limits";
 import { closeProducer, quietErrors, readyProducer } from "./redis.server";
 
 /**
@@ -12,7 +14,8 @@ export const QUEUES = {
 } as const;
 
 export type CyclesJob = { name: "cycle-opened"; data: { cycleId: string } };
-export type MailJob = { name: "deliver"; data: { outboxId: string } };
+/** Up to MAIL_BATCH outbox rows delivered together (a job queued before batches carried `outboxId`, one row). */
+export type MailJob = { name: "deliver"; data: { outboxIds: string[] } };
 /** One delivery of an outbox row: `attempt` is how many times the row had been claimed when it was queued. */
 export type MailDelivery = { outboxId: string; attempt: number };
 export type ImportJobKind = "check" | "apply";
@@ -45,16 +48,28 @@ export async function enqueueCycleOpened(cycleId: string, occasion = "open") {
 }
 
 /**
- * The job id names the row and its claim count: the same delivery queued twice
- * is one job, while a row handed back by the reconciler after a worker died
- * gets a new job instead of colliding with the finished one BullMQ keeps.
+ * Delivery work: the rows in jobs of up to MAIL_BATCH, in the order given.
+ * A job's id is made of its rows and their claim counts: the same deliveries
+ * queued twice are one job, while a row handed back by the reconciler after a
+ * worker died, or put back after a failed attempt, makes a new job instead of
+ * colliding with the finished one BullMQ keeps. `delayMs` holds the jobs back
+ * (a retry's backoff).
  */
-export async function enqueueMailDelivery(deliveries: MailDelivery[]) {
+export async function enqueueMailDelivery(deliveries: MailDelivery[], delayMs = 0) {
   if (deliveries.length === 0) return;
   const q = await queue(QUEUES.mail);
-  await q.addBulk(
-    deliveries.map(({ outboxId, attempt }) => ({ name: "deliver", data: { outboxId }, opts: { jobId: `deliver_${outboxId}_${attempt}` } })),
-  );
+  const jobs = [];
+  for (let at = 0; at < deliveries.length; at += MAIL_BATCH) {
+    const batch = deliveries.slice(at, at + MAIL_BATCH);
+    jobs.push({ name: "deliver", data: { outboxIds: batch.map((d) => d.outboxId) }, opts: { jobId: mailJobId(batch), ...(delayMs > 0 ? { delay: delayMs } : {}) } });
+  }
+  await q.addBulk(jobs);
+}
+
+/** The id of the job delivering these rows at these claim counts, whatever their order. */
+export function mailJobId(batch: MailDelivery[]): string {
+  const key = batch.map(({ outboxId, attempt }) => `${outboxId}_${attempt}`).sort().join(",");
+  return `deliver_${batch.length}_${createHash("sha256").update(key).digest("hex").slice(0, 32)}`;
 }
 
 /** One job per personnel file and step, so the page can find it again to show its progress. */

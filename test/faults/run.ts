@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { Redis } from "ioredis";
 import { Queue } from "bullmq";
 import { Child, CountingSmtp, Workers, freePort, services, sleep, until } from "./parts";
-import { MAIL_CONCURRENCY } from "../../jobs/concurrency";
+import { MAIL_IN_FLIGHT } from "../../jobs/concurrency";
 
 const DATABASE_URL = process.env.FAULTS_DATABASE_URL;
 const REDIS_URL = process.env.FAULTS_REDIS_URL;
@@ -22,7 +22,7 @@ if (!DATABASE_URL || !REDIS_URL) throw new Error("FAULTS_DATABASE_URL and FAULTS
 /** A Tuesday morning in Seoul: inside office hours, so mail goes out (send-window.server.ts). */
 const PRODUCT_TIME = "2026-03-10T10:00:00+09:00";
 const PEOPLE = Number(process.env.FAULT_PEOPLE ?? 2000);
-/** MAIL_CONCURRENCY (jobs/concurrency.ts): how many mail jobs one worker runs at once, the most one kill of a worker can catch between SMTP and the SENT mark. */
+/** MAIL_IN_FLIGHT (jobs/concurrency.ts): how many messages one worker has between the SMTP server's acceptance and the SENT mark, the most one kill of a worker can catch. */
 const SETTLE_MS = 150_000;
 
 const smtpPort = await freePort();
@@ -247,14 +247,17 @@ async function count(scenario: string, world: World, started: number, opts: { ki
 // ---------------------------------------------------------------- scenarios
 
 /** A cycle opened for PEOPLE people: the worker writes their notices and sends them while `fault` breaks something. */
-async function noticeRun(scenario: string, fault: (progress: () => number) => Promise<string[]>, allowSameIdPerKill = MAIL_CONCURRENCY * WORKERS): Promise<Figures> {
+async function noticeRun(scenario: string, fault: (progress: () => number) => Promise<string[]>, allowSameIdPerKill = MAIL_IN_FLIGHT * WORKERS): Promise<Figures> {
   const world = await createWorld(scenario, 1);
   await createPeople(world, PEOPLE);
   const started = Date.now();
   const [cycleId] = await openCycles(world);
   await enqueueCycleOpened(cycleId!);
   worker.start();
-  const notes = await fault(() => smtp.countFor(world.prefix) / PEOPLE);
+  // The tick runs while the fault happens too, as it does in production: a killed worker's claimed
+  // batches come back only through the reconciler, and the fault's later moments wait for them.
+  const ticking = setInterval(() => void tick().catch(() => {}), 2500);
+  const notes = await fault(() => smtp.countFor(world.prefix) / PEOPLE).finally(() => clearInterval(ticking));
   if (!worker.running) worker.start();
   const settled = await settle(world.prefix, PEOPLE);
   const figures = await count(scenario, world, started, { kills: worker.kills, allowSameId: worker.kills * allowSameIdPerKill });
@@ -424,7 +427,7 @@ async function killDuringImport(): Promise<Figures> {
   worker.start();
 
   const settled = await settle(world.prefix, IMPORT_PEOPLE, async () => !(await owed()) && (await status()) === "APPLIED");
-  const figures = await count("kill-import", world, started, { kills: worker.kills, allowSameId: worker.kills * MAIL_CONCURRENCY * WORKERS, people: IMPORT_PEOPLE });
+  const figures = await count("kill-import", world, started, { kills: worker.kills, allowSameId: worker.kills * MAIL_IN_FLIGHT * WORKERS, people: IMPORT_PEOPLE });
   const [assignments] = await prisma.$queryRaw<Array<{ found: number; people_wrong: number }>>`
     WITH per AS (
       SELECT p.id, count(a.id) AS n FROM person p

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Locale } from "~/generated/prisma/enums";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { unitIsInScope } from "~/modules/org/org.server";
@@ -11,7 +12,7 @@ import { checkNewPassword, type PasswordProblem } from "./password-policy.server
 import { revokeAllSessions } from "./session.server";
 import { isSsoOnlyPerson } from "./sso.server";
 import { takeToken } from "./throttle.server";
-import { consumeVerification, hashCode, isCodeShape, issueVerification, linkCode, linkUrl } from "./verification.server";
+import { consumeVerification, hashCode, isCodeShape, issueVerification, LINK_LIFETIME_MINUTES, linkCode, linkUrl } from "./verification.server";
 import { getEnv, oidcSettings } from "~/utils/env.server";
 import { CITIZEN_CATEGORY, isCityStaffCategory } from "~/modules/org/staff-categories.server";
 
@@ -88,25 +89,63 @@ export type WayIn = { kind: "home" | "sso" | "invitation"; href: string };
  * single sign-on is configured, else their invitation link: the live one, or
  * a new one carried by this message instead of a mail of its own.
  */
-export async function wayIn(personId: string, locale: Locale): Promise<WayIn> {
+export async function wayIn(personId: string): Promise<WayIn> {
+  return (await waysIn([personId])).get(personId)!;
+}
+
+/**
+ * wayIn for everyone a batch of mail addresses, with one read for all of them
+ * and one transaction for the invitations they need (the same rows
+ * issueVerification writes, without a mail of their own).
+ */
+export async function waysIn(personIds: string[]): Promise<Map<string, WayIn>> {
   const origin = getEnv().APP_ORIGIN;
-  const person = await prisma.person.findUnique({
-    where: { id: personId },
-    select: {
-      email: true, staffCategory: true, status: true,
-      user: { select: { id: true } },
-      verifications: { where: { type: "INVITATION", expiresAt: { gt: new Date(Date.now() + 24 * 3600_000) } }, select: { id: true } },
-    },
-  });
-  if (!person || person.user || person.status !== "ACTIVE") return { kind: "home", href: `${origin}/` };
-  if (await usesSso(personId, person.staffCategory)) {
-    return { kind: "sso", href: `${origin}/login` };
+  const ids = [...new Set(personIds)];
+  const ways = new Map<string, WayIn>(ids.map((id) => [id, { kind: "home", href: `${origin}/` }]));
+  if (ids.length === 0) return ways;
+  const oidc = oidcSettings();
+  const ssoOnlyCodes = oidc?.ssoOnlyUnitCodes ?? [];
+  // A live invitation must last at least another day to be offered again.
+  const liveAfter = new Date(Date.now() + 24 * 3600_000);
+  const people = await prisma.$queryRaw<
+    Array<{ id: string; email: string; cityStaff: boolean; active: boolean; hasUser: boolean; live: string | null; ssoOnly: boolean }>
+  >`
+    WITH RECURSIVE up AS (
+      SELECT p.id AS person_id, u.parent_id, u.code FROM person p JOIN org_unit u ON u.id = p.org_unit_id
+      WHERE p.id = ANY(${ids}::uuid[]) AND cardinality(${ssoOnlyCodes}::text[]) > 0
+      UNION ALL
+      SELECT up.person_id, o.parent_id, o.code FROM org_unit o JOIN up ON o.id = up.parent_id
+    )
+    SELECT p.id, p.email, COALESCE((SELECT sc.city_staff FROM staff_category sc WHERE sc.code = p.staff_category), false) AS "cityStaff", p.status = 'ACTIVE' AS active,
+           EXISTS (SELECT 1 FROM app_user usr WHERE usr.person_id = p.id) AS "hasUser",
+           (SELECT v.id FROM verification v WHERE v.person_id = p.id AND v.type = 'INVITATION' AND v.expires_at > ${liveAfter} LIMIT 1) AS live,
+           EXISTS (SELECT 1 FROM up WHERE up.person_id = p.id AND up.code = ANY(${ssoOnlyCodes}::text[])) AS "ssoOnly"
+    FROM person p WHERE p.id = ANY(${ids}::uuid[])`;
+  const invite: Array<{ personId: string; id: string; target: string }> = [];
+  const later: string[] = [];
+  for (const p of people) {
+    if (p.hasUser || !p.active) continue;
+    if ((oidc && p.cityStaff) || p.ssoOnly) ways.set(p.id, { kind: "sso", href: `${origin}/login` });
+    else if (p.live) ways.set(p.id, { kind: "invitation", href: linkUrl(linkCode(p.live)) });
+    else {
+      const target = p.email.trim().toLowerCase();
+      // Two people of the batch with one address (in different case): the second is invited after the first, as one by one.
+      if (invite.some((i) => i.target === target)) later.push(p.id);
+      else invite.push({ personId: p.id, id: randomUUID(), target });
+    }
   }
-  const live = person.verifications[0];
-  if (live) return { kind: "invitation", href: linkUrl(linkCode(live.id)) };
-  await prisma.$transaction((tx) => issueVerification(tx, { type: "INVITATION", target: person.email, locale, personId }, { mail: false }));
-  const row = await prisma.verification.findFirstOrThrow({ where: { personId, type: "INVITATION" }, select: { id: true } });
-  return { kind: "invitation", href: linkUrl(linkCode(row.id)) };
+  if (invite.length > 0) {
+    const expiresAt = new Date(Date.now() + LINK_LIFETIME_MINUTES.INVITATION * 60_000);
+    await prisma.$transaction([
+      prisma.verification.deleteMany({ where: { type: "INVITATION", target: { in: invite.map((i) => i.target) } } }),
+      prisma.verification.createMany({
+        data: invite.map((i) => ({ id: i.id, type: "INVITATION" as const, target: i.target, codeHash: hashCode(linkCode(i.id)), personId: i.personId, expiresAt })),
+      }),
+    ]);
+    for (const i of invite) ways.set(i.personId, { kind: "invitation", href: linkUrl(linkCode(i.id)) });
+  }
+  if (later.length > 0) for (const [id, way] of await waysIn(later)) ways.set(id, way);
+  return ways;
 }
 
 /**

@@ -123,15 +123,18 @@ export async function consumeVerification(tx: Tx, code: string, types: Verificat
   return deleted.count === 1 ? row : null;
 }
 
-/** The row a queued mail points at, while it can still be used (else the mail is not sent). */
-export async function verificationForMail(verificationId: string) {
-  const row = await prisma.verification.findUnique({
-    where: { id: verificationId },
+/** The rows a batch of queued mails points at, those that can still be used (a mail whose link is not among them is not sent). */
+export async function verificationsForMail(ids: string[]): Promise<Map<string, MailLink>> {
+  if (ids.length === 0) return new Map();
+  const rows = await prisma.verification.findMany({
+    where: { id: { in: ids }, expiresAt: { gt: new Date() } },
     include: { person: { select: { name: true } }, user: { select: { displayName: true } } },
   });
-  if (!row || row.expiresAt <= new Date()) return null;
-  return { ...row, url: linkUrl(linkCode(row.id)) };
+  return new Map(rows.map((row) => [row.id, { ...row, url: linkUrl(linkCode(row.id)) }]));
 }
+
+/** A live link as its mail names it: whom it is for and where it leads. */
+export type MailLink = Prisma.VerificationGetPayload<{ include: { person: { select: { name: true } }; user: { select: { displayName: true } } } }> & { url: string };
 
 /** Forget proofs past their time (called from the reminder tick). */
 export async function purgeExpiredVerifications(): Promise<number> {

@@ -9,8 +9,8 @@ import { contactFor } from "~/utils/contact.server";
 import { formatDate, pick, translator } from "~/utils/i18n";
 import { renderScheduledReport } from "~/modules/reporting/scheduled.server";
 import { now } from "~/utils/clock.server";
-import { verificationForMail } from "~/modules/auth/verification.server";
-import { wayIn, type WayIn } from "~/modules/auth/accounts.server";
+import { verificationsForMail, type MailLink } from "~/modules/auth/verification.server";
+import { waysIn, type WayIn } from "~/modules/auth/accounts.server";
 
 export interface RenderedMail {
   subject: string;
@@ -68,105 +68,228 @@ function wayInLines(t: (key: string) => string, way: WayIn): string[] {
   return way.kind === "home" ? [] : [t(`mail.wayIn.${way.kind}Help`)];
 }
 
-/** Render a mail, or null when there is nothing left to say (everything was finished meanwhile). */
+/** A row of the outbox to be rendered. */
+export interface MailToRender {
+  id: string;
+  template: string;
+  locale: Locale;
+  payload: unknown;
+}
+
+/** A rendered mail, null when there is nothing left to say, or why this one message could not be rendered. */
+export type RenderOutcome = { mail: RenderedMail | null } | { error: unknown };
+
+/** An open assignment as the mails name it, read once for a whole batch. */
+interface OpenItem {
+  id: string;
+  personId: string;
+  personName: string;
+  cycleId: string | null;
+  dueAt: Date | null;
+  cycleLabel: string | null;
+  titleKo: string | null;
+  titleEn: string | null;
+  basisKo: string | null;
+  basisEn: string | null;
+  unitNameKo: string | null;
+  unitNameEn: string | null;
+  /** Place in the order of due dates (notices and reminders list them so). */
+  byDue: number;
+  /** Place in the order of units and names (an escalation lists them so). */
+  byUnit: number;
+}
+
+/** Render one mail, or null when there is nothing left to say (everything was finished meanwhile). */
 export async function renderTemplate(template: string, locale: Locale, payload: unknown): Promise<RenderedMail | null> {
-  const t = translator(locale);
-  const env = getEnv();
-  switch (template) {
-    case "assignment-notice": {
-      const parsed = noticePayload.safeParse(payload);
-      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
-      const open = await prisma.assignment.findMany({
-        where: { id: { in: parsed.data.assignmentIds }, status: { in: ["ASSIGNED", "IN_PROGRESS"] }, cycleId: { not: null } },
-        include: { person: true, cycle: { include: { obligation: true } } },
-        orderBy: { dueAt: "asc" },
-      });
-      if (open.length === 0) return null;
-      const name = open[0]!.person.name;
-      const items = open.map((a) =>
-        t("mail.assignmentNotice.item", {
-          obligation: pick(locale, a.cycle!.obligation.titleKo, a.cycle!.obligation.titleEn),
-          cycle: a.cycle!.label,
-          due: formatDate(a.dueAt!, locale),
-          basis: pick(locale, a.cycle!.obligation.legalBasisKo, a.cycle!.obligation.legalBasisEn),
-        }),
-      );
-      const subject = t("mail.assignmentNotice.subject", { count: open.length });
-      const way = await wayIn(open[0]!.personId, locale);
-      const intro = [t("mail.assignmentNotice.greeting", { name }), t("mail.assignmentNotice.body", { count: open.length }), ...wayInLines(t, way)];
-      return composeMail(locale, subject, intro, items, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
+  const outcome = (await renderMails([{ id: "one", template, locale, payload }])).get("one")!;
+  if ("error" in outcome) throw outcome.error;
+  return outcome.mail;
+}
+
+/**
+ * Render a batch of outbox rows with set-based reads: one query for the open
+ * assignments, people, cycles and units every message names, one for the
+ * officers named, one for the links, and one read (and one transaction for
+ * new invitations) for how the people get in, whatever the batch's size. A
+ * message that cannot be rendered (a bad payload, an unknown template) is an
+ * outcome of its own and does not stop the others; a failure to read the
+ * database throws for the whole batch.
+ */
+export async function renderMails(rows: MailToRender[]): Promise<Map<string, RenderOutcome>> {
+  const out = new Map<string, RenderOutcome>();
+  type Parsed =
+    | { row: MailToRender; kind: "notice" | "reminder"; personId: string; ids: string[] }
+    | { row: MailToRender; kind: "hr-reminder"; personId: string; ids: string[]; fromUserId: string }
+    | { row: MailToRender; kind: "escalation"; ids: string[] }
+    | { row: MailToRender; kind: "link"; verificationId: string };
+  const parsed: Parsed[] = [];
+  const one: MailToRender[] = [];
+  for (const row of rows) {
+    const bad = () => out.set(row.id, { error: new UnrecoverableError(`bad payload for ${row.template}`) });
+    switch (row.template) {
+      case "assignment-notice": {
+        const p = noticePayload.safeParse(row.payload);
+        if (p.success) parsed.push({ row, kind: "notice", personId: p.data.personId, ids: p.data.assignmentIds });
+        else bad();
+        break;
+      }
+      case "reminder-digest": {
+        const p = reminderPayload.safeParse(row.payload);
+        if (p.success) parsed.push({ row, kind: "reminder", personId: p.data.personId, ids: p.data.items.map((i) => i.assignmentId) });
+        else bad();
+        break;
+      }
+      case "hr-reminder": {
+        const p = hrReminderPayload.safeParse(row.payload);
+        if (p.success) parsed.push({ row, kind: "hr-reminder", personId: p.data.personId, ids: p.data.assignmentIds, fromUserId: p.data.fromUserId });
+        else bad();
+        break;
+      }
+      case "escalation-digest": {
+        const p = escalationPayload.safeParse(row.payload);
+        if (p.success) parsed.push({ row, kind: "escalation", ids: p.data.assignmentIds });
+        else bad();
+        break;
+      }
+      case "account-invitation":
+      case "account-registration":
+      case "account-reset-password": {
+        const p = verificationPayload.safeParse(row.payload);
+        if (p.success) parsed.push({ row, kind: "link", verificationId: p.data.verificationId });
+        else bad();
+        break;
+      }
+      default:
+        one.push(row);
     }
-    case "reminder-digest": {
-      const parsed = reminderPayload.safeParse(payload);
-      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
-      // Stop the moment the person completes or is exempted: only still-open items are mentioned.
-      const open = await prisma.assignment.findMany({
-        where: { id: { in: parsed.data.items.map((i) => i.assignmentId) }, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-        include: { person: true, cycle: { include: { obligation: true } } },
-        orderBy: { dueAt: "asc" },
-      });
-      if (open.length === 0) return null;
-      const name = open[0]!.person.name;
-      const overdue = open.some((a) => a.dueAt && a.dueAt < now());
-      const lines = open.map((a) =>
-        t("mail.reminder.item", {
-          obligation: pick(locale, a.cycle!.obligation.titleKo, a.cycle!.obligation.titleEn),
-          cycle: a.cycle!.label,
-          due: formatDate(a.dueAt!, locale),
-        }),
-      );
-      const subject = t(overdue ? "mail.reminder.subjectOverdue" : "mail.reminder.subject", { count: open.length });
-      const way = await wayIn(open[0]!.personId, locale);
-      const intro = [t("mail.assignmentNotice.greeting", { name }), t(overdue ? "mail.reminder.overdue" : "mail.reminder.body"), ...wayInLines(t, way)];
-      return composeMail(locale, subject, intro, lines, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
+  }
+
+  const assignmentIds = [...new Set(parsed.flatMap((p) => ("ids" in p ? p.ids : [])))];
+  const officerIds = [...new Set(parsed.flatMap((p) => (p.kind === "hr-reminder" ? [p.fromUserId] : [])))];
+  const verificationIds = [...new Set(parsed.flatMap((p) => (p.kind === "link" ? [p.verificationId] : [])))];
+  const [items, officers, links] = await Promise.all([
+    openItems(assignmentIds),
+    officerIds.length ? prisma.user.findMany({ where: { id: { in: officerIds } }, select: { id: true, displayName: true } }) : [],
+    verificationsForMail(verificationIds),
+  ]);
+  const officerName = new Map(officers.map((o) => [o.id, o.displayName]));
+
+  // Only still-open items are mentioned: a message whose items were all finished meanwhile is not sent.
+  const openOf = (p: Parsed & { ids: string[] }) => {
+    const open = [...new Set(p.ids)].flatMap((id) => {
+      const a = items.get(id);
+      return a && (p.kind !== "notice" || a.cycleId !== null) ? [a] : [];
+    });
+    return open.sort(p.kind === "escalation" ? (a, b) => a.byUnit - b.byUnit : (a, b) => a.byDue - b.byDue);
+  };
+  const forPeople = parsed.flatMap((p) => (p.kind === "notice" || p.kind === "reminder" || p.kind === "hr-reminder" ? [{ p, open: openOf(p) }] : []));
+  const ways = await waysIn(forPeople.filter((x) => x.open.length > 0).map((x) => x.open[0]!.personId));
+
+  for (const p of parsed) {
+    const locale = p.row.locale;
+    const t = translator(locale);
+    if (p.kind === "link") {
+      out.set(p.row.id, { mail: linkMail(p.row.template, locale, links.get(p.verificationId)) });
+      continue;
     }
-    case "hr-reminder": {
-      const parsed = hrReminderPayload.safeParse(payload);
-      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
-      // Finished meanwhile: nothing is sent.
-      const open = await prisma.assignment.findMany({
-        where: { id: { in: parsed.data.assignmentIds }, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-        include: { person: true, cycle: { include: { obligation: true } } },
-        orderBy: { dueAt: "asc" },
-      });
-      if (open.length === 0) return null;
-      const officer = await prisma.user.findUnique({ where: { id: parsed.data.fromUserId }, select: { displayName: true } });
-      const lines = open.map((a) =>
-        t("mail.reminder.item", {
-          obligation: pick(locale, a.cycle!.obligation.titleKo, a.cycle!.obligation.titleEn),
-          cycle: a.cycle!.label,
-          due: formatDate(a.dueAt!, locale),
-        }),
-      );
-      const way = await wayIn(open[0]!.personId, locale);
-      const intro = [
-        t("mail.assignmentNotice.greeting", { name: open[0]!.person.name }),
-        t("mail.hrReminder.body", { officer: officer?.displayName ?? t("mail.hrReminder.someOfficer") }),
-        ...wayInLines(t, way),
-      ];
-      return composeMail(locale, t("mail.hrReminder.subject"), intro, lines, { href: way.href, label: t(`mail.wayIn.${way.kind}`) });
+    const open = openOf(p);
+    if (open.length === 0) {
+      out.set(p.row.id, { mail: null });
+      continue;
     }
-    case "escalation-digest": {
-      const parsed = escalationPayload.safeParse(payload);
-      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
-      const open = await prisma.assignment.findMany({
-        where: { id: { in: parsed.data.assignmentIds }, status: { in: ["ASSIGNED", "IN_PROGRESS"] } },
-        include: { person: { include: { orgUnit: true } }, cycle: { include: { obligation: true } } },
-        orderBy: [{ person: { orgUnit: { code: "asc" } } }, { person: { name: "asc" } }],
-      });
-      if (open.length === 0) return null;
+    if (p.kind === "escalation") {
       const lines = open.map((a) =>
         t("mail.escalation.item", {
-          unit: a.person.orgUnit ? pick(locale, a.person.orgUnit.nameKo, a.person.orgUnit.nameEn) : "—",
-          name: a.person.name,
-          cycle: a.cycle ? `${pick(locale, a.cycle.obligation.titleKo, a.cycle.obligation.titleEn)} · ${a.cycle.label}` : "",
+          unit: a.unitNameKo !== null ? pick(locale, a.unitNameKo, a.unitNameEn!) : "—",
+          name: a.personName,
+          cycle: a.cycleId ? `${pick(locale, a.titleKo!, a.titleEn!)} · ${a.cycleLabel}` : "",
           due: a.dueAt ? formatDate(a.dueAt, locale) : "—",
         }),
       );
       const subject = t("mail.escalation.subject", { count: open.length });
       const intro = [t("mail.escalation.body", { count: open.length })];
-      return composeMail(locale, subject, intro, lines, { href: `${env.APP_ORIGIN}/hr`, label: t("mail.escalation.action") });
+      out.set(p.row.id, { mail: composeMail(locale, subject, intro, lines, { href: `${getEnv().APP_ORIGIN}/hr`, label: t("mail.escalation.action") }) });
+      continue;
     }
+    const first = open[0]!;
+    const way = ways.get(first.personId)!;
+    const action = { href: way.href, label: t(`mail.wayIn.${way.kind}`) };
+    const greeting = t("mail.assignmentNotice.greeting", { name: first.personName });
+    const dueLines = () =>
+      open.map((a) => t("mail.reminder.item", { obligation: pick(locale, a.titleKo!, a.titleEn!), cycle: a.cycleLabel!, due: formatDate(a.dueAt!, locale) }));
+    if (p.kind === "notice") {
+      const lines = open.map((a) =>
+        t("mail.assignmentNotice.item", {
+          obligation: pick(locale, a.titleKo!, a.titleEn!),
+          cycle: a.cycleLabel!,
+          due: formatDate(a.dueAt!, locale),
+          basis: pick(locale, a.basisKo!, a.basisEn!),
+        }),
+      );
+      const subject = t("mail.assignmentNotice.subject", { count: open.length });
+      const intro = [greeting, t("mail.assignmentNotice.body", { count: open.length }), ...wayInLines(t, way)];
+      out.set(p.row.id, { mail: composeMail(locale, subject, intro, lines, action) });
+    } else if (p.kind === "reminder") {
+      const overdue = open.some((a) => a.dueAt && a.dueAt < now());
+      const subject = t(overdue ? "mail.reminder.subjectOverdue" : "mail.reminder.subject", { count: open.length });
+      const intro = [greeting, t(overdue ? "mail.reminder.overdue" : "mail.reminder.body"), ...wayInLines(t, way)];
+      out.set(p.row.id, { mail: composeMail(locale, subject, intro, dueLines(), action) });
+    } else if (p.kind === "hr-reminder") {
+      const officer = officerName.get(p.fromUserId) ?? t("mail.hrReminder.someOfficer");
+      const intro = [greeting, t("mail.hrReminder.body", { officer }), ...wayInLines(t, way)];
+      out.set(p.row.id, { mail: composeMail(locale, t("mail.hrReminder.subject"), intro, dueLines(), action) });
+    }
+  }
+
+  // The rest needs no read (sign-in failures, registration attempts) or is rare and reads its own (reports).
+  for (const row of one) {
+    try {
+      out.set(row.id, { mail: await renderOne(row.template, row.locale, row.payload) });
+    } catch (error) {
+      out.set(row.id, { error });
+    }
+  }
+  return out;
+}
+
+/** The open assignments among `ids`, with what a mail says of each, in one query. */
+async function openItems(ids: string[]): Promise<Map<string, OpenItem>> {
+  if (ids.length === 0) return new Map();
+  const rows = await prisma.$queryRaw<OpenItem[]>`
+    SELECT a.id, a.person_id AS "personId", p.name AS "personName", a.cycle_id AS "cycleId", a.due_at AS "dueAt",
+           c.label AS "cycleLabel", o.title_ko AS "titleKo", o.title_en AS "titleEn",
+           o.legal_basis_ko AS "basisKo", o.legal_basis_en AS "basisEn", u.name_ko AS "unitNameKo", u.name_en AS "unitNameEn",
+           row_number() OVER (ORDER BY a.due_at, a.id)::int AS "byDue",
+           row_number() OVER (ORDER BY u.code, p.name, a.id)::int AS "byUnit"
+    FROM assignment a
+    JOIN person p ON p.id = a.person_id
+    LEFT JOIN org_unit u ON u.id = p.org_unit_id
+    LEFT JOIN cycle c ON c.id = a.cycle_id
+    LEFT JOIN obligation o ON o.id = c.obligation_id
+    WHERE a.id = ANY(${ids}::uuid[]) AND a.status IN ('ASSIGNED', 'IN_PROGRESS')`;
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+/** The mail of an invitation, a registration or a password reset; null when its link was replaced, used or expired before it went out. */
+function linkMail(template: string, locale: Locale, link: MailLink | undefined): RenderedMail | null {
+  if (!link) return null;
+  const t = translator(locale);
+  const key = template === "account-invitation" ? "invitation" : template === "account-registration" ? "registration" : "resetPassword";
+  const name = link.person?.name ?? link.user?.displayName ?? (link.data as { name?: string } | null)?.name ?? link.target;
+  const paragraphs = [
+    t(`mail.${key}.greeting`, { name }),
+    t(`mail.${key}.body`),
+    t(`mail.${key}.expiry`, { date: formatDate(link.expiresAt, locale, true) }),
+    t(`mail.${key}.ignore`),
+  ];
+  return composeMail(locale, t(`mail.${key}.subject`), paragraphs, [], { href: link.url, label: t(`mail.${key}.action`) });
+}
+
+/** The mails rendered one by one: those that read nothing, and the scheduled reports (rare, each with its own reads and files). */
+async function renderOne(template: string, locale: Locale, payload: unknown): Promise<RenderedMail | null> {
+  const t = translator(locale);
+  const env = getEnv();
+  switch (template) {
     case "scheduled-report":
       return renderScheduledReport(locale, payload);
     case "account-signin-failures": {
@@ -176,24 +299,6 @@ export async function renderTemplate(template: string, locale: Locale, payload: 
     case "account-registration-exists": {
       const paragraphs = [t("mail.registrationExists.body"), t("mail.registrationExists.ignore")];
       return composeMail(locale, t("mail.registrationExists.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.registrationExists.action") });
-    }
-    case "account-invitation":
-    case "account-registration":
-    case "account-reset-password": {
-      const parsed = verificationPayload.safeParse(payload);
-      if (!parsed.success) throw new UnrecoverableError(`bad payload for ${template}`);
-      // A link replaced, used or expired before the mail went out is not sent at all.
-      const link = await verificationForMail(parsed.data.verificationId);
-      if (!link) return null;
-      const key = template === "account-invitation" ? "invitation" : template === "account-registration" ? "registration" : "resetPassword";
-      const name = link.person?.name ?? link.user?.displayName ?? (link.data as { name?: string } | null)?.name ?? link.target;
-      const paragraphs = [
-        t(`mail.${key}.greeting`, { name }),
-        t(`mail.${key}.body`),
-        t(`mail.${key}.expiry`, { date: formatDate(link.expiresAt, locale, true) }),
-        t(`mail.${key}.ignore`),
-      ];
-      return composeMail(locale, t(`mail.${key}.subject`), paragraphs, [], { href: link.url, label: t(`mail.${key}.action`) });
     }
     default:
       throw new UnrecoverableError(`unknown mail template ${template}`);
