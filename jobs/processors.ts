@@ -7,6 +7,7 @@ import { queueScheduledReports } from "~/modules/reporting/scheduled.server";
 import { applyQueuedImport, checkQueuedImport, type ImportProgress, type ImportSummary } from "~/modules/personnel/import.server";
 import { carryOutPendingFollowUps } from "~/modules/personnel/follow-up.server";
 import { runDueCycleActions } from "~/modules/obligations/cycle-admin.server";
+import { writeOfferingReminders } from "~/modules/offerings/registration.server";
 import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
@@ -56,6 +57,7 @@ export async function processReminderJob(job: Job) {
   // First, so that a cycle opened or extended today is what the reminders see.
   const cycleActions = await runDueCycleActions(at);
   const result = await runReminderTick(at);
+  const classReminders = await writeOfferingReminders(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const followUps = await carryOutPendingFollowUps();
   const owed = await createOwedNotices();
@@ -66,8 +68,8 @@ export async function processReminderJob(job: Job) {
   const retained = await applyAccessLogRetention(at);
   const leaversRemoved = await applyLeaverRetention(at);
   const sealed = await sealAuditEvents();
-  await queueDeliveries([...new Set([...result.outboxIds, ...reports, ...owed, ...lost])]);
-  return { ...result, outboxIds: undefined, cycleActions, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
+  await queueDeliveries([...new Set([...result.outboxIds, ...classReminders, ...reports, ...owed, ...lost])]);
+  return { ...result, outboxIds: undefined, cycleActions, classReminders: classReminders.length, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
 }
 
 /**
