@@ -11,7 +11,7 @@ import { badRequest } from "~/utils/http.server";
 import { pick, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 import { loadActor } from "~/modules/auth/permissions.server";
-import { filtersFromUrl, listUpcomingOfferings } from "~/modules/offerings/catalog.server";
+import { filtersFromUrl, listUpcomingOfferings, seesEveryClass } from "~/modules/offerings/catalog.server";
 import { OfferingFilters, OfferingList } from "~/components/offering-list";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인권교육원 과정 안내", "Human Rights Academy catalog");
@@ -24,7 +24,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
   const filters = filtersFromUrl(new URL(request.url));
   const actor = current ? await loadActor(current) : null;
-  const seesAll = Boolean(actor && (["HR_OFFICER", "ACADEMY_ADMIN", "SYSTEM_ADMIN"] as const).some((r) => actor.roles.has(r)));
+  const seesAll = seesEveryClass(actor);
   const [allCourses, offerings] = await Promise.all([
     listCatalog(current?.user.personId ?? null),
     listUpcomingOfferings({ personId: current?.user.personId ?? null, seesAll }, filters),

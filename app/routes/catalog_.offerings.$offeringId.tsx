@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { getCurrentSession, requireSession } from "~/modules/auth/session.server";
 import { loadActor } from "~/modules/auth/permissions.server";
-import { getOfferingPage } from "~/modules/offerings/catalog.server";
+import { getOfferingPage, seesEveryClass } from "~/modules/offerings/catalog.server";
 import { BulkInputError, bulkRegister, cancelRegistration, MAX_BULK, register } from "~/modules/offerings/registration.server";
 import { classTime } from "~/modules/offerings/mail.server";
 import { now } from "~/utils/clock.server";
@@ -23,8 +23,7 @@ const INTENT = { register: "register", cancel: "cancel", bulk: "bulk" } as const
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
   const actor = current ? await loadActor(current) : null;
-  const seesAll = Boolean(actor && (["HR_OFFICER", "ACADEMY_ADMIN", "SYSTEM_ADMIN"] as const).some((r) => actor.roles.has(r)));
-  const page = await getOfferingPage({ personId: current?.user.personId ?? null, seesAll }, params.offeringId ?? "");
+  const page = await getOfferingPage({ personId: current?.user.personId ?? null, seesAll: seesEveryClass(actor) }, params.offeringId ?? "");
   if (!page) notFound();
   const o = page.offering;
   const at = now();
@@ -70,12 +69,14 @@ type ActionData = { message?: string; formError?: string; lines?: string[] };
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const current = await requireSession(request);
-  const { t } = requestTranslator(request, current.user.locale);
+  const actor = await loadActor(current);
   const id = params.offeringId ?? "";
+  // A class the reader may not see is not there for them, whatever they sent.
+  if (!(await getOfferingPage({ personId: current.user.personId, seesAll: seesEveryClass(actor) }, id))) notFound();
+  const { t } = requestTranslator(request, current.user.locale);
   const form = await request.formData();
   const intent = form.get("intent");
   if (intent === INTENT.bulk) {
-    const actor = await loadActor(current);
     if (actor.hrScopeUnitIds.length === 0) return Response.json({ formError: t("errors.forbiddenBody") } satisfies ActionData, { status: 403 });
     try {
       const result = await bulkRegister(actor, id, String(form.get("employeeNos") ?? ""));

@@ -3,6 +3,7 @@ import { prisma, Prisma } from "~/utils/db.server";
 import { isUuid } from "~/utils/ids";
 import { isDateKey, seoulDayEnd, seoulDayStart } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
+import type { Actor } from "~/modules/auth/permissions.server";
 import { CATALOG_FORMATS, DISTRICTS, OFFERING_AUDIENCES, TOPICS } from "./codes";
 
 /**
@@ -15,6 +16,11 @@ export interface Viewer {
   personId: string | null;
   /** HR officers and the academy see every class. */
   seesAll: boolean;
+}
+
+/** HR officers (who register their people) and the academy see every class. */
+export function seesEveryClass(actor: Actor | null): boolean {
+  return Boolean(actor && (["HR_OFFICER", "ACADEMY_ADMIN", "SYSTEM_ADMIN"] as const).some((r) => actor.roles.has(r)));
 }
 
 const optionalEnum = <T extends readonly [string, ...string[]]>(values: T) => z.enum(values).optional().catch(undefined);
