@@ -46,7 +46,8 @@ export async function processMailJob(job: Job, token?: string) {
 
 /**
  * reminders queue: every 15 minutes, carry out the academy's cycle actions
- * scheduled for today or earlier (ADR 022), send due reminders, finish what applied
+ * scheduled for today or earlier (ADR 022), send due reminders and the day-before reminders of
+ * classes (ADR 027), finish what applied
  * personnel files still owe (their people's assignments and notices), write
  * notices a lost job never wrote, re-create any lost delivery work, and forget
  * expired links.
