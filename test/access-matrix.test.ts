@@ -56,6 +56,8 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "academy.offerings.new.tsx": { path: () => "/academy/offerings/new", expect: "lddddoo" },
   "academy.offerings.$offeringId.tsx": { path: (f) => `/academy/offerings/${f.offeringA}`, expect: "lddddoo" },
   "catalog_.offerings.$offeringId.tsx": { path: (f) => `/catalog/offerings/${f.offeringA}`, expect: "dodoooo" },
+  "academy.offerings.$offeringId_.check-in.tsx": { path: (f) => `/academy/offerings/${f.offeringA}/check-in`, expect: "lddddoo" },
+  "check-in.$offeringId.tsx": { path: (f) => `/check-in/${f.offeringA}?code=1.aaaaaaaaaaaaaaaaaaaaaa`, expect: "ooooooo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
   "account.data[.json].tsx": { path: () => "/account/data.json", expect: "loooooo" },
   "account.verify.tsx": { path: () => "/account/verify?code=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", expect: "ddddddd" },
@@ -126,6 +128,7 @@ const ACTIONS: Record<string, { path: (f: Fixture) => string; expect: string }> 
   "academy.offerings.new.tsx": { path: () => "/academy/offerings/new", expect: "lddddoo" },
   "academy.offerings.$offeringId.tsx": { path: (f) => `/academy/offerings/${f.offeringA}`, expect: "lddddoo" },
   "catalog_.offerings.$offeringId.tsx": { path: (f) => `/catalog/offerings/${f.offeringA}`, expect: "loddddd" },
+  "check-in.$offeringId.tsx": { path: (f) => `/check-in/${f.offeringA}`, expect: "ooooooo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
   "account.verify.tsx": { path: () => "/account/verify", expect: "ooooooo" },
   "admin.roles.tsx": { path: () => "/admin/roles", expect: "ldddddo" },
@@ -342,7 +345,7 @@ function paramsFor(file: string, url: string): Record<string, string> {
   const path = new URL(url, "http://x").pathname.replace(/\.(pdf|csv|xlsx|json)$/, "").split("/").filter(Boolean);
   const params: Record<string, string> = {};
   names.forEach((n, i) => {
-    if (n.startsWith("$") && path[i]) params[n.slice(1)] = path[i]!;
+    if (n.startsWith("$") && path[i]) params[n.slice(1).replace(/_$/, "")] = path[i]!; // "$id_" names the param "id" (a segment that does not nest)
   });
   return params;
 }

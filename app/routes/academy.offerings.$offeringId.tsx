@@ -106,7 +106,10 @@ export default function ManageOffering() {
       <h1>{title}</h1>
       {d.done ? <p className="success" role="status">{t(`offerings.admin.done.${d.done}`)}</p> : null}
       <FormAlert result={result} />
-      <p><Link to={`/catalog/offerings/${d.id}`}>{t("offerings.admin.publicPage")}</Link></p>
+      <p className="actions">
+        <Link to={`/catalog/offerings/${d.id}`}>{t("offerings.admin.publicPage")}</Link>
+        {d.status === "SCHEDULED" ? <Link to={`/academy/offerings/${d.id}/check-in`}>{t("offerings.checkIn.open")}</Link> : null}
+      </p>
       {d.status === "CANCELLED" ? <p className="notice">{t("offerings.admin.cancelledNote", { reason: d.cancelReason ?? "" })}</p> : null}
 
       <h2>{t("offerings.admin.roster")}</h2>

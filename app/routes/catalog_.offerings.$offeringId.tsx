@@ -62,6 +62,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     signedIn: Boolean(current),
     hasPerson: Boolean(current?.user.personId),
     isHrOfficer: Boolean(actor && actor.hrScopeUnitIds.length > 0),
+    isLecturer: Boolean(current && o.lecturerUserIds.includes(current.userId)),
   };
 }
 
@@ -127,6 +128,7 @@ export default function OfferingPage() {
       <FormStatus message={result?.message} />
       {result?.lines?.length ? <ul>{result.lines.map((l) => <li key={l}>{l}</li>)}</ul> : null}
       {d.status === "CANCELLED" ? <p className="alert">{p("classCancelled")}</p> : null}
+      {d.isLecturer && d.status === "SCHEDULED" ? <p><Link className="button" to={`/academy/offerings/${d.id}/check-in`}>{t("offerings.checkIn.open")}</Link></p> : null}
 
       <dl className="panel facts">
         <dt>{p("when")}</dt>

@@ -9,6 +9,7 @@ import { recordSession } from "~/modules/attendance/sessions.server";
 import { submitImport } from "~/modules/personnel/import.server";
 import { postNotice, withdrawNotice } from "~/modules/notices/notices.server";
 import { scheduleOffering, toSeoulLocal } from "~/modules/offerings/offerings.server";
+import { currentCode } from "~/modules/offerings/check-in.server";
 import { now } from "~/utils/clock.server";
 import { seoulDateKey } from "~/utils/i18n";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
@@ -51,6 +52,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let noticeId = "";
   let adminId = "";
   let offeringId = "";
+  let checkInCode = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -130,6 +132,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
       repeatMonths: 1,
     });
     if (scheduled.ok) offeringId = scheduled.ids[0]!;
+    checkInCode = (await currentCode(offeringId)).code;
 
     app = await startApp();
     browser = await launchChromium();
@@ -202,6 +205,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/forgot-password", "anon-forgot-password");
     await visit("/catalog", "anon-catalog");
     await visit(`/catalog/offerings/${offeringId}`, "anon-offering");
+    // A check-in code scanned a week early: the page says check-in is not open yet.
+    await visit(`/check-in/${offeringId}?code=${checkInCode}`, "anon-check-in");
     await visit("/verify", "anon-verify");
     await visit("/help", "anon-help");
     await againInEnglish();
@@ -257,6 +262,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/academy/offerings", "academy-offerings");
     await visit("/academy/offerings/new", "academy-offerings-new");
     await visit(`/academy/offerings/${offeringId}`, "academy-offering");
+    await visit(`/academy/offerings/${offeringId}/check-in`, "academy-offering-check-in");
     await againInEnglish();
   });
 
