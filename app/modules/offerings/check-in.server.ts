@@ -5,6 +5,7 @@ import { getEnv } from "~/utils/env.server";
 import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
 import { plainText } from "~/utils/text";
+import { CHECK_IN_STEP_SECONDS } from "./codes";
 
 /**
  * Checking in on the day with the class's rotating code (ADR 027). The lecturer's screen shows a
@@ -13,7 +14,7 @@ import { plainText } from "~/utils/text";
  * secret; a code is fresh for two steps when it is scanned, and the page it opens has FORM_STEPS
  * to be sent (a name and address to type). A person checks in once; scanning again says so.
  */
-export const STEP_SECONDS = 30;
+export const STEP_SECONDS = CHECK_IN_STEP_SECONDS;
 /** How many steps old a scanned code may be (the current one and the one before). */
 const SCAN_STEPS = 1;
 /** How many steps old the code may be when the check-in form is sent: five minutes to type a name. */

@@ -32,3 +32,6 @@ export const MAX_CAPACITY = 1000;
 /** Why a registration was refused, or what came of it: the page words each. */
 export const REGISTRATION_OUTCOMES = ["confirmed", "waitlisted", "alreadyRegistered", "alreadyWaitlisted", "closed", "cancelled", "started", "notEligible", "alreadyDone", "noPerson"] as const;
 export type RegistrationOutcome = (typeof REGISTRATION_OUTCOMES)[number];
+
+/** How often a class's check-in code changes, in seconds (check-in.server.ts). */
+export const CHECK_IN_STEP_SECONDS = 30;
