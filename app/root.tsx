@@ -124,6 +124,7 @@ function Header({ data }: { data: RootData }) {
                   <li><NavLink to="/academy" end>{t("app.nav.academy")}</NavLink></li>
                   <li><NavLink to="/academy/notices">{t("notices.nav")}</NavLink></li>
                   <li><NavLink to="/academy/cycles">{t("cycles.nav")}</NavLink></li>
+                  <li><NavLink to="/academy/offerings">{t("offerings.nav")}</NavLink></li>
                 </>
               ) : null}
               <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>

@@ -9,6 +9,7 @@ import { applyQueuedChart, checkQueuedChart, type ChartSummary } from "~/modules
 import { prisma } from "~/utils/db.server";
 import { carryOutPendingFollowUps } from "~/modules/personnel/follow-up.server";
 import { runDueCycleActions } from "~/modules/obligations/cycle-admin.server";
+import { writeOfferingReminders } from "~/modules/offerings/registration.server";
 import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
@@ -60,7 +61,8 @@ export async function processMailJob(job: Job, token?: string) {
 
 /**
  * reminders queue: every 15 minutes, carry out the academy's cycle actions
- * scheduled for today or earlier (ADR 022), send due reminders, finish what applied
+ * scheduled for today or earlier (ADR 022), send due reminders and the day-before reminders of
+ * classes (ADR 027), finish what applied
  * personnel files still owe (their people's assignments and notices), write
  * notices a lost job never wrote, re-create any lost delivery work, and forget
  * expired links.
@@ -71,6 +73,7 @@ export async function processReminderJob(job: Job) {
   // First, so that a cycle opened or extended today is what the reminders see.
   const cycleActions = await runDueCycleActions(at);
   const result = await runReminderTick(at);
+  const classReminders = await writeOfferingReminders(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const followUps = await carryOutPendingFollowUps();
   const owed = await createOwedNotices();
@@ -83,8 +86,8 @@ export async function processReminderJob(job: Job) {
   const sealed = await sealAuditEvents();
   // The tick's digests (a nation's may be 800,000) go page by page, read back from the outbox.
   for await (const page of tickOutboxPages(result)) await queueDeliveries(page);
-  await queueDeliveries([...new Set([...reports, ...owed, ...lost])]);
-  return { ...result, batches: undefined, cycleActions, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
+  await queueDeliveries([...new Set([...classReminders, ...reports, ...owed, ...lost])]);
+  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
 }
 
 /**

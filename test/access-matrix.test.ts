@@ -42,6 +42,8 @@ interface Fixture {
   /** An assignment of the owner's completed by a recognised equivalent course. */
   equivalentA: string;
   lessonSlug: string;
+  /** A class for the staff of organization A. */
+  offeringA: string;
 }
 
 /** Route file → the address its loader is asked for, and the outcome for each reader in READERS order. */
@@ -50,6 +52,12 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "academy._index.tsx": { path: () => "/academy", expect: "lddddoo" },
   "academy.cycles.tsx": { path: (f) => `/academy/cycles?cycle=${f.cycleA}&do=open`, expect: "lddddoo" },
   "academy.notices.tsx": { path: () => "/academy/notices", expect: "lddddoo" },
+  "academy.offerings._index.tsx": { path: () => "/academy/offerings", expect: "lddddoo" },
+  "academy.offerings.new.tsx": { path: () => "/academy/offerings/new", expect: "lddddoo" },
+  "academy.offerings.$offeringId.tsx": { path: (f) => `/academy/offerings/${f.offeringA}`, expect: "lddddoo" },
+  "catalog_.offerings.$offeringId.tsx": { path: (f) => `/catalog/offerings/${f.offeringA}`, expect: "dodoooo" },
+  "academy.offerings.$offeringId_.check-in.tsx": { path: (f) => `/academy/offerings/${f.offeringA}/check-in`, expect: "lddddoo" },
+  "check-in.$offeringId.tsx": { path: (f) => `/check-in/${f.offeringA}?code=1.aaaaaaaaaaaaaaaaaaaaaa`, expect: "ooooooo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
   "account.data[.json].tsx": { path: () => "/account/data.json", expect: "loooooo" },
   "account.verify.tsx": { path: () => "/account/verify?code=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", expect: "ddddddd" },
@@ -112,12 +120,18 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
  * missing), l = sent to sign in, d = refused before reading the form (401, 403, 404, 405, 410).
  * The form is empty on purpose: who may act, and on what, is decided before what they sent is
  * read. (Enrolling needs a person on the roll, so staff accounts without one are refused; a
- * download form without a file named is a 404 for everyone; signing out leads to the sign-in page.)
+ * download form without a file named is a 404 for everyone; signing out leads to the sign-in page. A class's page
+ * registers a person on the roll, so accounts without one are refused unless they post an HR
+ * officer's bulk registration.)
  */
 const ACTIONS: Record<string, { path: (f: Fixture) => string; expect: string }> = {
   "_index.tsx": { path: () => "/", expect: "loooooo" },
   "academy.cycles.tsx": { path: () => "/academy/cycles", expect: "lddddoo" },
   "academy.notices.tsx": { path: () => "/academy/notices", expect: "lddddoo" },
+  "academy.offerings.new.tsx": { path: () => "/academy/offerings/new", expect: "lddddoo" },
+  "academy.offerings.$offeringId.tsx": { path: (f) => `/academy/offerings/${f.offeringA}`, expect: "lddddoo" },
+  "catalog_.offerings.$offeringId.tsx": { path: (f) => `/catalog/offerings/${f.offeringA}`, expect: "loddddd" },
+  "check-in.$offeringId.tsx": { path: (f) => `/check-in/${f.offeringA}`, expect: "ooooooo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
   "account.verify.tsx": { path: () => "/account/verify", expect: "ooooooo" },
   "admin.roles.tsx": { path: () => "/admin/roles", expect: "ldddddo" },
@@ -242,6 +256,28 @@ describe("access matrix: every route, every reader, another organization's and a
       importA,
       sessionA,
       equivalentA,
+      offeringA: (
+        await prisma.offering.create({
+          data: {
+            seriesId: a.city.id,
+            obligationId: a.obligation.id,
+            titleKo: "A 기관 대면 교육",
+            titleEn: "In person for A",
+            topic: "GENERAL",
+            format: "IN_PERSON",
+            startsAt: new Date(now().getTime() + 10 * 86_400_000),
+            endsAt: new Date(now().getTime() + 10 * 86_400_000 + 7_200_000),
+            place: "시청",
+            district: "JUNG",
+            capacity: 10,
+            audience: "UNITS",
+            audienceUnitIds: [a.bureau.id],
+            registrationClosesAt: new Date(now().getTime() + 9 * 86_400_000),
+            cancellationClosesAt: new Date(now().getTime() + 9 * 86_400_000),
+            createdById: admin.id,
+          },
+        })
+      ).id,
       lessonSlug: version.lessons[0]!.slug,
     };
     cookies.owner = await sessionCookieFor(owner.id);
@@ -313,7 +349,7 @@ function paramsFor(file: string, url: string): Record<string, string> {
   const path = new URL(url, "http://x").pathname.replace(/\.(pdf|csv|xlsx|json)$/, "").split("/").filter(Boolean);
   const params: Record<string, string> = {};
   names.forEach((n, i) => {
-    if (n.startsWith("$") && path[i]) params[n.slice(1)] = path[i]!;
+    if (n.startsWith("$") && path[i]) params[n.slice(1).replace(/_$/, "")] = path[i]!; // "$id_" names the param "id" (a segment that does not nest)
   });
   return params;
 }

@@ -1,9 +1,11 @@
 import type { ko } from "./ko";
+import { offeringsEn } from "./offerings";
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** English. The type makes a missing or extra key a compile error. */
 export const en: Shape<typeof ko> = {
+  offerings: offeringsEn,
   app: {
     name: "Human Rights Education",
     academy: "Seoul Human Rights Academy",

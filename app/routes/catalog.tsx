@@ -10,14 +10,31 @@ import { requireLearner } from "~/modules/learning/guard.server";
 import { badRequest } from "~/utils/http.server";
 import { pick, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
+import { loadActor } from "~/modules/auth/permissions.server";
+import { filtersFromUrl, listUpcomingOfferings, seesEveryClass } from "~/modules/offerings/catalog.server";
+import { OfferingFilters, OfferingList } from "~/components/offering-list";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인권교육원 과정 안내", "Human Rights Academy catalog");
 
-/** Public: anyone may browse; enrolling needs a signed-in person. */
+/**
+ * Public: anyone may browse the online courses and the public classes; signed-in people also see
+ * the classes open to them (the query decides), and enrolling needs a signed-in person.
+ */
 export async function loader({ request }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
-  const courses = await listCatalog(current?.user.personId ?? null);
-  return { courses, canEnrol: Boolean(current?.user.personId), signedIn: Boolean(current) };
+  const filters = filtersFromUrl(new URL(request.url));
+  const actor = current ? await loadActor(current) : null;
+  const seesAll = seesEveryClass(actor);
+  const [allCourses, offerings] = await Promise.all([
+    listCatalog(current?.user.personId ?? null),
+    listUpcomingOfferings({ personId: current?.user.personId ?? null, seesAll }, filters),
+  ]);
+  // Online courses have no date, place or topic: a filter on those, or on a class format, leaves them out.
+  const onlineShown = !filters.format || filters.format === "ONLINE";
+  const onlineFiltered = onlineShown && !filters.topic && !filters.district && !filters.from && !filters.to && !filters.audience;
+  const q = filters.q?.toLowerCase();
+  const courses = onlineFiltered ? allCourses.filter((c) => !q || c.titleKo.toLowerCase().includes(q) || c.titleEn.toLowerCase().includes(q)) : [];
+  return { courses, offerings, filters, canEnrol: Boolean(current?.user.personId), signedIn: Boolean(current) };
 }
 
 const EnrolSchema = z.object({ intent: z.literal("enrol"), course: z.string().regex(/^[a-z0-9-]+$/) });
@@ -45,6 +62,8 @@ export default function Catalog() {
       <h1>{t("catalog.title")}</h1>
       <p className="lead">{t("catalog.intro")}</p>
       {!d.signedIn ? <p className="notice"><Link to="/login?redirectTo=%2Fcatalog">{t("catalog.signInToEnrol")}</Link></p> : null}
+      <OfferingFilters filters={d.filters} />
+      <OfferingList offerings={d.offerings} />
       {tracks.map((track) => (
         <section key={track} aria-labelledby={`track-${track}`}>
           <h2 id={`track-${track}`}>{t(`catalog.track.${track}`)}</h2>

@@ -9,6 +9,8 @@ import { recordSession } from "~/modules/attendance/sessions.server";
 import { submitImport } from "~/modules/personnel/import.server";
 import { submitChart } from "~/modules/org/chart-file.server";
 import { postNotice, withdrawNotice } from "~/modules/notices/notices.server";
+import { scheduleOffering, toSeoulLocal } from "~/modules/offerings/offerings.server";
+import { currentCode } from "~/modules/offerings/check-in.server";
 import { now } from "~/utils/clock.server";
 import { seoulDateKey } from "~/utils/i18n";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
@@ -51,6 +53,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let chartImportId: string;
   let noticeId = "";
   let adminId = "";
+  let offeringId = "";
+  let checkInCode = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -65,7 +69,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     learnerEmail = (await createUser({ personId: learner.id })).email;
     const hr = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] });
     hrEmail = hr.email;
-    academyEmail = (await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] })).email;
+    const academy = await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] });
+    academyEmail = academy.email;
     const admin = await createUser({ roles: [{ role: "SYSTEM_ADMIN" }] });
     adminEmail = admin.email;
     adminId = admin.id;
@@ -112,6 +117,32 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
       showUntil: today,
     });
     if (posted.ok) noticeId = posted.id;
+    // A public class a week ahead, with long names, every arrangement and a waiting list.
+    const classDay = seoulDateKey(new Date(now().getTime() + 7 * 86_400_000));
+    const closes = toSeoulLocal(new Date(new Date(`${classDay}T14:00:00+09:00`).getTime() - 86_400_000));
+    const scheduled = await scheduleOffering(academy.id, {
+      countsToward: `obligation:${world.obligation.id}`,
+      titleKo: "장애인 인권과 합리적 편의 제공: 현장에서 바로 쓰는 사례 중심 집합교육 (수어 통역·문자 통역 제공)",
+      titleEn: "Disability rights and reasonable accommodation: a case-based class for front-line staff (sign language and captioning)",
+      topic: "DISABILITY",
+      format: "IN_PERSON",
+      date: classDay,
+      startTime: "14:00",
+      endTime: "17:00",
+      place: "서울특별시 인권교육원 본관 2층 대강의실 (서울특별시 중구 세종대로 110, 서울시청 서소문청사 옆)",
+      district: "JUNG",
+      directionsKo: "지하철 1·2호선 시청역 4번 출구에서 도보 3분. 휠체어 이용자는 정문 경사로를 이용하세요.",
+      directionsEn: "Three minutes on foot from exit 4 of City Hall station (lines 1 and 2). Wheelchair users: the ramp at the main entrance.",
+      lecturerNames: "김인권 (국가인권위원회 인권교육 전문강사), 이평등",
+      capacity: 1,
+      audience: "PUBLIC",
+      registrationClosesAt: closes,
+      cancellationClosesAt: closes,
+      accessibility: ["SIGN_LANGUAGE", "CAPTIONING", "WHEELCHAIR", "EASY_READ"],
+      repeatMonths: 1,
+    });
+    if (scheduled.ok) offeringId = scheduled.ids[0]!;
+    checkInCode = (await currentCode(offeringId)).code;
 
     app = await startApp();
     browser = await launchChromium();
@@ -183,6 +214,9 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/register", "anon-register");
     await visit("/forgot-password", "anon-forgot-password");
     await visit("/catalog", "anon-catalog");
+    await visit(`/catalog/offerings/${offeringId}`, "anon-offering");
+    // A check-in code scanned a week early: the page says check-in is not open yet.
+    await visit(`/check-in/${offeringId}?code=${checkInCode}`, "anon-check-in");
     await visit("/verify", "anon-verify");
     await visit("/help", "anon-help");
     await againInEnglish();
@@ -239,6 +273,10 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/academy/notices", "academy-notices");
     await visit("/academy/cycles", "academy-cycles");
     await visit(`/academy/cycles?cycle=${cycleId}&do=extend`, "academy-cycles-extend");
+    await visit("/academy/offerings", "academy-offerings");
+    await visit("/academy/offerings/new", "academy-offerings-new");
+    await visit(`/academy/offerings/${offeringId}`, "academy-offering");
+    await visit(`/academy/offerings/${offeringId}/check-in`, "academy-offering-check-in");
     await againInEnglish();
   });
 

@@ -168,6 +168,9 @@ const URGENT_TEMPLATES: readonly string[] = [
   "account-registration-exists",
   "account-reset-password",
   "account-signin-failures",
+  // A seat, a place on a waiting list, a class moved or cancelled: news about a day that is close,
+  // whose reminders are written from 09:00 the day before (ADR 027).
+  "offering-registration",
 ];
 
 /**

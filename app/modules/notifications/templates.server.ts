@@ -11,6 +11,7 @@ import { renderScheduledReport } from "~/modules/reporting/scheduled.server";
 import { now } from "~/utils/clock.server";
 import { verificationsForMail, type MailLink } from "~/modules/auth/verification.server";
 import { waysIn, type WayIn } from "~/modules/auth/accounts.server";
+import { renderOfferingMail } from "~/modules/offerings/mail.server";
 
 export interface RenderedMail {
   subject: string;
@@ -292,6 +293,8 @@ async function renderOne(template: string, locale: Locale, payload: unknown): Pr
   switch (template) {
     case "scheduled-report":
       return renderScheduledReport(locale, payload);
+    case "offering-registration":
+      return renderOfferingMail(locale, payload);
     case "account-signin-failures": {
       const paragraphs = [t("mail.signinFailures.body"), t("mail.signinFailures.advice")];
       return composeMail(locale, t("mail.signinFailures.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.signinFailures.action") });

@@ -1,0 +1,158 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { useTranslation } from "react-i18next";
+import { requireRole } from "~/modules/auth/permissions.server";
+import { cancelOffering, editOffering, getOfferingForAcademy, offeringInputFromForm, scheduleFormOptions, toSeoulLocal, type ScheduleInput } from "~/modules/offerings/offerings.server";
+import { deliverSoon } from "~/modules/offerings/registration.server";
+import { formatDate, pick, seoulDateKey, type AppLocale } from "~/utils/i18n";
+import { notFound } from "~/utils/http.server";
+import { requestTranslator } from "~/utils/locale.server";
+import { pageTitle } from "~/utils/meta";
+import { FormAlert } from "~/components/form-alert";
+import { OfferingForm, type OfferingFormValues } from "~/components/offering-form";
+import { TextField } from "~/components/text-field";
+import { TableRegion } from "~/components/table-region";
+
+export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "수업 관리", "Manage a class");
+
+const INTENT = { edit: "edit", cancel: "cancel" } as const;
+
+function hhmm(d: Date): string {
+  return toSeoulLocal(d).slice(11);
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, "ACADEMY_ADMIN", "SYSTEM_ADMIN");
+  const found = await getOfferingForAcademy(params.offeringId ?? "");
+  if (!found) notFound();
+  const o = found.offering;
+  const values: OfferingFormValues = {
+    titleKo: o.titleKo,
+    titleEn: o.titleEn,
+    descriptionKo: o.descriptionKo,
+    descriptionEn: o.descriptionEn,
+    topic: o.topic,
+    format: o.format,
+    date: seoulDateKey(o.startsAt),
+    startTime: hhmm(o.startsAt),
+    endTime: hhmm(o.endsAt),
+    place: o.place,
+    district: o.district,
+    directionsKo: o.directionsKo,
+    directionsEn: o.directionsEn,
+    onlineUrl: o.onlineUrl ?? "",
+    lecturerUserIds: o.lecturerUserIds,
+    lecturerNames: o.lecturerNames,
+    capacity: o.capacity,
+    audience: o.audience,
+    audienceUnitCodes: found.unitCodes.join(", "),
+    registrationClosesAt: toSeoulLocal(o.registrationClosesAt),
+    cancellationClosesAt: toSeoulLocal(o.cancellationClosesAt),
+    accessibility: o.accessibility,
+  };
+  const done = new URL(request.url).searchParams.get("done");
+  return {
+    id: o.id,
+    titleKo: o.titleKo,
+    titleEn: o.titleEn,
+    status: o.status,
+    cancelReason: o.cancelReason,
+    values,
+    roster: found.roster,
+    options: await scheduleFormOptions(),
+    done: done === "edited" || done === "cancelled" ? done : null,
+  };
+}
+
+type ActionData = { formError: string; fieldErrors?: Record<string, string>; values?: ScheduleInput };
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const actor = await requireRole(request, "ACADEMY_ADMIN", "SYSTEM_ADMIN");
+  const { t } = requestTranslator(request, actor.user.locale);
+  const id = params.offeringId ?? "";
+  const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === INTENT.cancel) {
+    const result = await cancelOffering(actor.userId, id, String(form.get("reason") ?? ""));
+    if (!result.ok) {
+      const message = t(`offerings.admin.error.${result.problem}`);
+      return Response.json({ formError: message, fieldErrors: result.problem === "reason" ? { reason: message } : {} } satisfies ActionData, { status: result.problem === "notFound" ? 404 : 400 });
+    }
+    await deliverSoon(result.notified);
+    return redirect(`/academy/offerings/${id}?done=cancelled`);
+  }
+  if (intent !== INTENT.edit) return Response.json({ formError: t("offerings.admin.error.invalid") } satisfies ActionData, { status: 400 });
+  const values = offeringInputFromForm(form);
+  const result = await editOffering(actor.userId, id, values);
+  if (!result.ok) {
+    if ("notFound" in result) return Response.json({ formError: t("offerings.admin.error.notFound") } satisfies ActionData, { status: 404 });
+    const fieldErrors = Object.fromEntries(Object.entries(result.errors).map(([f, code]) => [f, t(`offerings.admin.error.${code}`)]));
+    return Response.json({ formError: t("offerings.admin.error.summary"), fieldErrors, values } satisfies ActionData, { status: 400 });
+  }
+  await deliverSoon(result.notified);
+  return redirect(`/academy/offerings/${id}?done=edited`);
+}
+
+export default function ManageOffering() {
+  const d = useLoaderData<typeof loader>();
+  const result = useActionData<ActionData>();
+  const { t, i18n } = useTranslation();
+  const locale = i18n.language as AppLocale;
+  const busy = useNavigation().state === "submitting";
+  const title = pick(locale, d.titleKo, d.titleEn);
+  return (
+    <>
+      <h1>{title}</h1>
+      {d.done ? <p className="success" role="status">{t(`offerings.admin.done.${d.done}`)}</p> : null}
+      <FormAlert result={result} />
+      <p className="actions">
+        <Link to={`/catalog/offerings/${d.id}`}>{t("offerings.admin.publicPage")}</Link>
+        {d.status === "SCHEDULED" ? <Link to={`/academy/offerings/${d.id}/check-in`}>{t("offerings.checkIn.open")}</Link> : null}
+      </p>
+      {d.status === "CANCELLED" ? <p className="notice">{t("offerings.admin.cancelledNote", { reason: d.cancelReason ?? "" })}</p> : null}
+
+      <h2>{t("offerings.admin.roster")}</h2>
+      {d.roster.length === 0 ? <p className="panel">—</p> : (
+        <TableRegion labelledBy="roster-caption">
+          <table>
+            <caption id="roster-caption">{t("offerings.admin.rosterCaption")}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t("offerings.admin.name")}</th>
+                <th scope="col">{t("offerings.admin.employeeNo")}</th>
+                <th scope="col">{t("offerings.admin.unit")}</th>
+                <th scope="col">{t("offerings.admin.state")}</th>
+                <th scope="col">{t("offerings.admin.registeredAt")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {d.roster.map((r) => (
+                <tr key={r.id}>
+                  <th scope="row">{r.name}</th>
+                  <td>{r.employeeNo ?? "—"}</td>
+                  <td>{r.unitKo ? pick(locale, r.unitKo, r.unitEn ?? r.unitKo) : "—"}</td>
+                  <td>{t(`offerings.status.${r.status}`)}</td>
+                  <td>{formatDate(r.queuedAt, locale, true)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableRegion>
+      )}
+
+      {d.status === "SCHEDULED" ? (
+        <>
+          <h2>{t("offerings.admin.editTitle")}</h2>
+          <OfferingForm mode="edit" options={d.options} values={(result?.values as OfferingFormValues | undefined) ?? d.values} errors={result?.fieldErrors} busy={busy} />
+          <h2 id="cancel-heading">{t("offerings.admin.cancelHeading")}</h2>
+          <Form method="post" className="stack" aria-labelledby="cancel-heading">
+            <input type="hidden" name="intent" value={INTENT.cancel} />
+            <TextField name="reason" label={t("offerings.admin.reason")} hint={t("offerings.admin.cancelHint")} error={result?.fieldErrors?.reason} maxLength={500} required />
+            <div><button type="submit" className="secondary" disabled={busy}>{t("offerings.admin.cancelSubmit")}</button></div>
+          </Form>
+        </>
+      ) : null}
+    </>
+  );
+}
