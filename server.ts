@@ -28,7 +28,7 @@ app.use(compression());
 app.use(originGuard(env.APP_ORIGIN));
 // Forms are small; the upload forms take their file plus a little room for the other fields (the seal's form
 // takes more than a seal may be, so that a file slightly too big is refused on the page, in words).
-app.use(requestLimits({ formBytes: 256 * 1024, uploads: { "/hr/import": MAX_IMPORT_BYTES + 64 * 1024, "/hr/sessions/new": MAX_EVIDENCE_BYTES + 64 * 1024, "/hr/assignments/:assignmentId": MAX_EVIDENCE_BYTES + 64 * 1024, "/admin/seal": SEAL_FORM_BYTES } }));
+app.use(requestLimits({ formBytes: 256 * 1024, uploads: { "/hr/import": MAX_IMPORT_BYTES + 64 * 1024, "/hr/org-chart/import": MAX_IMPORT_BYTES + 64 * 1024, "/hr/sessions/new": MAX_EVIDENCE_BYTES + 64 * 1024, "/hr/assignments/:assignmentId": MAX_EVIDENCE_BYTES + 64 * 1024, "/admin/seal": SEAL_FORM_BYTES } }));
 
 // The board's page asks for a web font from a public host; the Content-Security-Policy stops that
 // request, so an admin page never reaches outside (the board falls back to the system font).

@@ -43,10 +43,14 @@ describe("end to end: an administrator loads a unit file and reads the chart", {
     const csv = `\uFEFF부서코드,부서명,영문부서명,상위부서코드,조직유형\r\n${fresh},새로 만든 팀,New team,${moving.code},팀\r\n${moving.code},옮긴 과,Moved division,${world.otherBureau.code},과\r\n`;
     await page.getByLabel("조직 자료(CSV)").setInputFiles({ name: "units.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.getByRole("button", { name: "조직 자료 점검" }).click();
-    await page.waitForURL(/\/hr\/import\/[^/]+$/);
+    // Say what the page showed if the check page never comes.
+    await page.waitForURL(/\/hr\/import\/[^/]+$/, { timeout: 20_000 }).catch(async (e: unknown) => {
+      throw new Error(`no check page: ${page.url()} ${(await page.locator("main").textContent())?.slice(0, 600)}`, { cause: e });
+    });
     await expect.poll(() => page.getByRole("status").first().textContent()).toContain("문제가 없습니다");
-    expect(await page.getByRole("row", { name: "신설" }).getByRole("cell").textContent()).toBe("1");
-    expect(await page.getByRole("row", { name: "상위 부서 변경" }).getByRole("cell").textContent()).toBe("1");
+    const counts = page.locator("table", { has: page.locator("#chart-summary-caption") });
+    expect(await counts.getByRole("row", { name: /^신설 / }).getByRole("cell").textContent()).toBe("1");
+    expect(await counts.getByRole("row", { name: "상위 부서 변경" }).getByRole("cell").textContent()).toBe("1");
     const changes = page.getByRole("region", { name: "모든 변경 사항" });
     expect(await changes.textContent()).toContain(world.otherBureau.code);
     await expectAccessible(page, "01-chart-checked");
