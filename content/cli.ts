@@ -64,6 +64,7 @@ async function main() {
       process.exit(1);
     });
     console.log(`Published: ${report.created.join(", ") || "nothing new"}; unchanged: ${report.unchanged.join(", ") || "none"}`);
+    if (report.joinersAssigned !== undefined) console.log(`Assigned ${report.joinersAssigned} person(s) who joined within the window of a duty owed on joining`);
     await prisma.$disconnect();
   } else if (command !== "check") {
     console.error("usage: content/cli.ts check|load [content-root]");
