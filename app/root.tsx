@@ -127,7 +127,8 @@ function Header({ data }: { data: RootData }) {
             </ul>
           </nav>
           <div className="session">
-            <Form method="post" action="/language" className="inline">
+            {/* The page comes back at the same address, so the menu is closed here rather than on navigation. */}
+            <Form method="post" action="/language" className="inline" onSubmit={() => setOpen(false)}>
               <input type="hidden" name="locale" value={other} />
               <input type="hidden" name="redirectTo" value={here} />
               <button type="submit" className="link-button" lang={other} aria-label={t("app.switchToLabel")}>
@@ -180,7 +181,7 @@ function Shell({ data, children }: { data: RootData; children: React.ReactNode }
       <Header data={data} />
       <main id="main" tabIndex={-1}>{children}</main>
       <footer className="site-footer">
-        <p>{t("app.academy")} · {t("app.footer")}</p>
+        <p>{data.contact?.academy ?? t("app.academy")} · {t("app.footer")}</p>
         {data.contact ? <ContactLine contact={data.contact} /> : null}
         <p><Link to="/help">{t("app.help")}</Link></p>
       </footer>

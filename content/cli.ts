@@ -41,12 +41,13 @@ async function main() {
     );
   }
   console.log(`  total: ${totalLessons} lessons, ${totalCases} case studies`);
+  if (tree.staffCategories) console.log(`  staff categories: ${tree.staffCategories.map((c) => `${c.code} (${c.name.ko})`).join(", ")}`);
   // Each rule read back in plain words, to check it says what the ordinance says.
   const { explainObligation } = await import("~/modules/content/explain");
   const titles = new Map(tree.courses.map((c) => [c.course.slug, { ko: c.course.title.ko, en: c.course.title.en }]));
   for (const o of tree.obligations) {
     console.log(`  obligation ${o.code} (${tree.obligationFiles?.[o.code] ?? "?"}): ${o.routes.length} route(s)`);
-    const said = explainObligation(o, titles);
+    const said = explainObligation(o, titles, tree.staffCategories ?? null);
     console.log(`    ${o.title.ko}`);
     for (const line of said.ko) console.log(`      ${line}`);
     console.log(`    ${o.title.en}`);
@@ -57,13 +58,15 @@ async function main() {
     const { loadContent } = await import("~/modules/content/load.server");
     const { prisma } = await import("~/utils/db.server");
     const { ObligationAudienceError } = await import("~/modules/obligations/audience.server");
+    const { StaffCategoryConfigError } = await import("~/modules/content/load.server");
     const report = await loadContent(tree).catch(async (e: unknown) => {
-      if (!(e instanceof ObligationAudienceError)) throw e;
+      if (!(e instanceof ObligationAudienceError) && !(e instanceof StaffCategoryConfigError)) throw e;
       console.error(`Content load refused, nothing published:\n  ${e.message.split("\n").join("\n  ")}`);
       await prisma.$disconnect();
       process.exit(1);
     });
     console.log(`Published: ${report.created.join(", ") || "nothing new"}; unchanged: ${report.unchanged.join(", ") || "none"}`);
+    if (report.staffCategories.length) console.log(`Staff categories: ${report.staffCategories.join(", ")}${report.removedStaffCategories.length ? `; removed: ${report.removedStaffCategories.join(", ")}` : ""}`);
     if (report.joinersAssigned !== undefined) console.log(`Assigned ${report.joinersAssigned} person(s) who joined within the window of a duty owed on joining`);
     await prisma.$disconnect();
   } else if (command !== "check") {

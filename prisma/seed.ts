@@ -8,7 +8,8 @@
  * Safe to run twice: it does nothing when the demo city already exists.
  */
 import { join } from "node:path";
-import type { JobFamily, OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
+import type { JobFamily, OrgUnitKind, Role } from "~/generated/prisma/enums";
+import type { StaffCategoryCode } from "~/modules/org/staff-categories.server";
 import { prisma } from "~/utils/db.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { readContentTree } from "~/modules/content/source.server";
@@ -36,7 +37,7 @@ type UnitSpec = {
   en: string;
   parent?: string;
   staff: number;
-  category: StaffCategory;
+  category: StaffCategoryCode;
   jobFamily?: JobFamily;
 };
 
@@ -95,7 +96,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
     name: string;
     email: string;
     orgUnitId: string;
-    staffCategory: StaffCategory;
+    staffCategory: StaffCategoryCode;
     grade: number | null;
     jobFamily: JobFamily | null;
   }> = [];
@@ -105,7 +106,7 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
       n++;
       const name = SURNAMES[Math.floor(random() * SURNAMES.length)]! + GIVEN[Math.floor(random() * GIVEN.length)]!;
       const isHead = u.kind === "BUREAU" && i === 0;
-      const category: StaffCategory = isHead ? "SENIOR_OFFICIAL" : u.category;
+      const category: StaffCategoryCode = isHead ? "SENIOR_OFFICIAL" : u.category;
       const grade = category === "SENIOR_OFFICIAL" ? 3 + (i % 2) : u.category === "CIVIL_SERVANT" ? 5 + Math.floor(random() * 5) : null;
       people.push({
         employeeNo: `E${String(100000 + n)}`,

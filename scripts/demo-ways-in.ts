@@ -13,7 +13,7 @@ import { writeFileSync } from "node:fs";
 import { prisma } from "~/utils/db.server";
 import { closeQueues } from "~/utils/queues.server";
 import { sendInvitation } from "~/modules/auth/accounts.server";
-import { isCityStaff } from "~/modules/org/coded-sets";
+import { listStaffCategories } from "~/modules/org/staff-categories.server";
 import type { StaffAccount } from "./identity-provider";
 
 const i = process.argv.indexOf("--staff-file");
@@ -29,7 +29,8 @@ const people = await prisma.person.findMany({
     verifications: { where: { type: "INVITATION", expiresAt: { gt: new Date() } }, select: { id: true } },
   },
 });
-const city = people.filter((p) => isCityStaff(p.staffCategory) && p.employeeNo);
+const cityStaff = new Set((await listStaffCategories()).filter((c) => c.cityStaff).map((c) => c.code));
+const city = people.filter((p) => cityStaff.has(p.staffCategory) && p.employeeNo);
 const staff: StaffAccount[] = city.map((p) => ({ sub: `portal-${p.employeeNo}`, name: p.name, email: p.email, employeeNo: p.employeeNo }));
 writeFileSync(staffFile, JSON.stringify(staff, null, 2));
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { JobFamily, OrgUnitKind, Role, StaffCategory } from "~/generated/prisma/enums";
-import { isGraded } from "~/modules/org/coded-sets";
+import type { JobFamily, OrgUnitKind, Role } from "~/generated/prisma/enums";
+import type { StaffCategoryCode } from "~/modules/org/staff-categories.server";
 import { prisma } from "~/utils/db.server";
 import { hashPassword } from "~/modules/auth/password.server";
 import { openCycle, planCycle } from "~/modules/obligations/cycles.server";
@@ -20,15 +20,16 @@ export async function createUnit(kind: OrgUnitKind, parentId: string | null = nu
 }
 
 export interface PersonOptions {
-  /** Default: 7 for a category with grades (app/modules/org/coded-sets.ts), none for the others. */
+  /** Default: 7 for a category with grades (staff_category.graded), none for the others. */
   grade?: number | null;
   jobFamily?: JobFamily | null;
 }
 
 /** Someone on the roll of a unit, of the category and grade given. */
-export async function createPerson(orgUnitId: string, staffCategory: StaffCategory = "CIVIL_SERVANT", name = "홍길동", opts: PersonOptions = {}) {
+export async function createPerson(orgUnitId: string, staffCategory: StaffCategoryCode = "CIVIL_SERVANT", name = "홍길동", opts: PersonOptions = {}) {
   const tag = uid();
-  const grade = opts.grade !== undefined ? opts.grade : isGraded(staffCategory) ? 7 : null;
+  const graded = opts.grade === undefined && (await prisma.staffCategory.findUnique({ where: { code: staffCategory }, select: { graded: true } }))?.graded;
+  const grade = opts.grade !== undefined ? opts.grade : graded ? 7 : null;
   const person = await prisma.person.create({
     data: { employeeNo: `T${tag}`, name, email: `p-${tag}@test.example`, orgUnitId, staffCategory, grade, jobFamily: opts.jobFamily ?? null },
   });
@@ -61,7 +62,7 @@ export async function createUser(opts: { personId?: string | null; roles?: Array
  * civil-servant course for the given staff categories (civil servants unless
  * said), isolated from other test files.
  */
-export async function createWorld(opts: { routed?: readonly StaffCategory[] } = {}) {
+export async function createWorld(opts: { routed?: readonly StaffCategoryCode[] } = {}) {
   const routed = opts.routed ?? ["CIVIL_SERVANT"];
   const city = await createUnit("CITY", null, "시");
   const bureau = await createUnit("BUREAU", city.id, "국");
@@ -108,7 +109,7 @@ export async function createAnnualObligation(
   world: { city: { id: string }; course: { id: string } },
   titleKo: string,
   titleEn: string,
-  routed: readonly StaffCategory[] = ["CIVIL_SERVANT"],
+  routed: readonly StaffCategoryCode[] = ["CIVIL_SERVANT"],
 ) {
   return prisma.obligation.create({
     data: {

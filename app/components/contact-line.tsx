@@ -5,6 +5,7 @@ export interface ContactData {
   phone: string;
   phoneHref: string;
   email: string;
+  academy: string;
 }
 
 /** Whom to ask about training: a name, a phone number and an address people can follow. */

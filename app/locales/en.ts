@@ -65,6 +65,11 @@ export const en: Shape<typeof ko> = {
       a2: "A session shorter than a duty's least learning time does not count toward it. Where both duties allow it, one session can count toward two (a disability rights session also counting toward the annual duty, for example).",
       a3: "No certificate is issued for an in-person completion: the signed attendance sheet is kept as the evidence. If you attended and \"My training\" does not show it, ask your HR officer.",
     },
+    equivalent: {
+      q: "I took an equivalent course elsewhere. Does it count?",
+      a1: "It can. If you completed a comparable course with another provider during the cycle (the National Human Rights Commission's e-learning, for example), give your HR officer its certificate of completion. The officer records the course, the provider, the date and the hours with that certificate, and your duty for the cycle counts as completed from then on.",
+      a2: "Only courses finished within the cycle, and only duties you still owe, can be recognised this way. This academy issues no certificate and adds no recognised hours for it: the other provider's certificate is the proof. If a recognition is withdrawn, the duty is owed again and you will see it under \"My training\".",
+    },
     certificate: {
       q: "Where is my certificate?",
       a1: "When you have worked through every lesson of an online course and passed its quiz, the certificate is issued at once. In \"My training\", choose \"Download certificate\" on that duty's card to get it as a PDF.",
@@ -256,14 +261,6 @@ export const en: Shape<typeof ko> = {
     IN_PROGRESS: "In progress",
     COMPLETED: "Completed",
     EXEMPTED: "Exempted",
-  },
-  staffCategory: {
-    SENIOR_OFFICIAL: "Senior official (grade 4+)",
-    CIVIL_SERVANT: "Civil servant",
-    AFFILIATED_STAFF: "Affiliated organization staff",
-    WELFARE_FACILITY_STAFF: "Welfare facility staff",
-    EDUCATIONAL_STAFF: "Educational institution staff",
-    CITIZEN: "Citizen",
   },
   login: {
     title: "Sign in",
@@ -585,7 +582,7 @@ export const en: Shape<typeof ko> = {
     format: "File format",
     template: "Download the template (CSV, Korean headers and one sample row)",
     columnsCaption: "Columns and the values they take",
-    columnsNote: "Headers may be in English or in Korean. Codes are written in capitals with underscores (lower case or hyphens are read as the same code).",
+    columnsNote: "Headers may be in English or in Korean. Codes are written in capitals with underscores (lower case or hyphens are read as the same code). A staff category may also be written by its Korean name, as listed below.",
     required: "Required",
     optional: "Optional",
     columnHint: {

@@ -389,7 +389,7 @@ function Preview({ preview }: { preview: { total: PreviewRow; byUnit: PreviewRow
   const tot = preview.total;
   const groups = [
     { key: "unit", rows: preview.byUnit, name: (r: PreviewRow) => pick(locale, r.nameKo, r.nameEn) },
-    { key: "category", rows: preview.byCategory, name: (r: PreviewRow) => t(`staffCategory.${r.id}`) },
+    { key: "category", rows: preview.byCategory, name: (r: PreviewRow) => pick(locale, r.nameKo, r.nameEn) },
     { key: "course", rows: preview.byCourse, name: (r: PreviewRow) => pick(locale, r.nameKo, r.nameEn) },
   ] as const;
   return (

@@ -4,7 +4,8 @@ import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/re
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { listNotices, noticeInputFromForm, postNotice, withdrawNotice, type NoticeField, type NoticeInput } from "~/modules/notices/notices.server";
-import { STAFF_CATEGORIES } from "~/modules/org/coded-sets";
+import { listStaffCategories } from "~/modules/org/staff-categories.server";
+import { staffCategoryName } from "~/modules/org/staff-category-names";
 import { formatDate, pick, seoulDateKey, type AppLocale } from "~/utils/i18n";
 import { requestTranslator } from "~/utils/locale.server";
 import { now } from "~/utils/clock.server";
@@ -20,7 +21,14 @@ const INTENT = { post: "post", withdraw: "withdraw" } as const;
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "ACADEMY_ADMIN", "SYSTEM_ADMIN");
   const done = new URL(request.url).searchParams.get("done");
-  return { notices: await listNotices(), today: seoulDateKey(now()), done: done === "posted" || done === "withdrawn" ? done : null };
+  const categories = await listStaffCategories();
+  return {
+    notices: await listNotices(),
+    categories: categories.map((c) => c.code),
+    categoryNames: Object.fromEntries(categories.map((c) => [c.code, { ko: c.nameKo, en: c.nameEn }])),
+    today: seoulDateKey(now()),
+    done: done === "posted" || done === "withdrawn" ? done : null,
+  };
 }
 
 type ActionData = { formError: string; fieldErrors?: Partial<Record<NoticeField, string>>; values?: NoticeInput };
@@ -81,10 +89,10 @@ export default function AcademyNotices() {
         <fieldset className="choices" aria-describedby={err("staffCategories") ? "staffCategories-error" : undefined}>
           <legend>{t("notices.fields.staffCategories")}</legend>
           {err("staffCategories") ? <p id="staffCategories-error" className="field-error">{err("staffCategories")}</p> : null}
-          {STAFF_CATEGORIES.map((c) => (
+          {d.categories.map((c) => (
             <label key={c} className="option">
               <input type="checkbox" name="staffCategories" value={c} defaultChecked={v?.staffCategories?.includes(c)} />
-              <span>{t(`staffCategory.${c}`)}</span>
+              <span>{staffCategoryName(d.categoryNames, c, locale)}</span>
             </label>
           ))}
         </fieldset>
@@ -114,7 +122,7 @@ export default function AcademyNotices() {
                 return (
                   <tr key={n.id}>
                     <th scope="row">{title}</th>
-                    <td>{n.staffCategories.length === 0 ? t("notices.everyone") : n.staffCategories.map((c) => t(`staffCategory.${c}`)).join(", ")}</td>
+                    <td>{n.staffCategories.length === 0 ? t("notices.everyone") : n.staffCategories.map((c) => staffCategoryName(d.categoryNames, c, locale)).join(", ")}</td>
                     <td>{t("notices.periodValue", { from: formatDate(n.showFrom, locale), until: formatDate(n.showUntil, locale) })}</td>
                     <td>{t(`notices.states.${n.state}`)}</td>
                     <td className="num">{n.reads}</td>

@@ -13,7 +13,7 @@ export async function loader(_: LoaderFunctionArgs) {
   return helpFacts();
 }
 
-const SECTIONS = ["signIn", "duty", "exemption", "inPerson", "certificate", "reminders", "contact"] as const;
+const SECTIONS = ["signIn", "duty", "exemption", "inPerson", "equivalent", "certificate", "reminders", "contact"] as const;
 const anchor = (s: string) => `q-${s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /** "12-31" as a reader says it: 12월 31일, 31 December. */
@@ -117,6 +117,12 @@ export default function Help() {
         <p>{t("help.inPerson.a1")}</p>
         <p>{t("help.inPerson.a2")}</p>
         <p>{t("help.inPerson.a3")}</p>
+      </section>
+
+      <section aria-labelledby={anchor("equivalent")} className="faq">
+        <h2 id={anchor("equivalent")}>{t("help.equivalent.q")}</h2>
+        <p>{t("help.equivalent.a1")}</p>
+        <p>{t("help.equivalent.a2")}</p>
       </section>
 
       <section aria-labelledby={anchor("certificate")} className="faq">

@@ -12,6 +12,8 @@ import { PurposeFields } from "~/components/purpose-fields";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import { TableRegion } from "~/components/table-region";
 import { CountCells, CountHeaders, inPersonShare } from "~/components/compliance-cells";
+import { staffCategoryNames } from "~/modules/org/staff-categories.server";
+import { staffCategoryName } from "~/modules/org/staff-category-names";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 현황", "Compliance");
 
@@ -23,6 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [units, categories] = cycle
     ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id, asOf)])
     : [[], []];
+  const categoryNames = await staffCategoryNames();
   if (cycle) {
     await recordReportView(actor, {
       report: "compliance",
@@ -39,6 +42,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     cycle,
     units,
     categories,
+    categoryNames,
     asOf: asOf ? asOfParam : null,
     hasScope: actor.hrScopeUnitIds.length > 0,
     purpose: purpose.purpose,
@@ -170,7 +174,7 @@ export default function Compliance() {
               <tbody>
                 {d.categories.map((c) => (
                   <tr key={`${c.staffCategory}-${c.grade}`}>
-                    <th scope="row">{t(`staffCategory.${c.staffCategory}`)}</th>
+                    <th scope="row">{staffCategoryName(d.categoryNames, c.staffCategory, locale)}</th>
                     <td>{c.grade ?? "—"}</td>
                     <td className="num">{c.assigned}</td>
                     <td className="num">{c.completed}</td>

@@ -18,6 +18,8 @@ import { now } from "~/utils/clock.server";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
 import { TableRegion } from "~/components/table-region";
+import { staffCategoryNames } from "~/modules/org/staff-categories.server";
+import { staffCategoryName } from "~/modules/org/staff-category-names";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.person.name ?? ""} 이수 기록`, `${data?.person.name ?? ""}: training record`);
@@ -27,7 +29,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await getAssignmentForOfficer(actor, params.assignmentId!);
   if (!found) notFound();
   const { assignment: a, history } = found;
+  const categoryNames = await staffCategoryNames();
   return {
+    categoryNames,
     id: a.id,
     status: a.status,
     exemptReason: a.exemptReason,
@@ -139,7 +143,7 @@ export default function AssignmentRecord() {
       <h1>{t("exemption.title", { name: d.person.name })}</h1>
       <dl className="facts">
         <dt>{t("hr.employeeNo")}</dt><dd>{d.person.employeeNo ?? "—"}</dd>
-        <dt>{t("hr.category")}</dt><dd>{t(`staffCategory.${d.person.staffCategory}`)}{d.person.grade ? ` · ${d.person.grade}` : ""}</dd>
+        <dt>{t("hr.category")}</dt><dd>{staffCategoryName(d.categoryNames, d.person.staffCategory, locale)}{d.person.grade ? ` · ${d.person.grade}` : ""}</dd>
         <dt>{t("certificate.obligation")}</dt><dd>{pick(locale, d.obligationKo, d.obligationEn)} · {d.cycleLabel}</dd>
         <dt>{t("hr.status")}</dt><dd><span className={`badge ${d.status}`}>{t(`status.${d.status}`)}</span>{d.status === "COMPLETED" && d.completionMode ? ` (${t(`completionMode.${d.completionMode}`)})` : ""}{exempted && d.exemptReason ? ` — ${d.exemptReason}` : ""}</dd>
         <dt>{t("hr.due")}</dt><dd>{d.dueAt ? formatDate(d.dueAt, locale) : "—"}</dd>

@@ -9,7 +9,10 @@ import { COLUMN_HEADERS, IMPORT_COLUMNS, REQUIRED_COLUMNS, IMPORT_KINDS, IMPORT_
 import { decodeCsvFile } from "~/utils/csv-parse";
 import { requestTranslator } from "~/utils/locale.server";
 import { pageTitle } from "~/utils/meta";
-import { JOB_FAMILIES, ROLL_STAFF_CATEGORIES } from "~/modules/org/coded-sets";
+import { JOB_FAMILIES } from "~/modules/org/coded-sets";
+import { namesOf, rollStaffCategories } from "~/modules/org/staff-categories.server";
+import { staffCategoryName } from "~/modules/org/staff-category-names";
+import type { AppLocale } from "~/utils/i18n";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "인사 자료 올리기", "Personnel import");
 
@@ -18,14 +21,15 @@ type ActionData = { formError: string; fieldErrors: { file?: string; kind?: stri
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
   const required: readonly string[] = REQUIRED_COLUMNS;
+  const categories = await rollStaffCategories();
   // Every column with the headers it is known by, whether it must be there, and what it may hold.
   const columns = IMPORT_COLUMNS.map((c) => ({
     column: c,
     korean: COLUMN_HEADERS[c].filter((h) => /[가-힣]/.test(h)),
     required: required.includes(c),
-    allowed: c === "staff_category" ? [...ROLL_STAFF_CATEGORIES] : c === "job_family" ? [...JOB_FAMILIES] : c === "is_head" ? ["Y", "N"] : c === "grade" ? ["1–9"] : c === "hired_on" ? ["YYYY-MM-DD"] : [],
+    allowed: c === "staff_category" ? categories.map((k) => k.code) : c === "job_family" ? [...JOB_FAMILIES] : c === "is_head" ? ["Y", "N"] : c === "grade" ? ["1–9"] : c === "hired_on" ? ["YYYY-MM-DD"] : [],
   }));
-  return { columns, inRequestRows: IMPORT_LIMITS.inRequestRows, kinds: IMPORT_KINDS };
+  return { columns, categoryNames: namesOf(categories), inRequestRows: IMPORT_LIMITS.inRequestRows, kinds: IMPORT_KINDS };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -58,7 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function ImportPage() {
-  const { columns, inRequestRows, kinds } = useLoaderData<typeof loader>();
+  const { columns, categoryNames, inRequestRows, kinds } = useLoaderData<typeof loader>();
   const result = useActionData<ActionData>();
   const { t, i18n } = useTranslation();
   const fileError = result?.fieldErrors.file;
@@ -83,7 +87,7 @@ export default function ImportPage() {
                 {c.allowed.length === 0 ? t(`import.columnHint.${c.column}`) : (
                   <>
                     {c.allowed.map((v, i) => (
-                      <span key={v}>{i > 0 ? ", " : ""}<code>{v}</code>{c.column === "staff_category" ? ` (${t(`staffCategory.${v}`)})` : c.column === "job_family" ? ` (${t(`jobFamily.${v}`)})` : ""}</span>
+                      <span key={v}>{i > 0 ? ", " : ""}<code>{v}</code>{c.column === "staff_category" ? ` (${staffCategoryName(categoryNames, v, i18n.language as AppLocale)})` : c.column === "job_family" ? ` (${t(`jobFamily.${v}`)})` : ""}</span>
                     ))}
                     {c.column === "is_head" || c.column === "hired_on" ? ` — ${t(`import.columnHint.${c.column}`)}` : ""}
                   </>

@@ -145,7 +145,7 @@ export default function OversightReturnPage() {
                           <tbody>
                             {c.rows.map((r) => (
                               <tr key={`${r.staffCategory}-${r.grade}-${r.subtotal}`} className={r.subtotal ? "subtotal" : undefined}>
-                                <th scope="row">{rankLabel(t, r)}</th>
+                                <th scope="row">{rankLabel(t, locale, r)}</th>
                                 <CountCells c={r} locale={locale} />
                               </tr>
                             ))}

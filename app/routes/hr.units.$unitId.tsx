@@ -16,6 +16,8 @@ import { pick, type AppLocale } from "~/utils/i18n";
 import { isUuid } from "~/utils/ids";
 import { TableRegion } from "~/components/table-region";
 import { ProgressCells } from "~/components/compliance-cells";
+import { staffCategoryNames } from "~/modules/org/staff-categories.server";
+import { staffCategoryName } from "~/modules/org/staff-category-names";
 
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) =>
   pageTitle(matches, `${data?.unit?.nameKo ?? ""} 대상자`, `People in ${data?.unit?.nameEn ?? ""}`);
@@ -43,7 +45,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const purposeQuery = carriedViewQuery({ asOf: asOfParam, accessId: purpose.accessId });
   // Reminders go to people of an open cycle as it stands today, not to a view of the past.
   const canRemind = cycle.status === "OPEN" && asOf === null;
-  return { unit, cycle, people, filter, asOf: asOfParam, purposeQuery, canRemind, minDays: getEnv().HR_REMINDER_MIN_DAYS };
+  const categoryNames = await staffCategoryNames();
+  return { unit, cycle, people, categoryNames, filter, asOf: asOfParam, purposeQuery, canRemind, minDays: getEnv().HR_REMINDER_MIN_DAYS };
 }
 
 type ActionData = { outcome?: HrReminderOutcome; formError?: string };
@@ -115,7 +118,7 @@ export default function UnitPeople() {
                   ) : null}
                   <td>{p.employeeNo ?? "—"}</td>
                   <th scope="row" className="nowrap"><Link to={`/hr/assignments/${p.assignmentId}`}>{p.name}</Link></th>
-                  <td>{t(`staffCategory.${p.staffCategory}`)}</td>
+                  <td>{staffCategoryName(d.categoryNames, p.staffCategory, locale)}</td>
                   <td>{p.grade ?? "—"}</td>
                   <ProgressCells p={p} />
                 </tr>

@@ -8,6 +8,8 @@ export interface Contact {
   /** The phone number as a tel: address: digits and a leading plus only. */
   phoneHref: string;
   email: string;
+  /** The academy's own name (ACADEMY_NAME_*): each city runs its own. */
+  academy: string;
 }
 
 export function contactFor(locale: AppLocale): Contact {
@@ -17,5 +19,6 @@ export function contactFor(locale: AppLocale): Contact {
     phone: env.CONTACT_PHONE,
     phoneHref: `tel:${env.CONTACT_PHONE.replace(/[^0-9+]/g, "")}`,
     email: env.CONTACT_EMAIL,
+    academy: locale === "en" ? env.ACADEMY_NAME_EN : env.ACADEMY_NAME_KO,
   };
 }

@@ -10,7 +10,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
-import { JOB_FAMILY_SPELLINGS, ROLL_STAFF_CATEGORIES, kebab } from "~/modules/org/coded-sets";
+import { JOB_FAMILY_SPELLINGS, kebab } from "~/modules/org/coded-sets";
 
 /** Shares of the file, per thousand people on the roll (a month of a city's changes, and then some). */
 const LEAVERS = 5; // under the 10% that asks the officer to type the number of leavers
@@ -232,12 +232,12 @@ export async function boundImport(db: pg.Client, f: PersonnelFile, apply: boolea
           `SELECT
              (SELECT count(*) FROM p5_row WHERE coalesce(employee_no, '') = '' OR length(employee_no) > 40 OR coalesce(name, '') = '' OR length(name) > 100
                 OR coalesce(email, '') !~ '^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$' OR coalesce(unit_code, '') = '' OR length(unit_code) > 40
-                OR NOT coalesce(staff_category = ANY($1::text[]), false) OR NOT (grade = '' OR grade ~ '^[1-9]$')
-                OR NOT (job_family = '' OR job_family = ANY($2::text[])) OR same_no > 1 OR same_email > 1
+                OR NOT coalesce(staff_category IN (SELECT code FROM staff_category WHERE on_roll), false) OR NOT (grade = '' OR grade ~ '^[1-9]$')
+                OR NOT (job_family = '' OR job_family = ANY($1::text[])) OR same_no > 1 OR same_email > 1
                 OR unit_id IS NULL OR unit_id NOT IN (SELECT id FROM p5_scope))
            + (SELECT count(*) FROM p5_row r JOIN person p ON p.employee_no = r.employee_no WHERE p.org_unit_id NOT IN (SELECT id FROM p5_scope))
            + (SELECT count(*) FROM p5_row r JOIN person p ON lower(p.email) = r.email AND p.employee_no IS DISTINCT FROM r.employee_no) AS n`,
-          [ROLL_STAFF_CATEGORIES, JOB_FAMILY_SPELLINGS],
+          [JOB_FAMILY_SPELLINGS],
         )
       ).rows[0].n,
     );
@@ -268,7 +268,7 @@ export async function boundImport(db: pg.Client, f: PersonnelFile, apply: boolea
     );
     await db.query(
       `INSERT INTO person AS p (employee_no, name, email, org_unit_id, staff_category, grade, job_family, hired_on)
-       SELECT r.employee_no, r.name, r.email, r.unit_id, r.staff_category::"StaffCategory", NULLIF(r.grade, '')::int,
+       SELECT r.employee_no, r.name, r.email, r.unit_id, r.staff_category, NULLIF(r.grade, '')::int,
          NULLIF(upper(replace(r.job_family, '-', '_')), '')::"JobFamily", ${today}
        FROM p5_row r
        ON CONFLICT (employee_no) DO UPDATE SET name = excluded.name, email = excluded.email, org_unit_id = excluded.org_unit_id,

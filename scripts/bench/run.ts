@@ -350,7 +350,8 @@ async function measureAll(n: number, last: boolean): Promise<Result[]> {
          count(*) FILTER (WHERE NOT a.completed_at <= $1 IS TRUE AND a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, $1) <= $1)::int AS exempted
        FROM assignment a JOIN person p ON p.id = a.person_id
        WHERE a.cycle_id = $2 AND a.assigned_at <= $1 AND (p.status = 'ACTIVE' OR ($3 AND p.left_on > ($1 AT TIME ZONE 'Asia/Seoul')::date))
-       GROUP BY p.staff_category, p.grade ORDER BY p.staff_category, p.grade NULLS LAST`,
+       GROUP BY p.staff_category, p.grade
+       ORDER BY (SELECT k.sort_order FROM staff_category k WHERE k.code = p.staff_category), p.staff_category, p.grade NULLS LAST`,
       [asOf ?? BENCH_NOW, ids.annual, asOf !== null],
     ).then((rs) => rs.map((r) => ({ ...r, ratePercent: r.assigned - r.exempted > 0 ? Math.round((100 * r.completed) / (r.assigned - r.exempted)) : null })));
   for (const [label, asOf] of [["today", null], ["as of 30 June", BENCH_AS_OF]] as const) {

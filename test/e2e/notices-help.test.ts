@@ -14,6 +14,8 @@ const CONTACT = {
   CONTACT_NAME_EN: "Human Rights Office training team <test>",
   CONTACT_PHONE: "02-2133-6378",
   CONTACT_EMAIL: "training-help@city.example",
+  ACADEMY_NAME_KO: "시험시 인권교육센터",
+  ACADEMY_NAME_EN: "Test City Human Rights Centre",
 };
 
 describe("end to end: the academy posts a notice a learner reads; the help page and the contact line", { timeout: 180_000 }, () => {
@@ -124,6 +126,8 @@ describe("end to end: the academy posts a notice a learner reads; the help page 
     await page.goto("/");
     const footer = page.locator("footer");
     expect(await footer.textContent()).toContain("교육 문의: 인권담당관 교육팀 <시험> · 전화 02-2133-6378 · 이메일 training-help@city.example");
+    // The city's own academy, not a name fixed in the product.
+    expect(await footer.textContent()).toContain("시험시 인권교육센터 · ");
     expect(await footer.getByRole("link", { name: "02-2133-6378" }).getAttribute("href")).toBe("tel:0221336378");
     expect(await footer.getByRole("link", { name: "training-help@city.example" }).getAttribute("href")).toBe("mailto:training-help@city.example");
     await footer.getByRole("link", { name: "도움말 (자주 묻는 질문)" }).click();
@@ -146,6 +150,9 @@ describe("end to end: the academy posts a notice a learner reads; the help page 
     await page.getByRole("heading", { name: annual.titleEn, level: 3 }).waitFor();
     expect(await page.locator("main").textContent()).toContain("by 31 December");
     expect(await page.locator("footer").textContent()).toContain("Questions about training: Human Rights Office training team <test>");
+    expect(await page.locator("footer").textContent()).toContain("Test City Human Rights Centre · ");
+    // The page came back in English with its menu folded again.
+    expect(await page.getByRole("button", { name: "Menu" }).getAttribute("aria-expanded")).toBe("false");
     await look("07-help-en");
   });
 });

@@ -13,7 +13,7 @@ import { isSsoOnlyPerson } from "./sso.server";
 import { takeToken } from "./throttle.server";
 import { consumeVerification, hashCode, isCodeShape, issueVerification, linkCode, linkUrl } from "./verification.server";
 import { getEnv, oidcSettings } from "~/utils/env.server";
-import { isCityStaff } from "~/modules/org/coded-sets";
+import { CITIZEN_CATEGORY, isCityStaffCategory } from "~/modules/org/staff-categories.server";
 
 /** The privacy notice a person consents to; a new version asks again. */
 export const PRIVACY_NOTICE_VERSION = "2026-12";
@@ -77,7 +77,7 @@ export async function sendInvitationAsOfficer(actor: Actor, personId: string, lo
 }
 
 async function usesSso(personId: string, staffCategory: string): Promise<boolean> {
-  return Boolean(oidcSettings() && isCityStaff(staffCategory)) || (await isSsoOnlyPerson(personId));
+  return Boolean(oidcSettings() && (await isCityStaffCategory(staffCategory))) || (await isSsoOnlyPerson(personId));
 }
 
 export type WayIn = { kind: "home" | "sso" | "invitation"; href: string };
@@ -216,7 +216,7 @@ export async function completeRegistration(
     const clash = await tx.user.findFirst({ where: { email: { equals: row.target, mode: "insensitive" } }, select: { id: true } });
     const personClash = await tx.person.findFirst({ where: { email: { equals: row.target, mode: "insensitive" } }, select: { id: true } });
     if (clash || personClash || !data.name) return null;
-    const person = await tx.person.create({ data: { name: data.name, email: row.target, staffCategory: "CITIZEN" }, select: { id: true } });
+    const person = await tx.person.create({ data: { name: data.name, email: row.target, staffCategory: CITIZEN_CATEGORY }, select: { id: true } });
     const user = await tx.user.create({
       data: {
         email: row.target,
@@ -362,7 +362,7 @@ export async function accountSummary(userId: string, currentSessionId: string) {
     passwordChangedAt: user.passwordChangedAt,
     privacyConsentAt: user.privacyConsentAt,
     otherSessions: sessions.filter((s) => s.id !== currentSessionId).length,
-    canClose: user.person?.staffCategory === "CITIZEN" && user.roleGrants.length === 0 && Boolean(user.passwordHash),
+    canClose: user.person?.staffCategory === CITIZEN_CATEGORY && user.roleGrants.length === 0 && Boolean(user.passwordHash),
   };
 }
 
@@ -404,7 +404,7 @@ export async function closeCitizenAccount(userId: string, password: string): Pro
     where: { id: userId },
     select: { passwordHash: true, personId: true, person: { select: { staffCategory: true } }, roleGrants: { select: { id: true } } },
   });
-  if (user.person?.staffCategory !== "CITIZEN" || user.roleGrants.length > 0) return { ok: false, problem: "not-citizen" };
+  if (user.person?.staffCategory !== CITIZEN_CATEGORY || user.roleGrants.length > 0) return { ok: false, problem: "not-citizen" };
   if (!user.passwordHash || !(await verifyPassword(user.passwordHash, password))) return { ok: false, problem: "current" };
   await prisma.$transaction(async (tx) => {
     await tx.person.update({

@@ -1,5 +1,6 @@
 import { prisma } from "~/utils/db.server";
 import { createUserSession } from "./session.server";
+import { CITIZEN_CATEGORY } from "~/modules/org/staff-categories.server";
 
 /**
  * Where a person lands after signing in without a page to return to: on the
@@ -18,7 +19,7 @@ export async function landingPath(userId: string): Promise<string> {
   if (roles.has("ACADEMY_ADMIN")) return "/academy";
   if (roles.has("SYSTEM_ADMIN")) return "/admin/roles";
   // A citizen owes nothing: they came for the academy's catalog.
-  if (user.person?.staffCategory === "CITIZEN") return "/catalog";
+  if (user.person?.staffCategory === CITIZEN_CATEGORY) return "/catalog";
   return "/";
 }
 

@@ -6,7 +6,8 @@ import { csvStream, neutralizeFormula } from "~/utils/csv";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt, subtreeScope } from "~/modules/org/org.server";
-import { STAFF_CATEGORIES } from "~/modules/org/coded-sets";
+import { staffCategoryNames } from "~/modules/org/staff-categories.server";
+import { staffCategoryName, type StaffCategoryNames } from "~/modules/org/staff-category-names";
 
 export interface UnitCompliance {
   unitId: string;
@@ -167,7 +168,7 @@ export interface CategoryCompliance {
   ratePercent: number | null;
 }
 
-/** The same cycle by staff category (in the order of app/modules/org/coded-sets.ts, not the database enum's) and grade, for the oversight bodies' "participation by rank". */
+/** The same cycle by staff category (in the configured order, staff_category.sort_order) and grade, for the oversight bodies' "participation by rank". */
 export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<CategoryCompliance[]> {
   if (actor.hrScopeUnitIds.length === 0) return [];
   // An officer over every top-level unit sees everyone on the roll: neither the tree nor, as of a
@@ -189,7 +190,7 @@ export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Da
     FROM states s
     ${everyone ? Prisma.sql`WHERE s.unit_id IS NOT NULL` : Prisma.sql`JOIN sc ON sc.id = s.unit_id`}
     GROUP BY s.staff_category, s.grade
-    ORDER BY array_position(${[...STAFF_CATEGORIES]}::text[], s.staff_category::text) NULLS LAST, s.staff_category::text, s.grade NULLS LAST`;
+    ORDER BY (SELECT k.sort_order FROM staff_category k WHERE k.code = s.staff_category) NULLS LAST, s.staff_category, s.grade NULLS LAST`;
 }
 
 /** Whether the scope roots take in every top-level unit, so that every unit is in scope. */
@@ -302,13 +303,13 @@ type Translate = (key: string) => string;
 
 const EXPORT_COLUMNS = ["employeeNo", "name", "unitCode", "unit", "staffCategory", "grade", "status", "dueAt", "completedAt", "completionMode", "certificate"];
 
-function exportCells(r: ExportRow, locale: AppLocale, t: Translate): Array<string | number | null> {
+function exportCells(r: ExportRow, locale: AppLocale, t: Translate, categories: StaffCategoryNames): Array<string | number | null> {
   return [
     r.employeeNo,
     r.name,
     r.unitCode,
     pick(locale, r.unitNameKo, r.unitNameEn),
-    t(`staffCategory.${r.staffCategory}`),
+    staffCategoryName(categories, r.staffCategory, locale),
     r.grade,
     t(`status.${r.status}`),
     r.dueAt ? formatDate(r.dueAt, locale, true) : "",
@@ -321,7 +322,8 @@ function exportCells(r: ExportRow, locale: AppLocale, t: Translate): Array<strin
 /** CSV with a byte order mark (Excel reads Korean correctly) and formulas neutralised. */
 export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, asOf: Date | null = null) {
   async function* rows() {
-    for await (const batch of exportBatches(actor, cycleId, asOf)) yield batch.map((r) => exportCells(r, locale, t));
+    const categories = await staffCategoryNames();
+    for await (const batch of exportBatches(actor, cycleId, asOf)) yield batch.map((r) => exportCells(r, locale, t, categories));
   }
   return csvStream(EXPORT_COLUMNS.map((c) => t(`csv.${c}`)), rows());
 }
@@ -338,9 +340,10 @@ export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppL
   sheet.getRow(1).font = { bold: true };
   void (async () => {
     try {
+      const categories = await staffCategoryNames();
       for await (const batch of exportBatches(actor, cycleId, asOf)) {
         for (const r of batch) {
-          sheet.addRow(exportCells(r, locale, t).map((v) => (typeof v === "string" ? neutralizeFormula(v) : v))).commit();
+          sheet.addRow(exportCells(r, locale, t, categories).map((v) => (typeof v === "string" ? neutralizeFormula(v) : v))).commit();
         }
       }
       sheet.commit();

@@ -1,6 +1,5 @@
-import { ROLL_STAFF_CATEGORIES, STAFF_CATEGORIES } from "~/modules/org/coded-sets";
 import { translator, type AppLocale } from "~/utils/i18n";
-import type { ObligationFile } from "./schema";
+import type { ObligationFile, StaffCategoriesFile } from "./schema";
 
 /**
  * An obligation file read back in plain words, in Korean and English, so that
@@ -15,6 +14,12 @@ export interface Explanation {
 
 /** What the explanation needs to know of a course: its title in both languages. */
 export type CourseTitles = ReadonlyMap<string, { ko: string; en: string }>;
+
+/**
+ * The staff categories of staff-categories.yaml (ADR 025), in report order, for their names and
+ * for who is left out; null when the content tree has none (the codes are then shown as written).
+ */
+export type Categories = readonly StaffCategoriesFile["categories"][number][] | null;
 
 const MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -36,16 +41,21 @@ function lowerFirst(s: string): string {
 
 type Route = ObligationFile["routes"][number];
 
-/** The categories of the file's routes, in the product's order, once each. */
-function categoriesOf(routes: Route[]): string[] {
-  const named = new Set(routes.flatMap((r) => r.staffCategories));
-  return STAFF_CATEGORIES.filter((c) => named.has(c));
-}
-
-function explainIn(o: ObligationFile, courses: CourseTitles, locale: AppLocale): string[] {
+function explainIn(o: ObligationFile, courses: CourseTitles, configured: Categories, locale: AppLocale): string[] {
   const t = translator(locale);
   const ko = locale === "ko";
-  const category = (c: string) => (ko ? t(`staffCategory.${c}`) : lowerFirst(t(`staffCategory.${c}`)));
+  const order = configured?.map((c) => c.code) ?? [];
+  /** The categories of some routes, in report order, once each. */
+  const categoriesOf = (routes: Route[]): string[] => {
+    const named = [...new Set(routes.flatMap((r) => r.staffCategories))];
+    const rank = (c: string) => (order.includes(c) ? order.indexOf(c) : order.length);
+    return named.sort((a, b) => rank(a) - rank(b));
+  };
+  const names = new Map(configured?.map((c) => [c.code, c.name]) ?? []);
+  const category = (c: string) => {
+    const name = names.get(c)?.[locale];
+    return name ? (ko ? name : lowerFirst(name)) : c;
+  };
   const kind = (k: string) => (ko ? t(`oversight.kind.${k}`) : lowerFirst(t(`oversight.kind.${k}`)));
   const course = (slug: string) => {
     const title = courses.get(slug)?.[locale];
@@ -64,7 +74,7 @@ function explainIn(o: ObligationFile, courses: CourseTitles, locale: AppLocale):
   const cats = categoriesOf(o.routes);
   const kinds = o.audience.unitKinds.map(kind);
   // Left out: the categories on the personnel roll that no route names.
-  const left = ROLL_STAFF_CATEGORIES.filter((c) => !cats.includes(c)).map(category);
+  const left = (configured ?? []).filter((c) => c.onRoll && !cats.includes(c.code)).map((c) => category(c.code));
   // First the rule in one line ("everyone in … except …, once a year, by 30 November"), then each part.
   const rhythm =
     o.cycle === "on_joining"
@@ -165,6 +175,6 @@ function explainIn(o: ObligationFile, courses: CourseTitles, locale: AppLocale):
   return lines;
 }
 
-export function explainObligation(o: ObligationFile, courses: CourseTitles): Explanation {
-  return { ko: explainIn(o, courses, "ko"), en: explainIn(o, courses, "en") };
+export function explainObligation(o: ObligationFile, courses: CourseTitles, categories: Categories): Explanation {
+  return { ko: explainIn(o, courses, categories, "ko"), en: explainIn(o, courses, categories, "en") };
 }

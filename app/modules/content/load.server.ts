@@ -1,5 +1,5 @@
 import { prisma } from "~/utils/db.server";
-import type { ContentTree, CourseSource } from "./source.server";
+import { STAFF_CATEGORIES_FILE, type ContentTree, type CourseSource, type StaffCategorySource } from "./source.server";
 import { JOB_FAMILY_BY_SPELLING, TRACK_BY_SPELLING } from "~/modules/org/coded-sets";
 import type { ObligationFile } from "./schema";
 import { assertAudiencesNamed } from "~/modules/obligations/audience.server";
@@ -13,6 +13,10 @@ export interface LoadReport {
   created: string[];
   unchanged: string[];
   obligations: string[];
+  /** The staff categories of the file, in order (empty when the tree has no staff-categories.yaml). */
+  staffCategories: string[];
+  /** Categories the database held that the file no longer lists and nobody held: removed. */
+  removedStaffCategories: string[];
   /** People assigned to open cycles of duties owed on joining, when such a file was loaded. */
   joinersAssigned?: number;
 }
@@ -23,12 +27,18 @@ export interface LoadReport {
  * error, because learners' progress is pinned to it.
  */
 export async function loadContent(tree: ContentTree): Promise<LoadReport> {
-  const report: LoadReport = { created: [], unchanged: [], obligations: [] };
+  const report: LoadReport = { created: [], unchanged: [], obligations: [], staffCategories: [], removedStaffCategories: [] };
+  const fileOf = (code: string) => `content/${tree.obligationFiles?.[code] ?? `obligations (code '${code}')`}`;
   // Before anything is written: a duty naming no units may not fall on every city in the database.
   await assertAudiencesNamed(
     tree.obligations.filter((o) => !o.audience.units?.length).map((o) => o.code),
-    (code) => `content/${tree.obligationFiles?.[code] ?? `obligations (code '${code}')`}`,
+    fileOf,
   );
+  const removed = await assertStaffCategoriesConsistent(tree, fileOf);
+  if (tree.staffCategories) {
+    await loadStaffCategories(tree.staffCategories);
+    report.staffCategories = tree.staffCategories.map((c) => c.code);
+  }
   for (const source of tree.courses) {
     const outcome = await loadCourse(source);
     (outcome === "created" ? report.created : report.unchanged).push(`${source.course.slug}@${source.course.version}`);
@@ -36,6 +46,10 @@ export async function loadContent(tree: ContentTree): Promise<LoadReport> {
   for (const o of tree.obligations) {
     await loadObligation(o);
     report.obligations.push(o.code);
+  }
+  if (removed.length > 0) {
+    await prisma.staffCategory.deleteMany({ where: { code: { in: removed } } });
+    report.removedStaffCategories = removed;
   }
   // A duty owed on joining, loaded while its year's cycle is open, reaches those who already
   // joined within its window; the tick's reconciler writes their notices (ADR 026).
@@ -45,6 +59,52 @@ export async function loadContent(tree: ContentTree): Promise<LoadReport> {
     report.joinersAssigned = Object.values(await assignAudiences(open.map((c) => c.id), now())).reduce((a, b) => a + b, 0);
   }
   return report;
+}
+
+/**
+ * Before anything is written: every category an obligation routes is
+ * configured (in the file, or already in the database when the tree has no
+ * file), and a category the file no longer lists is held by nobody and named
+ * by no other obligation. Returns the categories to remove once the
+ * obligations are reloaded.
+ */
+async function assertStaffCategoriesConsistent(tree: ContentTree, fileOf: (code: string) => string): Promise<string[]> {
+  const held = await prisma.staffCategory.findMany({ select: { code: true } });
+  const listed = tree.staffCategories ? new Set(tree.staffCategories.map((c) => c.code)) : new Set(held.map((c) => c.code));
+  const problems: string[] = [];
+  for (const o of tree.obligations) {
+    const unknown = [...new Set(o.routes.flatMap((r) => r.staffCategories))].filter((c) => !listed.has(c));
+    if (unknown.length > 0) problems.push(`${fileOf(o.code)}: staff categor${unknown.length === 1 ? "y" : "ies"} ${unknown.join(", ")} not configured in content/${STAFF_CATEGORIES_FILE}`);
+  }
+  const dropped = held.map((c) => c.code).filter((c) => !listed.has(c));
+  if (dropped.length > 0) {
+    const reloaded = tree.obligations.map((o) => o.code);
+    const [people, routes] = await Promise.all([
+      prisma.person.groupBy({ by: ["staffCategory"], where: { staffCategory: { in: dropped } }, _count: { _all: true } }),
+      prisma.obligationRoute.findMany({
+        where: { staffCategory: { in: dropped }, obligation: { code: { notIn: reloaded } } },
+        select: { staffCategory: true, obligation: { select: { code: true } } },
+        distinct: ["obligationId", "staffCategory"],
+      }),
+    ]);
+    for (const p of people) problems.push(`content/${STAFF_CATEGORIES_FILE}: ${p.staffCategory} is no longer listed but ${p._count._all} people hold it; keep it (its names may change) or move them first`);
+    for (const r of routes) problems.push(`content/${STAFF_CATEGORIES_FILE}: ${r.staffCategory} is no longer listed but obligation '${r.obligation.code}' routes it`);
+  }
+  if (problems.length > 0) throw new StaffCategoryConfigError(problems.join("\n"));
+  return dropped;
+}
+
+/** A staff category the content names or drops that the database cannot follow; nothing is written. */
+export class StaffCategoryConfigError extends Error {}
+
+/** Write the file's categories over the table: names, flags, and the order of the file. */
+async function loadStaffCategories(categories: readonly StaffCategorySource[]) {
+  await prisma.$transaction(
+    categories.map((c, i) => {
+      const data = { nameKo: c.name.ko, nameEn: c.name.en, sortOrder: i + 1, graded: c.graded, onRoll: c.onRoll, cityStaff: c.cityStaff };
+      return prisma.staffCategory.upsert({ where: { code: c.code }, create: { code: c.code, ...data }, update: data });
+    }),
+  );
 }
 
 async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"> {

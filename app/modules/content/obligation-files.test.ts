@@ -55,7 +55,7 @@ function explained(root: string) {
   const titles = new Map(tree.courses.map((c) => [c.course.slug, c.course.title]));
   return (code: string) => {
     const o = tree.obligations.find((x) => x.code === code)!;
-    const said = explainObligation(o, titles);
+    const said = explainObligation(o, titles, tree.staffCategories ?? null);
     return { ko: said.ko.join("\n"), en: said.en.join("\n") };
   };
 }
@@ -63,7 +63,7 @@ function explained(root: string) {
 describe("content:check in plain words", () => {
   it("reads Seoul's annual duty back: who, which course, by when, how much, what counts", () => {
     const { ko, en } = explained(REAL)("annual-human-rights");
-    expect(en).toContain("except welfare facility staff and educational institution staff, once a year, by 31 December");
+    expect(en).toContain("except contract staff, welfare facility staff and educational institution staff, once a year, by 31 December");
     expect(en).toContain("in units of kind city, bureau, division, team or affiliated organization");
     expect(en).toMatch(/“[^”]+” \(annual-senior-officials\) for each senior official \(grade 4\+\)/);
     expect(en).toMatch(/\(annual-civil-servants\) for each civil servant or affiliated organization staff/);
@@ -72,7 +72,7 @@ describe("content:check in plain words", () => {
     expect(en).toContain("the course, online; attending an in-person session");
     expect(en).toContain("an equivalent course completed elsewhere, recognised by an HR officer with its evidence");
     expect(en).toContain("One in-person session may also count toward other duties that allow it");
-    expect(ko).toContain("소속 전원(복지시설 종사자, 교육기관 종사자 제외), 매년 1회, 12월 31일까지");
+    expect(ko).toContain("소속 전원(계약직, 복지시설 종사자, 교육기관 종사자 제외), 매년 1회, 12월 31일까지");
     expect(ko).toMatch(/4급 이상 관리자: 「[^」]+」\(annual-senior-officials\)/);
     expect(ko).toMatch(/공무원, 투자·출연기관 직원: 「[^」]+」\(annual-civil-servants\)/);
     expect(ko).toContain("얼마나: 최소 60분");
@@ -86,7 +86,8 @@ describe("content:check in plain words", () => {
     expect(en).toMatch(/in the second half, “[^”]+” \(disability-rights-h2\) for everyone above/);
     expect(en).toContain("welfare facility or educational institution");
     expect(en).toContain("overdue, and HR officers told, 14 days after the deadline");
-    expect(en).not.toContain(" except ");
+    // Contract staff, configured in staff-categories.yaml, are not named by Seoul's disability duty.
+    expect(en).toContain("except contract staff, twice a year");
     expect(ko).toContain("연 2회, 6월 30일과 12월 31일까지");
     expect(ko).toMatch(/상반기 대상 전원: 「[^」]+」\(disability-rights-h1\)/);
     expect(ko).toContain("기한 14일 뒤부터 미이수로 보고 인사 담당자에게 알림");
@@ -96,7 +97,7 @@ describe("content:check in plain words", () => {
     const root = copyOfContent();
     writeFileSync(join(root, "obligations/new-hires.yaml"), NEW_HIRES);
     const { ko, en } = explained(root)("new-hires");
-    expect(en).toContain("everyone in INCHEON and the units under it except senior official (grade 4+), affiliated organization staff");
+    expect(en).toContain("everyone in INCHEON and the units under it except senior official (grade 4+), contract staff, affiliated organization staff");
     expect(en).toContain("once, within 60 days of joining");
     expect(en).toContain("the hire date on the personnel file, or the day they move into these units");
     expect(en).toContain("(online only for civil servant)");

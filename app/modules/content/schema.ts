@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { JOB_FAMILY_SPELLINGS, LESSON_KIND_SPELLINGS, ORG_UNIT_KINDS, STAFF_CATEGORIES, TRACK_SPELLINGS } from "~/modules/org/coded-sets";
+import { CITIZEN_CATEGORY } from "~/modules/org/staff-category-names";
+import { JOB_FAMILY_SPELLINGS, LESSON_KIND_SPELLINGS, ORG_UNIT_KINDS, TRACK_SPELLINGS } from "~/modules/org/coded-sets";
 
 /** The content format of content/courses/<slug>/ (see content/README.md). */
 
@@ -153,7 +154,56 @@ export const quizFileSchema = z
     }
   });
 
-const staffCategory = z.enum(STAFF_CATEGORIES);
+/**
+ * A staff category's code: capitals, digits and _, as the personnel file writes it. Which codes
+ * exist is configuration (staff-categories.yaml); readContentTree checks obligations against it.
+ */
+const staffCategoryCode = z.string().regex(/^[A-Z][A-Z0-9_]{0,39}$/, "a staff category code is capitals, digits and _ (CONTRACT_STAFF), at most 40 characters");
+
+/** The category of people who sign up themselves; the product gives it to them, so it must be configured. */
+const CITIZEN_CODE = CITIZEN_CATEGORY;
+
+/** content/staff-categories.yaml: the staff categories, in report order (ADR 025). */
+export const staffCategoriesFileSchema = z
+  .object({
+    categories: z
+      .array(
+        z
+          .object({
+            code: staffCategoryCode,
+            name: bilingual,
+            /** Civil servants' ranks: a grade (급) is recorded, and reports break the category down by grade. */
+            graded: z.boolean().default(false),
+            /** On the personnel roll HR officers import; false for people who sign up themselves. */
+            onRoll: z.boolean().default(true),
+            /** The city's own staff: with single sign-on configured, they sign in through the staff portal. */
+            cityStaff: z.boolean().default(false),
+          })
+          .strict(),
+      )
+      .min(1, "lists at least one category"),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const codes = new Map<string, number>();
+    const namesKo = new Map<string, number>();
+    const namesEn = new Map<string, number>();
+    f.categories.forEach((c, i) => {
+      const twice = (seen: Map<string, number>, key: string, field: (string | number)[], what: string) => {
+        const other = seen.get(key);
+        if (other !== undefined) ctx.addIssue({ code: "custom", path: ["categories", i, ...field], message: `${what} '${key}' is also category ${other + 1}'s` });
+        else seen.set(key, i);
+      };
+      twice(codes, c.code, ["code"], "code");
+      twice(namesKo, c.name.ko, ["name", "ko"], "Korean name");
+      twice(namesEn, c.name.en.toLowerCase(), ["name", "en"], "English name");
+    });
+    const citizen = f.categories.findIndex((c) => c.code === CITIZEN_CODE);
+    if (citizen === -1) ctx.addIssue({ code: "custom", path: ["categories"], message: `needs the category ${CITIZEN_CODE}: people who sign up themselves are given it` });
+    else if (f.categories[citizen]!.onRoll) ctx.addIssue({ code: "custom", path: ["categories", citizen, "onRoll"], message: `${CITIZEN_CODE} is not on the personnel roll: citizens sign up themselves (onRoll: false)` });
+  });
+
+export type StaffCategoriesFile = z.infer<typeof staffCategoriesFileSchema>;
 const unitKind = z.enum(ORG_UNIT_KINDS);
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -200,7 +250,7 @@ export const obligationFileSchema = z
       .array(
         z
           .object({
-            staffCategories: z.array(staffCategory).min(1),
+            staffCategories: z.array(staffCategoryCode).min(1),
             course: slug,
             /** For half-year duties: the edition taught in that half only. */
             period: z.enum(["H1", "H2"]).optional(),

@@ -105,6 +105,79 @@ describe("content check", () => {
       "obligations/disability-rights.yaml:20 [routes.1]: SENIOR_OFFICIAL is routed twice in H1: also by routes.0 (line 15), so one person would owe two courses for this duty",
     );
   });
+
+  it("reads the staff categories in their order, with the example of contract staff", () => {
+    const tree = readContentTree(REAL);
+    expect(tree.staffCategories?.map((c) => c.code)).toEqual([
+      "SENIOR_OFFICIAL",
+      "CIVIL_SERVANT",
+      "CONTRACT_STAFF",
+      "AFFILIATED_STAFF",
+      "WELFARE_FACILITY_STAFF",
+      "EDUCATIONAL_STAFF",
+      "CITIZEN",
+    ]);
+    expect(tree.staffCategories?.find((c) => c.code === "CONTRACT_STAFF")).toEqual({
+      code: "CONTRACT_STAFF",
+      name: { ko: "계약직", en: "Contract staff" },
+      graded: false,
+      onRoll: true,
+      cityStaff: false,
+    });
+  });
+
+  it("refuses an unknown key, a missing name, a duplicate code and a file without citizens, naming each line", () => {
+    const root = copyOfContent();
+    const path = join(root, "staff-categories.yaml");
+    writeFileSync(
+      path,
+      [
+        "categories:",
+        "  - code: SENIOR_OFFICIAL",
+        '    name: { ko: "관리자", en: "Senior" }',
+        "    rank: 1",
+        "  - code: CONTRACT_STAFF",
+        "    graded: true",
+      ].join("\n"),
+    );
+    expect(problems(root)).toEqual([
+      "staff-categories.yaml:4 [categories.0.rank]: unknown key 'rank'",
+      "staff-categories.yaml:5 [categories.1.name]: needs ko and en",
+    ]);
+    writeFileSync(
+      path,
+      [
+        "categories:",
+        "  - code: CIVIL_SERVANT",
+        '    name: { ko: "공무원", en: "Civil servant" }',
+        "  - code: CIVIL_SERVANT",
+        '    name: { ko: "공무원 2", en: "Civil servant 2" }',
+        "  - code: contract staff",
+        '    name: { ko: "계약직", en: "Civil Servant" }',
+      ].join("\n"),
+    );
+    expect(problems(root)).toEqual([
+      "staff-categories.yaml:6 [categories.2.code]: a staff category code is capitals, digits and _ (CONTRACT_STAFF), at most 40 characters",
+      "staff-categories.yaml:4 [categories.1.code]: code 'CIVIL_SERVANT' is also category 1's",
+      "staff-categories.yaml:7 [categories.2.name.en]: English name 'civil servant' is also category 1's",
+      "staff-categories.yaml:2 [categories]: needs the category CITIZEN: people who sign up themselves are given it",
+    ]);
+  });
+
+  it("refuses an obligation routed to a category the file does not configure, naming its line", () => {
+    const root = copyOfContent();
+    const path = join(root, "obligations/annual-human-rights.yaml");
+    writeFileSync(path, readFileSync(path, "utf8").replace("[CIVIL_SERVANT, AFFILIATED_STAFF]", "[CIVIL_SERVANT, SEASONAL_STAFF]"));
+    const lines = readFileSync(path, "utf8").split("\n");
+    const line = lines.findIndex((l) => l.includes("SEASONAL_STAFF")) + 1;
+    expect(problems(root)).toEqual([
+      `obligations/annual-human-rights.yaml:${line} [routes.1.staffCategories.1]: staff category 'SEASONAL_STAFF' is not configured in staff-categories.yaml (SENIOR_OFFICIAL, CIVIL_SERVANT, CONTRACT_STAFF, AFFILIATED_STAFF, WELFARE_FACILITY_STAFF, EDUCATIONAL_STAFF, CITIZEN)`,
+    ]);
+    // Added to the file, the same obligation is accepted.
+    const categories = join(root, "staff-categories.yaml");
+    writeFileSync(categories, `${readFileSync(categories, "utf8")}  - code: SEASONAL_STAFF\n    name: { ko: "계절 근로자", en: "Seasonal staff" }\n`);
+    expect(problems(root)).toEqual([]);
+  });
 });
 
 describe("question pools", () => {

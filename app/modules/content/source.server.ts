@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { isMap, isSeq, LineCounter, parse as parseYaml, parseDocument, type Document } from "yaml";
+import { isMap, isNode, isScalar, isSeq, LineCounter, parse as parseYaml, parseDocument, type Document } from "yaml";
 import type { z, ZodError } from "zod";
 import type { LessonKind } from "~/generated/prisma/enums";
 import { LESSON_KIND_BY_SPELLING } from "~/modules/org/coded-sets";
@@ -13,19 +13,21 @@ import {
   obligationFileSchema,
   practicumFileSchema,
   quizFileSchema,
+  staffCategoriesFileSchema,
   type CourseFile,
   type GlossaryFile,
   type ObligationFile,
   type PracticumFile,
   type QuizFile,
+  type StaffCategoriesFile,
 } from "./schema";
 
-/** One problem in one file, with the field path when there is one. */
+/** One problem in one file, with the field path and the line when there are. */
 export interface ContentError {
   file: string;
+  field?: string;
   /** The line the field is on, when the file could be parsed that far. */
   line?: number;
-  field?: string;
   message: string;
 }
 
@@ -287,7 +289,69 @@ export function readObligation(path: string, root: string): ObligationFile {
   return readObligationSource(path, root).obligation;
 }
 
+/** Where content/ keeps the staff categories (ADR 025). */
+export const STAFF_CATEGORIES_FILE = "staff-categories.yaml";
+
+export type StaffCategorySource = StaffCategoriesFile["categories"][number];
+
+/** A YAML file with its line counter, to name the line of a field. */
+function readYamlDocument(path: string) {
+  const counter = new LineCounter();
+  const doc = parseDocument(readFileSync(path, "utf8"), { lineCounter: counter, prettyErrors: false });
+  /**
+   * The line of the node at `path` (or of the key `key` of the map there); a
+   * field that is missing is placed at the nearest thing above it that exists.
+   */
+  function lineOf(path: readonly (string | number)[], key?: string): number | undefined {
+    if (key !== undefined) {
+      const map = path.length ? doc.getIn(path, true) : doc.contents;
+      const pair = isMap(map) ? map.items.find((p) => isScalar(p.key) && p.key.value === key) : undefined;
+      if (pair && isNode(pair.key) && pair.key.range) return counter.linePos(pair.key.range[0]).line;
+    }
+    for (let p = [...path]; ; p = p.slice(0, -1)) {
+      const node = p.length ? doc.getIn(p, true) : doc.contents;
+      if (isNode(node) && node.range) return counter.linePos(node.range[0]).line;
+      if (!p.length) return undefined;
+    }
+  }
+  return { doc, lineOf };
+}
+
+/**
+ * content/staff-categories.yaml, checked: unknown keys, duplicate codes or
+ * names, missing names and a missing CITIZEN are refused, each naming its line.
+ */
+export function readStaffCategories(path: string, root: string): StaffCategorySource[] {
+  const file = relative(root, path);
+  let read: ReturnType<typeof readYamlDocument>;
+  try {
+    read = readYamlDocument(path);
+  } catch (e) {
+    throw new ContentInvalidError([{ file, message: `cannot be read: ${(e as Error).message.split("\n")[0]}` }]);
+  }
+  if (read.doc.errors.length > 0) {
+    const first = read.doc.errors[0]!;
+    throw new ContentInvalidError([{ file, line: first.linePos?.[0].line, message: `not valid YAML: ${first.message.split("\n")[0]}` }]);
+  }
+  const parsed = staffCategoriesFileSchema.safeParse(read.doc.toJS());
+  if (parsed.success) return parsed.data.categories;
+  throw new ContentInvalidError(
+    parsed.error.issues.flatMap((issue) => {
+      const field = issue.path.join(".") || undefined;
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => ({ file, field: [...issue.path, key].join("."), line: read.lineOf(issue.path, key), message: `unknown key '${key}'` }));
+      }
+      return [{ file, field, line: read.lineOf(issue.path), message: issue.message }];
+    }),
+  );
+}
+
 export interface ContentTree {
+  /**
+   * The staff categories of staff-categories.yaml, in report order; null when the tree has no such
+   * file (its obligations are then checked against the categories the database holds, at load).
+   */
+  staffCategories?: StaffCategorySource[] | null;
   courses: CourseSource[];
   obligations: ObligationFile[];
   /** Each obligation's file, relative to the content root, by its code (for messages). */
@@ -304,6 +368,17 @@ export function readContentTree(root: string): ContentTree {
   const errors: ContentError[] = [];
   const courses: CourseSource[] = [];
   const obligations: ObligationFile[] = [];
+  const categoriesPath = join(root, STAFF_CATEGORIES_FILE);
+  let staffCategories: StaffCategorySource[] | null = null;
+  if (existsSync(categoriesPath)) {
+    try {
+      staffCategories = readStaffCategories(categoriesPath, root);
+    } catch (e) {
+      if (e instanceof ContentInvalidError) errors.push(...e.errors);
+      else throw e;
+    }
+  }
+  const configured = staffCategories ? new Set(staffCategories.map((c) => c.code)) : null;
   const coursesDir = join(root, "courses");
   const courseDirs = existsSync(coursesDir)
     ? readdirSync(coursesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(coursesDir, d.name)).sort()
@@ -354,6 +429,17 @@ export function readContentTree(root: string): ContentTree {
           message: `'${o.code}' is also declared in ${other.file}:${lineOf(other.yaml, ["code"]) ?? 1}: one duty, one file`,
         });
       } else codes.set(o.code, source);
+      const unknown = configured ? o.routes.flatMap((r, i) => r.staffCategories.flatMap((c, j) => (configured.has(c) ? [] : [{ c, i, j }]))) : [];
+      if (unknown.length > 0) {
+        for (const { c, i, j } of unknown) {
+          errors.push({
+            file,
+            field: `routes.${i}.staffCategories.${j}`,
+            line: lineOf(yaml, ["routes", i, "staffCategories", j]),
+            message: `staff category '${c}' is not configured in ${STAFF_CATEGORIES_FILE} (${[...configured!].join(", ")})`,
+          });
+        }
+      }
       o.routes.forEach((r, i) => {
         if (!courseSlugs.has(r.course)) {
           errors.push({ file, line: lineOf(yaml, ["routes", i, "course"]), field: `routes.${i}.course`, message: `course '${r.course}' does not exist in content/courses` });
@@ -380,7 +466,16 @@ export function readContentTree(root: string): ContentTree {
   }
   errors.push(...contradictionsBetween(sources));
   if (errors.length > 0) throw new ContentInvalidError(errors);
-  return { courses, obligations, obligationFiles: fileOfCode, obligationSources: sources };
+  return { staffCategories, courses, obligations, obligationFiles: fileOfCode, obligationSources: sources };
+}
+
+/** Whether two duties' audiences may share people, as far as the files tell (unit subtrees are in the database). */
+function audiencesMayMeet(a: ObligationFile, b: ObligationFile): boolean {
+  if (!a.audience.unitKinds.some((k) => b.audience.unitKinds.includes(k))) return false;
+  const au = a.audience.units;
+  const bu = b.audience.units;
+  if (!au?.length || !bu?.length) return true;
+  return au.some((u) => bu.includes(u));
 }
 
 /**
@@ -392,15 +487,6 @@ export function readContentTree(root: string): ContentTree {
  * whose audiences may meet would read as one duty to a learner owing both, who
  * could not tell the two assignments apart.
  */
-/** Whether two duties' audiences may share people, as far as the files tell (unit subtrees are in the database). */
-function audiencesMayMeet(a: ObligationFile, b: ObligationFile): boolean {
-  if (!a.audience.unitKinds.some((k) => b.audience.unitKinds.includes(k))) return false;
-  const au = a.audience.units;
-  const bu = b.audience.units;
-  if (!au?.length || !bu?.length) return true;
-  return au.some((u) => bu.includes(u));
-}
-
 function contradictionsBetween(sources: ObligationSource[]): ContentError[] {
   const errors: ContentError[] = [];
   for (const lang of ["ko", "en"] as const) {

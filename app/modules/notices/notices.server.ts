@@ -1,8 +1,7 @@
 import { z } from "zod";
-import type { StaffCategory } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
-import { STAFF_CATEGORIES } from "~/modules/org/coded-sets";
+import { listStaffCategories } from "~/modules/org/staff-categories.server";
 import { isUuid } from "~/utils/ids";
 import { isDateKey, seoulDateKey } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
@@ -26,7 +25,8 @@ export const NoticeSchema = z
     bodyKo: body,
     bodyEn: body,
     audience: z.enum(["ALL", "CATEGORIES"], { message: "required" }),
-    staffCategories: z.array(z.enum(STAFF_CATEGORIES)).default([]),
+    /** Codes of staff_category; postNotice checks they are configured. */
+    staffCategories: z.array(z.string().max(40, "invalid")).default([]),
     showFrom: dateKey,
     showUntil: dateKey,
   })
@@ -52,7 +52,7 @@ export function noticeInputFromForm(form: FormData): NoticeInput {
     bodyKo: text("bodyKo"),
     bodyEn: text("bodyEn"),
     audience: text("audience") as NoticeInput["audience"],
-    staffCategories: form.getAll("staffCategories").map(String) as StaffCategory[],
+    staffCategories: form.getAll("staffCategories").map(String),
     showFrom: text("showFrom"),
     showUntil: text("showUntil"),
   };
@@ -64,12 +64,15 @@ export function noticeInputFromForm(form: FormData): NoticeInput {
  */
 export async function postNotice(actorUserId: string, input: NoticeInput): Promise<{ ok: true; id: string } | { ok: false; errors: Partial<Record<NoticeField, string>> }> {
   const parsed = NoticeSchema.safeParse(input);
-  if (!parsed.success) {
+  const configured = new Set((await listStaffCategories()).map((c) => c.code));
+  const unknownCategory = input.audience === "CATEGORIES" && (input.staffCategories ?? []).some((c) => !configured.has(c));
+  if (!parsed.success || unknownCategory) {
     const errors: Partial<Record<NoticeField, string>> = {};
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.success ? [] : parsed.error.issues) {
       const field = issue.path[0] as NoticeField;
       errors[field] ??= ["length", "invalid", "none", "beforeFrom", "past", "tooLong"].includes(issue.message) ? issue.message : "invalid";
     }
+    if (unknownCategory) errors.staffCategories ??= "invalid";
     return { ok: false, errors };
   }
   const v = parsed.data;
@@ -114,7 +117,7 @@ export type NoticeState = "scheduled" | "showing" | "ended" | "withdrawn";
 export async function listNotices() {
   const today = seoulDateKey(now());
   const rows = await prisma.$queryRaw<
-    Array<{ id: string; titleKo: string; titleEn: string; staffCategories: StaffCategory[]; showFrom: Date; showUntil: Date; createdAt: Date; withdrawnAt: Date | null; reads: number }>
+    Array<{ id: string; titleKo: string; titleEn: string; staffCategories: string[]; showFrom: Date; showUntil: Date; createdAt: Date; withdrawnAt: Date | null; reads: number }>
   >`
     SELECT n.id, n.title_ko AS "titleKo", n.title_en AS "titleEn", n.staff_categories::text[] AS "staffCategories",
       n.show_from AS "showFrom", n.show_until AS "showUntil", n.created_at AS "createdAt", n.withdrawn_at AS "withdrawnAt",

@@ -4,6 +4,7 @@ import { enqueueCycleOpened } from "~/utils/queues.server";
 import { now } from "~/utils/clock.server";
 import { isDateKey, seoulDateKey, seoulDayStart } from "~/utils/i18n";
 import { audienceOf, closeCycle, CycleActionError, extendCycle, openCycle, planCycle, reopenCycle, workInFlight, type Extension } from "./cycles.server";
+import { staffCategoryNames } from "~/modules/org/staff-categories.server";
 
 /**
  * The academy's year: every obligation with its cycles of a year, planning
@@ -146,8 +147,9 @@ export async function previewCycle(cycleId: string): Promise<CyclePreview> {
     GROUP BY GROUPING SETS ((top_id), (staff_category), (course_id), ())`;
   const unitIds = rows.filter((r) => r.g_unit === 0).map((r) => r.top_id!);
   const courseIds = rows.filter((r) => r.g_course === 0).map((r) => r.course_id!);
-  const [units, courses] = await Promise.all([
+  const [units, categories, courses] = await Promise.all([
     prisma.orgUnit.findMany({ where: { id: { in: unitIds } }, select: { id: true, nameKo: true, nameEn: true } }),
+    staffCategoryNames(),
     prisma.course.findMany({
       where: { id: { in: courseIds } },
       select: { id: true, slug: true, versions: { orderBy: { version: "desc" }, take: 1, select: { titleKo: true, titleEn: true } } },
@@ -171,7 +173,10 @@ export async function previewCycle(cycleId: string): Promise<CyclePreview> {
       .filter((r) => r.g_unit === 0)
       .map((r) => row(r.top_id!, unitName.get(r.top_id!)?.nameKo ?? "", unitName.get(r.top_id!)?.nameEn ?? "", r))
       .sort(sortDesc),
-    byCategory: rows.filter((r) => r.g_cat === 0).map((r) => row(r.staff_category!, r.staff_category!, r.staff_category!, r)).sort(sortDesc),
+    byCategory: rows
+      .filter((r) => r.g_cat === 0)
+      .map((r) => row(r.staff_category!, categories[r.staff_category!]?.ko ?? r.staff_category!, categories[r.staff_category!]?.en ?? r.staff_category!, r))
+      .sort(sortDesc),
     byCourse: rows
       .filter((r) => r.g_course === 0)
       .map((r) => row(r.course_id!, courseName.get(r.course_id!)?.titleKo ?? "", courseName.get(r.course_id!)?.titleEn ?? "", r))

@@ -6,7 +6,6 @@ import type {
   LessonKind,
   OrgUnitKind,
   Role,
-  StaffCategory,
 } from "~/generated/prisma/enums";
 
 /**
@@ -17,35 +16,19 @@ import type {
  * report uses: each definition below names every value of its enum, so a value
  * added to the schema and not here fails `npm run typecheck` at this file.
  * Everything else (personnel import, content checks, report order, the SQL
- * that picks graded categories, labels, test factories) derives from these.
+ * that picks institutions, labels, test factories) derives from these.
  *
  * A value's label is `<labels>.<VALUE>` in app/locales/ko.ts and en.ts
  * (CODED_SETS below); app/modules/org/coded-sets.test.ts fails when one is
  * missing in either language.
  *
- * The order here is the order people read. Nothing relies on the order of
- * the values in the database enum: SQL that sorts by category uses
- * `array_position` over STAFF_CATEGORIES (see staffCategoryOrder).
+ * The order here is the order people read.
+ *
+ * Staff categories are not among them: a city configures its own in
+ * content/staff-categories.yaml, with their names, order and traits, and the
+ * product reads them from the staff_category table
+ * (app/modules/org/staff-categories.server.ts, ADR 025).
  */
-
-export interface StaffCategoryTraits {
-  /** Civil servants' ranks: a grade (급) is recorded, and reports break the category down by grade. */
-  graded: boolean;
-  /** On the personnel roll that HR officers import (citizens sign up themselves). */
-  onRoll: boolean;
-  /** The city's own staff: with single sign-on configured, they sign in through the staff portal. */
-  cityStaff: boolean;
-}
-
-/** Staff categories, in report order (most senior first). */
-export const STAFF_CATEGORY = {
-  SENIOR_OFFICIAL: { graded: true, onRoll: true, cityStaff: true },
-  CIVIL_SERVANT: { graded: true, onRoll: true, cityStaff: true },
-  AFFILIATED_STAFF: { graded: false, onRoll: true, cityStaff: false },
-  WELFARE_FACILITY_STAFF: { graded: false, onRoll: true, cityStaff: false },
-  EDUCATIONAL_STAFF: { graded: false, onRoll: true, cityStaff: false },
-  CITIZEN: { graded: false, onRoll: false, cityStaff: false },
-} as const satisfies Record<StaffCategory, StaffCategoryTraits>;
 
 export interface OrgUnitKindTraits {
   /** Reported on its own row of the oversight return, apart from the unit above it. */
@@ -132,12 +115,6 @@ function having<D extends Record<string, object>, Trait extends string>(definiti
   return valuesOf(definition).filter((v) => (definition[v] as Record<string, unknown>)[trait] === true) as unknown as NonEmpty<Having<D, Trait>>;
 }
 
-export const STAFF_CATEGORIES = valuesOf(STAFF_CATEGORY);
-export const GRADED_STAFF_CATEGORIES = having(STAFF_CATEGORY, "graded");
-export type RollStaffCategory = Having<typeof STAFF_CATEGORY, "onRoll">;
-export const ROLL_STAFF_CATEGORIES = having(STAFF_CATEGORY, "onRoll");
-export const CITY_STAFF_CATEGORIES = having(STAFF_CATEGORY, "cityStaff");
-
 export const ORG_UNIT_KINDS = valuesOf(ORG_UNIT_KIND);
 export const INSTITUTION_KINDS = having(ORG_UNIT_KIND, "institution");
 
@@ -156,30 +133,8 @@ function isIn<T extends string>(values: readonly T[], value: unknown): value is 
   return typeof value === "string" && (values as readonly string[]).includes(value);
 }
 
-export function isStaffCategory(value: unknown): value is StaffCategory {
-  return isIn(STAFF_CATEGORIES, value);
-}
-
-/** Whether people of this category have a grade (급) and are reported by it. */
-export function isGraded(category: string): boolean {
-  return isIn(GRADED_STAFF_CATEGORIES, category);
-}
-
-export function isCityStaff(category: string): boolean {
-  return isIn(CITY_STAFF_CATEGORIES, category);
-}
-
 export function isSelfEnrolTrack(track: string): boolean {
   return isIn(SELF_ENROL_TRACKS, track);
-}
-
-/**
- * A category's place in report order. A value this definition does not know
- * (a database ahead of the code) goes after every known one, never before.
- */
-export function staffCategoryOrder(category: string): number {
-  const i = (STAFF_CATEGORIES as readonly string[]).indexOf(category);
-  return i === -1 ? STAFF_CATEGORIES.length : i;
 }
 
 // ---------------------------------------------------------------- spellings in files
@@ -214,11 +169,10 @@ export const LESSON_KIND_BY_SPELLING: Readonly<Record<string, LessonKind>> = les
 
 /**
  * Every coded set a person reads, with where its labels live in the locales
- * (`staffCategory.SENIOR_OFFICIAL`). A label is needed in both languages for
+ * (`jobFamily.FRONT_DESK`). A label is needed in both languages for
  * every value, and no label for a value that does not exist.
  */
 export const CODED_SETS = {
-  staffCategory: { values: STAFF_CATEGORIES, labels: "staffCategory" },
   orgUnitKind: { values: ORG_UNIT_KINDS, labels: "oversight.kind" },
   jobFamily: { values: JOB_FAMILIES, labels: "jobFamily" },
   role: { values: ROLES, labels: "roles.role" },

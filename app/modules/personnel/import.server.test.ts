@@ -138,6 +138,10 @@ describe("personnel import", () => {
       `${mover.employeeNo},이동자,${mover.email},${team.code},CIVIL_SERVANT,6,welfare`,
       `${newcomer},신규자,new-${uid()}@test.example,${team.code},CIVIL_SERVANT,9,front-desk`,
     ].join("\r\n");
+    // Someone who left earlier, elsewhere, and whose account an administrator kept open: not this file's.
+    const earlier = await createPerson(world.otherBureau.id, "CIVIL_SERVANT", "예전퇴직");
+    await prisma.person.update({ where: { id: earlier.id }, data: { status: "LEFT" } });
+    const earlierUser = await createUser({ personId: earlier.id });
     const { id, summary } = await checkImport(actor, "roll.csv", csv, "FULL_ROLL");
     expect(summary).toMatchObject({ rows: 3, created: 1, moved: 1, unchanged: 1, left: 1, problems: [], kind: "FULL_ROLL", active: 3, confirmLeavers: true });
     expect(await prisma.person.count({ where: { employeeNo: newcomer } })).toBe(0);
@@ -160,6 +164,7 @@ describe("personnel import", () => {
     expect(await getCurrentSession(getRequest("/", leaverCookie))).toBeNull();
     expect((await prisma.user.findUniqueOrThrow({ where: { personId: leaver.id } })).disabledAt).not.toBeNull();
     expect(await getCurrentSession(getRequest("/", moverCookie))).not.toBeNull();
+    expect((await prisma.user.findUniqueOrThrow({ where: { id: earlierUser.id } })).disabledAt).toBeNull();
   });
 
   it("reactivates the account of someone who comes back, instead of making a second one", async () => {

@@ -4,7 +4,8 @@ import { prisma } from "~/utils/db.server";
 import { countCsvRecords, csvRecords } from "~/utils/csv-parse";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { JOB_FAMILIES, ROLL_STAFF_CATEGORIES } from "~/modules/org/coded-sets";
+import { JOB_FAMILIES } from "~/modules/org/coded-sets";
+import { rollStaffCategories } from "~/modules/org/staff-categories.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { enqueueImport, readImportJob, type ImportJobKind } from "~/utils/queues.server";
 import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } from "./follow-up.server";
@@ -137,13 +138,37 @@ export interface RowProblem {
   reason?: string;
 }
 
+/**
+ * The staff categories a file may name: those configured on the roll
+ * (content/staff-categories.yaml), read from the database once per file. A
+ * cell holds a category's code or its Korean name (계약직), written as the
+ * table has it; `allowed` lists them for the officer.
+ */
+interface RollCategories {
+  byCell: ReadonlyMap<string, string>;
+  allowed: string;
+}
+
+async function readRollCategories(): Promise<RollCategories> {
+  const categories = await rollStaffCategories();
+  const byCell = new Map<string, string>();
+  for (const c of categories) byCell.set(codeCell(c.nameKo), c.code);
+  // A code wins over a name written the same way.
+  for (const c of categories) byCell.set(c.code, c.code);
+  return { byCell, allowed: categories.map((c) => `${c.code} (${c.nameKo})`).join(", ") };
+}
+
 // Zod messages are problem codes; the column comes from the issue's path.
-const rowSchema = z.object({
+const rowSchemaFor = (categories: RollCategories) => z.object({
   employee_no: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(40, "too-long")),
   name: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(100, "too-long")),
   email: z.string().transform((v) => plainText(v).toLowerCase()).pipe(z.string().email("email-invalid")),
   unit_code: z.string().transform(plainText).pipe(z.string().min(1, "empty").max(40, "too-long")),
-  staff_category: z.string().transform(codeCell).pipe(z.enum(ROLL_STAFF_CATEGORIES, { errorMap: () => ({ message: "staff-category-invalid" }) })),
+  staff_category: z
+    .string()
+    .transform((v) => categories.byCell.get(codeCell(v)) ?? null)
+    .refine((v): v is string => v !== null, "staff-category-invalid")
+    .transform((v) => v!),
   grade: z
     .string()
     .trim()
@@ -165,9 +190,8 @@ const rowSchema = z.object({
     .transform((v) => v ?? null),
 });
 
-type ParsedRow = z.output<typeof rowSchema>;
+type ParsedRow = z.output<ReturnType<typeof rowSchemaFor>>;
 const emailSchema = z.string().email();
-const ROLL_CATEGORY_SET: ReadonlySet<string> = new Set(ROLL_STAFF_CATEGORIES);
 const JOB_FAMILY_SET: ReadonlySet<string> = new Set(JOB_FAMILIES);
 
 /**
@@ -175,19 +199,19 @@ const JOB_FAMILY_SET: ReadonlySet<string> = new Set(JOB_FAMILIES);
  * `rowSchema`, at a fraction of its cost on a file of a hundred thousand rows.
  * Null when anything is wrong; the schema then names every problem.
  */
-function acceptedRow(raw: Record<string, string>): ParsedRow | null {
+function acceptedRow(raw: Record<string, string>, categories: RollCategories): ParsedRow | null {
   const employeeNo = plainText(raw.employee_no!);
   const name = plainText(raw.name!);
   const email = plainText(raw.email!).toLowerCase();
   const unitCode = plainText(raw.unit_code!);
-  const category = codeCell(raw.staff_category!);
+  const category = categories.byCell.get(codeCell(raw.staff_category!));
   const gradeText = raw.grade!.trim();
   const family = raw.job_family!.trim() === "" ? "" : codeCell(raw.job_family!);
   const headText = raw.is_head!.trim() === "" ? "" : codeCell(raw.is_head!);
   const hiredOn = hireDateCell(raw.hired_on!);
   if (hiredOn === undefined) return null;
   if (employeeNo.length < 1 || employeeNo.length > 40 || name.length < 1 || name.length > 100 || unitCode.length < 1 || unitCode.length > 40) return null;
-  if (!ROLL_CATEGORY_SET.has(category)) return null;
+  if (category === undefined) return null;
   const grade = gradeText === "" ? null : Number(gradeText);
   if (grade !== null && !(Number.isInteger(grade) && grade >= 1 && grade <= 9)) return null;
   if (family !== "" && !JOB_FAMILY_SET.has(family)) return null;
@@ -198,7 +222,7 @@ function acceptedRow(raw: Record<string, string>): ParsedRow | null {
     name,
     email,
     unit_code: unitCode,
-    staff_category: category as ParsedRow["staff_category"],
+    staff_category: category,
     grade,
     job_family: family === "" ? null : family,
     is_head: headText === "" ? null : HEAD_VALUES[headText]!,
@@ -211,13 +235,13 @@ function isProblemCode(code: string): code is ProblemCode {
 }
 
 /** One problem per thing wrong with a row, each naming its column. */
-function rowProblems(line: number, raw: Record<string, string>, issues: z.ZodIssue[]): RowProblem[] {
+function rowProblems(line: number, raw: Record<string, string>, issues: z.ZodIssue[], categories: RollCategories): RowProblem[] {
   return issues.map((issue) => {
     const column = String(issue.path[0] ?? "");
     const code = isProblemCode(issue.message) ? issue.message : "empty";
     const params: Record<string, string | number> = { column, value: (raw[column] ?? "").trim().slice(0, 60) };
     if (issue.code === "too_big") params.max = Number(issue.maximum);
-    if (code === "staff-category-invalid") params.allowed = ROLL_STAFF_CATEGORIES.join(", ");
+    if (code === "staff-category-invalid") params.allowed = categories.allowed;
     if (code === "job-family-invalid") params.allowed = JOB_FAMILIES.join(", ");
     if (code === "is-head-invalid") params.allowed = "Y, N";
     if (code === "hired-on-invalid") params.allowed = "YYYY-MM-DD";
@@ -290,6 +314,8 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
     return { rows: [], problems: [...problems, { line: 1, code: "missing-columns", params: { columns, unknown: unknown.join(", ") || "—" } }], count: 0 };
   }
   const at = IMPORT_COLUMNS.map((c) => header.indexOf(c));
+  const categories = await readRollCategories();
+  const rowSchema = rowSchemaFor(categories);
   const rows: Row[] = [];
   const seen = new Map<string, number>();
   const seenEmail = new Map<string, number>();
@@ -303,11 +329,11 @@ async function readRows(text: string, report: Report = inRequest, total = 0): Pr
       problems.push(...unreadable.map((column) => ({ line, code: "bad-character" as const, params: { column } })));
       continue;
     }
-    let r = acceptedRow(raw);
+    let r = acceptedRow(raw, categories);
     if (r === null) {
       const parsed = rowSchema.safeParse(raw);
       if (!parsed.success) {
-        problems.push(...rowProblems(line, raw, parsed.error.issues));
+        problems.push(...rowProblems(line, raw, parsed.error.issues, categories));
         continue;
       }
       r = parsed.data;
@@ -664,7 +690,7 @@ async function applyInTransaction(
     await step(0);
     await tx.$executeRaw`
       INSERT INTO person (employee_no, name, email, org_unit_id, staff_category, grade, job_family, is_unit_head, hired_on)
-      SELECT r.employee_no, r.name, r.email, u.id, r.staff_category::"StaffCategory", r.grade, r.job_family::"JobFamily", COALESCE(r.is_head, false),
+      SELECT r.employee_no, r.name, r.email, u.id, r.staff_category, r.grade, r.job_family::"JobFamily", COALESCE(r.is_head, false),
         -- The hire date the file gives; without one, the day the file is applied.
         COALESCE(r.hired_on, (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date)
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
@@ -679,7 +705,7 @@ async function applyInTransaction(
     // majority of a monthly roll, are left alone.
     await tx.$executeRaw`
       UPDATE person p SET name = r.name, email = r.email, org_unit_id = u.id,
-        staff_category = r.staff_category::"StaffCategory", grade = r.grade, job_family = r.job_family::"JobFamily",
+        staff_category = r.staff_category, grade = r.grade, job_family = r.job_family::"JobFamily",
         is_unit_head = COALESCE(r.is_head, p.is_unit_head), status = 'ACTIVE', left_on = NULL,
         hired_on = COALESCE(r.hired_on, p.hired_on)
       FROM import_row r JOIN org_unit u ON u.code = r.unit_code
@@ -692,16 +718,18 @@ async function applyInTransaction(
       UPDATE person p SET status = 'LEFT', left_on = (${now()}::timestamptz AT TIME ZONE 'Asia/Seoul')::date
       WHERE p.employee_no = ANY(${leavers}::text[]) AND p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM import_scope)`;
     if (left !== leavers.length) throw new ImportError("leavers-changed");
-    // Leavers' accounts are disabled and their sessions end now; open invitations die with them.
+    // This file's leavers' accounts are disabled and their sessions end now; open invitations die with
+    // them. Only theirs: someone who left earlier, or outside the officer's scope, is not this file's to touch.
     await tx.$executeRaw`
       WITH gone AS (
         UPDATE app_user usr SET disabled_at = now() FROM person p
-        WHERE usr.person_id = p.id AND p.status = 'LEFT' AND usr.disabled_at IS NULL
+        WHERE usr.person_id = p.id AND p.employee_no = ANY(${leavers}::text[]) AND p.status = 'LEFT' AND usr.disabled_at IS NULL
         RETURNING usr.id
       )
       DELETE FROM session s USING gone WHERE s.user_id = gone.id`;
     await tx.$executeRaw`
-      DELETE FROM verification v USING person p WHERE v.person_id = p.id AND p.status = 'LEFT'`;
+      DELETE FROM verification v USING person p
+      WHERE v.person_id = p.id AND p.employee_no = ANY(${leavers}::text[]) AND p.status = 'LEFT'`;
     await step(3);
     await recordPlacements(tx);
     await step(4);

@@ -1,5 +1,4 @@
 import { pick, type AppLocale } from "~/utils/i18n";
-import { isGraded } from "~/modules/org/coded-sets";
 import type { Counts, RankRow, ReturnInstitution } from "./oversight.server";
 
 /** How the oversight return reads, shared by the page, the XLSX and the PDF so they say the same. */
@@ -8,10 +7,10 @@ import type { Counts, RankRow, ReturnInstitution } from "./oversight.server";
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 /** "공무원 7급", "공무원 소계", "복지시설 종사자". */
-export function rankLabel(t: Translate, row: Pick<RankRow, "staffCategory" | "grade" | "subtotal">): string {
-  const category = t(`staffCategory.${row.staffCategory}`);
+export function rankLabel(t: Translate, locale: AppLocale, row: Pick<RankRow, "categoryKo" | "categoryEn" | "graded" | "grade" | "subtotal">): string {
+  const category = pick(locale, row.categoryKo, row.categoryEn);
   if (row.subtotal) return t("oversight.subtotal", { category });
-  if (!isGraded(row.staffCategory)) return category;
+  if (!row.graded) return category;
   return row.grade === null ? t("oversight.gradeUnknown", { category }) : t("oversight.grade", { category, grade: row.grade });
 }
 

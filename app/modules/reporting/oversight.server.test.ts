@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ExcelJS from "exceljs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { StaffCategory } from "~/generated/prisma/enums";
+import type { StaffCategoryCode } from "~/modules/org/staff-categories.server";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { openCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
@@ -55,7 +55,7 @@ describe("oversight return", () => {
   let units: Record<"division" | "team" | "agency" | "facility" | "school", { id: string; code: string; nameKo: string }>;
   const people: Record<string, { id: string }> = {};
 
-  async function person(key: string, unitId: string, category: StaffCategory, grade: number | null) {
+  async function person(key: string, unitId: string, category: StaffCategoryCode, grade: number | null) {
     people[key] = await createPerson(unitId, category, key, { grade });
   }
 
@@ -154,7 +154,7 @@ describe("oversight return", () => {
   }
 
   function table(c: ReturnCycle | undefined) {
-    return c?.rows.map((r) => [rankLabel(t, r), r.assigned, r.exempted, r.completed, r.ratePercent, r.inPerson, r.inPersonSharePercent]);
+    return c?.rows.map((r) => [rankLabel(t, "ko", r), r.assigned, r.exempted, r.completed, r.ratePercent, r.inPerson, r.inPersonSharePercent]);
   }
 
   it("has one row per institution: the scope root, and each affiliated body, facility and school under it", async () => {
@@ -262,7 +262,7 @@ describe("oversight return", () => {
     const data = (await res.json()).ret as OversightReturn;
     const pct = (v: number | null) => (v === null ? "—" : `${v.toFixed(1)}%`);
     const lines = data.institutions.flatMap((i) =>
-      i.cycles.flatMap((c) => [...c.rows.map((r) => ({ label: rankLabel(t, r), c: r })), { label: "합계", c: c.total }]).map(({ label, c }) => [
+      i.cycles.flatMap((c) => [...c.rows.map((r) => ({ label: rankLabel(t, "ko", r), c: r })), { label: "합계", c: c.total }]).map(({ label, c }) => [
         label,
         String(c.assigned),
         String(c.exempted),

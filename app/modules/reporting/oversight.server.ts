@@ -7,7 +7,7 @@ import { getEnv } from "~/utils/env.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt } from "~/modules/org/org.server";
-import { GRADED_STAFF_CATEGORIES, INSTITUTION_KINDS, isGraded, staffCategoryOrder } from "~/modules/org/coded-sets";
+import { INSTITUTION_KINDS } from "~/modules/org/coded-sets";
 import { COUNT_COLUMNS, countCells, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
 import { now } from "~/utils/clock.server";
 
@@ -48,6 +48,10 @@ export interface Counts {
 
 export interface RankRow extends Counts {
   staffCategory: string;
+  /** The category's names and whether it is broken down by grade, as staff_category configures it. */
+  categoryKo: string;
+  categoryEn: string;
+  graded: boolean;
   /** The grade (급) within civil servants; null for other categories and for a category subtotal. */
   grade: number | null;
   /** A civil-servant category's subtotal over its grades. */
@@ -120,6 +124,10 @@ interface FlatRow {
   endsOn: Date | null;
   dueAt: Date | null;
   staffCategory: string | null;
+  categoryKo: string | null;
+  categoryEn: string | null;
+  graded: boolean | null;
+  categoryOrder: number | null;
   grade: number | null;
   /** 0: a rank row; 1: a category's subtotal; 3: the cycle's total for the institution. */
   level: number | null;
@@ -165,12 +173,13 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
       WHERE c.status <> 'PLANNED' AND c.starts_on >= make_date(${year}::int, 1, 1) AND c.starts_on < make_date(${year}::int + 1, 1, 1)
     ),
     facts AS (
-      SELECT o.inst, a.cycle_id, p.staff_category::text AS staff_category,
-        CASE WHEN p.staff_category::text = ANY(${[...GRADED_STAFF_CATEGORIES]}::text[]) THEN p.grade END AS grade,
+      SELECT o.inst, a.cycle_id, p.staff_category,
+        CASE WHEN sc.graded THEN p.grade END AS grade,
         a.status, a.completion_mode
       FROM assignment a
       JOIN year_cycles yc ON yc.id = a.cycle_id
       JOIN person p ON p.id = a.person_id
+      JOIN staff_category sc ON sc.code = p.staff_category
       ${placed.join}
       JOIN owner o ON o.id = ${placed.unit}
       WHERE ${placed.counted}
@@ -189,7 +198,8 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
       ob.code AS "obligationCode", ob.title_ko AS "obligationTitleKo", ob.title_en AS "obligationTitleEn",
       ob.legal_basis_ko AS "legalBasisKo", ob.legal_basis_en AS "legalBasisEn",
       c.starts_on AS "startsOn", c.ends_on AS "endsOn", c.due_at AS "dueAt",
-      g.staff_category AS "staffCategory", g.grade, g.level,
+      g.staff_category AS "staffCategory", sc.name_ko AS "categoryKo", sc.name_en AS "categoryEn",
+      sc.graded, sc.sort_order AS "categoryOrder", g.grade, g.level,
       COALESCE(g.assigned, 0) AS assigned, COALESCE(g.exempted, 0) AS exempted,
       COALESCE(g.completed, 0) AS completed, COALESCE(g.in_person, 0) AS "inPerson",
       CASE WHEN g.assigned - g.exempted > 0 THEN round(100.0 * g.completed / (g.assigned - g.exempted), 1)::float8 END AS "ratePercent",
@@ -199,6 +209,7 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
     LEFT JOIN agg g ON g.inst = i.id
     LEFT JOIN cycle c ON c.id = g.cycle_id
     LEFT JOIN obligation ob ON ob.id = c.obligation_id
+    LEFT JOIN staff_category sc ON sc.code = g.staff_category
     ORDER BY i.sort_key, ob.code, c.period, g.level DESC`;
   return { year, asOf, preparedBy, institutions: assemble(flat) };
 }
@@ -214,8 +225,13 @@ function countsOf(r: FlatRow): Counts {
   };
 }
 
-function rankOrder(a: RankRow, b: RankRow): number {
-  const byCategory = staffCategoryOrder(a.staffCategory) - staffCategoryOrder(b.staffCategory);
+/** Categories in their configured order (staff_category.sort_order), then grades. */
+function rankOrder(order: ReadonlyMap<string, number>) {
+  return (a: RankRow, b: RankRow) => byRank(order, a, b);
+}
+
+function byRank(order: ReadonlyMap<string, number>, a: RankRow, b: RankRow): number {
+  const byCategory = (order.get(a.staffCategory) ?? 0) - (order.get(b.staffCategory) ?? 0) || (a.staffCategory < b.staffCategory ? -1 : a.staffCategory > b.staffCategory ? 1 : 0);
   if (byCategory !== 0) return byCategory;
   // Within a category: grades from the most senior (1급) down, not-recorded last, the subtotal after them.
   const key = (r: RankRow) => (r.subtotal ? 1000 : r.grade ?? 999);
@@ -228,6 +244,7 @@ function assemble(flat: FlatRow[]): ReturnInstitution[] {
   const byUnit = new Map<string, ReturnInstitution>();
   const byCycle = new Map<string, ReturnCycle>();
   const subtotals = new Map<string, RankRow>();
+  const order = new Map<string, number>();
   for (const r of flat) {
     let inst = byUnit.get(r.unitId);
     if (!inst) {
@@ -258,17 +275,22 @@ function assemble(flat: FlatRow[]): ReturnInstitution[] {
       byCycle.set(key, cycle);
       inst.cycles.push(cycle);
     }
-    if (r.level === 3) cycle.total = countsOf(r);
-    else if (r.level === 1) subtotals.set(`${key}:${r.staffCategory}`, { ...countsOf(r), staffCategory: r.staffCategory!, grade: null, subtotal: true });
-    else cycle.rows.push({ ...countsOf(r), staffCategory: r.staffCategory!, grade: r.grade, subtotal: false });
+    if (r.level === 3) {
+      cycle.total = countsOf(r);
+      continue;
+    }
+    const category = { staffCategory: r.staffCategory!, categoryKo: r.categoryKo!, categoryEn: r.categoryEn!, graded: r.graded! };
+    order.set(category.staffCategory, r.categoryOrder!);
+    if (r.level === 1) subtotals.set(`${key}:${r.staffCategory}`, { ...countsOf(r), ...category, grade: null, subtotal: true });
+    else cycle.rows.push({ ...countsOf(r), ...category, grade: r.grade, subtotal: false });
   }
   for (const [key, cycle] of byCycle) {
     for (const category of new Set(cycle.rows.map((r) => r.staffCategory))) {
       const ranks = cycle.rows.filter((r) => r.staffCategory === category);
       const subtotal = subtotals.get(`${key}:${category}`);
-      if (subtotal && isGraded(category) && ranks.length > 1) cycle.rows.push(subtotal);
+      if (subtotal?.graded && ranks.length > 1) cycle.rows.push(subtotal);
     }
-    cycle.rows.sort(rankOrder);
+    cycle.rows.sort(rankOrder(order));
   }
   return institutions;
 }
@@ -410,7 +432,7 @@ export function oversightXlsxStream(ret: OversightReturn, locale: AppLocale, t: 
           const head = sheet.addRow([t("oversight.rank"), ...header]);
           head.font = bold;
           head.commit();
-          for (const r of c.rows) addCounts(sheet, [rankLabel(t, r)], r, r.subtotal);
+          for (const r of c.rows) addCounts(sheet, [rankLabel(t, locale, r)], r, r.subtotal);
           addCounts(sheet, [t("oversight.total")], c.total, true);
           sheet.addRow([]).commit();
         }
@@ -596,7 +618,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
         structParent: doc,
       } as unknown as PDFKit.Mixins.TableOptions);
       table.row(head.map((text, i) => ({ text, type: "TH", scope: "Column", font: { src: bold }, align: { x: i === 0 ? "left" : "right", y: "center" } })) as unknown as PDFKit.Mixins.RowOptions[]);
-      for (const r of c.rows) table.row(cellsOf(rankLabel(t, r), r, r.subtotal) as unknown as PDFKit.Mixins.RowOptions[]);
+      for (const r of c.rows) table.row(cellsOf(rankLabel(t, locale, r), r, r.subtotal) as unknown as PDFKit.Mixins.RowOptions[]);
       table.row(cellsOf(t("oversight.total"), c.total, true) as unknown as PDFKit.Mixins.RowOptions[]);
       table.end();
       doc.x = PAGE_MARGIN;
