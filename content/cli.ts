@@ -66,6 +66,7 @@ async function main() {
       process.exit(1);
     });
     console.log(`Published: ${report.created.join(", ") || "nothing new"}; unchanged: ${report.unchanged.join(", ") || "none"}`);
+    if (report.joinersAssigned !== undefined) console.log(`Assigned ${report.joinersAssigned} person(s) who joined within the window of a duty owed on joining`);
     if (report.staffCategories.length) console.log(`Staff categories: ${report.staffCategories.join(", ")}${report.removedStaffCategories.length ? `; removed: ${report.removedStaffCategories.join(", ")}` : ""}`);
     await prisma.$disconnect();
   } else if (command !== "check") {

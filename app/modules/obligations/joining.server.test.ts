@@ -5,6 +5,7 @@ import { applyImport, checkImport } from "~/modules/personnel/import.server";
 import { at } from "../../../test/clock";
 import { createPerson, createUnit, createUser, createWorld, uid } from "../../../test/factories";
 import { loadContent } from "~/modules/content/load.server";
+import { oversightReturn } from "~/modules/reporting/oversight.server";
 import { obligationFileSchema } from "~/modules/content/schema";
 import { CycleActionError, cycleWindow, extendCycle, openCycle, planCycle } from "./cycles.server";
 
@@ -165,5 +166,15 @@ describe("a duty owed within 60 days of joining", () => {
     const cycle = await prisma.cycle.findUniqueOrThrow({ where: { id: cycleId } });
     expect(cycle.dueAt.toISOString()).toBe(endOfSeoulDay("2028-02-29"));
     await expect(extendCycle(cycleId, { dueOn: "2028-03-01", unitId: null, reason: "너무 늦게" }, null)).rejects.toBeInstanceOf(CycleActionError);
+  });
+
+  it("counts in the oversight return as the year's row of its duty", async () => {
+    at("2027-08-02T10:00:00");
+    const owed = await prisma.assignment.count({ where: { cycleId } });
+    expect(owed).toBeGreaterThanOrEqual(4);
+    const ret = await oversightReturn(hr, 2027, [world.city.id]);
+    const rows = ret.institutions.flatMap((i) => i.cycles).filter((c) => c.cycleId === cycleId);
+    expect(rows.map((c) => [c.label, c.period])).toEqual([["2027", ""]]);
+    expect(rows[0]!.total.assigned).toBe(owed);
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Queue } from "bullmq";
 import { prisma } from "~/utils/db.server";
 import { resetEnvCache } from "~/utils/env.server";
-import { closeQueues, QUEUES } from "~/utils/queues.server";
+import { closeQueues, mailJobId, QUEUES } from "~/utils/queues.server";
 import { newWorkerConnection } from "~/utils/redis.server";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
@@ -169,8 +169,8 @@ describe("what follows an applied personnel file", () => {
     expect(await noticesTo([person!.email])).toHaveLength(1);
     const mail = new Queue(QUEUES.mail, { connection: newWorkerConnection() });
     try {
-      const job = await mail.getJob(`deliver_${notice!.id}_0`);
-      expect(job?.data).toEqual({ outboxId: notice!.id });
+      const job = await mail.getJob(mailJobId([{ outboxId: notice!.id, attempt: 0 }]));
+      expect(job?.data).toEqual({ outboxIds: [notice!.id] });
       await job?.remove().catch(() => undefined);
     } finally {
       await mail.close();

@@ -217,6 +217,26 @@ describe("personnel import", () => {
     expect(fromTemplate.summary).toMatchObject({ created: 1, problems: [] });
   });
 
+  it("takes the hire date the file gives, in the ways HR systems write it, and names one that does not exist", async () => {
+    const no = `H${uid()}`;
+    const bad = await checkImport(actor, "hired.csv", `${HEADER},임용일\n${no},입사자,h-${uid()}@test.example,${world.division.code},CIVIL_SERVANT,7,,2027-02-30`, "CHANGES_ONLY");
+    expect(bad.summary.problems).toEqual([{ line: 2, code: "hired-on-invalid", params: { column: "hired_on", value: "2027-02-30", allowed: "YYYY-MM-DD" } }]);
+    expect(translator("ko")(`import.problem.hired-on-invalid`, bad.summary.problems[0]!.params)).toContain("2027-02-30");
+    const email = `h-${uid()}@test.example`;
+    const good = await checkImport(actor, "hired.csv", `${HEADER},hired_on\n${no},입사자,${email},${world.division.code},CIVIL_SERVANT,7,,20270310`, "CHANGES_ONLY");
+    expect(good.summary).toMatchObject({ created: 1, problems: [] });
+    await applyImport(actor, good.id);
+    const hired = async () => (await prisma.person.findUniqueOrThrow({ where: { employeeNo: no } })).hiredOn?.toISOString().slice(0, 10);
+    expect(await hired()).toBe("2027-03-10");
+    // A later file without the column keeps it; one with another date corrects it.
+    const same = await checkImport(actor, "same.csv", `${HEADER}\n${no},입사자,${email},${world.division.code},CIVIL_SERVANT,7,`, "CHANGES_ONLY");
+    expect(same.summary.unchanged).toBe(1);
+    const fixed = await checkImport(actor, "fixed.csv", `${HEADER},hired_on\n${no},입사자,${email},${world.division.code},CIVIL_SERVANT,7,,2027/3/9`, "CHANGES_ONLY");
+    expect(fixed.summary.updated).toBe(1);
+    await applyImport(actor, fixed.id);
+    expect(await hired()).toBe("2027-03-09");
+  });
+
   it("names a misspelt Korean header and the columns it misses, and lists the values a coded column takes", async () => {
     const { summary } = await checkImport(actor, "typo.csv", `직원번호,성명,이메일,부서코트,직원구분\nX1,가,x-${uid()}@test.example,${world.division.code},CIVIL_SERVANT`, "CHANGES_ONLY");
     expect(summary.problems).toEqual([{ line: 1, code: "missing-columns", params: { columns: "unit_code / 부서코드", unknown: "부서코트" } }]);
