@@ -1,35 +1,12 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { contentCopies, problems, REAL } from "../../../test/content-copies";
 import { explainObligation } from "./explain";
-import { ContentInvalidError, formatError, readContentTree } from "./source.server";
+import { readContentTree } from "./source.server";
 
 /** Obligation files: what content:check says they mean, and what it refuses (ADR 026). */
-const REAL = process.env.CONTENT_ROOT ?? join(process.cwd(), "content");
-let dirs: string[] = [];
-
-function copyOfContent(): string {
-  const dir = mkdtempSync(join(tmpdir(), "content-"));
-  cpSync(REAL, dir, { recursive: true });
-  dirs.push(dir);
-  return dir;
-}
-
-function problems(root: string): string[] {
-  try {
-    readContentTree(root);
-  } catch (e) {
-    if (e instanceof ContentInvalidError) return e.errors.map(formatError);
-    throw e;
-  }
-  return [];
-}
-
-afterEach(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  dirs = [];
-});
+const copyOfContent = contentCopies();
 
 const NEW_HIRES = `code: new-hires
 title:
