@@ -277,17 +277,21 @@ export async function boundImport(db: pg.Client, f: PersonnelFile, apply: boolea
          IS DISTINCT FROM (excluded.name, excluded.email, excluded.org_unit_id, excluded.staff_category, excluded.grade, excluded.job_family, 'ACTIVE', NULL::date)`,
       [at],
     );
-    await db.query(
+    const leavers = await db.query(
       `UPDATE person p SET status = 'LEFT', left_on = ${today}
        WHERE p.status = 'ACTIVE' AND p.org_unit_id IN (SELECT id FROM p5_scope) AND p.employee_no IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM p5_row r WHERE r.employee_no = p.employee_no)`,
+         AND NOT EXISTS (SELECT 1 FROM p5_row r WHERE r.employee_no = p.employee_no)
+       RETURNING p.id`,
       [at],
     );
+    // Only this file's leavers lose their accounts, sessions and invitations.
+    const leftIds = leavers.rows.map((r: { id: string }) => r.id);
     await db.query(
-      `WITH gone AS (UPDATE app_user usr SET disabled_at = now() FROM person p WHERE usr.person_id = p.id AND p.status = 'LEFT' AND usr.disabled_at IS NULL RETURNING usr.id)
+      `WITH gone AS (UPDATE app_user usr SET disabled_at = now() WHERE usr.person_id = ANY($1::uuid[]) AND usr.disabled_at IS NULL RETURNING usr.id)
        DELETE FROM session s USING gone WHERE s.user_id = gone.id`,
+      [leftIds],
     );
-    await db.query("DELETE FROM verification v USING person p WHERE v.person_id = p.id AND p.status = 'LEFT'");
+    await db.query("DELETE FROM verification v WHERE v.person_id = ANY($1::uuid[])", [leftIds]);
     await db.query(
       `WITH stale AS (
          SELECT p.id AS person_id, p.org_unit_id, pl.id AS placement_id FROM p5_row r JOIN person p ON p.employee_no = r.employee_no
@@ -298,10 +302,12 @@ export async function boundImport(db: pg.Client, f: PersonnelFile, apply: boolea
        INSERT INTO person_placement (person_id, org_unit_id, valid_from) SELECT person_id, org_unit_id, $1 FROM stale`,
       [at],
     );
-    // The open cycles' audience, as a cycle's opening assigns it, with a late joiner's fair deadline; then one notice per person.
+    // The open cycles' audience, as a cycle's opening assigns it, with a late joiner's fair deadline (at the end of a
+    // Seoul day); then one notice per person.
     await db.query(
       `INSERT INTO assignment (cycle_id, person_id, course_id, due_at, assigned_at)
-       SELECT c.id, p.id, r.course_id, CASE WHEN c.opened_at IS NULL THEN c.due_at ELSE GREATEST(c.due_at, $1::timestamptz + make_interval(days => $2)) END, $1
+       SELECT c.id, p.id, r.course_id, CASE WHEN c.opened_at IS NULL THEN c.due_at
+         ELSE GREATEST(c.due_at, ((($1::timestamptz AT TIME ZONE 'Asia/Seoul')::date + $2::int) + time '23:59:59.999') AT TIME ZONE 'Asia/Seoul') END, $1
        FROM cycle c JOIN obligation o ON o.id = c.obligation_id
        JOIN obligation_route r ON r.obligation_id = o.id AND (r.period = '' OR r.period = c.period)
        JOIN person p ON p.staff_category = r.staff_category AND p.status = 'ACTIVE'
