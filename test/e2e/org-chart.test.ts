@@ -47,7 +47,7 @@ describe("end to end: an administrator loads a unit file and reads the chart", {
     await page.waitForURL(/\/hr\/import\/[^/]+$/, { timeout: 20_000 }).catch(async (e: unknown) => {
       throw new Error(`no check page: ${page.url()} ${(await page.locator("main").textContent())?.slice(0, 600)}`, { cause: e });
     });
-    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("문제가 없습니다");
+    await page.getByRole("status").filter({ hasText: "문제가 없습니다" }).first().waitFor({ timeout: 30_000 });
     const counts = page.locator("table", { has: page.locator("#chart-summary-caption") });
     expect(await counts.getByRole("row", { name: /^신설 / }).getByRole("cell").textContent()).toBe("1");
     expect(await counts.getByRole("row", { name: "상위 부서 변경" }).getByRole("cell").textContent()).toBe("1");
@@ -56,7 +56,8 @@ describe("end to end: an administrator loads a unit file and reads the chart", {
     await expectAccessible(page, "01-chart-checked");
 
     await page.getByRole("button", { name: "적용하기" }).click();
-    await expect.poll(() => page.getByRole("status").first().textContent()).toContain("적용했습니다");
+    // Applying writes the chart and its versions in one transaction: under a full test run it can take a few seconds.
+    await page.getByRole("status").filter({ hasText: "적용했습니다" }).first().waitFor({ timeout: 30_000 });
     expect((await prisma.orgUnit.findUniqueOrThrow({ where: { id: moving.id } })).parentId).toBe(world.otherBureau.id);
 
     await page.goto(`/hr/org-chart?q=${encodeURIComponent(fresh)}`);
