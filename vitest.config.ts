@@ -20,6 +20,9 @@ export default defineConfig({
     env: testEnv,
     pool: "forks",
     testTimeout: 30_000,
+    // A browser test's polls wait for what a page does after a submit. With the whole suite sharing two cores an
+    // apply can take seconds, not the one second vitest allows by default; a poll that succeeds returns at once.
+    expect: { poll: { timeout: 15_000 } },
     hookTimeout: 120_000,
     reporters: ["default", "./test/summary-reporter.ts"],
   },
