@@ -3,7 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { countCsvRecords, csvRecords } from "~/utils/csv-parse";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { ImportError, IMPORT_LIMITS, type ImportProgress } from "~/modules/personnel/import.server";
+import { ImportError, importFailure, IMPORT_LIMITS, type ImportProgress } from "~/modules/personnel/import.server";
 import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } from "~/modules/personnel/follow-up.server";
 import { enqueueImport } from "~/utils/queues.server";
 import { now } from "~/utils/clock.server";
@@ -658,11 +658,6 @@ async function applyInTransaction(saved: SavedChart, from: "CHECKED" | "APPLYING
   }, options);
 }
 
-function failure(e: unknown) {
-  if (e instanceof ImportError) return e.message;
-  return `unexpected: ${e instanceof Error ? e.message : String(e)}`.slice(0, 1000);
-}
-
 /** The worker's dry run of a large unit file (see checkQueuedImport). */
 export async function checkQueuedChart(id: string, report: Report) {
   const saved = await prisma.personnelImport.findUnique({ where: { id } });
@@ -673,7 +668,7 @@ export async function checkQueuedChart(id: string, report: Report) {
     await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "CHECKED", summary: summary as object } });
     return summary;
   } catch (e) {
-    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "FAILED", error: failure(e) } });
+    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "FAILED", error: importFailure(e) } });
     throw e;
   }
 }
@@ -688,7 +683,7 @@ export async function applyQueuedChart(id: string, report: Report) {
   try {
     summary = await applyInTransaction(saved, "APPLYING", report, WORKER_TRANSACTION);
   } catch (e) {
-    await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: failure(e) } });
+    await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: importFailure(e) } });
     throw e;
   }
   await followUpAfterCommit(id);

@@ -771,7 +771,8 @@ function sameList(a: string[] | undefined, b: string[]) {
 
 // ---------------------------------------------------------------- in the worker
 
-function failure(e: unknown) {
+/** What a failed file's row records as its error: the refusal's code, or what went wrong unexpectedly. */
+export function importFailure(e: unknown) {
   if (e instanceof ImportError) return e.message;
   return `unexpected: ${e instanceof Error ? e.message : String(e)}`.slice(0, 1000);
 }
@@ -791,7 +792,7 @@ export async function checkQueuedImport(id: string, report: Report) {
     await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "CHECKED", summary: summary as object } });
     return summary;
   } catch (e) {
-    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "FAILED", error: failure(e) } });
+    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "FAILED", error: importFailure(e) } });
     throw e;
   }
 }
@@ -810,7 +811,7 @@ export async function applyQueuedImport(id: string, report: Report) {
   try {
     summary = await applyInTransaction(saved, "APPLYING", report, WORKER_TRANSACTION);
   } catch (e) {
-    await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: failure(e) } });
+    await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: importFailure(e) } });
     throw e;
   }
   await followUpAfterCommit(id);
