@@ -333,8 +333,8 @@ export async function writeSession(tx: Prisma.TransactionClient, record: Session
  */
 export async function creditCourseInPerson(tx: Prisma.TransactionClient, sessionId: string, courseId: string, heldOn: string) {
   const at = now();
-  await tx.$queryRaw`
-    SELECT pg_advisory_xact_lock(hashtext('enrol:' || sa.person_id::text))
+  await tx.$executeRaw`
+    SELECT count(pg_advisory_xact_lock(hashtext('enrol:' || sa.person_id::text)))
     FROM (SELECT person_id FROM session_attendance WHERE session_id = ${sessionId}::uuid ORDER BY person_id) sa`;
   await tx.$executeRaw`
     INSERT INTO assignment (person_id, course_id, assigned_at)

@@ -58,8 +58,9 @@ export function checkCode(offeringId: string, code: string, at: Date, steps = SC
 }
 
 async function openForCheckIn(offeringId: string, at: Date) {
-  const o = await prisma.offering.findUnique({ where: { id: offeringId }, select: { id: true, status: true, startsAt: true, endsAt: true, titleKo: true, titleEn: true } });
-  if (!o || o.status !== "SCHEDULED" || at.getTime() < o.startsAt.getTime() - OPENS_BEFORE_MS || at > o.endsAt) return null;
+  const o = await prisma.offering.findUnique({ where: { id: offeringId }, select: { id: true, status: true, startsAt: true, endsAt: true, titleKo: true, titleEn: true, rollClosedAt: true } });
+  // Once its roll is closed, the class's attendance is its training session: nobody checks in after.
+  if (!o || o.status !== "SCHEDULED" || o.rollClosedAt || at.getTime() < o.startsAt.getTime() - OPENS_BEFORE_MS || at > o.endsAt) return null;
   return o;
 }
 

@@ -260,7 +260,7 @@ export async function editOffering(actorUserId: string, offeringId: string, inpu
   if (Object.keys(errors).length) return { ok: false, errors };
   return prisma.$transaction(async (tx) => {
     const [before] = await tx.$queryRaw<Array<{ id: string; status: string; startsAt: Date; endsAt: Date; place: string; onlineUrl: string | null; confirmed: number }>>`
-      SELECT o.id, o.status::text, o.starts_at AS "startsAt", o.ends_at AS "endsAt", o.place, o.online_url AS "onlineUrl",
+      SELECT o.id, CASE WHEN o.roll_closed_at IS NULL THEN o.status::text ELSE 'CLOSED' END AS status, o.starts_at AS "startsAt", o.ends_at AS "endsAt", o.place, o.online_url AS "onlineUrl",
         (SELECT count(*)::int FROM offering_registration r WHERE r.offering_id = o.id AND r.status = 'CONFIRMED') AS confirmed
       FROM offering o WHERE o.id = ${offeringId}::uuid FOR UPDATE`;
     if (!before || before.status !== "SCHEDULED") return { ok: false as const, notFound: true as const };
@@ -319,7 +319,8 @@ export async function cancelOffering(actorUserId: string, offeringId: string, re
   if (!isUuid(offeringId)) return { ok: false, problem: "notFound" };
   return prisma.$transaction(async (tx) => {
     const changed = await tx.offering.updateMany({
-      where: { id: offeringId, status: "SCHEDULED" },
+      // A class whose roll is closed took place: it cannot be cancelled any more.
+      where: { id: offeringId, status: "SCHEDULED", rollClosedAt: null },
       data: { status: "CANCELLED", cancelledAt: now(), cancelReason: reason, updatedAt: now() },
     });
     if (changed.count === 0) return { ok: false as const, problem: "notFound" as const };
