@@ -5,7 +5,8 @@ import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { listSessions } from "~/modules/attendance/sessions.server";
 import { createPerson, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
-import { getRequest, sessionCookieFor } from "../../../test/http";
+import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
+import { action as manageAction, loader as manageLoader } from "~/routes/academy.offerings.$offeringId";
 import { at, storyClock } from "../../../test/clock";
 import { checkInSignedIn, currentCode } from "./check-in.server";
 import { cancelOffering } from "./offerings.server";
@@ -182,5 +183,35 @@ describe("the roll call of a class and closing it into credit", () => {
     expect((await seat()).noShowAt).not.toBeNull();
     expect((await markRoll(lecturer, o.id, [{ registrationId: (await seat()).id, state: "PRESENT", minutes: null }])).ok).toBe(true);
     expect((await seat()).noShowAt).toBeNull();
+  });
+
+  it("lets the class's lecturer call and close the roll from its page, but not edit the class; other lecturers find nothing", async () => {
+    at("2026-11-10T09:00:00");
+    const o = await classOn({ obligationId: world.obligation.id, orgUnitId: world.city.id }, lecturer.userId, academy.userId);
+    const p = await createPerson(world.division.id, "CIVIL_SERVANT", "페이지");
+    await register(p.id, o.id, p.id);
+    const seatId = (await prisma.offeringRegistration.findFirstOrThrow({ where: { offeringId: o.id, personId: p.id } })).id;
+    const path = `/academy/offerings/${o.id}`;
+    const mine = await sessionCookieFor(lecturer.userId);
+    const theirs = await sessionCookieFor(otherLecturer.userId);
+    at("2026-11-12T15:00:00");
+    const page = await respond(() => manageLoader({ request: getRequest(path, mine), params: { offeringId: o.id }, context: {} }));
+    expect(page.status).toBe(200);
+    const body = (await page.json()) as { academy: boolean; roster: unknown[]; options: unknown; roll: { seats: Array<{ id: string }>; open: boolean; started: boolean } };
+    expect(body).toMatchObject({ academy: false, roster: [], options: null, roll: { open: true, started: true } });
+    expect(body.roll.seats.map((x) => x.id)).toEqual([seatId]);
+    expect((await respond(() => manageLoader({ request: getRequest(path, theirs), params: { offeringId: o.id }, context: {} }))).status).toBe(404);
+
+    const post = (fields: Array<[string, string]>, cookie: string) => respond(() => manageAction({ request: postForm(path, fields, cookie), params: { offeringId: o.id }, context: {} }));
+    expect((await post([["intent", "roll"], ["seat", seatId], [`roll:${seatId}`, "PRESENT"], [`minutes:${seatId}`, ""]], theirs)).status).toBe(404);
+    expect((await post([["intent", "edit"]], mine)).status).toBe(403);
+    const saved = await post([["intent", "roll"], ["seat", seatId], [`roll:${seatId}`, "PRESENT"], [`minutes:${seatId}`, "100"]], mine);
+    expect(saved.headers.get("Location")).toBe(`${path}?done=roll&changed=1`);
+    expect((await post([["intent", "close"]], mine)).status).toBe(400);
+    const closed = await post([["intent", "close"], ["confirm", "yes"]], mine);
+    expect(closed.headers.get("Location")).toBe(`${path}?done=closed`);
+    const { trainingSessionId } = await prisma.offering.findUniqueOrThrow({ where: { id: o.id } });
+    expect(await prisma.sessionAttendance.count({ where: { sessionId: trainingSessionId!, personId: p.id } })).toBe(1);
+    expect(await prisma.auditEvent.count({ where: { entityId: o.id, action: "offering.close-roll", actorUserId: lecturer.userId } })).toBe(1);
   });
 });

@@ -278,14 +278,19 @@ export async function closeRoll(actor: Actor, offeringId: string, confirmed: boo
 }
 
 /** What a closed roll recorded, read back (closing again changes nothing). */
-async function closedSummary(tx: Tx, o: LockedClass): Promise<CloseSummary> {
-  const [row] = await tx.$queryRaw<Array<{ present: number; completed: number; certificates: number; noShows: number }>>`
+async function closedSummary(db: Tx | typeof prisma, o: { id: string; trainingSessionId: string | null }): Promise<CloseSummary> {
+  const [row] = await db.$queryRaw<Array<{ present: number; completed: number; certificates: number; noShows: number }>>`
     SELECT (SELECT count(*)::int FROM session_attendance sa WHERE sa.session_id = ${o.trainingSessionId}::uuid) AS present,
       (SELECT count(*)::int FROM assignment a JOIN session_attendance sa ON sa.id = a.attendance_id WHERE sa.session_id = ${o.trainingSessionId}::uuid) AS completed,
       (SELECT count(*)::int FROM certificate c JOIN assignment a ON a.id = c.assignment_id JOIN session_attendance sa ON sa.id = a.attendance_id
         WHERE sa.session_id = ${o.trainingSessionId}::uuid) AS certificates,
       (SELECT count(*)::int FROM offering_registration r WHERE r.offering_id = ${o.id}::uuid AND r.status = 'CONFIRMED' AND r.no_show_at IS NOT NULL) AS "noShows"`;
   return { closedNow: false, sessionId: o.trainingSessionId, ...(row ?? { present: 0, completed: 0, certificates: 0, noShows: 0 }) };
+}
+
+/** What the closed roll of a class recorded, for its management page. */
+export async function closedRollSummary(o: { id: string; trainingSessionId: string | null }) {
+  return closedSummary(prisma, o);
 }
 
 /**
