@@ -8,6 +8,7 @@ import { deliverSoon } from "~/modules/offerings/registration.server";
 import { classMinutes, closedRollSummary, closeRoll, findClassForStaff, getRoll, isAcademy, markRoll, marksFromForm } from "~/modules/offerings/roll.server";
 import { now } from "~/utils/clock.server";
 import { RollCall } from "~/components/roll-call";
+import { feedbackResults } from "~/modules/offerings/feedback.server";
 import { formatDate, pick, seoulDateKey, type AppLocale } from "~/utils/i18n";
 import { notFound } from "~/utils/http.server";
 import { requestTranslator } from "~/utils/locale.server";
@@ -47,6 +48,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     closedAt: o.rollClosedAt,
     closed: o.rollClosedAt ? await closedRollSummary(o) : null,
   };
+  const feedback = o.rollClosedAt ? await feedbackResults(o.id) : null;
   const values: OfferingFormValues = {
     titleKo: o.titleKo,
     titleEn: o.titleEn,
@@ -76,6 +78,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return {
     academy,
     roll,
+    feedback,
     changed: Number(search.get("changed") ?? 0) || 0,
     id: o.id,
     titleKo: o.titleKo,
@@ -109,6 +112,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       const message = t(`offerings.roll.error.${result.problem}`);
       return Response.json({ formError: message, fieldErrors: result.problem === "confirm" ? { confirm: message } : {} } satisfies ActionData, { status: result.problem === "notFound" ? 404 : 400 });
     }
+    await deliverSoon(result.mail);
     return redirect(`/academy/offerings/${id}?done=closed`);
   }
   if (!isAcademy(actor)) throw Response.json({ error: "forbidden" }, { status: 403 });
@@ -156,6 +160,42 @@ export default function ManageOffering() {
       {d.status === "CANCELLED" ? <p className="notice">{t("offerings.admin.cancelledNote", { reason: d.cancelReason ?? "" })}</p> : null}
 
       {d.status === "SCHEDULED" || d.roll.closed ? <RollCall id={d.id} roll={d.roll} errors={result?.fieldErrors} busy={busy} /> : null}
+
+      {d.feedback ? (
+        <section aria-labelledby="feedback-heading">
+          <h2 id="feedback-heading">{t("offerings.feedback.results")}</h2>
+          <p>{t("offerings.feedback.resultsSummary", { answers: d.feedback.answers, participants: d.feedback.participants })}</p>
+          {d.feedback.answers === 0 ? <p className="meta">{t("offerings.feedback.noAnswers")}</p> : (
+            <>
+              <TableRegion labelledBy="feedback-caption">
+                <table>
+                  <caption id="feedback-caption">{t("offerings.feedback.resultsCaption")}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("offerings.feedback.question")}</th>
+                      <th scope="col">{t("offerings.feedback.mean")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {(["satisfaction", "usefulness", "accessibility"] as const).map((q) => (
+                      <tr key={q}>
+                        <th scope="row">{t(`offerings.feedback.${q}`)}</th>
+                        <td>{d.feedback?.[q]?.toFixed(1) ?? "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableRegion>
+              {d.feedback.comments.length ? (
+                <>
+                  <h3>{t("offerings.feedback.comments")}</h3>
+                  <ul className="comments">{d.feedback.comments.map((c, i) => <li key={i}>{c}</li>)}</ul>
+                </>
+              ) : null}
+            </>
+          )}
+        </section>
+      ) : null}
 
       {d.academy ? <h2>{t("offerings.admin.roster")}</h2> : null}
       {!d.academy ? null : d.roster.length === 0 ? <p className="panel">—</p> : (

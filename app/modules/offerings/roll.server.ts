@@ -6,6 +6,7 @@ import { isUuid } from "~/utils/ids";
 import { seoulDateKey } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
 import { renderRollPdf } from "./roll-pdf.server";
+import { writeFeedbackRequests } from "./feedback.server";
 
 /**
  * The roll call of a scheduled class and its closing (ADR 027). The class's lecturers and the
@@ -14,7 +15,7 @@ import { renderRollPdf } from "./roll-pdf.server";
  * once the class has started, turns those present into the class's training session through the
  * in-person path of ADR 007 (attendance, credit toward the obligation's cycle holding the class's
  * day, or the catalog course completed with its certificate) and records everyone else as a
- * no-show. A class's roll closes once: its row lock and `roll_closed_at` make a second close,
+ * no-show, and those present are sent the class's survey. A class's roll closes once: its row lock and `roll_closed_at` make a second close,
  * or two at once, change nothing.
  */
 
@@ -187,7 +188,8 @@ export interface CloseSummary {
   noShows: number;
 }
 
-export type CloseOutcome = { ok: true; summary: CloseSummary } | { ok: false; problem: CloseProblem };
+/** `mail`: the survey invitations written to the outbox, to deliver once committed. */
+export type CloseOutcome = { ok: true; summary: CloseSummary; mail: string[] } | { ok: false; problem: CloseProblem };
 
 /** The unit a class's session is recorded under: the class's own, else its first audience unit, else the tree's root. */
 async function sessionUnit(tx: Tx, o: LockedClass): Promise<string> {
@@ -213,7 +215,7 @@ export async function closeRoll(actor: Actor, offeringId: string, confirmed: boo
       const o = await lockForRoll(tx, actor, offeringId);
       if (!o) return { ok: false, problem: "notFound" };
       if (o.status === "CANCELLED") return { ok: false, problem: "cancelled" };
-      if (o.rollClosedAt) return { ok: true, summary: await closedSummary(tx, o) };
+      if (o.rollClosedAt) return { ok: true, summary: await closedSummary(tx, o), mail: [] };
       if (at < o.startsAt) return { ok: false, problem: "notStarted" };
       const heldOn = seoulDateKey(o.startsAt);
       let cycleIds: string[] = [];
@@ -260,6 +262,8 @@ export async function closeRoll(actor: Actor, offeringId: string, confirmed: boo
         UPDATE offering_registration SET no_show_at = ${at}::timestamptz
         WHERE id = ANY(${absent}::uuid[]) AND no_show_at IS NULL`;
       await tx.offering.update({ where: { id: o.id }, data: { rollClosedAt: at, rollClosedById: actor.userId, trainingSessionId: sessionId, updatedAt: at } });
+      // The survey goes to those who attended, through the outbox, once.
+      const mail = sessionId ? await writeFeedbackRequests(tx, o.id) : [];
       const summary: CloseSummary = { closedNow: true, sessionId, present: present.length, completed, certificates, noShows: absent.length };
       await recordAudit(
         {
@@ -271,7 +275,7 @@ export async function closeRoll(actor: Actor, offeringId: string, confirmed: boo
         },
         tx,
       );
-      return { ok: true, summary };
+      return { ok: true, summary, mail };
     },
     { timeout: 30_000 },
   );
