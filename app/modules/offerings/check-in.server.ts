@@ -76,7 +76,7 @@ export async function scanned(offeringId: string, code: string) {
 
 async function mark(registrationId: string, method: "qr" | "form"): Promise<CheckInOutcome> {
   const updated = await prisma.offeringRegistration.updateMany({
-    where: { id: registrationId, status: "CONFIRMED", checkedInAt: null },
+    where: { id: registrationId, status: "CONFIRMED", checkedInAt: null, offering: { rollClosedAt: null } },
     data: { checkedInAt: now(), checkInMethod: method },
   });
   return updated.count === 1 ? "checkedIn" : "already";
