@@ -7,7 +7,7 @@ export const offeringsKo = {
   format: { ONLINE: "온라인 과정", IN_PERSON: "대면 수업", LIVE_ONLINE: "실시간 온라인 수업" },
   audience: { UNITS: "지정 기관 직원", ALL_STAFF: "전 직원", PUBLIC: "시민 누구나" },
   status: { CONFIRMED: "확정", WAITLISTED: "대기", CANCELLED: "취소" },
-  state: { SCHEDULED: "예정", CANCELLED: "취소됨" },
+  state: { SCHEDULED: "예정", CANCELLED: "취소됨", CLOSED: "출석 마감" },
   topic: {
     GENERAL: "인권 일반",
     DISABILITY: "장애인 인권",
@@ -313,7 +313,7 @@ export const offeringsEn: Shape<typeof offeringsKo> = {
   format: { ONLINE: "Online course", IN_PERSON: "In person", LIVE_ONLINE: "Live online" },
   audience: { UNITS: "Staff of chosen units", ALL_STAFF: "All staff", PUBLIC: "Open to the public" },
   status: { CONFIRMED: "Confirmed", WAITLISTED: "Waiting list", CANCELLED: "Cancelled" },
-  state: { SCHEDULED: "Scheduled", CANCELLED: "Cancelled" },
+  state: { SCHEDULED: "Scheduled", CANCELLED: "Cancelled", CLOSED: "Roll closed" },
   topic: {
     GENERAL: "Human rights in general",
     DISABILITY: "Disability rights",

@@ -372,7 +372,7 @@ export async function listOfferingsForAcademy() {
     Array<{ id: string; seriesId: string; titleKo: string; titleEn: string; startsAt: Date; endsAt: Date; format: string; status: string; capacity: number; confirmed: number; waitlisted: number }>
   >`
     SELECT o.id, o.series_id AS "seriesId", o.title_ko AS "titleKo", o.title_en AS "titleEn", o.starts_at AS "startsAt", o.ends_at AS "endsAt",
-      o.format::text AS format, o.status::text AS status, o.capacity,
+      o.format::text AS format, CASE WHEN o.roll_closed_at IS NULL THEN o.status::text ELSE 'CLOSED' END AS status, o.capacity,
       count(r.id) FILTER (WHERE r.status = 'CONFIRMED')::int AS confirmed,
       count(r.id) FILTER (WHERE r.status = 'WAITLISTED')::int AS waitlisted
     FROM offering o LEFT JOIN offering_registration r ON r.offering_id = o.id
