@@ -60,11 +60,11 @@ export function RollCall({ id, roll, errors, busy }: { id: string; roll: RollSta
               <thead>
                 <tr>
                   <th scope="col">{t("offerings.admin.name")}</th>
-                  <th scope="col">{t("offerings.admin.employeeNo")}</th>
-                  <th scope="col">{t("offerings.admin.unit")}</th>
-                  <th scope="col">{t("offerings.roll.checkIn")}</th>
                   <th scope="col">{t("offerings.roll.mark")}</th>
                   <th scope="col">{t("offerings.roll.minutes")}</th>
+                  <th scope="col">{t("offerings.roll.checkIn")}</th>
+                  <th scope="col">{t("offerings.admin.employeeNo")}</th>
+                  <th scope="col">{t("offerings.admin.unit")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -73,9 +73,6 @@ export function RollCall({ id, roll, errors, busy }: { id: string; roll: RollSta
                   return (
                     <tr key={s.id}>
                       <th scope="row">{s.name}</th>
-                      <td>{s.employeeNo ?? "—"}</td>
-                      <td>{s.unitKo ? pick(locale, s.unitKo, s.unitEn ?? s.unitKo) : "—"}</td>
-                      <td>{s.checkedInAt ? t(`offerings.roll.via.${s.checkInMethod === "form" ? "form" : "qr"}`, { time: hhmm(s.checkedInAt) }) : t("offerings.roll.notCheckedIn")}</td>
                       <td>
                         {editable ? (
                           <fieldset className="inline-choices">
@@ -102,13 +99,16 @@ export function RollCall({ id, roll, errors, busy }: { id: string; roll: RollSta
                           </>
                         ) : s.present ? (s.attendedMinutes ?? roll.minutes) : "—"}
                       </td>
+                      <td>{s.checkedInAt ? t(`offerings.roll.via.${s.checkInMethod === "form" ? "form" : "qr"}`, { time: hhmm(s.checkedInAt) }) : t("offerings.roll.notCheckedIn")}</td>
+                      <td>{s.employeeNo ?? "—"}</td>
+                      <td>{s.unitKo ? pick(locale, s.unitKo, s.unitEn ?? s.unitKo) : "—"}</td>
                     </tr>
                   );
                 })}
               </tbody>
             </table>
           </TableRegion>
-          {editable ? <div><button type="submit" disabled={busy}>{t("offerings.roll.save")}</button></div> : null}
+          {editable ? <div><button type="submit" className="primary" disabled={busy}>{t("offerings.roll.save")}</button></div> : null}
         </Form>
       )}
       {roll.closedAt ? null : (
@@ -125,7 +125,7 @@ export function RollCall({ id, roll, errors, busy }: { id: string; roll: RollSta
                 </label>
                 {errors?.confirm ? <p id="confirm-error" className="field-error">{errors.confirm}</p> : null}
               </div>
-              <div><button type="submit" disabled={busy}>{t("offerings.roll.closeSubmit")}</button></div>
+              <div><button type="submit" className="secondary" disabled={busy}>{t("offerings.roll.closeSubmit")}</button></div>
             </Form>
           )}
         </>
