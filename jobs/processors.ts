@@ -10,6 +10,7 @@ import { prisma } from "~/utils/db.server";
 import { carryOutPendingFollowUps } from "~/modules/personnel/follow-up.server";
 import { runDueCycleActions } from "~/modules/obligations/cycle-admin.server";
 import { writeOfferingReminders } from "~/modules/offerings/registration.server";
+import { recordNoShows } from "~/modules/offerings/roll.server";
 import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
@@ -62,7 +63,7 @@ export async function processMailJob(job: Job, token?: string) {
 /**
  * reminders queue: every 15 minutes, carry out the academy's cycle actions
  * scheduled for today or earlier (ADR 022), send due reminders and the day-before reminders of
- * classes (ADR 027), finish what applied
+ * classes (ADR 027) and the no-shows of classes that ended, finish what applied
  * personnel files still owe (their people's assignments and notices), write
  * notices a lost job never wrote, re-create any lost delivery work, and forget
  * expired links.
@@ -74,6 +75,7 @@ export async function processReminderJob(job: Job) {
   const cycleActions = await runDueCycleActions(at);
   const result = await runReminderTick(at);
   const classReminders = await writeOfferingReminders(at);
+  const noShows = await recordNoShows(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const followUps = await carryOutPendingFollowUps();
   const owed = await createOwedNotices();
@@ -87,7 +89,7 @@ export async function processReminderJob(job: Job) {
   // The tick's digests (a nation's may be 800,000) go page by page, read back from the outbox.
   for await (const page of tickOutboxPages(result)) await queueDeliveries(page);
   await queueDeliveries([...new Set([...classReminders, ...reports, ...owed, ...lost])]);
-  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
+  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, noShows, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
 }
 
 /**

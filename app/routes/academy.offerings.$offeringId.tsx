@@ -2,9 +2,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
-import { requireRole } from "~/modules/auth/permissions.server";
+import { requireActor } from "~/modules/auth/permissions.server";
 import { cancelOffering, editOffering, getOfferingForAcademy, offeringInputFromForm, scheduleFormOptions, toSeoulLocal, type ScheduleInput } from "~/modules/offerings/offerings.server";
 import { deliverSoon } from "~/modules/offerings/registration.server";
+import { classMinutes, closedRollSummary, closeRoll, findClassForStaff, getRoll, isAcademy, markRoll, marksFromForm } from "~/modules/offerings/roll.server";
+import { now } from "~/utils/clock.server";
+import { RollCall } from "~/components/roll-call";
+import { feedbackResults } from "~/modules/offerings/feedback.server";
 import { formatDate, pick, seoulDateKey, type AppLocale } from "~/utils/i18n";
 import { notFound } from "~/utils/http.server";
 import { requestTranslator } from "~/utils/locale.server";
@@ -16,17 +20,35 @@ import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "수업 관리", "Manage a class");
 
-const INTENT = { edit: "edit", cancel: "cancel" } as const;
+const INTENT = { edit: "edit", cancel: "cancel", roll: "roll", close: "close" } as const;
+const DONE = ["edited", "cancelled", "roll", "closed"] as const;
 
 function hhmm(d: Date): string {
   return toSeoulLocal(d).slice(11);
 }
 
+/**
+ * One class's management page: the academy edits, cancels and sees the whole roster; the class's
+ * own lecturers and the academy call the roll and close it. Anyone else finds nothing here.
+ */
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, "ACADEMY_ADMIN", "SYSTEM_ADMIN");
-  const found = await getOfferingForAcademy(params.offeringId ?? "");
+  const actor = await requireActor(request);
+  const mine = await findClassForStaff(actor, params.offeringId ?? "");
+  if (!mine) notFound();
+  const academy = isAcademy(actor);
+  const found = await getOfferingForAcademy(mine.id);
   if (!found) notFound();
   const o = found.offering;
+  const at = now();
+  const roll = {
+    seats: await getRoll(o.id),
+    minutes: classMinutes(o),
+    open: o.status === "SCHEDULED" && !o.rollClosedAt && at.getTime() >= o.startsAt.getTime() - 3_600_000,
+    started: at >= o.startsAt,
+    closedAt: o.rollClosedAt,
+    closed: o.rollClosedAt ? await closedRollSummary(o) : null,
+  };
+  const feedback = o.rollClosedAt ? await feedbackResults(o.id) : null;
   const values: OfferingFormValues = {
     titleKo: o.titleKo,
     titleEn: o.titleEn,
@@ -51,28 +73,49 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     cancellationClosesAt: toSeoulLocal(o.cancellationClosesAt),
     accessibility: o.accessibility,
   };
-  const done = new URL(request.url).searchParams.get("done");
+  const search = new URL(request.url).searchParams;
+  const done = search.get("done");
   return {
+    academy,
+    roll,
+    feedback,
+    changed: Number(search.get("changed") ?? 0) || 0,
     id: o.id,
     titleKo: o.titleKo,
     titleEn: o.titleEn,
     status: o.status,
     cancelReason: o.cancelReason,
     values,
-    roster: found.roster,
-    options: await scheduleFormOptions(),
-    done: done === "edited" || done === "cancelled" ? done : null,
+    roster: academy ? found.roster : [],
+    options: academy ? await scheduleFormOptions() : null,
+    done: DONE.find((x) => x === done) ?? null,
   };
 }
 
 type ActionData = { formError: string; fieldErrors?: Record<string, string>; values?: ScheduleInput };
 
 export async function action({ request, params }: ActionFunctionArgs) {
-  const actor = await requireRole(request, "ACADEMY_ADMIN", "SYSTEM_ADMIN");
+  const actor = await requireActor(request);
   const { t } = requestTranslator(request, actor.user.locale);
   const id = params.offeringId ?? "";
   const form = await request.formData();
   const intent = form.get("intent");
+  // The roll: who may call it (the class's lecturers, the academy) is decided in the module's query.
+  if (intent === INTENT.roll) {
+    const result = await markRoll(actor, id, marksFromForm(form));
+    if (!result.ok) return Response.json({ formError: t(`offerings.roll.error.${result.problem}`) } satisfies ActionData, { status: result.problem === "notFound" ? 404 : 400 });
+    return redirect(`/academy/offerings/${id}?done=roll&changed=${result.changed}`);
+  }
+  if (intent === INTENT.close) {
+    const result = await closeRoll(actor, id, form.get("confirm") === "yes");
+    if (!result.ok) {
+      const message = t(`offerings.roll.error.${result.problem}`);
+      return Response.json({ formError: message, fieldErrors: result.problem === "confirm" ? { confirm: message } : {} } satisfies ActionData, { status: result.problem === "notFound" ? 404 : 400 });
+    }
+    await deliverSoon(result.mail);
+    return redirect(`/academy/offerings/${id}?done=closed`);
+  }
+  if (!isAcademy(actor)) throw Response.json({ error: "forbidden" }, { status: 403 });
   if (intent === INTENT.cancel) {
     const result = await cancelOffering(actor.userId, id, String(form.get("reason") ?? ""));
     if (!result.ok) {
@@ -104,7 +147,11 @@ export default function ManageOffering() {
   return (
     <>
       <h1>{title}</h1>
-      {d.done ? <p className="success" role="status">{t(`offerings.admin.done.${d.done}`)}</p> : null}
+      {d.done ? (
+        <p className="success" role="status">
+          {d.done === "roll" || d.done === "closed" ? t(`offerings.roll.done.${d.done}`, { count: d.changed }) : t(`offerings.admin.done.${d.done}`)}
+        </p>
+      ) : null}
       <FormAlert result={result} />
       <p className="actions">
         <Link to={`/catalog/offerings/${d.id}`}>{t("offerings.admin.publicPage")}</Link>
@@ -112,8 +159,46 @@ export default function ManageOffering() {
       </p>
       {d.status === "CANCELLED" ? <p className="notice">{t("offerings.admin.cancelledNote", { reason: d.cancelReason ?? "" })}</p> : null}
 
-      <h2>{t("offerings.admin.roster")}</h2>
-      {d.roster.length === 0 ? <p className="panel">—</p> : (
+      {d.status === "SCHEDULED" || d.roll.closed ? <RollCall id={d.id} roll={d.roll} errors={result?.fieldErrors} busy={busy} /> : null}
+
+      {d.feedback ? (
+        <section aria-labelledby="feedback-heading">
+          <h2 id="feedback-heading">{t("offerings.feedback.results")}</h2>
+          <p>{t("offerings.feedback.resultsSummary", { answers: d.feedback.answers, participants: d.feedback.participants })}</p>
+          {d.feedback.answers === 0 ? <p className="meta">{t("offerings.feedback.noAnswers")}</p> : (
+            <>
+              <TableRegion labelledBy="feedback-caption">
+                <table>
+                  <caption id="feedback-caption">{t("offerings.feedback.resultsCaption")}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("offerings.feedback.question")}</th>
+                      <th scope="col">{t("offerings.feedback.mean")}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {(["satisfaction", "usefulness", "accessibility"] as const).map((q) => (
+                      <tr key={q}>
+                        <th scope="row">{t(`offerings.feedback.${q}`)}</th>
+                        <td>{d.feedback?.[q]?.toFixed(1) ?? "—"}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </TableRegion>
+              {d.feedback.comments.length ? (
+                <>
+                  <h3>{t("offerings.feedback.comments")}</h3>
+                  <ul className="comments">{d.feedback.comments.map((c, i) => <li key={i}>{c}</li>)}</ul>
+                </>
+              ) : null}
+            </>
+          )}
+        </section>
+      ) : null}
+
+      {d.academy ? <h2>{t("offerings.admin.roster")}</h2> : null}
+      {!d.academy ? null : d.roster.length === 0 ? <p className="panel">—</p> : (
         <TableRegion labelledBy="roster-caption">
           <table>
             <caption id="roster-caption">{t("offerings.admin.rosterCaption")}</caption>
@@ -141,7 +226,7 @@ export default function ManageOffering() {
         </TableRegion>
       )}
 
-      {d.status === "SCHEDULED" ? (
+      {d.academy && d.options && d.status === "SCHEDULED" && !d.roll.closedAt ? (
         <>
           <h2>{t("offerings.admin.editTitle")}</h2>
           <OfferingForm mode="edit" options={d.options} values={(result?.values as OfferingFormValues | undefined) ?? d.values} errors={result?.fieldErrors} busy={busy} />

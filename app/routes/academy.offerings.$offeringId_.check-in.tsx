@@ -23,7 +23,6 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     titleEn: offering.titleEn,
     svg: code.svg,
     counts: await checkInCounts(offering.id),
-    academy: actor.roles.has("ACADEMY_ADMIN") || actor.roles.has("SYSTEM_ADMIN"),
   };
 }
 
@@ -44,7 +43,8 @@ export default function CheckInCode() {
       <p>{t("offerings.checkIn.showIntro", { seconds: STEP_SECONDS })}</p>
       <div className="qr check-in-qr" role="img" aria-label={t("offerings.checkIn.qrLabel")} dangerouslySetInnerHTML={{ __html: d.svg }} />
       <p role="status">{t("offerings.checkIn.counts", d.counts)}</p>
-      {d.academy ? <p><Link to={`/academy/offerings/${d.id}`}>{t("offerings.admin.manage", { title: pick(locale, d.titleKo, d.titleEn) })}</Link></p> : null}
+      {/* The class's page, where its lecturers and the academy call the roll. */}
+      <p><Link to={`/academy/offerings/${d.id}`}>{t("offerings.admin.manage", { title: pick(locale, d.titleKo, d.titleEn) })}</Link></p>
     </>
   );
 }

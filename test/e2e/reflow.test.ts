@@ -11,6 +11,7 @@ import { submitChart } from "~/modules/org/chart-file.server";
 import { postNotice, withdrawNotice } from "~/modules/notices/notices.server";
 import { scheduleOffering, toSeoulLocal } from "~/modules/offerings/offerings.server";
 import { currentCode } from "~/modules/offerings/check-in.server";
+import { closeRoll } from "~/modules/offerings/roll.server";
 import { now } from "~/utils/clock.server";
 import { seoulDateKey } from "~/utils/i18n";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD } from "../factories";
@@ -55,6 +56,9 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let adminId = "";
   let offeringId = "";
   let checkInCode = "";
+  let runningClassId = "";
+  let closedClassId = "";
+  let participantEmail = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -143,6 +147,48 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     });
     if (scheduled.ok) offeringId = scheduled.ids[0]!;
     checkInCode = (await currentCode(offeringId)).code;
+    // Two classes that started an hour ago: one whose roll is being called, one closed, with its survey.
+    const participant = await createPerson(world.division.id, "CIVIL_SERVANT", "황보참석");
+    participantEmail = (await createUser({ personId: participant.id })).email;
+    // An hour ago, or midnight if the day is younger: the class's day must be in the cycle opened above.
+    const started = new Date(Math.max(now().getTime() - 3_600_000, new Date(`${seoulDateKey(now())}T00:00:00+09:00`).getTime()));
+    const running = async (titleKo: string) =>
+      prisma.offering.create({
+        data: {
+          seriesId: academy.id,
+          obligationId: world.obligation.id,
+          titleKo,
+          titleEn: "Human rights awareness in person: the roll of a class that is under way",
+          topic: "GENERAL",
+          format: "IN_PERSON",
+          startsAt: started,
+          endsAt: new Date(started.getTime() + 3 * 3_600_000),
+          place: "서울특별시 인권교육원 본관 2층 대강의실",
+          district: "JUNG",
+          capacity: 10,
+          audience: "ALL_STAFF",
+          lecturerUserIds: [],
+          lecturerNames: "김인권",
+          registrationClosesAt: new Date(started.getTime() - 86_400_000),
+          cancellationClosesAt: new Date(started.getTime() - 86_400_000),
+          orgUnitId: world.city.id,
+          createdById: academy.id,
+          registrations: {
+            create: [participant, ...others].map((p, i) => ({
+              personId: p.id,
+              status: "CONFIRMED" as const,
+              queuedAt: new Date(started.getTime() - 86_400_000 + i),
+              confirmedAt: new Date(started.getTime() - 86_400_000 + i),
+              registeredById: academy.id,
+              ...(i === 0 ? { checkedInAt: started, checkInMethod: "qr" } : {}),
+            })),
+          },
+        },
+      });
+    runningClassId = (await running("인권 감수성 향상 집합교육: 출석을 부르는 중인 수업 (오후반, 본관 2층 대강의실)")).id;
+    closedClassId = (await running("인권 감수성 향상 집합교육: 출석을 마감한 수업 (오전반)")).id;
+    const academyActor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(academy.id))))!);
+    await closeRoll(academyActor, closedClassId, true);
 
     app = await startApp();
     browser = await launchChromium();
@@ -277,6 +323,14 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/academy/offerings/new", "academy-offerings-new");
     await visit(`/academy/offerings/${offeringId}`, "academy-offering");
     await visit(`/academy/offerings/${offeringId}/check-in`, "academy-offering-check-in");
+    await visit(`/academy/offerings/${runningClassId}`, "academy-offering-roll");
+    await visit(`/academy/offerings/${closedClassId}`, "academy-offering-closed");
+    await againInEnglish();
+  });
+
+  it("a participant's survey of a class whose roll is closed", async () => {
+    await signInAs(participantEmail);
+    await visit(`/catalog/offerings/${closedClassId}/feedback`, "participant-survey");
     await againInEnglish();
   });
 

@@ -7,6 +7,7 @@ import { subtreeScope, unitIsInScope } from "~/modules/org/org.server";
 import { isUuid } from "~/utils/ids";
 import { isDateKey, seoulDateKey } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
+import { issueCertificates } from "~/modules/certificates/certificates.server";
 
 /** A signed attendance sheet: a scan (PDF) or a photo (JPEG, PNG). */
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
@@ -240,31 +241,13 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
   const result = await prisma.$transaction(async (tx) => {
     const file = await storeEvidence(tx, actor.userId, evidence, mediaType, "attendance-sheet");
     const sha256 = file.sha256;
-    const session = await tx.trainingSession.create({
-      data: {
-        title,
-        heldOn: new Date(`${input.heldOn}T00:00:00Z`),
-        minutes: input.minutes,
-        place,
-        orgUnitId: input.orgUnitId,
-        evidenceId: file.id,
-        recordedById: actor.userId,
-        cycles: { create: cycleIds.map((cycleId) => ({ cycleId })) },
-      },
-    });
-    const personIds = people.map((p) => p.personId!);
-    await tx.$executeRaw`
-      INSERT INTO session_attendance (session_id, person_id)
-      SELECT ${session.id}::uuid, unnest(${personIds}::uuid[])`;
-    // Completed as of the session's day (end of it in Seoul, or now if that is still ahead).
-    const completed = await tx.$executeRaw`
-      UPDATE assignment a SET status = 'COMPLETED', completion_mode = 'IN_PERSON', attendance_id = sa.id,
-        completed_at = LEAST(${now()}::timestamptz, (${input.heldOn}::date + time '18:00') AT TIME ZONE 'Asia/Seoul')
-      FROM session_attendance sa
-      WHERE sa.session_id = ${session.id}::uuid AND a.person_id = sa.person_id
-        AND a.cycle_id = ANY(${cycleIds}::uuid[]) AND a.status IN ('ASSIGNED', 'IN_PROGRESS')`;
+    const { sessionId, completed } = await writeSession(
+      tx,
+      { title, heldOn: input.heldOn, minutes: input.minutes, place, orgUnitId: input.orgUnitId, evidenceId: file.id, recordedById: actor.userId, cycleIds },
+      people.map((p) => ({ personId: p.personId! })),
+    );
     const summary: SessionResult = {
-      sessionId: session.id,
+      sessionId,
       attendees: people.length,
       completed,
       alreadyDone: people.filter((p) => p.owed > 0 && p.open === 0).length,
@@ -275,7 +258,7 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
         actorUserId: actor.userId,
         action: "session.record",
         entityType: "training_session",
-        entityId: session.id,
+        entityId: sessionId,
         reason: title,
         data: { ...summary, cycleIds, heldOn: input.heldOn, minutes: input.minutes, evidenceSha256: sha256, employeeNos: numbers } as unknown as Prisma.InputJsonValue,
       },
@@ -284,6 +267,96 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
     return summary;
   });
   return result;
+}
+
+export interface SessionRecord {
+  title: string;
+  /** The day it was held, in Seoul ("2026-12-10"). */
+  heldOn: string;
+  minutes: number;
+  place: string;
+  orgUnitId: string;
+  evidenceId: string;
+  recordedById: string;
+  /** The cycles it counts toward (none: a class for a catalog course, credited by creditCourseInPerson). */
+  cycleIds: string[];
+}
+
+/**
+ * The one way attendance becomes credit (ADR 007), inside the caller's transaction: the session
+ * and its cycles, one attendance per person, and a single UPDATE completing every open assignment
+ * of the attendees in those cycles in person, as of the session's day (18:00 Seoul, or now if that
+ * is still ahead). An assignment is completed only where the person's route allows in person and
+ * the minutes they attended (the whole session unless given) meet its minimum; completed or
+ * exempted ones are left alone. Used by the sheet an officer uploads and by a scheduled class's
+ * roll when it is closed.
+ */
+export async function writeSession(tx: Prisma.TransactionClient, record: SessionRecord, attendees: Array<{ personId: string; minutes?: number | null }>) {
+  const session = await tx.trainingSession.create({
+    data: {
+      title: record.title,
+      heldOn: new Date(`${record.heldOn}T00:00:00Z`),
+      minutes: record.minutes,
+      place: record.place,
+      orgUnitId: record.orgUnitId,
+      evidenceId: record.evidenceId,
+      recordedById: record.recordedById,
+      cycles: { create: record.cycleIds.map((cycleId) => ({ cycleId })) },
+    },
+  });
+  const personIds = attendees.map((a) => a.personId);
+  const minutes = attendees.map((a) => a.minutes ?? record.minutes);
+  await tx.$executeRaw`
+    INSERT INTO session_attendance (session_id, person_id)
+    SELECT ${session.id}::uuid, unnest(${personIds}::uuid[])`;
+  const completed = record.cycleIds.length === 0 ? 0 : await tx.$executeRaw`
+    UPDATE assignment a SET status = 'COMPLETED', completion_mode = 'IN_PERSON', attendance_id = sa.id,
+      completed_at = LEAST(${now()}::timestamptz, (${record.heldOn}::date + time '18:00') AT TIME ZONE 'Asia/Seoul')
+    FROM session_attendance sa
+    JOIN unnest(${personIds}::uuid[], ${minutes}::int[]) AS m(person_id, minutes) ON m.person_id = sa.person_id
+    JOIN person p ON p.id = sa.person_id
+    WHERE sa.session_id = ${session.id}::uuid AND a.person_id = sa.person_id
+      AND a.cycle_id = ANY(${record.cycleIds}::uuid[]) AND a.status IN ('ASSIGNED', 'IN_PROGRESS')
+      AND NOT EXISTS (
+        SELECT 1 FROM cycle c JOIN obligation_route r ON r.obligation_id = c.obligation_id
+          AND r.staff_category = p.staff_category AND (r.period = '' OR r.period = c.period)
+        WHERE c.id = a.cycle_id AND (NOT ('IN_PERSON' = ANY(r.modes)) OR r.min_minutes > m.minutes))`;
+  return { sessionId: session.id, completed };
+}
+
+/**
+ * A class for a catalog course, taken in person: each attendee's own enrolment in the course
+ * (the one /catalog makes; made here for those who had none) is completed in person by their
+ * attendance, on its latest version, and gets its certificate. Inside the caller's transaction,
+ * after writeSession; set-based, under the same per-person lock as enrolling. An enrolment
+ * already completed is left alone. Returns the assignments completed and the certificates issued.
+ */
+export async function creditCourseInPerson(tx: Prisma.TransactionClient, sessionId: string, courseId: string, heldOn: string) {
+  const at = now();
+  await tx.$executeRaw`
+    SELECT count(pg_advisory_xact_lock(hashtext('enrol:' || sa.person_id::text)))
+    FROM (SELECT person_id FROM session_attendance WHERE session_id = ${sessionId}::uuid ORDER BY person_id) sa`;
+  await tx.$executeRaw`
+    INSERT INTO assignment (person_id, course_id, assigned_at)
+    SELECT sa.person_id, ${courseId}::uuid, ${at}::timestamptz FROM session_attendance sa
+    WHERE sa.session_id = ${sessionId}::uuid
+      AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.person_id = sa.person_id AND a.course_id = ${courseId}::uuid AND a.cycle_id IS NULL)`;
+  const done = await tx.$queryRaw<Array<{ id: string }>>`
+    WITH latest AS (SELECT id FROM course_version WHERE course_id = ${courseId}::uuid ORDER BY version DESC LIMIT 1),
+    mine AS (
+      SELECT DISTINCT ON (a.person_id) a.id, sa.id AS attendance_id, a.status
+      FROM session_attendance sa JOIN assignment a ON a.person_id = sa.person_id AND a.course_id = ${courseId}::uuid AND a.cycle_id IS NULL
+      WHERE sa.session_id = ${sessionId}::uuid
+      ORDER BY a.person_id, a.assigned_at DESC
+    )
+    UPDATE assignment a SET status = 'COMPLETED', completion_mode = 'IN_PERSON', attendance_id = mine.attendance_id,
+      course_version_id = COALESCE(a.course_version_id, (SELECT id FROM latest)),
+      completed_at = LEAST(${at}::timestamptz, (${heldOn}::date + time '18:00') AT TIME ZONE 'Asia/Seoul')
+    FROM mine WHERE a.id = mine.id AND mine.status IN ('ASSIGNED', 'IN_PROGRESS')
+    RETURNING a.id`;
+  const ids = done.map((d) => d.id);
+  const certificates = await issueCertificates(tx, ids);
+  return { completed: ids.length, certificates: certificates.length };
 }
 
 /** Sessions recorded for units in the officer's subtree, newest first. */

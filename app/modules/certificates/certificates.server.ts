@@ -34,30 +34,47 @@ const ELECTIVE = { ko: "인권교육원 선택 과정 (자율 수강)", en: "Hum
  * change to either leaves what was certified as it was.
  */
 export async function issueCertificate(tx: Prisma.TransactionClient, assignmentId: string): Promise<string> {
+  const [id] = await issueCertificates(tx, [assignmentId]);
+  if (!id) throw new Error(`assignment ${assignmentId} is not completed`);
+  return id;
+}
+
+/**
+ * The certificates of many completed assignments in one statement (a class's attendees), each
+ * with its own serial, number and verification code. An assignment that already has one, or is not
+ * completed on a course version, is skipped. Returns the ids issued.
+ */
+export async function issueCertificates(tx: Prisma.TransactionClient, assignmentIds: string[]): Promise<string[]> {
+  if (assignmentIds.length === 0) return [];
   const prefix = getEnv().CERTIFICATE_PREFIX;
-  const code = newVerificationCode();
+  const codes = assignmentIds.map(() => newVerificationCode());
   const rows = await tx.$queryRaw<Array<{ id: string }>>`
-    WITH s AS (SELECT nextval(pg_get_serial_sequence('certificate', 'serial')) AS serial)
+    WITH wanted AS (
+      SELECT t.id, t.code FROM unnest(${assignmentIds}::uuid[], ${codes}::text[]) AS t(id, code)
+      JOIN assignment a ON a.id = t.id
+      WHERE a.status = 'COMPLETED' AND a.course_version_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM certificate x WHERE x.assignment_id = t.id)
+    ),
+    s AS MATERIALIZED (SELECT w.id, w.code, nextval(pg_get_serial_sequence('certificate', 'serial')) AS serial FROM wanted w)
     INSERT INTO certificate (serial, number, verification_code, assignment_id, person_id, course_version_id,
       holder_name, course_title_ko, course_title_en, obligation_title_ko, obligation_title_en, cycle_label, recognised_hours,
       unit_code, unit_name_ko, unit_name_en, completed_at, issued_at)
     SELECT s.serial,
            ${prefix} || '-' || to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY') || '-' || lpad(s.serial::text, 6, '0'),
-           ${code}, a.id, a.person_id, a.course_version_id, p.name, v.title_ko, v.title_en,
+           s.code, a.id, a.person_id, a.course_version_id, p.name, v.title_ko, v.title_en,
            COALESCE(o.title_ko, ${ELECTIVE.ko}), COALESCE(o.title_en, ${ELECTIVE.en}),
            COALESCE(c.label, to_char(a.completed_at AT TIME ZONE ${TIME_ZONE}, 'YYYY')), v.recognised_hours,
            u.code, u.name_ko, u.name_en, a.completed_at, ${now()}::timestamptz
-    FROM s, assignment a
+    FROM s
+    JOIN assignment a ON a.id = s.id
     JOIN person p ON p.id = a.person_id
     JOIN course_version v ON v.id = a.course_version_id
     LEFT JOIN org_unit u ON u.id = p.org_unit_id
     LEFT JOIN cycle c ON c.id = a.cycle_id
     LEFT JOIN obligation o ON o.id = c.obligation_id
-    WHERE a.id = ${assignmentId}::uuid AND a.status = 'COMPLETED'
+    ON CONFLICT (assignment_id) DO NOTHING
     RETURNING id`;
-  const id = rows[0]?.id;
-  if (!id) throw new Error(`assignment ${assignmentId} is not completed`);
-  return id;
+  return rows.map((r) => r.id);
 }
 
 /**

@@ -58,8 +58,9 @@ export function checkCode(offeringId: string, code: string, at: Date, steps = SC
 }
 
 async function openForCheckIn(offeringId: string, at: Date) {
-  const o = await prisma.offering.findUnique({ where: { id: offeringId }, select: { id: true, status: true, startsAt: true, endsAt: true, titleKo: true, titleEn: true } });
-  if (!o || o.status !== "SCHEDULED" || at.getTime() < o.startsAt.getTime() - OPENS_BEFORE_MS || at > o.endsAt) return null;
+  const o = await prisma.offering.findUnique({ where: { id: offeringId }, select: { id: true, status: true, startsAt: true, endsAt: true, titleKo: true, titleEn: true, rollClosedAt: true } });
+  // Once its roll is closed, the class's attendance is its training session: nobody checks in after.
+  if (!o || o.status !== "SCHEDULED" || o.rollClosedAt || at.getTime() < o.startsAt.getTime() - OPENS_BEFORE_MS || at > o.endsAt) return null;
   return o;
 }
 
@@ -75,7 +76,7 @@ export async function scanned(offeringId: string, code: string) {
 
 async function mark(registrationId: string, method: "qr" | "form"): Promise<CheckInOutcome> {
   const updated = await prisma.offeringRegistration.updateMany({
-    where: { id: registrationId, status: "CONFIRMED", checkedInAt: null },
+    where: { id: registrationId, status: "CONFIRMED", checkedInAt: null, offering: { rollClosedAt: null } },
     data: { checkedInAt: now(), checkInMethod: method },
   });
   return updated.count === 1 ? "checkedIn" : "already";

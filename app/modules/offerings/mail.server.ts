@@ -8,10 +8,11 @@ import { formatDate, pick, translator } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
 import { composeMail, type RenderedMail } from "~/modules/notifications/templates.server";
 import { buildIcs } from "./ics";
+import { feedbackStillWanted } from "./feedback.server";
 
 const payloadSchema = z.object({
   registrationId: z.string().uuid(),
-  kind: z.enum(["confirmed", "waitlisted", "promoted", "cancelled", "changed", "reminder"]),
+  kind: z.enum(["confirmed", "waitlisted", "promoted", "cancelled", "changed", "reminder", "feedback"]),
 });
 
 /** "2026년 12월 10일 14:00–16:00", "10 December 2026 at 14:00–16:00". */
@@ -64,7 +65,8 @@ export async function renderOfferingMail(locale: Locale, payload: unknown): Prom
   const o = reg.offering;
   const active = reg.status === "CONFIRMED" || reg.status === "WAITLISTED";
   const stillTrue =
-    kind === "cancelled" ? o.status === "CANCELLED" && active
+    kind === "feedback" ? await feedbackStillWanted(reg.id)
+    : kind === "cancelled" ? o.status === "CANCELLED" && active
     : kind === "waitlisted" ? reg.status === "WAITLISTED" && o.status === "SCHEDULED"
     : kind === "changed" ? active && o.status === "SCHEDULED"
     : reg.status === "CONFIRMED" && o.status === "SCHEDULED" && (kind !== "reminder" || o.startsAt > now());
@@ -78,9 +80,9 @@ export async function renderOfferingMail(locale: Locale, payload: unknown): Prom
     ...(o.format === "IN_PERSON" && pick(locale, o.directionsKo, o.directionsEn) ? [t("offerings.mail.directions", { directions: pick(locale, o.directionsKo, o.directionsEn) })] : []),
   ];
   const paragraphs = [t("offerings.mail.greeting", { name: reg.person.name }), t(`offerings.mail.${kind}.body`, { title, cancelBy: formatDate(o.cancellationClosesAt, locale, true), reason: o.cancelReason ?? "" })];
-  const mail = composeMail(locale, t(`offerings.mail.${kind}.subject`, { title }), paragraphs, items, {
-    href: `${env.APP_ORIGIN}/catalog/offerings/${o.id}`,
-    label: t("offerings.mail.action"),
+  const mail = composeMail(locale, t(`offerings.mail.${kind}.subject`, { title }), paragraphs, kind === "feedback" ? [t("offerings.mail.when", { when: classTime(o, locale) })] : items, {
+    href: kind === "feedback" ? `${env.APP_ORIGIN}/catalog/offerings/${o.id}/feedback` : `${env.APP_ORIGIN}/catalog/offerings/${o.id}`,
+    label: t(kind === "feedback" ? "offerings.mail.feedbackAction" : "offerings.mail.action"),
   });
   const withCalendar = kind === "confirmed" || kind === "promoted" || kind === "cancelled" || (kind === "changed" && reg.status === "CONFIRMED");
   if (withCalendar) {

@@ -260,7 +260,7 @@ export async function editOffering(actorUserId: string, offeringId: string, inpu
   if (Object.keys(errors).length) return { ok: false, errors };
   return prisma.$transaction(async (tx) => {
     const [before] = await tx.$queryRaw<Array<{ id: string; status: string; startsAt: Date; endsAt: Date; place: string; onlineUrl: string | null; confirmed: number }>>`
-      SELECT o.id, o.status::text, o.starts_at AS "startsAt", o.ends_at AS "endsAt", o.place, o.online_url AS "onlineUrl",
+      SELECT o.id, CASE WHEN o.roll_closed_at IS NULL THEN o.status::text ELSE 'CLOSED' END AS status, o.starts_at AS "startsAt", o.ends_at AS "endsAt", o.place, o.online_url AS "onlineUrl",
         (SELECT count(*)::int FROM offering_registration r WHERE r.offering_id = o.id AND r.status = 'CONFIRMED') AS confirmed
       FROM offering o WHERE o.id = ${offeringId}::uuid FOR UPDATE`;
     if (!before || before.status !== "SCHEDULED") return { ok: false as const, notFound: true as const };
@@ -319,7 +319,8 @@ export async function cancelOffering(actorUserId: string, offeringId: string, re
   if (!isUuid(offeringId)) return { ok: false, problem: "notFound" };
   return prisma.$transaction(async (tx) => {
     const changed = await tx.offering.updateMany({
-      where: { id: offeringId, status: "SCHEDULED" },
+      // A class whose roll is closed took place: it cannot be cancelled any more.
+      where: { id: offeringId, status: "SCHEDULED", rollClosedAt: null },
       data: { status: "CANCELLED", cancelledAt: now(), cancelReason: reason, updatedAt: now() },
     });
     if (changed.count === 0) return { ok: false as const, problem: "notFound" as const };
@@ -371,7 +372,7 @@ export async function listOfferingsForAcademy() {
     Array<{ id: string; seriesId: string; titleKo: string; titleEn: string; startsAt: Date; endsAt: Date; format: string; status: string; capacity: number; confirmed: number; waitlisted: number }>
   >`
     SELECT o.id, o.series_id AS "seriesId", o.title_ko AS "titleKo", o.title_en AS "titleEn", o.starts_at AS "startsAt", o.ends_at AS "endsAt",
-      o.format::text AS format, o.status::text AS status, o.capacity,
+      o.format::text AS format, CASE WHEN o.roll_closed_at IS NULL THEN o.status::text ELSE 'CLOSED' END AS status, o.capacity,
       count(r.id) FILTER (WHERE r.status = 'CONFIRMED')::int AS confirmed,
       count(r.id) FILTER (WHERE r.status = 'WAITLISTED')::int AS waitlisted
     FROM offering o LEFT JOIN offering_registration r ON r.offering_id = o.id
