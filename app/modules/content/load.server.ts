@@ -138,6 +138,7 @@ async function loadCourse(source: CourseSource): Promise<"created" | "unchanged"
         recognisedHours: course.recognisedHours,
         passMark: course.passMark,
         track: TRACK_BY_SPELLING[course.track]!,
+        trackStage: course.stage ?? null,
         edition: course.edition ?? null,
         casePathRequired: course.casePath?.required ?? null,
         questionsPerAttempt: quiz.draw ?? null,

@@ -28,6 +28,8 @@ export const courseFileSchema = z
     slug,
     version: z.number().int().positive(),
     track: z.enum(TRACKS),
+    /** On the lecturer track: the stage, from 1; each stage opens when the one before is completed. */
+    stage: z.number().int().min(1).max(9).optional(),
     edition: z.string().trim().min(1).optional(),
     casePath: z.object({ required: z.number().int().min(1) }).strict().optional(),
     title: bilingual,
@@ -56,6 +58,12 @@ export const courseFileSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
+    if (c.track === "lecturer" && c.stage === undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["stage"], message: "is required on the lecturer track: the stage this course is (1, 2, ...)" });
+    }
+    if (c.track !== "lecturer" && c.stage !== undefined) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ["stage"], message: "is only for the lecturer track, whose stages are taken in order" });
+    }
     const seen = new Set<string>();
     c.lessons.forEach((l, i) => {
       if (seen.has(l.slug)) ctx.addIssue({ code: "custom", path: ["lessons", i, "slug"], message: `duplicate lesson slug ${l.slug}` });

@@ -18,6 +18,17 @@ describe("content check", () => {
     expect(course.quiz.questions.every((q) => q.explanation?.ko && q.explanation?.en)).toBe(true);
   });
 
+  it("numbers the lecturer track's stages without a gap, and only there", () => {
+    const root = copyOfContent();
+    const path = join(root, "courses/lecturer-trainer/course.yaml");
+    writeFileSync(path, readFileSync(path, "utf8").replace(/^stage: 1$/m, "stage: 2"));
+    const elective = join(root, "courses/elective-impact-assessment/course.yaml");
+    writeFileSync(elective, readFileSync(elective, "utf8").replace(/^track: elective$/m, "track: elective\nstage: 1"));
+    const found = problems(root);
+    expect(found).toContain("courses/elective-impact-assessment/course.yaml [stage]: is only for the lecturer track, whose stages are taken in order");
+    expect(found.some((p) => p.startsWith("courses/lecturer-trainer/course.yaml [stage]: stage 2 follows stage 0"))).toBe(true);
+  });
+
   it("names the file and field of a missing field", () => {
     const root = copyOfContent();
     const path = join(root, "courses/annual-civil-servants/course.yaml");

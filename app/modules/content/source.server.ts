@@ -391,6 +391,20 @@ export function readContentTree(root: string): ContentTree {
       else throw e;
     }
   }
+  // A staged track's stages run 1..n, each once: a gap would leave a trainee nothing to open next.
+  const stages = courses.filter((c) => c.course.stage !== undefined).sort((a, b) => a.course.stage! - b.course.stage!);
+  stages.forEach((c, i) => {
+    if (c.course.stage !== i + 1) {
+      const other = stages.find((o) => o !== c && o.course.stage === c.course.stage);
+      errors.push({
+        file: `courses/${c.course.slug}/course.yaml`,
+        field: "stage",
+        message: other
+          ? `stage ${c.course.stage} is also courses/${other.course.slug}: one course per stage`
+          : `stage ${c.course.stage} follows stage ${i}: the lecturer track's stages are numbered 1, 2, ... without a gap`,
+      });
+    }
+  });
   // One key, one term: the same concept is named the same way in every course.
   const terms = new Map<string, { ko: string; en: string; slug: string }>();
   for (const c of courses) {
