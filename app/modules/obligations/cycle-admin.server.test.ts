@@ -4,7 +4,8 @@ import { seoulDateKey } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
 import { createPerson, createUnit, createUser, createWorld } from "../../../test/factories";
 import { clockYear } from "../../../test/clock";
-import { cancelScheduled, listYear, openForAcademy, planYear, previewCycle, runDueCycleActions, scheduleAction, takeAction } from "./cycle-admin.server";
+import { recordAudit } from "~/modules/audit/audit.server";
+import { cancelScheduled, cycleHistory, listYear, openForAcademy, planYear, previewCycle, runDueCycleActions, scheduleAction, takeAction } from "./cycle-admin.server";
 import { CycleActionError, openCycle } from "./cycles.server";
 
 /** A world whose annual duty is due on 30 November, so its deadline can still move within the year. */
@@ -60,6 +61,10 @@ describe("the academy's year", () => {
     expect(await openForAcademy(cycle.id, w.actor.id)).toBe(3);
     expect(await refusal(openForAcademy(cycle.id, w.actor.id))).toBe("alreadyOpen");
     expect((await previewCycle(cycle.id)).total.alreadyAssigned).toBe(3);
+
+    // Its history is the cycle's own life: reading its report is an access, not an event of the cycle.
+    await recordAudit({ actorUserId: w.actor.id, action: "report.view", entityType: "cycle", entityId: cycle.id });
+    expect((await cycleHistory([cycle.id])).map((e) => e.action)).toEqual(["cycle.open"]);
   });
 
   it("extends for one unit's subtree with a reason, never past the period, and refuses a close with work in flight until confirmed", async () => {

@@ -236,7 +236,8 @@ export async function takeAction(cycleId: string, input: ActionInput, actorUserI
 export async function cycleHistory(cycleIds: string[]) {
   if (cycleIds.length === 0) return [];
   const events = await prisma.auditEvent.findMany({
-    where: { entityType: "cycle", entityId: { in: cycleIds } },
+    // The cycle's own life (opened, extended, closed, scheduled); reading its report is an access, kept on /academy/audit.
+    where: { entityType: "cycle", entityId: { in: cycleIds }, action: { startsWith: "cycle." } },
     orderBy: { id: "desc" },
     take: 50,
     select: { id: true, action: true, entityId: true, reason: true, data: true, createdAt: true, actorUserId: true },
