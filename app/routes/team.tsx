@@ -26,7 +26,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   if (!headed) notFound();
   const reader = headReader(actor, headed);
   const search = new URL(request.url).searchParams;
-  const { cycles, cycle } = await chosenCycle(request);
+  const { cycles, cycle } = await chosenCycle(request, [headed]);
   if (!cycle) return { cycles, cycle: null, units: [], people: [], unitId: headed };
   const unitParam = search.get("unit");
   const unitId = unitParam && isUuid(unitParam) ? unitParam : headed;

@@ -16,6 +16,7 @@ import { now } from "~/utils/clock.server";
 import { seoulDateKey, seoulDayStart } from "~/utils/i18n";
 import { storyClock } from "../../../test/clock";
 import { defaultCycle } from "./guard.server";
+import { listCycles } from "./compliance.server";
 
 describe("HR officer's compliance view", () => {
   let hrCookie: string;
@@ -197,5 +198,20 @@ describe("the cycle a report opens on", () => {
     expect(defaultCycle(cycles.slice(2), "2028-03-01")?.id).toBe("2026-H2");
     expect(defaultCycle([cycles[3]!], "2026-12-05")?.id).toBe("2026-H1");
     expect(defaultCycle([], "2026-12-05")).toBeNull();
+  });
+});
+
+describe("the cycles an HR officer is offered", () => {
+  it("are their own organization's, never another city's, and none without a scope", async () => {
+    const mine = await createWorld();
+    const theirs = await createWorld();
+    const { cycle: own } = await openTestCycle(mine.obligation.id);
+    const { cycle: other } = await openTestCycle(theirs.obligation.id);
+    const ids = (cycles: { id: string }[]) => cycles.map((c) => c.id);
+    const listed = ids(await listCycles([mine.division.id]));
+    expect(listed).toContain(own.id);
+    expect(listed).not.toContain(other.id);
+    expect(ids(await listCycles([]))).not.toContain(own.id);
+    expect(ids(await listCycles())).toEqual(expect.arrayContaining([own.id, other.id]));
   });
 });

@@ -40,9 +40,14 @@ export interface CycleOption {
   endsOn: string;
 }
 
-export async function listCycles(): Promise<CycleOption[]> {
+export async function listCycles(scopeUnitIds?: string[]): Promise<CycleOption[]> {
+  // For a reader with a scope: the duties of their own organization (or of every unit), never another city's.
+  const roots = scopeUnitIds ? await topLevelUnits(scopeUnitIds) : null;
   const cycles = await prisma.cycle.findMany({
-    where: { status: { not: "PLANNED" } },
+    where: {
+      status: { not: "PLANNED" },
+      ...(roots ? { obligation: { OR: [{ audienceRootId: null }, { audienceRootId: { in: roots } }] } } : {}),
+    },
     include: { obligation: { select: { titleKo: true, titleEn: true, code: true } } },
     orderBy: [{ startsOn: "desc" }, { obligation: { code: "asc" } }],
   });
@@ -57,6 +62,19 @@ export async function listCycles(): Promise<CycleOption[]> {
     startsOn: c.startsOn.toISOString().slice(0, 10),
     endsOn: c.endsOn.toISOString().slice(0, 10),
   }));
+}
+
+/** The top-level organizations the units belong to (a city's root unit). */
+async function topLevelUnits(unitIds: string[]): Promise<string[]> {
+  if (unitIds.length === 0) return [];
+  const rows = await prisma.$queryRaw<{ id: string }[]>(Prisma.sql`
+    WITH RECURSIVE up AS (
+      SELECT id, parent_id FROM org_unit WHERE id = ANY(${unitIds}::uuid[])
+      UNION
+      SELECT u.id, u.parent_id FROM org_unit u JOIN up ON u.id = up.parent_id
+    )
+    SELECT id::text AS id FROM up WHERE parent_id IS NULL`);
+  return rows.map((r) => r.id);
 }
 
 /** Where an assignment `a` stood at the moment `t`: COMPLETED, EXEMPTED, IN_PROGRESS or ASSIGNED. */

@@ -24,12 +24,12 @@ export function defaultCycle(cycles: CycleOption[], today: string): CycleOption 
 /** HR officer guard plus the cycle chosen in ?cycle= (default: see defaultCycle). */
 export async function requireHrCycle(request: Request): Promise<{ actor: Actor; cycles: CycleOption[]; cycle: CycleOption | null }> {
   const actor = await requireRole(request, "HR_OFFICER");
-  return { actor, ...(await chosenCycle(request)) };
+  return { actor, ...(await chosenCycle(request, actor.hrScopeUnitIds)) };
 }
 
 /** The cycles a report offers and the one chosen in ?cycle= (default: see defaultCycle); an unknown one is a 404. */
-export async function chosenCycle(request: Request): Promise<{ cycles: CycleOption[]; cycle: CycleOption | null }> {
-  const cycles = await listCycles();
+export async function chosenCycle(request: Request, scopeUnitIds: string[]): Promise<{ cycles: CycleOption[]; cycle: CycleOption | null }> {
+  const cycles = await listCycles(scopeUnitIds);
   const wanted = new URL(request.url).searchParams.get("cycle");
   if (wanted && !cycles.some((c) => c.id === wanted)) throw json({ error: "not-found" }, { status: 404 });
   const cycle = cycles.find((c) => c.id === wanted) ?? defaultCycle(cycles, seoulDateKey(now()));
@@ -58,7 +58,7 @@ export async function requireExport(request: Request, format: "csv" | "xlsx") {
   const url = new URL(request.url);
   const grant = await claimDownload(actor, url.searchParams.get("access"), "compliance", format);
   if (!grant || grant.report !== "compliance") {
-    const cycles = await listCycles();
+    const cycles = await listCycles(actor.hrScopeUnitIds);
     const wanted = url.searchParams.get("cycle");
     const cycle = cycles.find((c) => c.id === wanted) ?? defaultCycle(cycles, seoulDateKey(now()));
     if (!cycle) throw json({ error: "not-found" }, { status: 404 });
