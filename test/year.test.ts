@@ -132,7 +132,7 @@ describe("a compliance year", () => {
     const tick = await runReminderTick(at("2026-12-02T10:00:00"), [annualId]);
     const outboxIds: string[] = [];
     for await (const page of tickOutboxPages(tick)) outboxIds.push(...page);
-    const rows = await prisma.outboxEmail.findMany({ where: { id: { in: outboxIds }, template: { not: "escalation" } } });
+    const rows = await prisma.outboxEmail.findMany({ where: { id: { in: outboxIds }, template: "reminder-digest" } });
     // Still open on the annual duty: 직원2, 직원3, 직원6 and the new hire (not the finished, the exempted or the leaver).
     const expected = [staff[2], staff[3], staff[6], staff[8]].map((p) => p!.email).sort();
     expect(rows.map((r) => r.toAddress).sort()).toEqual(expected);
