@@ -3,7 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { countCsvRecords, csvRecords } from "~/utils/csv-parse";
 import { recordAudit } from "~/modules/audit/audit.server";
 import type { Actor } from "~/modules/auth/permissions.server";
-import { ImportError, importFailure, IMPORT_LIMITS, type ImportProgress } from "~/modules/personnel/import.server";
+import { ImportError, importFailure, IMPORT_LIMITS, runQueuedApply, runQueuedCheck, type ImportProgress } from "~/modules/personnel/import.server";
 import { carryOutImportFollowUp, followUpAfterCommit, recordImportFollowUp } from "~/modules/personnel/follow-up.server";
 import { enqueueImport } from "~/utils/queues.server";
 import { now } from "~/utils/clock.server";
@@ -658,36 +658,19 @@ async function applyInTransaction(saved: SavedChart, from: "CHECKED" | "APPLYING
   }, options);
 }
 
-/** The worker's dry run of a large unit file (see checkQueuedImport). */
-export async function checkQueuedChart(id: string, report: Report) {
-  const saved = await prisma.personnelImport.findUnique({ where: { id } });
-  if (!saved || saved.status !== "CHECKING" || saved.kind !== "ORG_CHART") return null;
-  try {
+const isChart = (kind: string) => kind === "ORG_CHART";
+
+/** The worker's dry run of a large unit file (runQueuedCheck). */
+export function checkQueuedChart(id: string, report: Report) {
+  return runQueuedCheck(id, isChart, async (saved) => {
     const { rows, problems } = await readChart(saved.content, report, saved.rowCount);
-    const summary = await dryRun(rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
-    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "CHECKED", summary: summary as object } });
-    return summary;
-  } catch (e) {
-    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "FAILED", error: importFailure(e) } });
-    throw e;
-  }
+    return dryRun(rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
+  });
 }
 
-/** The worker's apply of a large unit file, all or nothing (see applyQueuedImport). */
-export async function applyQueuedChart(id: string, report: Report) {
-  const saved = await prisma.personnelImport.findUnique({ where: { id } });
-  // Delivered again after its worker died: the chart is applied, but what follows it may not be.
-  if (saved?.status === "APPLIED" && saved.kind === "ORG_CHART") return (await carryOutImportFollowUp(id)) ? (saved.summary as unknown as ChartSummary) : null;
-  if (!saved || saved.status !== "APPLYING" || saved.kind !== "ORG_CHART") return null;
-  let summary: ChartSummary;
-  try {
-    summary = await applyInTransaction(saved, "APPLYING", report, WORKER_TRANSACTION);
-  } catch (e) {
-    await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: importFailure(e) } });
-    throw e;
-  }
-  await followUpAfterCommit(id);
-  return summary;
+/** The worker's apply of a large unit file, all or nothing (runQueuedApply). */
+export function applyQueuedChart(id: string, report: Report) {
+  return runQueuedApply<ChartSummary>(id, isChart, (saved) => applyInTransaction(saved, "APPLYING", report, WORKER_TRANSACTION));
 }
 
 /** A file to start from: every column under its Korean header and two rows showing how they are written. */

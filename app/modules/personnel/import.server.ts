@@ -777,19 +777,19 @@ export function importFailure(e: unknown) {
   return `unexpected: ${e instanceof Error ? e.message : String(e)}`.slice(0, 1000);
 }
 
+type QueuedFile = NonNullable<Awaited<ReturnType<typeof prisma.personnelImport.findUnique>>>;
+
 /**
- * The worker's dry run of a large file. A repeated delivery of the job finds
- * the file no longer CHECKING and does nothing. If it fails, the import is
+ * The worker's dry run of a large file of any kind (the personnel file, the unit file). A repeated
+ * delivery of the job finds the file no longer CHECKING and does nothing. If it fails, the file is
  * FAILED with the reason, and the error goes on to the job.
  */
-export async function checkQueuedImport(id: string, report: Report) {
+export async function runQueuedCheck<S extends object>(id: string, ofKind: (kind: string) => boolean, check: (saved: QueuedFile) => Promise<S>): Promise<S | null> {
   const saved = await prisma.personnelImport.findUnique({ where: { id } });
-  if (!saved || saved.status !== "CHECKING") return null;
+  if (!saved || saved.status !== "CHECKING" || !ofKind(saved.kind)) return null;
   try {
-    const kind = rollKind(saved.kind);
-    const { rows, problems } = await readFile(saved.content, kind, report, saved.rowCount);
-    const summary = await dryRun(kind, rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
-    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "CHECKED", summary: summary as object } });
+    const summary = await check(saved);
+    await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "CHECKED", summary } });
     return summary;
   } catch (e) {
     await prisma.personnelImport.updateMany({ where: { id, status: "CHECKING" }, data: { status: "FAILED", error: importFailure(e) } });
@@ -798,24 +798,44 @@ export async function checkQueuedImport(id: string, report: Report) {
 }
 
 /**
- * The worker's apply of a large file, all or nothing as in the request. If it
- * fails, nothing was applied: the import goes back to CHECKED with the reason,
- * so the officer can read it and apply again.
+ * The worker's apply of a large file of any kind, all or nothing as in the request. If it fails,
+ * nothing was applied: the file goes back to CHECKED with the reason, so the officer can read it and
+ * apply again. Delivered again after its worker died, an applied file has what follows it carried out.
  */
-export async function applyQueuedImport(id: string, report: Report) {
+export async function runQueuedApply<S>(
+  id: string,
+  ofKind: (kind: string) => boolean,
+  apply: (saved: QueuedFile) => Promise<S>,
+): Promise<S | null> {
   const saved = await prisma.personnelImport.findUnique({ where: { id } });
-  // Delivered again after its worker died: the file is applied, but what follows it may not be.
-  if (saved?.status === "APPLIED") return (await carryOutImportFollowUp(id)) ? (saved.summary as unknown as ImportSummary) : null;
-  if (!saved || saved.status !== "APPLYING") return null;
-  let summary: ImportSummary;
+  if (!saved || !ofKind(saved.kind)) return null;
+  if (saved.status === "APPLIED") return (await carryOutImportFollowUp(id)) ? (saved.summary as unknown as S) : null;
+  if (saved.status !== "APPLYING") return null;
+  let summary: S;
   try {
-    summary = await applyInTransaction(saved, "APPLYING", report, WORKER_TRANSACTION);
+    summary = await apply(saved);
   } catch (e) {
     await prisma.personnelImport.updateMany({ where: { id, status: "APPLYING" }, data: { status: "CHECKED", error: importFailure(e) } });
     throw e;
   }
   await followUpAfterCommit(id);
   return summary;
+}
+
+const isRoll = (kind: string) => kind !== "ORG_CHART";
+
+/** The worker's dry run of a large personnel file (runQueuedCheck). */
+export function checkQueuedImport(id: string, report: Report) {
+  return runQueuedCheck(id, isRoll, async (saved) => {
+    const kind = rollKind(saved.kind);
+    const { rows, problems } = await readFile(saved.content, kind, report, saved.rowCount);
+    return dryRun(kind, rows, problems, saved.scopeUnitIds, report, WORKER_TRANSACTION);
+  });
+}
+
+/** The worker's apply of a large personnel file (runQueuedApply). */
+export function applyQueuedImport(id: string, report: Report) {
+  return runQueuedApply<ImportSummary>(id, isRoll, (saved) => applyInTransaction(saved, "APPLYING", report, WORKER_TRANSACTION));
 }
 
 // ---------------------------------------------------------------- progress for the page
