@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { createPerson, createUser, createWorld, TEST_PASSWORD, uid } from "../factories";
 import { storyClock } from "../clock";
 import { launchChromium, signIn, startApp } from "./app-server";
-import { expectAccessible } from "./axe";
+import { expectReflowAndAccessible } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-notices-help");
 const CONTACT = {
@@ -47,17 +47,7 @@ describe("end to end: the academy posts a notice a learner reads; the help page 
   });
 
   /** At a phone's width and at 200% zoom nothing scrolls sideways; screenshots at 375 and 1280 px; axe at 375 px. */
-  async function look(name: string) {
-    for (const width of [375, 640]) {
-      await page.setViewportSize({ width, height: 800 });
-      const m = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-      expect(m.scroll, `${name} at ${width}px`).toBeLessThanOrEqual(m.client);
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.screenshot({ path: join(SHOTS, `${name}-1280.png`), fullPage: true });
-    await page.setViewportSize({ width: 375, height: 740 });
-    await expectAccessible(page, SHOTS, `${name}-375`);
-  }
+  const look = (name: string) => expectReflowAndAccessible(page, SHOTS, name, { desktopShot: true });
 
   it("the academy posts a notice for civil servants, after a refused first try", async () => {
     await signIn(page, academyEmail, TEST_PASSWORD);
