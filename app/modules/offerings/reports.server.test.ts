@@ -149,7 +149,8 @@ describe("the academy's year of classes and the survey per lecturer", () => {
     const academyCookie = await sessionCookieFor(academy.userId);
     const lecturerCookie = await sessionCookieFor(lecturer.userId);
     const other = await sessionCookieFor(otherLecturer.userId);
-    const load = (fn: typeof academyLoader, path: string, cookie: string) => respond(() => fn({ request: getRequest(path, cookie), params: {}, context: {} }));
+    type Loader = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<unknown>;
+    const load = (fn: Loader, path: string, cookie: string) => respond(() => fn({ request: getRequest(path, cookie), params: {}, context: {} }));
 
     const page = await load(academyLoader, "/academy?year=2026", academyCookie);
     expect(page.status).toBe(200);
