@@ -154,7 +154,7 @@ describe("end to end: the lecturer calls the roll, closes it, and the duty shows
     expect(await csv.text()).toContain(title);
     await row.getByRole("link", { name: `${title}: 신청자 명단 보기` }).click();
     await page.getByRole("heading", { name: "신청자 명단" }).waitFor();
-    await page.getByRole("row").filter({ hasText: learners[2]!.name }).waitFor();
+    await page.getByRole("table", { name: "신청 순서대로" }).getByRole("row").filter({ hasText: learners[2]!.name }).waitFor();
 
     await page.goto("/academy/lecturers?year=2026");
     await page.locator("h1", { hasText: "강사별 설문 결과" }).waitFor();
@@ -167,9 +167,9 @@ describe("end to end: the lecturer calls the roll, closes it, and the duty shows
 
   it("the lecturer sees their own class's survey count, and not the academy's pages", async () => {
     await signInAs(lecturerEmail);
-    await page.getByRole("link", { name: "내 강의 설문" }).first().waitFor({ state: "attached" });
     await page.goto("/lecturer/feedback?year=2026");
     await page.locator("h1", { hasText: "내 강의의 설문 결과" }).waitFor();
+    expect(await page.locator('nav a[href="/lecturer/feedback"]').count()).toBe(1);
     const row = page.getByRole("row").filter({ hasText: title });
     await row.filter({ hasText: "응답 5명 미만" }).waitFor();
     expect(await row.locator("td").nth(2).textContent()).toBe("1");
