@@ -127,6 +127,7 @@ function Header({ data }: { data: RootData }) {
                   <li><NavLink to="/academy/offerings">{t("offerings.nav")}</NavLink></li>
                 </>
               ) : null}
+              {data.user?.roles.includes("LECTURER") ? <li><NavLink to="/lecturer/feedback">{t("offerings.myFeedback.nav")}</NavLink></li> : null}
               <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
             </ul>
           </nav>

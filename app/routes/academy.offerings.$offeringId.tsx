@@ -9,6 +9,7 @@ import { classMinutes, closedRollSummary, closeRoll, findClassForStaff, getRoll,
 import { now } from "~/utils/clock.server";
 import { RollCall } from "~/components/roll-call";
 import { feedbackResults } from "~/modules/offerings/feedback.server";
+import { MIN_ANSWERS } from "~/modules/offerings/reports.server";
 import { formatDate, pick, seoulDateKey, type AppLocale } from "~/utils/i18n";
 import { notFound } from "~/utils/http.server";
 import { requestTranslator } from "~/utils/locale.server";
@@ -48,7 +49,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     closedAt: o.rollClosedAt,
     closed: o.rollClosedAt ? await closedRollSummary(o) : null,
   };
-  const feedback = o.rollClosedAt ? await feedbackResults(o.id) : null;
+  const results = o.rollClosedAt ? await feedbackResults(o.id) : null;
+  // A lecturer knows who came: below MIN_ANSWERS answers they see how many answered, not what (ADR 031).
+  const feedback = results && !academy && results.answers < MIN_ANSWERS
+    ? { ...results, satisfaction: null, usefulness: null, accessibility: null, comments: [] as string[], withheld: true, min: MIN_ANSWERS }
+    : results && { ...results, withheld: false, min: MIN_ANSWERS };
   const values: OfferingFormValues = {
     titleKo: o.titleKo,
     titleEn: o.titleEn,
@@ -165,7 +170,7 @@ export default function ManageOffering() {
         <section aria-labelledby="feedback-heading">
           <h2 id="feedback-heading">{t("offerings.feedback.results")}</h2>
           <p>{t("offerings.feedback.resultsSummary", { answers: d.feedback.answers, participants: d.feedback.participants })}</p>
-          {d.feedback.answers === 0 ? <p className="meta">{t("offerings.feedback.noAnswers")}</p> : (
+          {d.feedback.answers === 0 ? <p className="meta">{t("offerings.feedback.noAnswers")}</p> : d.feedback.withheld ? <p className="meta">{t("offerings.lecturers.tooFew", { min: d.feedback.min })}</p> : (
             <>
               <TableRegion labelledBy="feedback-caption">
                 <table>

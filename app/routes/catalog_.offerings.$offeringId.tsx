@@ -59,6 +59,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     lecturers: page.lecturers,
     units: page.units,
     mine,
+    alreadyDone: page.verdict === "alreadyDone",
     signedIn: Boolean(current),
     hasPerson: Boolean(current?.user.personId),
     isHrOfficer: Boolean(actor && actor.hrScopeUnitIds.length > 0),
@@ -184,6 +185,8 @@ export default function OfferingPage() {
             <input type="hidden" name="intent" value={INTENT.cancel} />
             <button type="submit" className="secondary" disabled={busy}>{d.mine.status === "WAITLISTED" ? p("leaveWaitlist") : p("cancel")}</button>
           </Form>
+        ) : d.alreadyDone ? (
+          <p className="notice">{t("offerings.outcome.alreadyDone")}</p>
         ) : !d.mine && open ? (
           <Form method="post">
             <input type="hidden" name="intent" value={INTENT.register} />

@@ -59,6 +59,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let runningClassId = "";
   let closedClassId = "";
   let participantEmail = "";
+  let lecturerEmail = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -188,6 +189,10 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     runningClassId = (await running("인권 감수성 향상 집합교육: 출석을 부르는 중인 수업 (오후반, 본관 2층 대강의실)")).id;
     closedClassId = (await running("인권 감수성 향상 집합교육: 출석을 마감한 수업 (오전반)")).id;
     const academyActor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(academy.id))))!);
+    // The closed class's lecturer has an account, for their own survey page.
+    const lecturer = await createUser({ roles: [{ role: "LECTURER" }] });
+    lecturerEmail = lecturer.email;
+    await prisma.offering.update({ where: { id: closedClassId }, data: { lecturerUserIds: [lecturer.id] } });
     await closeRoll(academyActor, closedClassId, true);
 
     app = await startApp();
@@ -325,12 +330,20 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/academy/offerings/${offeringId}/check-in`, "academy-offering-check-in");
     await visit(`/academy/offerings/${runningClassId}`, "academy-offering-roll");
     await visit(`/academy/offerings/${closedClassId}`, "academy-offering-closed");
+    await visit(`/academy?year=${clockYear()}`, "academy-year");
+    await visit(`/academy/lecturers?year=${clockYear()}`, "academy-lecturers");
     await againInEnglish();
   });
 
   it("a participant's survey of a class whose roll is closed", async () => {
     await signInAs(participantEmail);
     await visit(`/catalog/offerings/${closedClassId}/feedback`, "participant-survey");
+    await againInEnglish();
+  });
+
+  it("a lecturer's survey results", async () => {
+    await signInAs(lecturerEmail);
+    await visit(`/lecturer/feedback?year=${clockYear()}`, "lecturer-feedback");
     await againInEnglish();
   });
 

@@ -19,6 +19,8 @@ describe("end to end: the lecturer calls the roll, closes it, and the duty shows
   let context: BrowserContext;
   let page: Page;
   let lecturerEmail: string;
+  let academyEmail: string;
+  const lecturerName = `강사 ${uid()}`;
   let offeringId: string;
   const learners: Array<{ email: string; name: string; personId: string }> = [];
   const title = `인권 감수성 집합교육 ${uid()}`;
@@ -33,6 +35,8 @@ describe("end to end: the lecturer calls the roll, closes it, and the duty shows
     await openTestCycle(world.obligation.id, undefined, 2026);
     const lecturer = await createUser({ roles: [{ role: "LECTURER" }] });
     lecturerEmail = lecturer.email;
+    await prisma.user.update({ where: { id: lecturer.id }, data: { displayName: lecturerName } });
+    academyEmail = (await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] })).email;
     const day = now();
     const start = new Date(day.getTime() - 60 * 60_000);
     const offering = await prisma.offering.create({
@@ -125,6 +129,44 @@ describe("end to end: the lecturer calls the roll, closes it, and the duty shows
     await page.getByRole("group", { name: /이용하기 쉬웠습니까/ }).getByLabel("5 매우 그렇다").check();
     await page.getByRole("button", { name: "설문 보내기" }).click();
     await page.getByRole("status").filter({ hasText: "답해 주셔서 감사합니다." }).waitFor();
+  });
+
+  it("the academy sees the answered survey in the year of classes and per lecturer, and drills down to the roster", async () => {
+    await signInAs(academyEmail);
+    await page.goto("/academy?year=2026");
+    await page.locator("h1", { hasText: "과정 운영 현황" }).waitFor();
+    const row = page.getByRole("row").filter({ hasText: title });
+    // Three seats of ten, two attended, one no-show, one answer (5, 4, 5).
+    await row.filter({ hasText: "3/10 (30%)" }).filter({ hasText: "만족 5.0 · 유용 4.0 · 접근 5.0 (1명)" }).waitFor();
+    expect(await row.locator("td").nth(4).textContent()).toBe("2");
+    expect(await row.locator("td").nth(5).textContent()).toBe("1");
+    await look("05-academy-year");
+    const csv = await page.request.get("/academy/classes.csv?year=2026");
+    expect(csv.status()).toBe(200);
+    expect(await csv.text()).toContain(title);
+    await row.getByRole("link", { name: `${title}: 신청자 명단 보기` }).click();
+    await page.getByRole("heading", { name: "신청자 명단" }).waitFor();
+    await page.getByRole("table", { name: "신청 순서대로" }).getByRole("row").filter({ hasText: learners[2]!.name }).waitFor();
+
+    await page.goto("/academy/lecturers?year=2026");
+    await page.locator("h1", { hasText: "강사별 설문 결과" }).waitFor();
+    // One answer: counted, its scores withheld below the minimum of five.
+    const lecturerRow = page.getByRole("row").filter({ hasText: lecturerName });
+    await lecturerRow.filter({ hasText: "응답 5명 미만" }).waitFor();
+    expect(await lecturerRow.locator("td").nth(2).textContent()).toBe("1");
+    await look("06-academy-lecturers");
+  });
+
+  it("the lecturer sees their own class's survey count, and not the academy's pages", async () => {
+    await signInAs(lecturerEmail);
+    await page.goto("/lecturer/feedback?year=2026");
+    await page.locator("h1", { hasText: "내 강의의 설문 결과" }).waitFor();
+    expect(await page.locator('nav a[href="/lecturer/feedback"]').count()).toBe(1);
+    const row = page.getByRole("row").filter({ hasText: title });
+    await row.filter({ hasText: "응답 5명 미만" }).waitFor();
+    expect(await row.locator("td").nth(2).textContent()).toBe("1");
+    await look("07-lecturer-feedback");
+    expect((await page.goto("/academy?year=2026"))?.status()).toBe(403);
   });
 
   it("the third learner, a no-show, still owes the duty", async () => {

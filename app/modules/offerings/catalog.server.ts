@@ -5,6 +5,7 @@ import { isDateKey, seoulDayEnd, seoulDayStart } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { CATALOG_FORMATS, DISTRICTS, OFFERING_AUDIENCES, TOPICS } from "./codes";
+import { verdicts, type Verdict } from "./registration.server";
 
 /**
  * Scheduled classes as the catalog shows them. Who sees a class is decided in the query: a public
@@ -124,6 +125,9 @@ export async function getOfferingPage(viewer: Viewer, offeringId: string) {
             WHERE w.offering_id = r.offering_id AND w.status = 'WAITLISTED' AND (w.queued_at, w.id) <= (r.queued_at, r.id)) END AS position
         FROM offering_registration r WHERE r.offering_id = ${offeringId}::uuid AND r.person_id = ${viewer.personId}::uuid AND r.status <> 'CANCELLED'`
     : [];
+  // Someone not registered learns before pressing anything whether they may, and whether they
+  // already have what the class would give them (the same check registering makes).
+  const verdict: Verdict | null = viewer.personId && mine.length === 0 ? ((await verdicts(prisma, offeringId, [viewer.personId])).get(viewer.personId) ?? null) : null;
   const course = offering.courseId
     ? (await prisma.courseVersion.findFirst({ where: { courseId: offering.courseId }, orderBy: { version: "desc" }, select: { titleKo: true, titleEn: true, recognisedHours: true } }))
     : null;
@@ -138,6 +142,7 @@ export async function getOfferingPage(viewer: Viewer, offeringId: string) {
     confirmed: counts?.confirmed ?? 0,
     waitlisted: counts?.waitlisted ?? 0,
     mine: mine[0] ?? null,
+    verdict,
     course,
     lecturers: [...lecturers.map((l) => l.displayName), ...(offering.lecturerNames ? [offering.lecturerNames] : [])],
     units,

@@ -8,7 +8,8 @@ import { renderOfferingMail } from "./mail.server";
 import { addMonths, cancelOffering, editOffering, scheduleOffering, toSeoulLocal, type ScheduleInput } from "./offerings.server";
 import { bulkRegister, BulkInputError, cancelRegistration, register, writeOfferingReminders } from "./registration.server";
 import { createPerson, createUnit, createUser, createWorld, openTestCycle } from "../../../test/factories";
-import { getRequest, sessionCookieFor } from "../../../test/http";
+import { getRequest, respond, sessionCookieFor } from "../../../test/http";
+import { loader as offeringPageLoader } from "~/routes/catalog_.offerings.$offeringId";
 import { startTestClock } from "../../../test/clock";
 
 const DAY = 86_400_000;
@@ -162,10 +163,39 @@ describe("registration", () => {
     expect((await register(outsider.id, id, outsider.id))?.outcome).toBe("notEligible");
     expect((await register(citizen.id, id, citizen.id))?.outcome).toBe("notEligible");
     expect((await register(done!.id, id, done!.id))?.outcome).toBe("alreadyDone");
+    // The class's page tells them before they press anything, and offers no button; others are not told so.
+    const pageFor = async (personId: string) => {
+      const user = await createUser({ personId });
+      const cookie = await sessionCookieFor(user.id);
+      const res = await respond(() => offeringPageLoader({ request: getRequest(`/catalog/offerings/${id}`, cookie), params: { offeringId: id }, context: {} }));
+      return (await res.json()) as { alreadyDone: boolean; mine: unknown };
+    };
+    expect(await pageFor(done!.id)).toMatchObject({ alreadyDone: true, mine: null });
+    expect(await pageFor(inside!.id)).toMatchObject({ alreadyDone: false });
     const staffOnly = await scheduleOffering(await admin(), input({ countsToward: `obligation:${world.obligation.id}`, audience: "ALL_STAFF" }));
     if (!staffOnly.ok) throw new Error("not scheduled");
     expect((await register(outsider.id, staffOnly.ids[0]!, outsider.id))?.outcome).toBe("confirmed");
     expect((await register(citizen.id, staffOnly.ids[0]!, citizen.id))?.outcome).toBe("notEligible");
+  });
+
+  it("tells everyone with a seat or on the waiting list once when the class is cancelled, however often it is asked", async () => {
+    const id = await schedule({ capacity: 1 });
+    const [seated, waiting, gaveUp] = await people(3);
+    for (const p of [seated, waiting, gaveUp]) await register(p!.id, id, p!.id);
+    await cancelRegistration(gaveUp!.id, id, gaveUp!.id);
+    const actor = await admin();
+    // Two administrators cancel at once: one cancels, the other finds nothing to cancel.
+    const results = await Promise.all([cancelOffering(actor, id, "강사 사정으로 취소합니다"), cancelOffering(actor, id, "강사 사정으로 취소합니다")]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.find((r) => !r.ok)).toEqual({ ok: false, problem: "notFound" });
+    const notices = await prisma.outboxEmail.findMany({ where: { dedupeKey: { startsWith: "offering-cancelled:" }, toAddress: { in: [seated!.email, waiting!.email, gaveUp!.email] } } });
+    expect(notices.map((n) => n.toAddress).sort()).toEqual([seated!.email, waiting!.email].sort());
+    expect((await cancelOffering(actor, id, "다시 한 번 취소합니다")).ok).toBe(false);
+    expect(await prisma.outboxEmail.count({ where: { dedupeKey: { startsWith: "offering-cancelled:" }, toAddress: { in: [seated!.email, waiting!.email] } } })).toBe(2);
+    expect(await prisma.auditEvent.count({ where: { entityId: id, action: "offering.cancel" } })).toBe(1);
+    const rendered = await renderOfferingMail("en", notices[0]!.payload);
+    expect(rendered?.text).toContain("강사 사정으로 취소합니다");
+    expect(rendered?.attachments?.[0]?.filename).toBe("class.ics");
   });
 
   it("lets an HR officer register people of their units only, seats first and then the waiting list", async () => {

@@ -4,6 +4,7 @@ import { seoulDateKey } from "~/utils/i18n";
 import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { listSessions } from "~/modules/attendance/sessions.server";
+import { oversightReturn } from "~/modules/reporting/oversight.server";
 import { createPerson, createUser, createWorld, openTestCycle, uid } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { action as manageAction, loader as manageLoader } from "~/routes/academy.offerings.$offeringId";
@@ -130,6 +131,10 @@ describe("the roll call of a class and closing it into credit", () => {
     // The HR officer of the city sees the session where sheets are listed.
     const hr = await actorFor((await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.city.id }] })).id);
     expect((await listSessions(hr)).find((s) => s.id === summary.sessionId)).toMatchObject({ attendees: 2, completed: 1 });
+    // The oversight return counts A's completion as taught in person.
+    const cycles = (await oversightReturn(hr, 2026)).institutions.flatMap((i) => i.cycles).filter((x) => x.cycleId === cycleId);
+    expect(cycles.reduce((n, x) => n + x.total.completed, 0)).toBe(1);
+    expect(cycles.reduce((n, x) => n + x.total.inPerson, 0)).toBe(1);
 
     // Closed: no more marks, no more check-ins, no cancelling, one close audited.
     expect(await markRoll(academy, o.id, [{ registrationId: await seat(c.id), state: "PRESENT", minutes: null }])).toEqual({ ok: false, problem: "closed" });
