@@ -52,6 +52,10 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "academy._index.tsx": { path: () => "/academy", expect: "lddddoo" },
   "academy.cycles.tsx": { path: (f) => `/academy/cycles?cycle=${f.cycleA}&do=open`, expect: "lddddoo" },
   "academy.notices.tsx": { path: () => "/academy/notices", expect: "lddddoo" },
+  "academy.classes[.csv].tsx": { path: () => "/academy/classes.csv?year=2026", expect: "lddddoo" },
+  "academy.lecturers.tsx": { path: () => "/academy/lecturers", expect: "lddddoo" },
+  // Lecturers only: none of the readers holds the role.
+  "lecturer.feedback.tsx": { path: () => "/lecturer/feedback", expect: "ldddddd" },
   "academy.offerings._index.tsx": { path: () => "/academy/offerings", expect: "lddddoo" },
   "academy.offerings.new.tsx": { path: () => "/academy/offerings/new", expect: "lddddoo" },
   "academy.offerings.$offeringId.tsx": { path: (f) => `/academy/offerings/${f.offeringA}`, expect: "lddddoo" },
