@@ -31,7 +31,7 @@ async function main() {
     totalLessons += c.lessons.length;
     totalCases += cases.length;
     console.log(
-      `  ${c.course.slug}@${c.course.version} [${c.course.track}${c.course.edition ? ` ${c.course.edition}` : ""}]: ` +
+      `  ${c.course.slug}@${c.course.version} [${c.course.track}${c.course.edition ? ` ${c.course.edition}` : ""}${c.course.stage ? ` stage ${c.course.stage}` : ""}]: ` +
         `${c.lessons.length} lessons, ${cases.length} case studies${byFamily ? ` (${byFamily})` : ""}, ` +
         `quiz pool ${c.quiz.questions.length}, ${c.quiz.draw ?? c.quiz.questions.length} drawn per attempt, ${c.pretest?.questions.length ?? 0} pre-test items, ` +
         `${c.course.attempts?.perWindow ?? 3} attempts per ${c.course.attempts?.waitHours ?? 24} h` +

@@ -22,11 +22,32 @@ describe("content check", () => {
     const root = copyOfContent();
     const path = join(root, "courses/lecturer-trainer/course.yaml");
     writeFileSync(path, readFileSync(path, "utf8").replace(/^stage: 1$/m, "stage: 2"));
+    const advanced = join(root, "courses/lecturer-advanced/course.yaml");
+    writeFileSync(advanced, readFileSync(advanced, "utf8").replace(/^stage: 3$/m, "stage: 4"));
     const elective = join(root, "courses/elective-impact-assessment/course.yaml");
     writeFileSync(elective, readFileSync(elective, "utf8").replace(/^track: elective$/m, "track: elective\nstage: 1"));
     const found = problems(root);
     expect(found).toContain("courses/elective-impact-assessment/course.yaml [stage]: is only for the lecturer track, whose stages are taken in order");
-    expect(found.some((p) => p.startsWith("courses/lecturer-trainer/course.yaml [stage]: stage 2 follows stage 0"))).toBe(true);
+    expect(found).toContain("courses/lecturer-specialised/course.yaml [stage]: stage 2 is also courses/lecturer-trainer: one course per stage");
+    expect(found.some((p) => p.startsWith("courses/lecturer-advanced/course.yaml [stage]: stage 4 follows stage 2"))).toBe(true);
+  });
+
+  it("takes the lecturer track's courses in stage order: basic, specialised, advanced", () => {
+    const stages = readContentTree(REAL)
+      .courses.filter((c) => c.course.track === "lecturer")
+      .sort((a, b) => a.course.stage! - b.course.stage!);
+    expect(stages.map((c) => [c.course.stage, c.course.slug])).toEqual([
+      [1, "lecturer-trainer"],
+      [2, "lecturer-specialised"],
+      [3, "lecturer-advanced"],
+    ]);
+    for (const c of stages) {
+      expect(c.practicum, c.course.slug).not.toBeNull();
+      expect(c.pretest?.questions.length, c.course.slug).toBeGreaterThan(0);
+      expect(c.glossary.length, c.course.slug).toBeGreaterThan(0);
+      // The lessons, plus ten minutes for the pre-test and the quiz.
+      expect(c.course.estimatedMinutes, c.course.slug).toBe(c.lessons.reduce((sum, l) => sum + l.minutes, 10));
+    }
   });
 
   it("names the file and field of a missing field", () => {
