@@ -8,6 +8,8 @@ const testEnv = {
   MAIL_FROM: "Seoul Human Rights Academy <no-reply@hr-edu.test>",
   APP_ORIGIN: "http://127.0.0.1:3999",
   LINK_SECRET: "test-link-secret-not-for-production-use-0123456789",
+  // Every read of /hr counts afresh, so a test sees what it just did (ADR 036).
+  COMPLIANCE_COUNTS_MAX_AGE_SECONDS: "0",
 };
 for (const [k, v] of Object.entries(testEnv)) (process.env as Record<string, string>)[k] ??= v;
 

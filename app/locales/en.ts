@@ -931,6 +931,7 @@ export const en: Shape<typeof ko> = {
     dueOn: "Due {{date}}",
     inPerson: "In person (share)",
     grace: "{{count}} days of grace",
+    countedAt: "Counts as of {{time}}; a unit's list of people is always current",
     overdueHint: "Overdue: not done after the deadline and any grace period",
   },
   csv: {

@@ -927,6 +927,7 @@ export const ko = {
     dueOn: "기한 {{date}}",
     inPerson: "집합 이수 (비율)",
     grace: "유예 {{count}}일",
+    countedAt: "{{time}} 기준 집계 (부서별 명단은 항상 현재 기준)",
     overdueHint: "기한 경과: 기한과 유예 기간이 지나도록 이수하지 않은 사람",
   },
   csv: {

@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { useTranslation } from "react-i18next";
 import { RateChart } from "~/components/rate-chart";
 import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
+import { countsAsOf } from "~/modules/compliance/counts.server";
 import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
 import { purposeAction, readViewPurpose, recordReportView } from "~/modules/audit/access.server";
 import { carriedViewQuery, type PurposeError } from "~/modules/audit/purpose";
@@ -26,6 +27,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
     ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id, asOf)])
     : [[], []];
   const categoryNames = await staffCategoryNames();
+  // Today's figures are the cycle's counts as of a moment (ADR 036); as of a date, that date.
+  const countedAt = cycle && !asOf ? await countsAsOf(cycle.id) : null;
   if (cycle) {
     await recordReportView(actor, {
       report: "compliance",
@@ -43,6 +46,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     units,
     categories,
     categoryNames,
+    countedAt,
     asOf: asOf ? asOfParam : null,
     hasScope: actor.hrScopeUnitIds.length > 0,
     purpose: purpose.purpose,
@@ -115,6 +119,7 @@ export default function Compliance() {
           <p className="meta">
             {t("hr.dueOn", { date: formatDate(d.cycle.dueAt, locale) })}
             {d.cycle.graceDays > 0 ? ` · ${t("hr.grace", { count: d.cycle.graceDays })}` : ""} · {t("hr.overdueHint")}
+            {d.countedAt ? <> · {t("hr.countedAt", { time: formatDate(d.countedAt, locale, true) })}</> : null}
           </p>
           <RateChart
             rows={d.units.filter((u) => u.depth <= 1 && u.assigned > 0).map((u) => ({ label: pick(locale, u.nameKo, u.nameEn), rate: u.ratePercent }))}

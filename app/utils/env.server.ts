@@ -73,6 +73,12 @@ const schema = z.object({
    */
   OUTBOX_REQUEUE_AFTER_SECONDS: z.coerce.number().int().min(0).default(60),
   OUTBOX_RECLAIM_AFTER_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  /**
+   * How old, in seconds, the counts /hr and /team show may be (ADR 036): older counts are shown at
+   * once, with the moment they are as of, and refreshed behind the page. 0 counts afresh on every
+   * read (the tests).
+   */
+  COMPLIANCE_COUNTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(60),
   /** Days after the deadline when the person's HR officers get an escalation digest. */
   ESCALATE_AFTER_DAYS: z.coerce.number().int().min(0).default(7),
   /** Days that must pass before an HR officer can remind the same person by hand again. */

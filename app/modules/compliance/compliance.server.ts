@@ -8,6 +8,8 @@ import { AssignmentStatus, CompletionMode } from "~/generated/prisma/enums";
 import type { AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt, subtreeScope, unitTreeAt, unitWasInScope } from "~/modules/org/org.server";
+import { assignmentState, cycleStates } from "./states.server";
+import { ensureCounts } from "./counts.server";
 
 export interface UnitCompliance {
   unitId: string;
@@ -77,54 +79,6 @@ async function topLevelUnits(unitIds: string[]): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
-/** Where an assignment `a` stood at the moment `t`: COMPLETED, EXEMPTED, IN_PROGRESS or ASSIGNED. */
-function assignmentState(t: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`CASE
-          WHEN a.completed_at <= ${t} THEN 'COMPLETED'
-          WHEN a.status = 'EXEMPTED' AND COALESCE(a.exempted_at, ${t}) <= ${t} THEN 'EXEMPTED'
-          WHEN a.started_at <= ${t} THEN 'IN_PROGRESS'
-          ELSE 'ASSIGNED'
-        END`;
-}
-
-/**
- * The `at` and `states` CTEs every compliance view is read from: each
- * assignment of the cycle as it stood at `asOf` (the clock's now when null).
- * Today, people count in their current unit and people who left are not
- * counted. With a date, people count in the unit they sat in then (their
- * placement history), someone who left later still counts, and only what was
- * assigned, started, completed or exempted by then is seen. Staff category
- * and grade are today's: their history is not kept. `people`, when given,
- * limits the rows to those people (SQL yielding person ids) before anything
- * else is joined.
- */
-function cycleStates(cycleId: string, asOf: Date | null, people: Prisma.Sql | null = null, opts: { anyUnit?: boolean } = {}): Prisma.Sql {
-  // The moment and whether it is a past one go into the statement as such (not read from a CTE),
-  // so that today's view plans without the placement history at all.
-  const t = Prisma.sql`${asOf ?? now()}::timestamptz`;
-  const historical = asOf !== null ? Prisma.sql`true` : Prisma.sql`false`;
-  // When which unit someone sat in does not matter (anyUnit), neither does their placement history.
-  const placed = opts.anyUnit ? { ...placedAt(t, Prisma.sql`false`), counted: placedAt(t, historical).counted } : placedAt(t, historical);
-  return Prisma.sql`
-    at AS (
-      SELECT ${t} AS t, ${historical} AS historical,
-        (SELECT make_interval(days => grace_days) FROM cycle WHERE id = ${cycleId}::uuid) AS grace
-    ),
-    states AS (
-      SELECT a.id AS assignment_id, p.id AS person_id, ${placed.unit} AS unit_id, a.due_at,
-        p.staff_category, p.grade,
-        ${assignmentState(t)} AS state,
-        CASE WHEN a.completed_at <= ${t} THEN a.completed_at END AS completed_at,
-        CASE WHEN a.completed_at <= ${t} THEN a.completion_mode::text END AS completion_mode,
-        a.completed_at <= ${t} AND a.completion_mode = 'IN_PERSON' AS in_person
-      FROM assignment a
-      JOIN person p ON p.id = a.person_id
-      ${placed.join}
-      WHERE a.cycle_id = ${cycleId}::uuid AND a.assigned_at <= ${t} AND ${placed.counted}
-        ${people ? Prisma.sql`AND a.person_id IN (${people})` : Prisma.empty}
-    )`;
-}
-
 /**
  * Compliance per unit of the officer's subtree for one cycle, in one query,
  * each unit's numbers rolled up over its own subtree, as of `asOf` (see
@@ -152,9 +106,15 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
   const names = asOf === null
     ? Prisma.sql`u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind`
     : Prisma.sql`units.name_ko AS "nameKo", units.name_en AS "nameEn", units.kind::text AS kind`;
-  return prisma.$queryRaw<UnitCompliance[]>`
-    WITH RECURSIVE ${tree}
-    ${cycleStates(cycleId, asOf)},
+  // Today, the cycle's counts (ADR 036) per unit; as of a date, the cycle read then.
+  if (asOf === null) await ensureCounts(cycleId);
+  const direct = asOf === null
+    ? Prisma.sql`direct AS MATERIALIZED (
+      SELECT unit_id, sum(assigned)::int AS assigned, sum(completed)::int AS completed, sum(in_person)::int AS in_person,
+        sum(in_progress)::int AS in_progress, sum(not_started)::int AS not_started, sum(exempted)::int AS exempted, sum(overdue)::int AS overdue
+      FROM compliance_count WHERE cycle_id = ${cycleId}::uuid GROUP BY unit_id
+    ),`
+    : Prisma.sql`${cycleStates(cycleId, asOf)},
     -- The cycle reduced to counts per unit before any tree is joined: the subtree CTE above is
     -- estimated at a few hundred rows whatever its size, so nothing large may meet it.
     direct AS MATERIALIZED (
@@ -167,7 +127,10 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
         count(*) FILTER (WHERE state = 'EXEMPTED')::int AS exempted,
         count(*) FILTER (WHERE state IN ('ASSIGNED', 'IN_PROGRESS') AND due_at + (SELECT grace FROM at) < (SELECT t FROM at))::int AS overdue
       FROM states GROUP BY unit_id
-    ),
+    ),`;
+  return prisma.$queryRaw<UnitCompliance[]>`
+    WITH RECURSIVE ${tree}
+    ${direct}
     rolled AS (
       SELECT anc.id AS unit_id,
         sum(d.assigned)::int AS assigned, sum(d.completed)::int AS completed, sum(d.in_person)::int AS in_person,
@@ -207,6 +170,19 @@ export async function categoryCompliance(actor: Actor, cycleId: string, asOf: Da
   // An officer over every top-level unit sees everyone on the roll: neither the tree nor, as of a
   // date, where each person sat can change who is counted, so neither is read.
   const everyone = await scopeTakesEveryUnit(actor.hrScopeUnitIds);
+  if (asOf === null) {
+    await ensureCounts(cycleId);
+    // Today, the cycle's counts (ADR 036), kept per unit, category and grade (0: no grade).
+    return prisma.$queryRaw<CategoryCompliance[]>`
+      ${everyone ? Prisma.sql`WITH sc AS (SELECT NULL::uuid AS id)` : Prisma.sql`${subtreeScope(actor.hrScopeUnitIds)}, sc AS (SELECT DISTINCT id FROM scope)`}
+      SELECT k.staff_category AS "staffCategory", NULLIF(k.grade, 0) AS grade,
+        sum(k.assigned)::int AS assigned, sum(k.completed)::int AS completed, sum(k.in_person)::int AS "inPerson", sum(k.exempted)::int AS exempted,
+        CASE WHEN sum(k.assigned - k.exempted) > 0 THEN round(100.0 * sum(k.completed) / sum(k.assigned - k.exempted))::int END AS "ratePercent"
+      FROM compliance_count k
+      WHERE k.cycle_id = ${cycleId}::uuid ${everyone ? Prisma.empty : Prisma.sql`AND k.unit_id IN (SELECT id FROM sc)`}
+      GROUP BY k.staff_category, k.grade
+      ORDER BY (SELECT c.sort_order FROM staff_category c WHERE c.code = k.staff_category) NULLS LAST, k.staff_category, k.grade = 0, k.grade`;
+  }
   const inScope = everyone
     ? Prisma.sql`WITH ${cycleStates(cycleId, asOf, null, { anyUnit: true })}`
     : // The scope is hashed and probed once per row: the join cannot turn into a scan per unit.
