@@ -4,6 +4,8 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # Install dependencies when node_modules is missing or older than the lockfile.
 ensure_node_modules() {
+  # A checkout that borrows another's dependencies (node_modules a link) leaves them to their owner.
+  if [[ -L node_modules && -d node_modules/ ]]; then return 0; fi
   if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
     step "Installing dependencies (npm ci)"
     npm ci --no-audit --no-fund
