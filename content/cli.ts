@@ -9,6 +9,29 @@ import { ContentInvalidError, formatError, readContentTree } from "~/modules/con
 const root = process.argv[3] ?? join(dirname(fileURLToPath(import.meta.url)));
 const command = process.argv[2];
 
+/**
+ * The names of the units the files name, from the database of DATABASE_URL when there is one and it
+ * answers; without one the explanations call units by their codes. Read-only, one statement.
+ */
+async function unitNamesFromDatabase(codes: string[]): Promise<Map<string, { ko: string; en: string }>> {
+  const url = process.env.DATABASE_URL;
+  if (!url || codes.length === 0) return new Map();
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ code: string; name_ko: string; name_en: string }>(
+      "SELECT code, name_ko, name_en FROM org_unit WHERE code = ANY($1::text[])",
+      [[...new Set(codes)]],
+    );
+    return new Map(rows.map((r) => [r.code, { ko: r.name_ko, en: r.name_en }]));
+  } catch {
+    return new Map();
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function main() {
   let tree;
   try {
@@ -45,9 +68,10 @@ async function main() {
   // Each rule read back in plain words, to check it says what the ordinance says.
   const { explainObligation } = await import("~/modules/content/explain");
   const titles = new Map(tree.courses.map((c) => [c.course.slug, { ko: c.course.title.ko, en: c.course.title.en }]));
+  const unitNames = await unitNamesFromDatabase(tree.obligations.flatMap((o) => [...(o.audience.units ?? []), ...(o.audience.except ?? [])]));
   for (const o of tree.obligations) {
     console.log(`  obligation ${o.code} (${tree.obligationFiles?.[o.code] ?? "?"}): ${o.routes.length} route(s)`);
-    const said = explainObligation(o, titles, tree.staffCategories ?? []);
+    const said = explainObligation(o, titles, tree.staffCategories ?? [], unitNames);
     console.log(`    ${o.title.ko}`);
     for (const line of said.ko) console.log(`      ${line}`);
     console.log(`    ${o.title.en}`);
