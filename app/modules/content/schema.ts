@@ -371,6 +371,8 @@ export const obligationFileSchema = z
       if (r.period && !halves) ctx.addIssue({ code: "custom", path: ["routes", i, "period"], message: "only half-year duties have periods" });
       listedTwice(r.staffCategories, ["routes", i, "staffCategories"], "staff category");
       const grades = gradeRange(r);
+      // Grades already refused (empty, out of order) would only repeat the problem as an overlap.
+      if (grades && (r.grades!.from === undefined && r.grades!.to === undefined || grades.from > grades.to)) return;
       for (const c of new Set(r.staffCategories)) {
         for (const p of r.period ? [r.period] : ["H1", "H2"]) {
           const key = `${c}/${p}`;
