@@ -13,7 +13,7 @@ const command = process.argv[2];
  * The names of the units the files name, from the database of DATABASE_URL when there is one and it
  * answers; without one the explanations call units by their codes. Read-only, one statement.
  */
-async function unitNamesFromDatabase(codes: string[]): Promise<Map<string, { ko: string; en: string }>> {
+async function unitNamesFromDatabase(codes: string[]): Promise<Map<string, { ko: string; en: string }> & { reached?: boolean }> {
   const url = process.env.DATABASE_URL;
   if (!url || codes.length === 0) return new Map();
   const { default: pg } = await import("pg");
@@ -24,7 +24,7 @@ async function unitNamesFromDatabase(codes: string[]): Promise<Map<string, { ko:
       "SELECT code, name_ko, name_en FROM org_unit WHERE code = ANY($1::text[])",
       [[...new Set(codes)]],
     );
-    return new Map(rows.map((r) => [r.code, { ko: r.name_ko, en: r.name_en }]));
+    return Object.assign(new Map(rows.map((r) => [r.code, { ko: r.name_ko, en: r.name_en }])), { reached: true });
   } catch {
     return new Map();
   } finally {
@@ -72,6 +72,18 @@ async function main() {
   for (const o of tree.obligations) {
     console.log(`  obligation ${o.code} (${tree.obligationFiles?.[o.code] ?? "?"}): ${o.routes.length} route(s)`);
     const said = explainObligation(o, titles, tree.staffCategories ?? [], unitNames);
+    // A unit code the database does not hold (a typo, or a chart not loaded yet) covers no one and leaves no one out.
+    const missing = (codes: string[] | undefined) => (unitNames.reached ? (codes ?? []).filter((c) => !unitNames.has(c)) : []);
+    const covered = missing(o.audience.units);
+    const leftOut = missing(o.audience.except);
+    if (covered.length > 0) {
+      console.log(`    note: the database holds no unit ${covered.join(", ")} yet: the duty reaches no one there until it does`);
+      console.log(`    참고: 데이터베이스에 아직 ${covered.join(", ")} 조직이 없어, 조직이 생기기 전까지 이 의무를 지는 사람이 없습니다`);
+    }
+    if (leftOut.length > 0) {
+      console.log(`    note: the database holds no unit ${leftOut.join(", ")} yet: audience.except leaves no one out there until it does`);
+      console.log(`    참고: 데이터베이스에 아직 ${leftOut.join(", ")} 조직이 없어, audience.except로 빠지는 사람이 없습니다`);
+    }
     console.log(`    ${o.title.ko}`);
     for (const line of said.ko) console.log(`      ${line}`);
     console.log(`    ${o.title.en}`);

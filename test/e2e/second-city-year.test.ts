@@ -264,13 +264,13 @@ describe("end to end: a second city runs its year from files and pages, beside S
     await expectAccessible(hr, "09-chart-with-people");
 
     // 3. The city's three duties, as files in a copy of the content tree, loaded by the content command.
-    // The copy holds the shipped courses and the new city's duties. Seoul's obligation files stay out:
-    // they name no units and were loaded while the database held one tree. The staff categories file
-    // stays out too: the database already holds the shipped categories (계약직 among them), and the
-    // tree is then loaded against them (ADR 025).
+    // The copy holds the shipped courses, Seoul's duties (which name Seoul's top unit, SEOUL) and the
+    // new city's beside them. The staff categories file stays out: the database already holds the
+    // shipped categories (계약직 among them), and the tree is then loaded against them (ADR 025).
     cpSync(REAL, content, { recursive: true });
     rmSync(join(content, "staff-categories.yaml"));
-    for (const f of readdirSync(join(content, "obligations"))) rmSync(join(content, "obligations", f));
+    const seoulFiles = readdirSync(join(content, "obligations"));
+    expect(seoulFiles.length).toBeGreaterThan(0);
     const audience = (kinds: string) => `audience:\n  unitKinds: [${kinds}]\n  units: [${unit.city}]\n`;
     const write = (file: string, body: string) => writeFileSync(join(content, "obligations", file), body);
     write(
@@ -353,9 +353,13 @@ deadline: "12-31"
     rmSync(join(content, "obligations", "incheon-draft.yaml"));
     const loaded = await contentCli("load", content);
     expect(loaded.code, loaded.out + loaded.err).toBe(0);
-    // content:check reads each rule back in plain words before it is published.
-    expect(loaded.out).toContain(`${unit.city} 및 그 하위 조직 소속 전원, 매년 1회, 11월 30일까지`);
-    expect(loaded.out).toContain(`${unit.city} 및 그 하위 조직 소속 전원, 들어온 날부터 60일 이내 1회`);
+    // content:check reads each rule back in plain words before it is published, naming the units the
+    // database holds by name and code, and the others (no SEOUL in the test database) by code.
+    expect(loaded.out).toContain(`인천광역시(${unit.city}) 및 그 하위 조직 소속 전원, 매년 1회, 11월 30일까지`);
+    expect(loaded.out).toContain(`everyone in Incheon Metropolitan City (${unit.city}) and the units under it, once a year, by 30 November`);
+    expect(loaded.out).toContain(`인천광역시(${unit.city}) 및 그 하위 조직 소속 전원, 들어온 날부터 60일 이내 1회`);
+    expect(loaded.out).toContain("SEOUL 및 그 하위 조직 소속 전원(");
+    for (const f of seoulFiles) expect(loaded.out).toContain(`(obligations/${f})`);
     const duties = await prisma.obligation.findMany({ where: { code: { in: Object.values(codes) } }, include: { routes: { include: { course: { select: { slug: true } } } } } });
     expect(duties).toHaveLength(3);
     const leaders = duties.find((o) => o.code === codes.senior)!;
