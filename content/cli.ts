@@ -9,24 +9,33 @@ import { ContentInvalidError, formatError, readContentTree } from "~/modules/con
 const root = process.argv[3] ?? join(dirname(fileURLToPath(import.meta.url)));
 const command = process.argv[2];
 
+type Categories = Array<{ code: string; name: { ko: string; en: string }; onRoll: boolean; graded: boolean }>;
+
 /**
- * The names of the units the files name, from the database of DATABASE_URL when there is one and it
- * answers; without one the explanations call units by their codes. Read-only, one statement.
+ * From the database of DATABASE_URL, when there is one and it answers: the names of the units the
+ * files name, and the staff categories it holds. Without one the explanations call units by their
+ * codes, and a tree without staff-categories.yaml names categories by code. Read-only.
  */
-async function unitNamesFromDatabase(codes: string[]): Promise<Map<string, { ko: string; en: string }> & { reached?: boolean }> {
+async function readFromDatabase(codes: string[]): Promise<{ units: Map<string, { ko: string; en: string }> & { reached?: boolean }; categories: Categories }> {
   const url = process.env.DATABASE_URL;
-  if (!url || codes.length === 0) return new Map();
+  if (!url) return { units: new Map(), categories: [] };
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
-    const { rows } = await client.query<{ code: string; name_ko: string; name_en: string }>(
+    const units = await client.query<{ code: string; name_ko: string; name_en: string }>(
       "SELECT code, name_ko, name_en FROM org_unit WHERE code = ANY($1::text[])",
       [[...new Set(codes)]],
     );
-    return Object.assign(new Map(rows.map((r) => [r.code, { ko: r.name_ko, en: r.name_en }])), { reached: true });
+    const categories = await client.query<{ code: string; name_ko: string; name_en: string; on_roll: boolean; graded: boolean }>(
+      "SELECT code, name_ko, name_en, on_roll, graded FROM staff_category ORDER BY sort_order, code",
+    );
+    return {
+      units: Object.assign(new Map(units.rows.map((r) => [r.code, { ko: r.name_ko, en: r.name_en }])), { reached: true }),
+      categories: categories.rows.map((r) => ({ code: r.code, name: { ko: r.name_ko, en: r.name_en }, onRoll: r.on_roll, graded: r.graded })),
+    };
   } catch {
-    return new Map();
+    return { units: new Map(), categories: [] };
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -68,10 +77,13 @@ async function main() {
   // Each rule read back in plain words, to check it says what the ordinance says.
   const { explainObligation } = await import("~/modules/content/explain");
   const titles = new Map(tree.courses.map((c) => [c.course.slug, { ko: c.course.title.ko, en: c.course.title.en }]));
-  const unitNames = await unitNamesFromDatabase(tree.obligations.flatMap((o) => [...(o.audience.units ?? []), ...(o.audience.except ?? [])]));
+  const fromDatabase = await readFromDatabase(tree.obligations.flatMap((o) => [...(o.audience.units ?? []), ...(o.audience.except ?? [])]));
+  const unitNames = fromDatabase.units;
+  // A tree without staff-categories.yaml is loaded against the database's categories (ADR 025): read it with them.
+  const categories = tree.staffCategories ?? fromDatabase.categories;
   for (const o of tree.obligations) {
     console.log(`  obligation ${o.code} (${tree.obligationFiles?.[o.code] ?? "?"}): ${o.routes.length} route(s)`);
-    const said = explainObligation(o, titles, tree.staffCategories ?? [], unitNames);
+    const said = explainObligation(o, titles, categories, unitNames);
     // A unit code the database does not hold (a typo, or a chart not loaded yet) covers no one and leaves no one out.
     const missing = (codes: string[] | undefined) => (unitNames.reached ? (codes ?? []).filter((c) => !unitNames.has(c)) : []);
     const covered = missing(o.audience.units);

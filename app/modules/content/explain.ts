@@ -78,8 +78,11 @@ function categoriesOf(routes: Route[], configured: ConfiguredCategories): string
 function explainIn(o: ObligationFile, courses: CourseTitles, configured: ConfiguredCategories, unitNames: UnitNames, locale: AppLocale): string[] {
   const t = translator(locale);
   const ko = locale === "ko";
-  const nameOf = (c: string) => configured.find((k) => k.code === c)?.name[locale] ?? c;
-  const category = (c: string) => (ko ? nameOf(c) : lowerFirst(nameOf(c)));
+  // A category by its configured name ("civil servant" in a sentence); one not configured, by its code as written.
+  const category = (c: string) => {
+    const name = configured.find((k) => k.code === c)?.name[locale];
+    return name === undefined ? c : ko ? name : lowerFirst(name);
+  };
   /** A category as one route names it: with its grades when the route names some ("1~4급 공무원", "civil servant of grades 1–4"). */
   const routed = (c: string, r: Route) => {
     const g = gradeRange(r);

@@ -228,6 +228,14 @@ describe("grades and units left out, in an obligation file", () => {
     expect(coded.ko[0]).toBe("INCHEON 및 그 하위 조직(INCHEON-WEL 및 그 하위 조직 제외) 소속 전원, 매년 1회, 11월 30일까지");
   });
 
+  it("without the categories' names (a tree without staff-categories.yaml, no database), names categories by their codes as written", () => {
+    const tree = readContentTree(REAL);
+    const o = tree.obligations.find((x) => x.code === "annual-human-rights")!;
+    const said = explainObligation(o, new Map(), []);
+    expect(said.en[1]).toContain("who is a SENIOR_OFFICIAL, CIVIL_SERVANT, CONTRACT_STAFF or AFFILIATED_STAFF");
+    expect(said.ko[1]).toContain("SENIOR_OFFICIAL, CIVIL_SERVANT, CONTRACT_STAFF, AFFILIATED_STAFF 전원");
+  });
+
   it("refuses grades on a category that records none, naming the line", () => {
     const text = INCHEON.replace("  - staffCategories: [CIVIL_SERVANT]\n    grades: { from: 1, to: 4 }", "  - staffCategories: [CIVIL_SERVANT, CONTRACT_STAFF]\n    grades: { from: 1, to: 4 }").replace(
       "[SENIOR_OFFICIAL, CONTRACT_STAFF,",
