@@ -9,6 +9,38 @@ import { ContentInvalidError, formatError, readContentTree } from "~/modules/con
 const root = process.argv[3] ?? join(dirname(fileURLToPath(import.meta.url)));
 const command = process.argv[2];
 
+type Categories = Array<{ code: string; name: { ko: string; en: string }; onRoll: boolean; graded: boolean }>;
+
+/**
+ * From the database of DATABASE_URL, when there is one and it answers: the names of the units the
+ * files name, and the staff categories it holds. Without one the explanations call units by their
+ * codes, and a tree without staff-categories.yaml names categories by code. Read-only.
+ */
+async function readFromDatabase(codes: string[]): Promise<{ units: Map<string, { ko: string; en: string }> & { reached?: boolean }; categories: Categories }> {
+  const url = process.env.DATABASE_URL;
+  if (!url) return { units: new Map(), categories: [] };
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    const units = await client.query<{ code: string; name_ko: string; name_en: string }>(
+      "SELECT code, name_ko, name_en FROM org_unit WHERE code = ANY($1::text[])",
+      [[...new Set(codes)]],
+    );
+    const categories = await client.query<{ code: string; name_ko: string; name_en: string; on_roll: boolean; graded: boolean }>(
+      "SELECT code, name_ko, name_en, on_roll, graded FROM staff_category ORDER BY sort_order, code",
+    );
+    return {
+      units: Object.assign(new Map(units.rows.map((r) => [r.code, { ko: r.name_ko, en: r.name_en }])), { reached: true }),
+      categories: categories.rows.map((r) => ({ code: r.code, name: { ko: r.name_ko, en: r.name_en }, onRoll: r.on_roll, graded: r.graded })),
+    };
+  } catch {
+    return { units: new Map(), categories: [] };
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
 async function main() {
   let tree;
   try {
@@ -45,9 +77,25 @@ async function main() {
   // Each rule read back in plain words, to check it says what the ordinance says.
   const { explainObligation } = await import("~/modules/content/explain");
   const titles = new Map(tree.courses.map((c) => [c.course.slug, { ko: c.course.title.ko, en: c.course.title.en }]));
+  const fromDatabase = await readFromDatabase(tree.obligations.flatMap((o) => [...(o.audience.units ?? []), ...(o.audience.except ?? [])]));
+  const unitNames = fromDatabase.units;
+  // A tree without staff-categories.yaml is loaded against the database's categories (ADR 025): read it with them.
+  const categories = tree.staffCategories ?? fromDatabase.categories;
   for (const o of tree.obligations) {
     console.log(`  obligation ${o.code} (${tree.obligationFiles?.[o.code] ?? "?"}): ${o.routes.length} route(s)`);
-    const said = explainObligation(o, titles, tree.staffCategories ?? []);
+    const said = explainObligation(o, titles, categories, unitNames);
+    // A unit code the database does not hold (a typo, or a chart not loaded yet) covers no one and leaves no one out.
+    const missing = (codes: string[] | undefined) => (unitNames.reached ? (codes ?? []).filter((c) => !unitNames.has(c)) : []);
+    const covered = missing(o.audience.units);
+    const leftOut = missing(o.audience.except);
+    if (covered.length > 0) {
+      console.log(`    note: the database holds no unit ${covered.join(", ")} yet: the duty reaches no one there until it does`);
+      console.log(`    참고: 데이터베이스에 아직 ${covered.join(", ")} 조직이 없어, 조직이 생기기 전까지 이 의무를 지는 사람이 없습니다`);
+    }
+    if (leftOut.length > 0) {
+      console.log(`    note: the database holds no unit ${leftOut.join(", ")} yet: audience.except leaves no one out there until it does`);
+      console.log(`    참고: 데이터베이스에 아직 ${leftOut.join(", ")} 조직이 없어, audience.except로 빠지는 사람이 없습니다`);
+    }
     console.log(`    ${o.title.ko}`);
     for (const line of said.ko) console.log(`      ${line}`);
     console.log(`    ${o.title.en}`);

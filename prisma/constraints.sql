@@ -108,3 +108,7 @@ CREATE TRIGGER "org_unit_versions_insert" AFTER INSERT ON "org_unit"
   REFERENCING NEW TABLE AS "new_units" FOR EACH STATEMENT EXECUTE FUNCTION "org_unit_versions_follow"();
 CREATE TRIGGER "org_unit_versions_update" AFTER UPDATE ON "org_unit"
   REFERENCING NEW TABLE AS "new_units" FOR EACH STATEMENT EXECUTE FUNCTION "org_unit_versions_follow"();
+
+-- A route's grades: both or neither, from the higher grade (smaller number) to the lower, 1 to 9.
+ALTER TABLE "obligation_route" ADD CONSTRAINT "obligation_route_grades"
+  CHECK ((grade_from IS NULL AND grade_to IS NULL) OR (grade_from BETWEEN 1 AND 9 AND grade_to BETWEEN grade_from AND 9));

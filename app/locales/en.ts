@@ -162,6 +162,7 @@ export const en: Shape<typeof ko> = {
     error: {
       invalid: "The request could not be handled. Please try again.",
       notFound: "Cycle not found.",
+      noAudience: "Duty {{obligation}} names no units in its audience (its file content/obligations/… has no audience.units), and there are {{count}} top-level organizations: it would fall on the staff of every one of them. Name the units in the file, load it again with content:load, then open the cycle.",
       alreadyOpen: "This cycle was already opened on {{since}}. It cannot be opened twice.",
       closedNoOpen: "A closed cycle cannot be opened. Reopen it first.",
       notOpenToClose: "Only an open cycle can be closed.",

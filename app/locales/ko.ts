@@ -158,6 +158,7 @@ export const ko = {
     error: {
       invalid: "요청을 처리할 수 없습니다. 다시 시도해 주세요.",
       notFound: "주기를 찾을 수 없습니다.",
+      noAudience: "의무 {{obligation}}의 파일(content/obligations/…)에 대상 조직(audience.units)이 없는데, 최상위 조직이 {{count}}개 있습니다. 이대로 열면 모든 조직의 직원에게 배정됩니다. 파일에 조직 코드를 적어 content:load로 다시 올린 뒤 주기를 여십시오.",
       alreadyOpen: "이 주기는 이미 {{since}}에 열렸습니다. 두 번 열 수 없습니다.",
       closedNoOpen: "마감된 주기는 열 수 없습니다. 먼저 다시 여세요.",
       notOpenToClose: "진행 중인 주기만 마감할 수 있습니다.",

@@ -26,7 +26,7 @@ const compliance = await import("~/modules/compliance/compliance.server");
 const db = new pg.Client({ connectionString: url });
 await db.connect();
 const one = async (sql: string) => (await db.query(sql)).rows[0].id as string;
-const city = await one("SELECT id FROM org_unit WHERE code = 'CITY'");
+const city = await one("SELECT id FROM org_unit WHERE parent_id IS NULL");
 const bureau = await one("SELECT id FROM org_unit WHERE code = 'B1'");
 const team = await one("SELECT id FROM org_unit WHERE code = 'B1-D2-T0'");
 const annual = await one("SELECT c.id FROM cycle c JOIN obligation o ON o.id = c.obligation_id WHERE c.label = '2026' AND o.code = 'annual-human-rights'");

@@ -23,6 +23,9 @@ export const BENCH_NOW = new Date("2026-12-07T10:00:00+09:00");
 /** The past day every as-of measure reads. */
 export const BENCH_AS_OF = new Date("2026-06-30T23:59:59+09:00");
 
+/** The code of the city's top unit: Seoul's, as content/obligations/*.yaml and the demo name it. */
+export const CITY_CODE = "SEOUL";
+
 type Kind = "CITY" | "BUREAU" | "DIVISION" | "TEAM" | "AFFILIATED_ORG" | "WELFARE_FACILITY" | "EDUCATIONAL_INSTITUTION";
 type Category = "SENIOR_OFFICIAL" | "CIVIL_SERVANT" | "AFFILIATED_STAFF" | "WELFARE_FACILITY_STAFF" | "EDUCATIONAL_STAFF";
 
@@ -67,7 +70,8 @@ export function buildUnits(people: number): Unit[] {
     units.push(unit);
     return unit;
   };
-  const city = add({ code: "CITY", kind: "CITY", parentId: null, depth: 0, group: "city", category: "CIVIL_SERVANT" });
+  // The top unit has Seoul's code, which the shipped obligation files name (audience.units).
+  const city = add({ code: CITY_CODE, kind: "CITY", parentId: null, depth: 0, group: "city", category: "CIVIL_SERVANT" });
 
   // City staff: bureaus of 8 divisions of 5 teams, half of the teams with two sections.
   const cityPeople = Math.round(people * 0.45);
@@ -232,9 +236,10 @@ async function loadYears(client: pg.ClientBase, log: (s: string) => void) {
   const q = (sql: string, params: unknown[] = []) => client.query(sql, params);
   // HR officers: one for the city, one per bureau and per affiliated body; a fifth of the staff have signed in.
   await q(`INSERT INTO app_user (email, password_hash, display_name)
-    SELECT 'hr-' || lower(code) || '@bench.test', '!', 'HR ' || code FROM org_unit WHERE kind IN ('CITY', 'BUREAU', 'AFFILIATED_ORG')`);
+    SELECT 'hr-' || CASE WHEN kind = 'CITY' THEN 'city' ELSE lower(code) END || '@bench.test', '!', 'HR ' || code FROM org_unit WHERE kind IN ('CITY', 'BUREAU', 'AFFILIATED_ORG')`);
   await q(`INSERT INTO role_grant (user_id, role, org_unit_id)
-    SELECT u.id, 'HR_OFFICER', o.id FROM app_user u JOIN org_unit o ON u.email = 'hr-' || lower(o.code) || '@bench.test'`);
+    SELECT u.id, 'HR_OFFICER', o.id FROM app_user u
+    JOIN org_unit o ON u.email = 'hr-' || CASE WHEN o.kind = 'CITY' THEN 'city' ELSE lower(o.code) END || '@bench.test'`);
   await q(`INSERT INTO app_user (email, password_hash, display_name, person_id, locale)
     SELECT p.email, '!', p.name, p.id, CASE WHEN abs(hashtext(p.id::text)) % 10 = 0 THEN 'en' ELSE 'ko' END::"Locale"
     FROM person p WHERE abs(hashtext(p.id::text || 'u')) % 5 = 0`);
@@ -300,7 +305,7 @@ async function loadYears(client: pg.ClientBase, log: (s: string) => void) {
   // In-person completions: sessions of up to 30 people per top-level unit and cycle, with attendance.
   await q(`CREATE TEMP TABLE gen_ip AS
     WITH RECURSIVE top AS (
-      SELECT id, id AS root FROM org_unit WHERE parent_id = (SELECT id FROM org_unit WHERE code = 'CITY')
+      SELECT id, id AS root FROM org_unit WHERE parent_id = (SELECT id FROM org_unit WHERE parent_id IS NULL)
       UNION ALL SELECT u.id, t.root FROM org_unit u JOIN top t ON u.parent_id = t.id
     )
     SELECT a.id AS assignment_id, a.person_id, a.cycle_id, t.root, a.completed_at,

@@ -121,7 +121,7 @@ async function main() {
     setClock(BENCH_NOW);
     const { scaleOut } = await import("./scale-out");
     const ids = await withDb(async (db) => ({
-      city: (await db.query("SELECT id FROM org_unit WHERE code = 'CITY'")).rows[0].id as string,
+      city: (await db.query("SELECT id FROM org_unit WHERE parent_id IS NULL")).rows[0].id as string,
       annual: (await db.query("SELECT c.id FROM cycle c JOIN obligation o ON o.id = c.obligation_id WHERE c.label = '2026' AND o.code = 'annual-human-rights'")).rows[0].id as string,
     }));
     log(`Scale-out on the city of ${people.toLocaleString("en")} people:`);
@@ -221,7 +221,7 @@ async function measureAll(n: number, last: boolean): Promise<Result[]> {
   const ids = await withDb(async (db) => {
     const one = async (sql: string) => (await db.query(sql)).rows[0];
     return {
-      city: (await one("SELECT id FROM org_unit WHERE code = 'CITY'")).id as string,
+      city: (await one("SELECT id FROM org_unit WHERE parent_id IS NULL")).id as string,
       bureau: (await one("SELECT id FROM org_unit WHERE code = 'B1'")).id as string,
       team: (await one("SELECT id FROM org_unit WHERE code = 'B1-D2-T0'")).id as string,
       annual: (await one("SELECT c.id FROM cycle c JOIN obligation o ON o.id = c.obligation_id WHERE c.label = '2026' AND o.code = 'annual-human-rights'")).id as string,

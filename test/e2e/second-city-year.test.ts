@@ -264,13 +264,13 @@ describe("end to end: a second city runs its year from files and pages, beside S
     await expectAccessible(hr, "09-chart-with-people");
 
     // 3. The city's three duties, as files in a copy of the content tree, loaded by the content command.
-    // The copy holds the shipped courses and the new city's duties. Seoul's obligation files stay out:
-    // they name no units and were loaded while the database held one tree. The staff categories file
-    // stays out too: the database already holds the shipped categories (계약직 among them), and the
-    // tree is then loaded against them (ADR 025).
+    // The copy holds the shipped courses, Seoul's duties (which name Seoul's top unit, SEOUL) and the
+    // new city's beside them. The staff categories file stays out: the database already holds the
+    // shipped categories (계약직 among them), and the tree is then loaded against them (ADR 025).
     cpSync(REAL, content, { recursive: true });
     rmSync(join(content, "staff-categories.yaml"));
-    for (const f of readdirSync(join(content, "obligations"))) rmSync(join(content, "obligations", f));
+    const seoulFiles = readdirSync(join(content, "obligations"));
+    expect(seoulFiles.length).toBeGreaterThan(0);
     const audience = (kinds: string) => `audience:\n  unitKinds: [${kinds}]\n  units: [${unit.city}]\n`;
     const write = (file: string, body: string) => writeFileSync(join(content, "obligations", file), body);
     write(
@@ -353,9 +353,14 @@ deadline: "12-31"
     rmSync(join(content, "obligations", "incheon-draft.yaml"));
     const loaded = await contentCli("load", content);
     expect(loaded.code, loaded.out + loaded.err).toBe(0);
-    // content:check reads each rule back in plain words before it is published.
-    expect(loaded.out).toContain(`${unit.city} 및 그 하위 조직 소속 전원, 매년 1회, 11월 30일까지`);
-    expect(loaded.out).toContain(`${unit.city} 및 그 하위 조직 소속 전원, 들어온 날부터 60일 이내 1회`);
+    // content:check reads each rule back in plain words before it is published, naming the units the
+    // database holds by name and code, and the others (no SEOUL in the test database) by code.
+    // The categories its routes leave out are those the database holds (affiliated organization staff among them).
+    expect(loaded.out).toMatch(new RegExp(`인천광역시\\(${unit.city}\\) 및 그 하위 조직 소속 전원\\([^)\n]*투자·출연기관 직원[^)\n]* 제외\\), 매년 1회, 11월 30일까지`));
+    expect(loaded.out).toMatch(new RegExp(`everyone in Incheon Metropolitan City \\(${unit.city}\\) and the units under it except [^\n]*affiliated organization staff[^\n]*, once a year, by 30 November`));
+    expect(loaded.out).toMatch(new RegExp(`인천광역시\\(${unit.city}\\) 및 그 하위 조직 소속 전원\\([^)\n]* 제외\\), 들어온 날부터 60일 이내 1회`));
+    expect(loaded.out).toContain("SEOUL 및 그 하위 조직 소속 전원(");
+    for (const f of seoulFiles) expect(loaded.out).toContain(`(obligations/${f})`);
     const duties = await prisma.obligation.findMany({ where: { code: { in: Object.values(codes) } }, include: { routes: { include: { course: { select: { slug: true } } } } } });
     expect(duties).toHaveLength(3);
     const leaders = duties.find((o) => o.code === codes.senior)!;
@@ -426,6 +431,8 @@ deadline: "12-31"
     await hr.goto(`/hr/units/${itDivision.id}?cycle=${opened.joining}&show=all`);
     await hr.getByRole("link", { name: "신입사" }).click();
     await hr.waitForURL(/\/hr\/assignments\//);
+    // The record's page, not the list it was opened from: its list of details has a deadline.
+    await hr.locator("dt", { hasText: /^기한$/ }).first().waitFor();
     const due = await hr.evaluate(() => [...document.querySelectorAll("dt")].find((dt) => dt.textContent === "기한")?.nextElementSibling?.textContent ?? null);
     expect(due).toBe(formatDate(endOfSeoulDay(dueOn), "ko"));
     await expectAccessible(hr, "13-new-hire-assignment");

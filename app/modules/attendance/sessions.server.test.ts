@@ -167,3 +167,40 @@ describe("in-person sessions", () => {
     expect(audit.reason).toBe("서명부 오기재 (동명이인)");
   });
 });
+
+describe("an in-person session toward a duty routed by grade", () => {
+  storyClock("2026-11-25T10:00:00");
+
+  it("is held to the minimum of each attendee's own grade's route", async () => {
+    const world = await createWorld();
+    // Grades 1 to 4 need two hours in person; grades 5 to 9, one.
+    await prisma.obligationRoute.deleteMany({ where: { obligationId: world.obligation.id } });
+    await prisma.obligationRoute.createMany({
+      data: [
+        { obligationId: world.obligation.id, staffCategory: "CIVIL_SERVANT", courseId: world.course.id, gradeFrom: 1, gradeTo: 4, minMinutes: 120 },
+        { obligationId: world.obligation.id, staffCategory: "CIVIL_SERVANT", courseId: world.course.id, gradeFrom: 5, gradeTo: 9, minMinutes: 60 },
+      ],
+    });
+    const senior = await createPerson(world.division.id, "CIVIL_SERVANT", "사무관", { grade: 4 });
+    const clerk = await createPerson(world.division.id, "CIVIL_SERVANT", "주무관", { grade: 7 });
+    const cycleId = (await openTestCycle(world.obligation.id, undefined, 2026)).cycle.id;
+    expect(await prisma.assignment.count({ where: { cycleId } })).toBe(2);
+    const hr = await actorFor((await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: world.bureau.id }] })).id);
+    const session = (attendees: string, minutes: number): SessionInput => ({
+      title: "인권 집합교육",
+      heldOn: "2026-11-20",
+      minutes,
+      place: "시청",
+      orgUnitId: world.bureau.id,
+      cycleIds: [cycleId],
+      attendees,
+      evidence: { fileName: "sign-in.pdf", bytes: PDF },
+    });
+    const refused = await recordSession(hr, session(`${senior.employeeNo}`, 90)).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ field: "minutes", code: "tooShort" });
+    expect((refused as SessionInputError).paramsIn("en").min).toBe(120);
+    expect((await recordSession(hr, session(`${clerk.employeeNo}`, 90))).completed).toBe(1);
+    const done = await prisma.assignment.findMany({ where: { cycleId, status: "COMPLETED" }, select: { personId: true } });
+    expect(done.map((a) => a.personId)).toEqual([clerk.id]);
+  });
+});

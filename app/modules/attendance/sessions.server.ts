@@ -226,6 +226,7 @@ export async function recordSession(actor: Actor, input: SessionInput): Promise<
     LEFT JOIN cycle c ON c.id = a.cycle_id
     LEFT JOIN obligation o ON o.id = c.obligation_id
     LEFT JOIN obligation_route r ON r.obligation_id = o.id AND r.staff_category = p.staff_category AND (r.period = '' OR r.period = c.period)
+      AND (r.grade_from IS NULL OR p.grade BETWEEN r.grade_from AND r.grade_to)
     GROUP BY n.no, p.id`;
   const unknown = people.filter((p) => !p.personId).map((p) => p.employeeNo);
   if (unknown.length) throw new SessionInputError("attendees", "unknown", { numbers: unknown.slice(0, 20).join(", "), count: unknown.length });
@@ -320,6 +321,7 @@ export async function writeSession(tx: Prisma.TransactionClient, record: Session
       AND NOT EXISTS (
         SELECT 1 FROM cycle c JOIN obligation_route r ON r.obligation_id = c.obligation_id
           AND r.staff_category = p.staff_category AND (r.period = '' OR r.period = c.period)
+          AND (r.grade_from IS NULL OR p.grade BETWEEN r.grade_from AND r.grade_to)
         WHERE c.id = a.cycle_id AND (NOT ('IN_PERSON' = ANY(r.modes)) OR r.min_minutes > m.minutes))`;
   return { sessionId: session.id, completed };
 }

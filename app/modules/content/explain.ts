@@ -1,5 +1,5 @@
 import { translator, type AppLocale } from "~/utils/i18n";
-import type { ObligationFile } from "./schema";
+import { gradeRange, MAX_GRADE, MIN_GRADE, type ObligationFile } from "./schema";
 import type { StaffCategorySource } from "./source.server";
 
 /**
@@ -40,7 +40,33 @@ type Route = ObligationFile["routes"][number];
  * The staff categories as configured (content/staff-categories.yaml), in their order; a tree
  * without that file is read with the codes its routes name, each named by its code.
  */
-export type ConfiguredCategories = ReadonlyArray<Pick<StaffCategorySource, "code" | "name" | "onRoll">>;
+export type ConfiguredCategories = ReadonlyArray<Pick<StaffCategorySource, "code" | "name" | "onRoll"> & { graded?: boolean }>;
+
+/**
+ * The names of the units a file names, by code, when they are known (content:check reads them from
+ * the database when it can reach one); a unit without a name is called by its code.
+ */
+export type UnitNames = ReadonlyMap<string, { ko: string; en: string }>;
+
+type Grades = { from: number; to: number };
+
+/** "1~4급" / "grades 1–4"; "5급" / "grade 5". */
+function gradesLabel(g: Grades, locale: AppLocale): string {
+  if (locale === "ko") return g.from === g.to ? `${g.from}급` : `${g.from}~${g.to}급`;
+  return g.from === g.to ? `grade ${g.from}` : `grades ${g.from}–${g.to}`;
+}
+
+/** The grades from MIN_GRADE to MAX_GRADE that none of the ranges holds, as ranges. */
+function gradesLeft(ranges: Grades[]): Grades[] {
+  const left: Grades[] = [];
+  for (let g = MIN_GRADE; g <= MAX_GRADE; g++) {
+    if (ranges.some((r) => r.from <= g && g <= r.to)) continue;
+    const last = left.at(-1);
+    if (last && last.to === g - 1) last.to = g;
+    else left.push({ from: g, to: g });
+  }
+  return left;
+}
 
 /** The categories of the file's routes, in the configured order, once each. */
 function categoriesOf(routes: Route[], configured: ConfiguredCategories): string[] {
@@ -49,11 +75,29 @@ function categoriesOf(routes: Route[], configured: ConfiguredCategories): string
   return [...order, ...[...named].filter((c) => !order.includes(c))];
 }
 
-function explainIn(o: ObligationFile, courses: CourseTitles, configured: ConfiguredCategories, locale: AppLocale): string[] {
+function explainIn(o: ObligationFile, courses: CourseTitles, configured: ConfiguredCategories, unitNames: UnitNames, locale: AppLocale): string[] {
   const t = translator(locale);
   const ko = locale === "ko";
-  const nameOf = (c: string) => configured.find((k) => k.code === c)?.name[locale] ?? c;
-  const category = (c: string) => (ko ? nameOf(c) : lowerFirst(nameOf(c)));
+  // A category by its configured name ("civil servant" in a sentence); one not configured, by its code as written.
+  const category = (c: string) => {
+    const name = configured.find((k) => k.code === c)?.name[locale];
+    return name === undefined ? c : ko ? name : lowerFirst(name);
+  };
+  /** A category as one route names it: with its grades when the route names some ("1~4급 공무원", "civil servant of grades 1–4"). */
+  const routed = (c: string, r: Route) => {
+    const g = gradeRange(r);
+    if (!g) return category(c);
+    return ko ? `${gradesLabel(g, locale)} ${category(c)}` : `${category(c)} of ${gradesLabel(g, locale)}`;
+  };
+  const routeWho = (r: Route) => categoriesOf([r], configured).map((c) => routed(c, r));
+  /** A unit by its name and code when its name is known ("인천광역시(INCHEON)", "Incheon (INCHEON)"), else by its code. */
+  const unit = (code: string) => {
+    const name = unitNames.get(code)?.[locale];
+    return name ? (ko ? `${name}(${code})` : `${name} (${code})`) : code;
+  };
+  /** Units and the units under them: "A, B 및 그 하위 조직" / "A and B and the units under them". */
+  const subtrees = (codes: string[]) =>
+    ko ? `${codes.map(unit).join(", ")} 및 그 하위 조직` : `${list(codes.map(unit), locale)} and the units under ${codes.length === 1 ? "it" : "them"}`;
   const kind = (k: string) => (ko ? t(`oversight.kind.${k}`) : lowerFirst(t(`oversight.kind.${k}`)));
   const course = (slug: string) => {
     const title = courses.get(slug)?.[locale];
@@ -63,16 +107,28 @@ function explainIn(o: ObligationFile, courses: CourseTitles, configured: Configu
 
   // Who: the unit trees, the kinds of unit in them, the categories; and who is left out.
   const trees = o.audience.units?.length
-    ? ko
-      ? `${o.audience.units.join(", ")} 및 그 하위 조직`
-      : `${list(o.audience.units, locale)} and the units under ${o.audience.units.length === 1 ? "it" : "them"}`
+    ? subtrees(o.audience.units)
     : ko
       ? "조직도 전체(최상위 조직이 하나일 때만)"
       : "the whole organization tree (only while the database holds one)";
+  // The subtrees left out inside them (audience.except).
+  const excluded = o.audience.except?.length ? subtrees(o.audience.except) : null;
   const cats = categoriesOf(o.routes, configured);
   const kinds = o.audience.unitKinds.map(kind);
-  // Left out: the categories on the personnel roll that no route names.
+  // Left out: the categories on the personnel roll that no route names, and the grades of a graded
+  // category that its routes leave out (people with no grade recorded among them).
   const left = configured.filter((c) => c.onRoll !== false && !cats.includes(c.code)).map((c) => category(c.code));
+  for (const c of cats) {
+    const mine = o.routes.filter((r) => r.staffCategories.includes(c));
+    if (mine.some((r) => !r.grades)) continue;
+    const gaps = gradesLeft(mine.map((r) => gradeRange(r)!));
+    const labels = gaps.map((g) => gradesLabel(g, locale));
+    left.push(
+      ko
+        ? `${labels.length ? `${labels.join(", ")} 및 ` : ""}급이 기록되지 않은 ${category(c)}`
+        : `${category(c)}${labels.length ? ` of ${list(labels, locale, "or")} or` : ""} with no grade recorded`,
+    );
+  }
   // First the rule in one line ("everyone in … except …, once a year, by 30 November"), then each part.
   const rhythm =
     o.cycle === "on_joining"
@@ -88,16 +144,17 @@ function explainIn(o: ObligationFile, courses: CourseTitles, configured: Configu
           : `once a year, by ${monthDay(o.deadline!, locale)}`;
   lines.push(
     ko
-      ? `${trees} 소속 전원${left.length ? `(${left.join(", ")} 제외)` : ""}, ${rhythm}`
-      : `everyone in ${trees}${left.length ? ` except ${list(left, locale)}` : ""}, ${rhythm}`,
+      ? `${trees}${excluded ? `(${excluded} 제외)` : ""} 소속 전원${left.length ? `(${left.join(", ")} 제외)` : ""}, ${rhythm}`
+      : `everyone in ${trees}${excluded ? ` except ${excluded}` : ""}${left.length ? `${excluded ? ", and" : ""} except ${list(left, locale)}` : ""}, ${rhythm}`,
   );
   if (ko) {
     lines.push(
-      `누가: ${trees}의 ${kinds.join("·")} 단위에 소속된 ${cats.map(category).join(", ")} 전원` + (left.length ? ` (${left.join(", ")} 제외)` : ""),
+      `누가: ${trees}${excluded ? `(${excluded} 제외)` : ""}의 ${kinds.join("·")} 단위에 소속된 ${cats.map(category).join(", ")} 전원` +
+        (left.length ? ` (${left.join(", ")} 제외)` : ""),
     );
   } else {
     lines.push(
-      `Who: everyone in ${trees}, in units of kind ${list(kinds, locale, "or")}, who is a ${list(cats.map(category), locale, "or")}` +
+      `Who: everyone in ${trees}${excluded ? `, except ${excluded}` : ""}, in units of kind ${list(kinds, locale, "or")}, who is a ${list(cats.map(category), locale, "or")}` +
         (left.length ? `; except ${list(left, locale)}` : ""),
     );
   }
@@ -107,9 +164,9 @@ function explainIn(o: ObligationFile, courses: CourseTitles, configured: Configu
   const what = periods.map((p) => {
     const routes = o.routes.filter((r) => !p || !r.period || r.period === p);
     const parts = routes.map((r) => {
-      const mine = categoriesOf([r], configured);
-      const who = mine.length === cats.length ? [ko ? "대상 전원" : "everyone above"] : mine.map(category);
-      return ko ? `${who.join(", ")}: ${course(r.course)}` : `${course(r.course)} for ${mine.length === cats.length ? who[0] : `each ${list(who, locale, "or")}`}`;
+      const everyone = !r.grades && categoriesOf([r], configured).length === cats.length;
+      const who = everyone ? [ko ? "대상 전원" : "everyone above"] : routeWho(r);
+      return ko ? `${who.join(", ")}: ${course(r.course)}` : `${course(r.course)} for ${everyone ? who[0] : `each ${list(who, locale, "or")}`}`;
     });
     const label = p === "H1" ? (ko ? "상반기 " : "in the first half, ") : p === "H2" ? (ko ? "하반기 " : "in the second half, ") : "";
     return `${label}${parts.join(ko ? "; " : "; ")}`;
@@ -147,14 +204,14 @@ function explainIn(o: ObligationFile, courses: CourseTitles, configured: Configu
   const much =
     minutes.size === 1
       ? amount([...minutes][0]!)
-      : o.routes.map((r) => `${amount(r.minMinutes ?? 0)} (${categoriesOf([r], configured).map(category).join(", ")})`).join("; ");
+      : o.routes.map((r) => `${amount(r.minMinutes ?? 0)} (${routeWho(r).join(", ")})`).join("; ");
   lines.push(`${ko ? "얼마나" : "How much"}: ${much}`);
 
   // What counts: online, in person, an equivalent course elsewhere; a shared session.
   const online = o.routes.some((r) => !r.modes || r.modes.includes("online"));
   const inPerson = o.routes.some((r) => !r.modes || r.modes.includes("in_person"));
   const onlyIn = (mode: "online" | "in_person") =>
-    o.routes.filter((r) => r.modes && r.modes.length === 1 && r.modes[0] === mode).flatMap((r) => categoriesOf([r], configured).map(category));
+    o.routes.filter((r) => r.modes && r.modes.length === 1 && r.modes[0] === mode).flatMap(routeWho);
   const counts: string[] = [];
   if (online) counts.push(ko ? "온라인 과정 이수" : "the course, online");
   if (inPerson) counts.push(ko ? "집합교육 출석 (최소 시간 이상인 회차)" : "attending an in-person session (one at least as long as the minimum)");
@@ -173,6 +230,6 @@ function explainIn(o: ObligationFile, courses: CourseTitles, configured: Configu
   return lines;
 }
 
-export function explainObligation(o: ObligationFile, courses: CourseTitles, categories: ConfiguredCategories): Explanation {
-  return { ko: explainIn(o, courses, categories, "ko"), en: explainIn(o, courses, categories, "en") };
+export function explainObligation(o: ObligationFile, courses: CourseTitles, categories: ConfiguredCategories, units: UnitNames = new Map()): Explanation {
+  return { ko: explainIn(o, courses, categories, units, "ko"), en: explainIn(o, courses, categories, units, "en") };
 }

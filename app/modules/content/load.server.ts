@@ -1,7 +1,7 @@
 import { prisma } from "~/utils/db.server";
-import { STAFF_CATEGORIES_FILE, type ContentTree, type CourseSource, type StaffCategorySource } from "./source.server";
+import { STAFF_CATEGORIES_FILE, ungradedMessage, type ContentTree, type CourseSource, type StaffCategorySource } from "./source.server";
 import { JOB_FAMILY_BY_SPELLING, TRACK_BY_SPELLING } from "~/modules/org/coded-sets";
-import type { ObligationFile } from "./schema";
+import { gradeRange, type ObligationFile } from "./schema";
 import { assertAudiencesNamed } from "~/modules/obligations/audience.server";
 import { assignAudiences } from "~/modules/obligations/cycles.server";
 import { now } from "~/utils/clock.server";
@@ -69,12 +69,17 @@ export async function loadContent(tree: ContentTree): Promise<LoadReport> {
  * obligations are reloaded.
  */
 async function assertStaffCategoriesConsistent(tree: ContentTree, fileOf: (code: string) => string): Promise<string[]> {
-  const held = await prisma.staffCategory.findMany({ select: { code: true } });
+  const held = await prisma.staffCategory.findMany({ select: { code: true, graded: true } });
   const listed = tree.staffCategories ? new Set(tree.staffCategories.map((c) => c.code)) : new Set(held.map((c) => c.code));
+  const graded = new Set((tree.staffCategories ?? held).filter((c) => c.graded).map((c) => c.code));
   const problems: string[] = [];
   for (const o of tree.obligations) {
     const unknown = [...new Set(o.routes.flatMap((r) => r.staffCategories))].filter((c) => !listed.has(c));
     if (unknown.length > 0) problems.push(`${fileOf(o.code)}: staff categor${unknown.length === 1 ? "y" : "ies"} ${unknown.join(", ")} not configured in content/${STAFF_CATEGORIES_FILE}`);
+    o.routes.forEach((r, i) => {
+      const ungraded = r.grades ? r.staffCategories.filter((c) => listed.has(c) && !graded.has(c)) : [];
+      if (ungraded.length > 0) problems.push(`${fileOf(o.code)} [routes.${i}.grades]: ${ungradedMessage(ungraded, tree.staffCategories ? `content/${STAFF_CATEGORIES_FILE}` : "the database's staff categories")}`);
+    });
   }
   const dropped = held.map((c) => c.code).filter((c) => !listed.has(c));
   if (dropped.length > 0) {
@@ -198,6 +203,7 @@ async function loadObligation(o: ObligationFile) {
       unitKinds: o.audience.unitKinds,
       deadlines: typeof o.deadline === "string" ? { "": o.deadline } : (o.deadline ?? {}),
       audienceUnitCodes: o.audience.units ?? [],
+      audienceExceptCodes: o.audience.except ?? [],
       graceDays: o.gracePeriodDays,
       sharedSessions: o.sharedSessions,
     };
@@ -212,6 +218,8 @@ async function loadObligation(o: ObligationFile) {
       data: o.routes.flatMap((r) =>
         r.staffCategories.map((staffCategory) => ({
           obligationId: row.id,
+          gradeFrom: gradeRange(r)?.from ?? null,
+          gradeTo: gradeRange(r)?.to ?? null,
           staffCategory,
           period: r.period ?? "",
           courseId: bySlug.get(r.course)!,

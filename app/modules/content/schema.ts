@@ -223,6 +223,27 @@ const monthDay = z
     return m! >= 1 && m! <= 12 && d! >= 1 && d! <= DAYS_IN_MONTH[m! - 1]!;
   }, "is not a date that exists every year");
 
+const unitCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "unit codes are letters, digits, - and _");
+
+/** Grades (급) as the personnel file records them: 1, the highest, to 9. */
+export const MIN_GRADE = 1;
+export const MAX_GRADE = 9;
+const grade = z
+  .number({ invalid_type_error: `must be a whole number from ${MIN_GRADE} to ${MAX_GRADE}` })
+  .int(`must be a whole number from ${MIN_GRADE} to ${MAX_GRADE}`)
+  .min(MIN_GRADE, `must be a whole number from ${MIN_GRADE} to ${MAX_GRADE}`)
+  .max(MAX_GRADE, `must be a whole number from ${MIN_GRADE} to ${MAX_GRADE}`);
+
+/** A route's grades as a closed range; null: every grade (and none recorded). */
+export function gradeRange(r: { grades?: { from?: number; to?: number } }): { from: number; to: number } | null {
+  return r.grades ? { from: r.grades.from ?? MIN_GRADE, to: r.grades.to ?? MAX_GRADE } : null;
+}
+
+/** Whether two routes' grades can hold the same person: either covers every grade, or their ranges meet. */
+export function gradesMeet(a: { from: number; to: number } | null, b: { from: number; to: number } | null): boolean {
+  return !a || !b || (a.from <= b.to && b.from <= a.to);
+}
+
 /** The longest "within N days of joining" a file may set: a duty owed within a year is an annual one. */
 export const MAX_JOINING_DAYS = 365;
 
@@ -251,7 +272,12 @@ export const obligationFileSchema = z
          * Codes of the units whose subtrees the duty covers. Omitted: the one organization tree, and
          * only while the database holds one (see obligations/audience.server.ts).
          */
-        units: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "unit codes are letters, digits, - and _")).min(1).optional(),
+        units: z.array(unitCode).min(1).optional(),
+        /**
+         * Codes of units whose subtrees are left out, inside the units covered ("everyone in
+         * 인천광역시 except its welfare bureau").
+         */
+        except: z.array(unitCode).min(1).optional(),
       })
       .strict(),
     routes: z
@@ -266,6 +292,17 @@ export const obligationFileSchema = z
             minMinutes: z.number().int().min(1).max(24 * 60).optional(),
             /** How it may be satisfied; both when omitted. */
             modes: z.array(z.enum(["online", "in_person"])).min(1).optional(),
+            /**
+             * Only these grades (급) of graded categories: `{ from: 1, to: 4 }` is grades 1 to 4
+             * (1 the highest); either end may be left out (`{ to: 4 }`: 4 and above). Omitted: every
+             * grade, and people with none recorded.
+             */
+            grades: z
+              .object({ from: grade.optional(), to: grade.optional() })
+              .strict()
+              .refine((g) => g.from !== undefined || g.to !== undefined, "names from, to or both (grades: { from: 1, to: 4 })")
+              .refine((g) => (g.from ?? MIN_GRADE) <= (g.to ?? MAX_GRADE), "from must be a higher grade (a smaller number) than to, or the same")
+              .optional(),
           })
           .strict(),
       )
@@ -320,25 +357,43 @@ export const obligationFileSchema = z
     };
     listedTwice(o.audience.unitKinds, ["audience", "unitKinds"], "unit kind");
     if (o.audience.units) listedTwice(o.audience.units, ["audience", "units"], "unit");
-    // Where each category was first routed, per period, so a second route names the first.
-    const seen = new Map<string, number>();
+    if (o.audience.except) {
+      listedTwice(o.audience.except, ["audience", "except"], "unit");
+      o.audience.except.forEach((code, i) => {
+        const j = o.audience.units?.indexOf(code) ?? -1;
+        if (j >= 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["audience", "except", i],
+            message: `unit ${code} is both covered and left out: also in audience.units.${j}, so the duty would leave out all of it`,
+            params: { also: ["audience", "units", j] },
+          });
+        }
+      });
+    }
+    // Where each category was first routed, per period, with which grades, so a second route that
+    // meets it names the first.
+    const seen = new Map<string, Array<{ at: number; grades: ReturnType<typeof gradeRange> }>>();
     o.routes.forEach((r, i) => {
       if (r.modes && new Set(r.modes).size !== r.modes.length) ctx.addIssue({ code: "custom", path: ["routes", i, "modes"], message: "a mode is listed twice" });
       if (r.period && !halves) ctx.addIssue({ code: "custom", path: ["routes", i, "period"], message: "only half-year duties have periods" });
       listedTwice(r.staffCategories, ["routes", i, "staffCategories"], "staff category");
+      const grades = gradeRange(r);
+      // Grades already refused (empty, out of order) would only repeat the problem as an overlap.
+      if (grades && (r.grades!.from === undefined && r.grades!.to === undefined || grades.from > grades.to)) return;
       for (const c of new Set(r.staffCategories)) {
         for (const p of r.period ? [r.period] : ["H1", "H2"]) {
           const key = `${c}/${p}`;
-          const first = seen.get(key);
-          if (first === undefined) {
-            seen.set(key, i);
-            continue;
-          }
+          const earlier = seen.get(key) ?? [];
+          const first = earlier.find((e) => gradesMeet(e.grades, grades));
+          seen.set(key, [...earlier, { at: i, grades }]);
+          if (!first) continue;
+          const both = first.grades && grades ? ` for grade ${Math.max(first.grades.from, grades.from)}` : "";
           ctx.addIssue({
             code: "custom",
             path: ["routes", i],
-            message: `${c} is routed twice${halves ? ` in ${p}` : ""}: also by routes.${first}, so one person would owe two courses for this duty`,
-            params: { also: ["routes", first] },
+            message: `${c} is routed twice${both}${halves ? ` in ${p}` : ""}: also by routes.${first.at}, so one person would owe two courses for this duty`,
+            params: { also: ["routes", first.at] },
           });
           if (!halves) break;
         }

@@ -92,7 +92,7 @@ describe("content check", () => {
     const path = join(root, "obligations/annual-human-rights.yaml");
     writeFileSync(path, readFileSync(path, "utf8").replace("course: annual-civil-servants", "course: no-such-course"));
     expect(problems(root)).toEqual([
-      "obligations/annual-human-rights.yaml:18 [routes.1.course]: course 'no-such-course' does not exist in content/courses",
+      "obligations/annual-human-rights.yaml:20 [routes.1.course]: course 'no-such-course' does not exist in content/courses",
     ]);
   });
 
@@ -107,11 +107,11 @@ describe("content check", () => {
         .replace("    period: H2\n", "    period: H1\n"),
     );
     const found = problems(root);
-    expect(found).toContain("obligations/disability-rights.yaml:27 [deadline.H2]: is not a date that exists every year");
-    expect(found).toContain("obligations/disability-rights.yaml:26 [deadline.H1]: the first half's deadline must fall by 06-30, or its cycle would overlap the second half");
-    expect(found.some((p) => p.includes(":14 [routes]: no course is routed for H2"))).toBe(true);
+    expect(found).toContain("obligations/disability-rights.yaml:29 [deadline.H2]: is not a date that exists every year");
+    expect(found).toContain("obligations/disability-rights.yaml:28 [deadline.H1]: the first half's deadline must fall by 06-30, or its cycle would overlap the second half");
+    expect(found.some((p) => p.includes(":16 [routes]: no course is routed for H2"))).toBe(true);
     expect(found).toContain(
-      "obligations/disability-rights.yaml:20 [routes.1]: SENIOR_OFFICIAL is routed twice in H1: also by routes.0 (line 15), so one person would owe two courses for this duty",
+      "obligations/disability-rights.yaml:22 [routes.1]: SENIOR_OFFICIAL is routed twice in H1: also by routes.0 (line 17), so one person would owe two courses for this duty",
     );
   });
 

@@ -289,6 +289,14 @@ export function readObligation(path: string, root: string): ObligationFile {
   return readObligationSource(path, root).obligation;
 }
 
+/** Why a route's grades are refused for categories that record none (`where`: the file that says which are graded). */
+export function ungradedMessage(codes: string[], where: string): string {
+  return (
+    `names grades, but ${codes.join(", ")} ${codes.length === 1 ? "has" : "have"} no grades (not graded in ${where}): ` +
+    `a grade is recorded only for graded categories; route ${codes.length === 1 ? "it" : "them"} without grades, or separately`
+  );
+}
+
 /** Where content/ keeps the staff categories (ADR 025). */
 export const STAFF_CATEGORIES_FILE = "staff-categories.yaml";
 
@@ -379,6 +387,7 @@ export function readContentTree(root: string): ContentTree {
     }
   }
   const configured = staffCategories ? new Set(staffCategories.map((c) => c.code)) : null;
+  const gradedCategories = new Set((staffCategories ?? []).filter((c) => c.graded).map((c) => c.code));
   const coursesDir = join(root, "courses");
   const courseDirs = existsSync(coursesDir)
     ? readdirSync(coursesDir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => join(coursesDir, d.name)).sort()
@@ -450,6 +459,20 @@ export function readContentTree(root: string): ContentTree {
           field: `routes.${i}.staffCategories.${j}`,
           line: lineOf(yaml, ["routes", i, "staffCategories", j]),
           message: `staff category '${c}' is not configured in ${STAFF_CATEGORIES_FILE} (${[...configured!].join(", ")})`,
+        });
+      }
+      // A grade is recorded only for graded categories: a route naming grades for another would reach no one.
+      if (staffCategories) {
+        o.routes.forEach((r, i) => {
+          if (!r.grades) return;
+          const ungraded = r.staffCategories.filter((c) => configured!.has(c) && !gradedCategories.has(c));
+          if (ungraded.length === 0) return;
+          errors.push({
+            file,
+            field: `routes.${i}.grades`,
+            line: lineOf(yaml, ["routes", i, "grades"]),
+            message: ungradedMessage(ungraded, `${STAFF_CATEGORIES_FILE}`),
+          });
         });
       }
       o.routes.forEach((r, i) => {

@@ -5,7 +5,15 @@ import { prisma } from "~/utils/db.server";
  * more than one top-level organization: it would apply to every city's staff,
  * so it is refused (when loaded, when a cycle of it is opened) and assigns no one.
  */
-export class ObligationAudienceError extends Error {}
+export class ObligationAudienceError extends Error {
+  constructor(
+    message: string,
+    /** The codes of the top-level organizations the database holds. */
+    readonly roots: string[],
+  ) {
+    super(message);
+  }
+}
 
 /** The codes of the top-level organizations (units without a parent), in code order. */
 export async function topLevelUnitCodes(): Promise<string[]> {
@@ -16,10 +24,12 @@ export async function topLevelUnitCodes(): Promise<string[]> {
 /** Why an obligation with no audience is refused, naming where it is declared and the organizations it would reach. */
 export function noAudienceMessage(where: string, roots: string[]): string {
   const shown = roots.slice(0, 5).join(", ") + (roots.length > 5 ? `, … (${roots.length - 5} more)` : "");
+  const example = `audience: { units: [${roots[0] ?? "CITY"}] }`;
   return (
     `${where}: the audience names no units, and the database holds ${roots.length} top-level organizations (${shown}); ` +
-    `without units the duty would fall on the staff of every one of them. Name the units whose staff owe it, ` +
-    `e.g. audience: { units: [${roots[0] ?? "CITY"}] }`
+    `without units the duty would fall on the staff of every one of them. Name the units whose staff owe it, e.g. ${example}\n` +
+    `  ${where}: 대상 조직(audience.units)을 적지 않았는데 데이터베이스에 최상위 조직이 ${roots.length}개(${shown}) 있어, ` +
+    `이대로면 모든 조직의 직원이 이 의무를 지게 됩니다. 의무를 지는 조직의 코드를 적으십시오. 예: ${example}`
   );
 }
 
@@ -35,5 +45,5 @@ export async function assertAudiencesNamed(codes: string[], fileOf: (code: strin
   const pinned = await prisma.obligation.findMany({ where: { code: { in: codes }, audienceRootId: { not: null } }, select: { code: true } });
   const pinnedCodes = new Set(pinned.map((o) => o.code));
   const refused = codes.filter((c) => !pinnedCodes.has(c));
-  if (refused.length > 0) throw new ObligationAudienceError(refused.map((c) => noAudienceMessage(fileOf(c), roots)).join("\n"));
+  if (refused.length > 0) throw new ObligationAudienceError(refused.map((c) => noAudienceMessage(fileOf(c), roots)).join("\n"), roots);
 }

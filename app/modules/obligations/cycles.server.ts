@@ -4,7 +4,7 @@ import { getEnv } from "~/utils/env.server";
 import { isDateKey, seoulDateKey, seoulDayEnd } from "~/utils/i18n";
 import { subtreeScope } from "~/modules/org/org.server";
 import { now } from "~/utils/clock.server";
-import { assertAudiencesNamed } from "./audience.server";
+import { assertAudiencesNamed, ObligationAudienceError } from "./audience.server";
 
 export class CycleStateError extends Error {}
 
@@ -27,7 +27,11 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
   if (cycle.status === "CLOSED") throw new CycleStateError("cycle is closed");
   const obligation = await prisma.obligation.findUniqueOrThrow({ where: { id: cycle.obligationId }, select: { code: true, audienceUnitCodes: true } });
   if (obligation.audienceUnitCodes.length === 0) {
-    await assertAudiencesNamed([obligation.code], (code) => `obligation '${code}' (its file under content/obligations/)`);
+    await assertAudiencesNamed([obligation.code], (code) => `obligation '${code}' (its file under content/obligations/)`).catch((e: unknown) => {
+      if (!(e instanceof ObligationAudienceError)) throw e;
+      // The academy's page says why in the reader's language; a scheduled opening records it as refused.
+      throw new CycleAudienceError(e.message, { obligation: obligation.code, count: e.roots.length });
+    });
   }
   const at = now();
   const created = (await assignAudiences([cycleId], at))[cycleId] ?? 0;
@@ -49,6 +53,9 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
  * and for a duty owed on joining its within_days and the day the person
  * joined (joined_on; null for other duties). The one definition of a cycle's
  * audience: opening a cycle inserts these rows, and its preview counts them.
+ *
+ * The audience's units are the subtrees the file names (less those it leaves out, `except`), of
+ * the kinds it names; a route naming grades reaches only people of those grades (ADR 032).
  *
  * A duty owed on joining (ADR 026) is owed by those of its audience who joined
  * during its cycle's year and whose time to do it had not run out when the
@@ -74,6 +81,14 @@ export function audienceOf(cycleIds: string[], at: Date = now()): Prisma.Sql {
       UNION
       SELECT a.cycle_id, c.id FROM org_unit c JOIN audience_units a ON c.parent_id = a.id
     ),
+    -- The subtrees the file leaves out (audience.except), wherever they lie.
+    excluded_units AS (
+      SELECT t.cycle_id, u.id FROM targets t
+      JOIN obligation o ON o.id = t.obligation_id
+      JOIN org_unit u ON u.code = ANY(o.audience_except_codes)
+      UNION
+      SELECT x.cycle_id, c.id FROM org_unit c JOIN excluded_units x ON c.parent_id = x.id
+    ),
     -- The audience's units, as a list the planner can count: the recursive step above is estimated
     -- at a few hundred rows whatever the tree, which would make it read people unit by unit.
     units AS MATERIALIZED (
@@ -81,6 +96,7 @@ export function audienceOf(cycleIds: string[], at: Date = now()): Prisma.Sql {
       JOIN targets t ON t.cycle_id = a.cycle_id
       JOIN obligation o ON o.id = t.obligation_id
       JOIN org_unit u ON u.id = a.id AND u.kind = ANY(o.unit_kinds)
+      WHERE NOT EXISTS (SELECT 1 FROM excluded_units x WHERE x.cycle_id = a.cycle_id AND x.id = a.id)
     ),
     joining_cycles AS MATERIALIZED (
       SELECT t.cycle_id, o.joining_within_days AS within_days, c.starts_on FROM targets t
@@ -120,6 +136,8 @@ export function audienceOf(cycleIds: string[], at: Date = now()): Prisma.Sql {
       JOIN cycle c ON c.id = un.cycle_id AND c.status <> 'CLOSED'
       JOIN obligation_route r ON r.obligation_id = c.obligation_id AND (r.period = '' OR r.period = c.period)
       JOIN person p ON p.org_unit_id = un.id AND p.staff_category = r.staff_category AND p.status = 'ACTIVE'
+        -- A route naming grades reaches only people of those grades; one naming none, every grade.
+        AND (r.grade_from IS NULL OR p.grade BETWEEN r.grade_from AND r.grade_to)
       LEFT JOIN joining_cycles jc ON jc.cycle_id = c.id
       LEFT JOIN entries e ON e.cycle_id = c.id AND e.person_id = p.id
     ),
@@ -231,6 +249,14 @@ export class CycleActionError extends CycleStateError {
     readonly params: Record<string, string | number> = {},
   ) {
     super(`${code}${Object.keys(params).length ? ` ${JSON.stringify(params)}` : ""}`);
+  }
+}
+
+/** Opening a cycle of a duty that names no units while the database holds several organizations. */
+export class CycleAudienceError extends CycleActionError {
+  constructor(message: string, params: { obligation: string; count: number }) {
+    super("noAudience", params);
+    this.message = message;
   }
 }
 
