@@ -6,29 +6,7 @@ import { createUser, uid } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { storyClock } from "../../../test/clock";
 import { createLectureRequest, type RequestInput } from "./requests.server";
-
-/** A facility's request for a two-hour disability rights lecture in the week of 14 December 2026. */
-export function facilityRequest(overrides: Partial<RequestInput> = {}): RequestInput {
-  return {
-    organizationName: `행복복지관 ${uid()}`,
-    organizationKind: "FACILITY",
-    contactName: "김담당",
-    contactEmail: `contact-${uid()}@facility.example`,
-    contactPhone: "02-123-4567",
-    topic: "DISABILITY",
-    field: "DISABILITY",
-    audienceDescription: "시설 이용자와 종사자",
-    audienceSize: "40",
-    from: "2026-12-14T09:00",
-    to: "2026-12-18T18:00",
-    durationMinutes: "120",
-    place: "서울 마포구 월드컵로 1",
-    district: "MAPO",
-    accessibilityNeeds: ["SIGN_LANGUAGE"],
-    note: "",
-    ...overrides,
-  };
-}
+import { facilityRequest } from "../../../test/lecturers";
 
 const by = () => ({ userId: null, ip: `192.0.2.${Math.floor(Math.random() * 250)}-${uid()}`, locale: "ko" as const });
 

@@ -12,7 +12,7 @@ import { isUuid } from "~/utils/ids";
 import { isDateKey, seoulDateKey, seoulDayStart, seoulYear } from "~/utils/i18n";
 import { plainText, stripInvisible } from "~/utils/text";
 import { LECTURER_FIELDS, REQUESTER_KINDS } from "./codes";
-import { AUDIENCE_MAX, AUDIENCE_MIN, DURATION_MAX, DURATION_MIN, REQUEST_TOPICS, WINDOW_MAX_DAYS, type OfferProblem } from "./request-codes";
+import { AUDIENCE_MAX, AUDIENCE_MIN, DURATION_MAX, DURATION_MIN, dutyForTopic, REQUEST_TOPICS, WINDOW_MAX_DAYS, type OfferProblem } from "./request-codes";
 
 /**
  * Lecture requests (ADR 035): a public body, company, welfare facility or group asks for a lecture
@@ -211,8 +211,12 @@ export async function getLectureRequest(actor: Pick<Actor, "roles">, requestId: 
       FROM lecture_offer f JOIN person p ON p.id = f.lecturer_person_id LEFT JOIN lecturer_profile lp ON lp.person_id = p.id
       WHERE f.request_id = ${requestId}::uuid ORDER BY f.offered_at DESC, f.id`,
   ]);
-  const unit = row.orgUnitId ? await prisma.orgUnit.findUnique({ where: { id: row.orgUnitId }, select: { nameKo: true, nameEn: true } }) : null;
-  return { request: row, offers, unit };
+  const [unit, duty] = await Promise.all([
+    row.orgUnitId ? prisma.orgUnit.findUnique({ where: { id: row.orgUnitId }, select: { nameKo: true, nameEn: true } }) : null,
+    // The duty the lecture will count toward once accepted (request-codes.ts dutyForTopic).
+    prisma.obligation.findUnique({ where: { code: dutyForTopic(row.topic) }, select: { titleKo: true, titleEn: true } }),
+  ]);
+  return { request: row, offers, unit, duty };
 }
 
 export interface RankedLecturer {
