@@ -4,6 +4,7 @@
  * a missing key an error.
  */
 export const lectureRequestsKo = {
+  nav: "인권강의 신청",
   kind: { PUBLIC_BODY: "공공기관", COMPANY: "기업", FACILITY: "복지시설", GROUP: "단체·모임" },
   field: {
     GENERAL: "인권 일반",
@@ -218,6 +219,7 @@ export const lectureRequestsKo = {
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const lectureRequestsEn: Shape<typeof lectureRequestsKo> = {
+  nav: "Request a lecture",
   kind: { PUBLIC_BODY: "Public body", COMPANY: "Company", FACILITY: "Welfare facility", GROUP: "Group or association" },
   field: {
     GENERAL: "Human rights in general",

@@ -75,7 +75,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await deliverSoon(result.mail);
     return redirect(`/academy/lecture-requests/${id}?done=withdrawn`);
   }
-  return fail("notFound");
+  return Response.json({ formError: t("lectureRequests.error.invalid") } satisfies ActionData, { status: 400 });
 }
 
 export default function LectureRequest() {

@@ -45,7 +45,7 @@ export async function action({ request }: ActionFunctionArgs) {
     await deliverSoon(result.mail);
     return redirect("/lecturer/requests?done=declined");
   }
-  return fail("notFound");
+  return Response.json({ formError: t("lectureRequests.error.invalid") } satisfies ActionData, { status: 400 });
 }
 
 export default function LecturerRequests() {
