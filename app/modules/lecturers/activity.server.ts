@@ -3,6 +3,7 @@ import type { Actor } from "~/modules/auth/permissions.server";
 import { now } from "~/utils/clock.server";
 import { csvStream } from "~/utils/csv";
 import { seoulDayStart, seoulYear, TIME_ZONE } from "~/utils/i18n";
+import { hoursOf } from "./request-codes";
 
 /**
  * A lecturer's activity (ADR 035): their upcoming classes, what participants of their classes
@@ -29,11 +30,6 @@ export interface MonthActivity {
   month: number;
   lectures: number;
   minutes: number;
-}
-
-/** Hours as the statement shows them: two decimals at most. */
-export function hoursOf(minutes: number): number {
-  return Math.round((minutes / 60) * 100) / 100;
 }
 
 export async function lecturerActivity(actor: Pick<Actor, "userId">) {

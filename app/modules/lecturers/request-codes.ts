@@ -7,6 +7,9 @@ import { TOPICS } from "~/modules/offerings/codes";
 /** The topics one can ask a lecture about: everything the academy teaches but its own lecturer training. */
 export const REQUEST_TOPICS = TOPICS.filter((t) => t !== "LECTURER");
 
+/** A request's states, in the order the academy's filter lists them. */
+export const REQUEST_STATUSES = ["RECEIVED", "OFFERED", "SCHEDULED", "CANCELLED"] as const;
+
 export const AUDIENCE_MIN = 5;
 export const AUDIENCE_MAX = 300;
 export const DURATION_MIN = 30;
@@ -27,4 +30,9 @@ export type AnswerProblem = (typeof ANSWER_PROBLEMS)[number];
  */
 export function dutyForTopic(topic: string): string {
   return topic === "DISABILITY" ? "disability-rights" : "annual-human-rights";
+}
+
+/** Hours as the activity statement shows them: two decimals at most. */
+export function hoursOf(minutes: number): number {
+  return Math.round((minutes / 60) * 100) / 100;
 }

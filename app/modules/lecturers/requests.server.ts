@@ -12,7 +12,7 @@ import { isUuid } from "~/utils/ids";
 import { isDateKey, seoulDateKey, seoulDayStart, seoulYear } from "~/utils/i18n";
 import { plainText, stripInvisible } from "~/utils/text";
 import { LECTURER_FIELDS, REQUESTER_KINDS } from "./codes";
-import { AUDIENCE_MAX, AUDIENCE_MIN, DURATION_MAX, DURATION_MIN, dutyForTopic, REQUEST_TOPICS, WINDOW_MAX_DAYS, type OfferProblem } from "./request-codes";
+import { AUDIENCE_MAX, AUDIENCE_MIN, DURATION_MAX, DURATION_MIN, dutyForTopic, REQUEST_STATUSES, REQUEST_TOPICS, WINDOW_MAX_DAYS, type OfferProblem } from "./request-codes";
 
 /**
  * Lecture requests (ADR 035): a public body, company, welfare facility or group asks for a lecture
@@ -169,8 +169,6 @@ export async function deliverSoon(outboxIds: string[]) {
 function academy(actor: Pick<Actor, "roles">): Prisma.Sql {
   return Prisma.sql`${actor.roles.has("ACADEMY_ADMIN")}::boolean`;
 }
-
-export const REQUEST_STATUSES = ["RECEIVED", "OFFERED", "SCHEDULED", "CANCELLED"] as const;
 
 /** The academy's list, newest first, optionally of one status, with its open offers counted. */
 export async function listLectureRequests(actor: Pick<Actor, "roles">, status: string | null) {
