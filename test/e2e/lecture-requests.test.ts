@@ -126,7 +126,7 @@ describe("end to end: a facility asks for a lecture, the academy offers it, the 
     await page.getByRole("link", { name: `관리: ${title}` }).click();
     await page.locator("h1", { hasText: title }).waitFor();
     await page.getByRole("heading", { name: "신청자 명단" }).waitFor();
-    await page.getByRole("rowheader", { name: resident.name }).waitFor();
+    await page.getByRole("table", { name: "신청 순서대로" }).getByRole("rowheader", { name: resident.name }).waitFor();
     await look("07-class");
     const o = await prisma.offering.findUniqueOrThrow({ where: { id: request.offeringId! }, include: { obligation: true } });
     expect(o).toMatchObject({ capacity: 30, audience: "PUBLIC", lecturerUserIds: [lecturer.user.id], place: "서울 마포구 월드컵로 10, 2층 강당" });
