@@ -200,13 +200,13 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     lecturerEmail = lecturer.user.email;
     const lectureDay = seoulDateKey(new Date(now().getTime() + 8 * 86_400_000));
     const lastDay = seoulDateKey(new Date(now().getTime() + 10 * 86_400_000));
-    const ask = async (tag: string) => {
+    const ask = async (tag: string, mailbox: string) => {
       const made = await createLectureRequest(
         {
           organizationName: `사회복지법인 햇살나눔 마포장애인종합복지관 (발달장애인 주간활동센터) ${tag}`,
           organizationKind: "FACILITY",
           contactName: "김담당",
-          contactEmail: `facility-${tag}@sunshine-welfare-foundation.example`,
+          contactEmail: `facility-${mailbox}@sunshine-welfare-foundation.example`,
           contactPhone: "02-300-1234",
           topic: "DISABILITY",
           field: "DISABILITY",
@@ -225,9 +225,9 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
       if (!made.ok) throw new Error(JSON.stringify(made));
       return made.id;
     };
-    lectureRequestId = await ask("오전반");
+    lectureRequestId = await ask("오전반", "morning");
     const offered = await offerLecture(academyActor, lectureRequestId, { start: `${lectureDay}T10:00`, lecturerPersonId: lecturer.person.id });
-    const second = await ask("오후반");
+    const second = await ask("오후반", "afternoon");
     const toAccept = await offerLecture(academyActor, second, { start: `${lectureDay}T15:00`, lecturerPersonId: lecturer.person.id });
     const lecturerActor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(lecturer.user.id))))!);
     if (!offered.ok || !toAccept.ok || !(await acceptOffer(lecturerActor, toAccept.offerId)).ok) throw new Error("the lecture requests for the pages were not made");
