@@ -164,6 +164,21 @@ describe("matching a request with a lecturer, offering it and the lecturer's ans
     expect(await prisma.auditEvent.count({ where: { action: "lecture_offer.accept", entityId: id } })).toBe(1);
   });
 
+  it("two lecturers accepting offers of one request at once make one class", async () => {
+    for (let round = 0; round < 3; round++) {
+      const lecturers = [await createAppointedLecturer(), await createAppointedLecturer()];
+      const id = await newRequest();
+      const offers = [];
+      for (const l of lecturers) offers.push(((await offerLecture(academy, id, { start: "2026-12-14T13:00", lecturerPersonId: l.person.id })) as { offerId: string }).offerId);
+      const actors = await Promise.all(lecturers.map((l) => actorFor(l.user.id)));
+      const results = await Promise.all(offers.map((offerId, i) => acceptOffer(actors[i]!, offerId)));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.find((r) => !r.ok)).toEqual({ ok: false, problem: "closed" });
+      expect(await prisma.offering.count({ where: { lectureRequest: { id } } })).toBe(1);
+      expect(await prisma.lectureOffer.count({ where: { requestId: id, status: "ACCEPTED" } })).toBe(1);
+    }
+  });
+
   it("a city unit's request becomes a class for its staff counting toward the annual duty", async () => {
     const unit = await createUnit("DIVISION", null, "신청과");
     const employee = await createPerson(unit.id);
