@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { lecturerActivity } from "~/modules/lecturers/activity.server";
@@ -33,7 +33,7 @@ export default function LecturerActivity() {
           <ul className="cards">
             {d.upcoming.map((o) => (
               <li key={o.id} className="panel">
-                <h3>{pick(locale, o.titleKo, o.titleEn)}</h3>
+                <h3><Link to={`/academy/offerings/${o.id}`}>{pick(locale, o.titleKo, o.titleEn)}</Link></h3>
                 <p>{formatDate(o.startsAt, locale, true)} – {formatDate(o.endsAt, locale, true)}</p>
                 <p>{o.format === "IN_PERSON" ? `${o.place}${o.district ? ` (${t(`offerings.district.${o.district}`)})` : ""}` : t("offerings.format.LIVE_ONLINE")}</p>
                 <p className="meta">{t("offerings.page.seatsValue", { capacity: o.capacity, left: Math.max(0, o.capacity - o.confirmed) })}</p>

@@ -55,10 +55,9 @@ export default function LecturerRequests() {
   const busy = useNavigation().state === "submitting";
   return (
     <>
-      <h1>{t("lectureRequests.lecturer.title")}</h1>
       {d.done ? <p className="success" role="status">{t(`lectureRequests.lecturer.done.${d.done}`)}</p> : null}
       <FormAlert result={result} />
-      <LectureOffersSection offers={d.offers} errors={result?.fieldErrors} busy={busy} />
+      <LectureOffersSection offers={d.offers} errors={result?.fieldErrors} busy={busy} headingLevel={1} />
     </>
   );
 }

@@ -27,14 +27,15 @@ export const OFFERS_ACTION = "/lecturer/requests";
 
 /**
  * The lecturer's offers: each awaiting one with its details, "accept", and "decline" with a reason;
- * then the answered ones. Usable on any lecturer page; its forms post to OFFERS_ACTION.
+ * then the answered ones. Usable on any lecturer page, under a heading of the level given (2 by
+ * default; 1 where it is the page, whose title it then is); its forms post to OFFERS_ACTION.
  */
-export function LectureOffersSection({ offers, errors, busy, headingLevel = 2 }: { offers: { open: OfferView[]; answered: OfferView[] }; errors?: Record<string, string>; busy?: boolean; headingLevel?: 2 | 3 }) {
+export function LectureOffersSection({ offers, errors, busy, headingLevel = 2 }: { offers: { open: OfferView[]; answered: OfferView[] }; errors?: Record<string, string>; busy?: boolean; headingLevel?: 1 | 2 | 3 }) {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const k = (key: string, vars?: Record<string, unknown>) => t(`lectureRequests.lecturer.${key}`, vars);
-  const H = headingLevel === 2 ? "h2" : "h3";
-  const Sub = headingLevel === 2 ? "h3" : "h4";
+  const H = (["h1", "h2", "h3"] as const)[headingLevel - 1]!;
+  const Sub = (["h2", "h3", "h4"] as const)[headingLevel - 1]!;
   return (
     <section aria-labelledby="offers-heading">
       <H id="offers-heading">{k("title")}</H>
