@@ -60,7 +60,10 @@ export default function LectureRequests() {
                   <td>{t(`offerings.topic.${r.topic}`)}</td>
                   <td>{formatDate(r.preferredFrom, locale, true)} – {formatDate(r.preferredTo, locale, true)}</td>
                   <td className="num">{r.audienceSize}</td>
-                  <td>{t(`lectureRequests.requestStatus.${r.status}`)}</td>
+                  <td>
+                    {t(`lectureRequests.requestStatus.${r.status}`)}
+                    {r.openOffers ? <span className="meta"> · {k("openOffers", { count: r.openOffers })}</span> : null}
+                  </td>
                   <td>{formatDate(r.createdAt, locale)}</td>
                 </tr>
               ))}
