@@ -125,9 +125,17 @@ function Header({ data }: { data: RootData }) {
                   <li><NavLink to="/academy/notices">{t("notices.nav")}</NavLink></li>
                   <li><NavLink to="/academy/cycles">{t("cycles.nav")}</NavLink></li>
                   <li><NavLink to="/academy/offerings">{t("offerings.nav")}</NavLink></li>
+                  <li><NavLink to="/academy/lecture-requests">{t("lectureRequests.admin.nav")}</NavLink></li>
                 </>
               ) : null}
-              {data.user?.roles.includes("LECTURER") ? <li><NavLink to="/lecturer/feedback">{t("offerings.myFeedback.nav")}</NavLink></li> : null}
+              {data.user?.roles.includes("LECTURER") ? (
+                <>
+                  <li><NavLink to="/lecturer/requests">{t("lectureRequests.lecturer.title")}</NavLink></li>
+                  <li><NavLink to="/lecturer/activity">{t("lectureRequests.activity.title")}</NavLink></li>
+                  <li><NavLink to="/lecturer/feedback">{t("offerings.myFeedback.nav")}</NavLink></li>
+                </>
+              ) : null}
+              <li><NavLink to="/lecturers/request">{t("lectureRequests.nav")}</NavLink></li>
               <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
             </ul>
           </nav>

@@ -44,6 +44,8 @@ interface Fixture {
   lessonSlug: string;
   /** A class for the staff of organization A. */
   offeringA: string;
+  /** A lecture request from a welfare facility. */
+  lectureRequestA: string;
 }
 
 /** Route file → the address its loader is asked for, and the outcome for each reader in READERS order. */
@@ -60,6 +62,12 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "academy.offerings.new.tsx": { path: () => "/academy/offerings/new", expect: "lddddoo" },
   "academy.offerings.$offeringId.tsx": { path: (f) => `/academy/offerings/${f.offeringA}`, expect: "lddddoo" },
   "catalog_.offerings.$offeringId.tsx": { path: (f) => `/catalog/offerings/${f.offeringA}`, expect: "dodoooo" },
+  "lecturers.request.tsx": { path: () => "/lecturers/request", expect: "ooooooo" },
+  "academy.lecture-requests._index.tsx": { path: () => "/academy/lecture-requests", expect: "lddddod" },
+  "academy.lecture-requests.$requestId.tsx": { path: (f) => `/academy/lecture-requests/${f.lectureRequestA}`, expect: "lddddod" },
+  "academy.lecturers.activity[.csv].tsx": { path: () => "/academy/lecturers/activity.csv?year=2026", expect: "lddddod" },
+  "lecturer.requests.tsx": { path: () => "/lecturer/requests", expect: "ldddddd" },
+  "lecturer.activity.tsx": { path: () => "/lecturer/activity", expect: "ldddddd" },
   "catalog_.offerings.$offeringId_.feedback.tsx": { path: (f) => `/catalog/offerings/${f.offeringA}/feedback`, expect: "ldddddd" },
   "academy.offerings.$offeringId_.check-in.tsx": { path: (f) => `/academy/offerings/${f.offeringA}/check-in`, expect: "lddddoo" },
   "check-in.$offeringId.tsx": { path: (f) => `/check-in/${f.offeringA}?code=1.aaaaaaaaaaaaaaaaaaaaaa`, expect: "ooooooo" },
@@ -136,6 +144,9 @@ const ACTIONS: Record<string, { path: (f: Fixture) => string; expect: string }> 
   "academy.offerings.new.tsx": { path: () => "/academy/offerings/new", expect: "lddddoo" },
   "academy.offerings.$offeringId.tsx": { path: (f) => `/academy/offerings/${f.offeringA}`, expect: "lddddoo" },
   "catalog_.offerings.$offeringId.tsx": { path: (f) => `/catalog/offerings/${f.offeringA}`, expect: "loddddd" },
+  "lecturers.request.tsx": { path: () => "/lecturers/request", expect: "ooooooo" },
+  "academy.lecture-requests.$requestId.tsx": { path: (f) => `/academy/lecture-requests/${f.lectureRequestA}`, expect: "lddddod" },
+  "lecturer.requests.tsx": { path: () => "/lecturer/requests", expect: "ldddddd" },
   "catalog_.offerings.$offeringId_.feedback.tsx": { path: (f) => `/catalog/offerings/${f.offeringA}/feedback`, expect: "ldddddd" },
   "check-in.$offeringId.tsx": { path: (f) => `/check-in/${f.offeringA}`, expect: "ooooooo" },
   "account._index.tsx": { path: () => "/account", expect: "loooooo" },
@@ -285,6 +296,26 @@ describe("access matrix: every route, every reader, another organization's and a
         })
       ).id,
       lessonSlug: version.lessons[0]!.slug,
+      lectureRequestA: (
+        await prisma.lectureRequest.create({
+          data: {
+            organizationName: "행복복지관",
+            organizationKind: "FACILITY",
+            contactName: "김담당",
+            contactEmail: "contact@facility.example",
+            topic: "DISABILITY",
+            field: "DISABILITY",
+            audienceDescription: "시설 이용자",
+            audienceSize: 30,
+            preferredFrom: new Date(now().getTime() + 10 * 86_400_000),
+            preferredTo: new Date(now().getTime() + 14 * 86_400_000),
+            durationMinutes: 120,
+            place: "마포구",
+            district: "MAPO",
+            accessibilityNeeds: [],
+          },
+        })
+      ).id,
     };
     cookies.owner = await sessionCookieFor(owner.id);
     cookies.otherLearner = await sessionCookieFor(other.id);

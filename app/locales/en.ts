@@ -1,3 +1,4 @@
+import { lectureRequestsEn } from "./lecture-requests";
 import type { ko } from "./ko";
 import { offeringsEn } from "./offerings";
 
@@ -6,6 +7,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 /** English. The type makes a missing or extra key a compile error. */
 export const en: Shape<typeof ko> = {
   offerings: offeringsEn,
+  lectureRequests: lectureRequestsEn,
   app: {
     name: "Human Rights Education",
     academy: "Seoul Human Rights Academy",

@@ -20,6 +20,9 @@ import { launchChromium, signIn, startApp } from "./app-server";
 import { expectAccessible } from "./axe";
 import { takeCourse } from "./player";
 import { clockYear } from "../clock";
+import { createAppointedLecturer } from "../lecturers";
+import { createLectureRequest, offerLecture } from "~/modules/lecturers/requests.server";
+import { acceptOffer } from "~/modules/lecturers/offers.server";
 
 const SHOTS = join(process.cwd(), "test-results", "screens", "reflow");
 const PDF = new TextEncoder().encode("%PDF-1.4\n% attendance sheet\n%%EOF\n");
@@ -60,6 +63,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let closedClassId = "";
   let participantEmail = "";
   let lecturerEmail = "";
+  let lectureRequestId = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -189,11 +193,46 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     runningClassId = (await running("인권 감수성 향상 집합교육: 출석을 부르는 중인 수업 (오후반, 본관 2층 대강의실)")).id;
     closedClassId = (await running("인권 감수성 향상 집합교육: 출석을 마감한 수업 (오전반)")).id;
     const academyActor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(academy.id))))!);
-    // The closed class's lecturer has an account, for their own survey page.
-    const lecturer = await createUser({ roles: [{ role: "LECTURER" }] });
-    lecturerEmail = lecturer.email;
-    await prisma.offering.update({ where: { id: closedClassId }, data: { lecturerUserIds: [lecturer.id] } });
+    // A lecturer who taught the closed class (their survey page), with an offer awaiting an answer and an
+    // accepted lecture, from a welfare facility's long-named requests.
+    const lecturer = await createAppointedLecturer({ name: "남궁인권", fields: ["DISABILITY", "CHILDREN_YOUTH", "PUBLIC_SERVICE"], districts: ["MAPO", "SEODAEMUN", "EUNPYEONG"] });
+    lecturerEmail = lecturer.user.email;
+    await prisma.offering.update({ where: { id: closedClassId }, data: { lecturerUserIds: [lecturer.user.id] } });
     await closeRoll(academyActor, closedClassId, true);
+
+    const lectureDay = seoulDateKey(new Date(now().getTime() + 8 * 86_400_000));
+    const lastDay = seoulDateKey(new Date(now().getTime() + 10 * 86_400_000));
+    const ask = async (tag: string, mailbox: string) => {
+      const made = await createLectureRequest(
+        {
+          organizationName: `사회복지법인 햇살나눔 마포장애인종합복지관 (발달장애인 주간활동센터) ${tag}`,
+          organizationKind: "FACILITY",
+          contactName: "김담당",
+          contactEmail: `facility-${mailbox}@sunshine-welfare-foundation.example`,
+          contactPhone: "02-300-1234",
+          topic: "DISABILITY",
+          field: "DISABILITY",
+          audienceDescription: "복지관 이용자(발달장애인)와 보호자, 사회복지사 및 활동지원사",
+          audienceSize: "45",
+          from: `${lectureDay}T09:00`,
+          to: `${lastDay}T18:00`,
+          durationMinutes: "120",
+          place: "서울특별시 마포구 월드컵로 10길 25, 햇살나눔복지관 본관 3층 다목적 강당",
+          district: "MAPO",
+          accessibilityNeeds: ["SIGN_LANGUAGE", "EASY_READ", "WHEELCHAIR"],
+          note: "발달장애인 당사자가 함께 들을 수 있도록 쉬운 말로 진행해 주세요.\n강당에는 빔프로젝터가 있습니다.",
+        },
+        { userId: null, ip: null, locale: "ko" },
+      );
+      if (!made.ok) throw new Error(JSON.stringify(made));
+      return made.id;
+    };
+    lectureRequestId = await ask("오전반", "morning");
+    const offered = await offerLecture(academyActor, lectureRequestId, { start: `${lectureDay}T10:00`, lecturerPersonId: lecturer.person.id });
+    const second = await ask("오후반", "afternoon");
+    const toAccept = await offerLecture(academyActor, second, { start: `${lectureDay}T15:00`, lecturerPersonId: lecturer.person.id });
+    const lecturerActor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(lecturer.user.id))))!);
+    if (!offered.ok || !toAccept.ok || !(await acceptOffer(lecturerActor, toAccept.offerId)).ok) throw new Error("the lecture requests for the pages were not made");
 
     app = await startApp();
     browser = await launchChromium();
@@ -270,6 +309,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/check-in/${offeringId}?code=${checkInCode}`, "anon-check-in");
     await visit("/verify", "anon-verify");
     await visit("/help", "anon-help");
+    await visit("/lecturers/request", "anon-lecture-request");
     await againInEnglish();
   });
 
@@ -332,18 +372,22 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/academy/offerings/${closedClassId}`, "academy-offering-closed");
     await visit(`/academy?year=${clockYear()}`, "academy-year");
     await visit(`/academy/lecturers?year=${clockYear()}`, "academy-lecturers");
+    await visit("/academy/lecture-requests", "academy-lecture-requests");
+    await visit(`/academy/lecture-requests/${lectureRequestId}`, "academy-lecture-request");
+    await againInEnglish();
+  });
+
+  it("a lecturer's pages", async () => {
+    await signInAs(lecturerEmail);
+    await visit("/lecturer/requests", "lecturer-requests");
+    await visit("/lecturer/activity", "lecturer-activity");
+    await visit(`/lecturer/feedback?year=${clockYear()}`, "lecturer-feedback");
     await againInEnglish();
   });
 
   it("a participant's survey of a class whose roll is closed", async () => {
     await signInAs(participantEmail);
     await visit(`/catalog/offerings/${closedClassId}/feedback`, "participant-survey");
-    await againInEnglish();
-  });
-
-  it("a lecturer's survey results", async () => {
-    await signInAs(lecturerEmail);
-    await visit(`/lecturer/feedback?year=${clockYear()}`, "lecturer-feedback");
     await againInEnglish();
   });
 

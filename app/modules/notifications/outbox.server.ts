@@ -171,6 +171,8 @@ const URGENT_TEMPLATES: readonly string[] = [
   // A seat, a place on a waiting list, a class moved or cancelled: news about a day that is close,
   // whose reminders are written from 09:00 the day before (ADR 027).
   "offering-registration",
+  // A request's acknowledgement (the requester has just sent it) and offers of a lecture on a set day (ADR 035).
+  "lecture-request",
 ];
 
 /**

@@ -396,3 +396,65 @@ export async function getOfferingForAcademy(offeringId: string) {
   ]);
   return { offering, unitCodes: units.map((u) => u.code), roster };
 }
+
+/** A lecture an organisation asked for and a lecturer accepted (ADR 035), as the class it becomes. */
+export interface RequestedLecture {
+  titleKo: string;
+  titleEn: string;
+  descriptionKo: string;
+  descriptionEn: string;
+  topic: string;
+  startsAt: Date;
+  endsAt: Date;
+  place: string;
+  district: string;
+  lecturerUserId: string;
+  capacity: number;
+  /** The requesting city unit, whose staff may register; none: anyone may. */
+  unitId: string | null;
+  accessibility: string[];
+  /** The obligation it counts toward, by its code; unknown: it counts toward none. */
+  obligationCode: string;
+  createdById: string;
+}
+
+/**
+ * Schedule a requested lecture in the caller's transaction: in person at the requester's place,
+ * the accepting lecturer as its lecturer, as many seats as the audience, for the requesting
+ * unit's staff or else the public, registration open until it starts. Its roster, check-in and
+ * roll are those of any class. Returns the class's id.
+ */
+export async function scheduleRequestedLecture(tx: Prisma.TransactionClient, lecture: RequestedLecture): Promise<string> {
+  const obligation = await tx.obligation.findUnique({ where: { code: lecture.obligationCode }, select: { id: true, audienceRootId: true } });
+  const at = now();
+  const dayBefore = new Date(lecture.startsAt.getTime() - 86_400_000);
+  const o = await tx.offering.create({
+    data: {
+      seriesId: randomUUID(),
+      obligationId: obligation?.id ?? null,
+      titleKo: lecture.titleKo,
+      titleEn: lecture.titleEn,
+      descriptionKo: lecture.descriptionKo,
+      descriptionEn: lecture.descriptionEn,
+      topic: (TOPICS as readonly string[]).includes(lecture.topic) ? lecture.topic : "GENERAL",
+      format: "IN_PERSON",
+      startsAt: lecture.startsAt,
+      endsAt: lecture.endsAt,
+      place: lecture.place,
+      district: lecture.district,
+      lecturerUserIds: [lecture.lecturerUserId],
+      capacity: Math.min(Math.max(1, lecture.capacity), MAX_CAPACITY),
+      audience: lecture.unitId ? "UNITS" : "PUBLIC",
+      audienceUnitIds: lecture.unitId ? [lecture.unitId] : [],
+      registrationClosesAt: lecture.startsAt,
+      cancellationClosesAt: dayBefore > at ? dayBefore : at < lecture.startsAt ? at : lecture.startsAt,
+      accessibility: lecture.accessibility.filter((a) => (ACCESSIBILITY as readonly string[]).includes(a)),
+      orgUnitId: lecture.unitId ?? obligation?.audienceRootId ?? null,
+      createdById: lecture.createdById,
+      createdAt: at,
+      updatedAt: at,
+    },
+    select: { id: true },
+  });
+  return o.id;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { prisma } from "~/utils/db.server";
+import { loader as csvLoader } from "~/routes/academy.lecturers.activity[.csv]";
+import { loader as activityLoader } from "~/routes/lecturer.activity";
+import { createPerson, createUnit, createUser, uid } from "../../../test/factories";
+import { getRequest, respond, sessionCookieFor } from "../../../test/http";
+import { storyClock } from "../../../test/clock";
+import { createAppointedLecturer } from "../../../test/lecturers";
+
+/** A class the lecturer taught (its roll closed unless said), with feedback answers given. */
+async function taughtClass(lecturerUserId: string, startsAt: string, minutes: number, opts: { closed?: boolean; cancelled?: boolean; answers?: Array<[number, number, number]> } = {}) {
+  const start = new Date(`${startsAt}+09:00`);
+  const o = await prisma.offering.create({
+    data: {
+      seriesId: lecturerUserId,
+      titleKo: `강의 ${uid()}`,
+      titleEn: "A lecture",
+      topic: "GENERAL",
+      format: "IN_PERSON",
+      startsAt: start,
+      endsAt: new Date(start.getTime() + minutes * 60_000),
+      place: "복지관",
+      district: "MAPO",
+      capacity: 30,
+      audience: "PUBLIC",
+      lecturerUserIds: [lecturerUserId],
+      registrationClosesAt: start,
+      cancellationClosesAt: start,
+      createdById: lecturerUserId,
+      status: opts.cancelled ? "CANCELLED" : "SCHEDULED",
+      rollClosedAt: opts.closed === false ? null : new Date(start.getTime() + minutes * 60_000),
+    },
+  });
+  const unit = await createUnit("DIVISION");
+  for (const [s, u, a] of opts.answers ?? []) {
+    const p = await createPerson(unit.id, "CIVIL_SERVANT", "참여자");
+    const r = await prisma.offeringRegistration.create({ data: { offeringId: o.id, personId: p.id, status: "CONFIRMED", queuedAt: start, registeredById: p.id } });
+    await prisma.offeringFeedback.create({ data: { offeringId: o.id, registrationId: r.id, satisfaction: s, usefulness: u, accessibility: a, submittedAt: start } });
+  }
+  return o;
+}
+
+describe("a lecturer's activity and the academy's monthly statement", () => {
+  storyClock("2026-12-06T10:00:00");
+
+  it("shows the lecturer's upcoming classes, feedback means, hours this year and months", async () => {
+    const me = await createAppointedLecturer();
+    const other = await createAppointedLecturer();
+    await taughtClass(me.user.id, "2026-03-10T10:00:00", 120, { answers: [[5, 4, 3], [4, 4, 5]] });
+    await taughtClass(me.user.id, "2026-03-20T14:00:00", 90);
+    await taughtClass(me.user.id, "2026-07-01T10:00:00", 60, { answers: [[3, 1, 4]] });
+    await taughtClass(me.user.id, "2026-08-01T10:00:00", 60, { closed: false, cancelled: true });
+    await taughtClass(me.user.id, "2025-11-01T10:00:00", 60);
+    await taughtClass(other.user.id, "2026-03-10T10:00:00", 120, { answers: [[1, 1, 1]] });
+    const next = await taughtClass(me.user.id, "2026-12-15T10:00:00", 120, { closed: false });
+
+    const cookie = await sessionCookieFor(me.user.id);
+    const page = (await (await respond(() => activityLoader({ request: getRequest("/lecturer/activity", cookie), params: {}, context: {} }))).json()) as {
+      year: number;
+      upcoming: Array<{ id: string }>;
+      feedback: { answers: number; satisfaction: number; usefulness: number; accessibility: number };
+      months: Array<{ month: number; lectures: number; minutes: number }>;
+      total: { lectures: number; minutes: number };
+    };
+    expect(page.year).toBe(2026);
+    expect(page.upcoming.map((o) => o.id)).toEqual([next.id]);
+    expect(page.feedback.answers).toBe(3);
+    expect(page.feedback.satisfaction).toBeCloseTo(4);
+    expect(page.feedback.usefulness).toBeCloseTo(3);
+    expect(page.feedback.accessibility).toBeCloseTo(4);
+    expect(page.months).toHaveLength(12);
+    expect(page.months[2]).toEqual({ month: 3, lectures: 2, minutes: 210 });
+    expect(page.months[6]).toEqual({ month: 7, lectures: 1, minutes: 60 });
+    expect(page.months[7]).toEqual({ month: 8, lectures: 0, minutes: 0 });
+    expect(page.total).toEqual({ lectures: 3, minutes: 270 });
+    const learner = await sessionCookieFor((await createUser()).id);
+    expect((await respond(() => activityLoader({ request: getRequest("/lecturer/activity", learner), params: {}, context: {} }))).status).toBe(403);
+  });
+
+  it("exports one row per appointed lecturer and month, formulas neutralised, for the academy only", async () => {
+    const sly = await createAppointedLecturer({ name: `=HYPERLINK("http://evil.example") ${uid()}` });
+    await taughtClass(sly.user.id, "2026-03-10T10:00:00", 90);
+    await taughtClass(sly.user.id, "2026-03-11T10:00:00", 120);
+    const academy = await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] });
+    const cookie = await sessionCookieFor(academy.id);
+    const res = await respond(() => csvLoader({ request: getRequest("/academy/lecturers/activity.csv?year=2026", cookie), params: {}, context: {} }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Disposition")).toContain("lecturer-activity-2026.csv");
+    const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer());
+    expect(text.startsWith("\uFEFF\"연도\",\"월\",\"위촉 번호\"")).toBe(true);
+    const mine = text.split("\r\n").filter((l) => l.includes(sly.person.email));
+    expect(mine).toHaveLength(12);
+    expect(mine[2]).toContain(`"2026","3",`);
+    expect(mine[2]).toContain(`"'=HYPERLINK(""http://evil.example"")`);
+    expect(mine[2]!.endsWith(`"2","210","3.5"`)).toBe(true);
+    expect(mine[0]!.endsWith(`"0","0","0"`)).toBe(true);
+    // A year outside the lecturer's term has no rows for them.
+    const before = await (await respond(() => csvLoader({ request: getRequest("/academy/lecturers/activity.csv?year=2020", cookie), params: {}, context: {} }))).text();
+    expect(before).not.toContain(sly.person.email);
+    const lecturerCookie = await sessionCookieFor(sly.user.id);
+    expect((await respond(() => csvLoader({ request: getRequest("/academy/lecturers/activity.csv?year=2026", lecturerCookie), params: {}, context: {} }))).status).toBe(403);
+  });
+});
