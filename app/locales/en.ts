@@ -1,11 +1,13 @@
 import type { ko } from "./ko";
 import { offeringsEn } from "./offerings";
+import { lecturersEn } from "./lecturers";
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 /** English. The type makes a missing or extra key a compile error. */
 export const en: Shape<typeof ko> = {
   offerings: offeringsEn,
+  lecturers: lecturersEn,
   app: {
     name: "Human Rights Education",
     academy: "Seoul Human Rights Academy",
