@@ -13,7 +13,6 @@ export function LecturerTraineeSection({ data }: { data: SerializeFrom<TraineeSe
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const p = (k: string, o?: Record<string, unknown>) => t(`lecturers.trainee.${k}`, o);
-  let waitingFor: number | null = null;
   return (
     <>
       <section aria-labelledby="my-applications">
@@ -49,8 +48,8 @@ export function LecturerTraineeSection({ data }: { data: SerializeFrom<TraineeSe
             <tbody>
               {data.stages.map((s) => {
                 const title = pick(locale, s.titleKo, s.titleEn);
-                const why = s.state !== "locked" ? null : !data.trainee ? p("lockedWhy.notTrainee") : p("lockedWhy.stage", { stage: waitingFor ?? s.stage - 1 });
-                if (s.state !== "completed" && waitingFor === null) waitingFor = s.stage;
+                const lock = data.locks.find((l) => l.courseId === s.courseId);
+                const why = !lock ? null : lock.reason === "notTrainee" ? p("lockedWhy.notTrainee") : p("lockedWhy.stage", { stage: lock.waitingFor });
                 return (
                   <tr key={s.courseId}>
                     <td>{t("lecturers.public.stage", { stage: s.stage })}</td>

@@ -27,6 +27,8 @@ export interface StageRow {
 export interface StageProgress {
   /** The person's trainee record, newest first; null when they are not (or no longer) a trainee. */
   trainee: { id: string; status: string; acceptedAt: Date } | null;
+  /** Whether the trainee may enrol in the track's courses (TRAINING, PRACTICUM or APPOINTED). */
+  active: boolean;
   stages: StageRow[];
 }
 
@@ -59,7 +61,7 @@ export async function stageProgress(personId: string | null, tx: Tx = prisma): P
     before &&= completed;
     return { ...r, state };
   });
-  return { trainee, stages };
+  return { trainee, active, stages };
 }
 
 export type StageRefusal = { reason: "notTrainee" } | { reason: "stageLocked"; stage: number; waitingFor: number };
@@ -107,4 +109,19 @@ export async function advanceTraineeAfterCompletion(tx: Tx, assignmentId: string
           AND NOT EXISTS (SELECT 1 FROM assignment c WHERE c.person_id = t.person_id AND c.course_id = s.course_id AND c.status = 'COMPLETED')
       )`;
   return moved > 0;
+}
+
+export type StageLock = { courseId: string } & StageRefusal;
+
+/** The locked stages of a progress, each with why: not a trainee, or the stage to complete first. */
+export function stageLocksOf(progress: StageProgress): StageLock[] {
+  const locks: StageLock[] = [];
+  let waitingFor: number | null = null;
+  for (const s of progress.stages) {
+    if (s.state === "locked") {
+      locks.push(progress.active && waitingFor !== null ? { courseId: s.courseId, reason: "stageLocked", stage: s.stage, waitingFor } : { courseId: s.courseId, reason: "notTrainee" });
+    }
+    if (s.state !== "completed" && waitingFor === null) waitingFor = s.stage;
+  }
+  return locks;
 }

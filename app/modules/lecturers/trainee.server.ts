@@ -1,6 +1,6 @@
 import { listOpenRounds, myApplications, type MyApplication } from "./recruitment.server";
 import { screeningCriteria } from "./screening.server";
-import { stageProgress, type StageProgress } from "./stages.server";
+import { stageLocksOf, stageProgress, type StageLock, type StageProgress } from "./stages.server";
 
 /**
  * What the public programme page shows: the open rounds (with the reader's own application), the
@@ -13,6 +13,8 @@ export async function programmePage(personId: string | null) {
 
 export interface TraineeSectionData extends StageProgress {
   applications: MyApplication[];
+  /** Each locked stage with why. */
+  locks: StageLock[];
 }
 
 /**
@@ -22,5 +24,5 @@ export interface TraineeSectionData extends StageProgress {
  */
 export async function loadTraineeSection(personId: string): Promise<TraineeSectionData> {
   const [applications, progress] = await Promise.all([myApplications(personId), stageProgress(personId)]);
-  return { applications, ...progress };
+  return { applications, ...progress, locks: stageLocksOf(progress) };
 }
