@@ -5,7 +5,7 @@ import { seoulDateKey } from "~/utils/i18n";
 import { action as applyAction } from "~/routes/lecturers.rounds.$roundId.apply";
 import { loader as roundsLoader } from "~/routes/academy.lecturers._index";
 import { loader as roundLoader } from "~/routes/academy.lecturers.rounds.$roundId";
-import { createPerson, createUser, uid } from "../../../test/factories";
+import { createUser, uid } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { openRound } from "../../../test/lecturers";
 import { LECTURER_CONSENT_VERSION, SCREENING_DIVERGENCE_POINTS } from "./codes";
