@@ -9,7 +9,7 @@ import { createUser, uid } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { openRound } from "../../../test/lecturers";
 import { LECTURER_CONSENT_VERSION, SCREENING_DIVERGENCE_POINTS } from "./codes";
-import { applyToRound, createRound, listOpenRounds, listRoundsForAcademy, roundApplications } from "./recruitment.server";
+import { applyApplicationRetention, applyToRound, createRound, listOpenRounds, listRoundsForAcademy, roundApplications } from "./recruitment.server";
 import { applicationForReviewer, checkScores, decideApplication, isDivergent, screeningCriteria, submitReview } from "./screening.server";
 
 const BACKGROUND = "2015년부터 지역 장애인 인권 단체에서 상담과 권익 옹호 활동을 하고, 주민 인권 교육을 열두 차례 진행했습니다.";
@@ -219,5 +219,22 @@ describe("screening", () => {
     expect(mail?.subject).toContain(round.titleEn);
     expect(mail?.text).toContain("Reason: 활동 기간이 짧음");
     expect(mail?.text).toContain("/lecturer");
+  });
+});
+
+describe("retention", () => {
+  it("erases an application's answers once its round has been closed for its retention months, and only then", async () => {
+    const [admin] = await admins(1);
+    const round = await openRound(admin!.id, ["GENERAL"], 6);
+    const { person, user } = await citizen();
+    const id = ((await apply(person.id, user.id, round.id)) as { id: string }).id;
+    // The round is moved to long ago, so that the runs below reach no other test's applications.
+    const closes = new Date("2001-03-31T14:59:59.999Z").getTime();
+    await prisma.lecturerRound.update({ where: { id: round.id }, data: { opensAt: new Date("2001-03-01T00:00:00Z"), closesAt: new Date(closes) } });
+    await applyApplicationRetention(new Date(closes + 5 * 30 * 86_400_000));
+    expect(await prisma.lecturerApplication.findUniqueOrThrow({ where: { id } })).toMatchObject({ background: BACKGROUND, erasedAt: null });
+    const later = new Date(closes + 7 * 31 * 86_400_000);
+    expect(await applyApplicationRetention(later)).toBeGreaterThanOrEqual(1);
+    expect(await prisma.lecturerApplication.findUniqueOrThrow({ where: { id } })).toMatchObject({ background: "", motivation: "", erasedAt: later, status: "SUBMITTED" });
   });
 });

@@ -322,3 +322,19 @@ export async function roundApplications(roundId: string, readerUserId: string): 
     ORDER BY a.submitted_at, a.id`;
   return rows.map((r) => (r.reviewedByMe ? r : { ...r, minTotal: null, maxTotal: null }));
 }
+
+/**
+ * The retention the privacy notice promised (ADR 033): once a round has been closed for its
+ * retention months, its applications' background and motivation are erased (the status, fields,
+ * decision and scores stay, as the record of the screening). One statement, run by the worker's
+ * tick; an audit event with the count when anything was erased. Returns how many.
+ */
+export async function applyApplicationRetention(at: Date): Promise<number> {
+  const erased = await prisma.$executeRaw`
+    UPDATE lecturer_application a SET background = '', motivation = '', erased_at = ${at}::timestamptz
+    FROM lecturer_round r
+    WHERE r.id = a.round_id AND a.erased_at IS NULL
+      AND r.closes_at + make_interval(months => r.retention_months) < ${at}::timestamptz`;
+  if (erased > 0) await recordAudit({ actorUserId: null, action: "lecturer.application.retention", entityType: "lecturer_application", data: { erased } });
+  return erased;
+}
