@@ -20,6 +20,7 @@ import { launchChromium, signIn, startApp } from "./app-server";
 import { expectAccessible } from "./axe";
 import { takeCourse } from "./player";
 import { clockYear } from "../clock";
+import { openRound } from "../lecturers";
 
 const SHOTS = join(process.cwd(), "test-results", "screens", "reflow");
 const PDF = new TextEncoder().encode("%PDF-1.4\n% attendance sheet\n%%EOF\n");
@@ -59,6 +60,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let runningClassId = "";
   let closedClassId = "";
   let participantEmail = "";
+  let lecturerRoundId = "";
+  let lecturerApplicationId = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -190,6 +193,20 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     const academyActor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(academy.id))))!);
     await closeRoll(academyActor, closedClassId, true);
 
+    // A lecturer recruitment round open now, with a long name, and one application scored once.
+    const round = await openRound(academy.id, ["GENERAL", "CHILDREN_YOUTH", "DISABILITY", "MIGRANTS", "LABOUR", "GENDER_EQUALITY", "OLDER_PEOPLE", "PUBLIC_SERVICE"], 36);
+    lecturerRoundId = (await prisma.lecturerRound.update({ where: { id: round.id }, data: { titleKo: "2027년 상반기 시민 인권강사 양성 과정 교육생 모집 (아동·청소년, 장애인, 이주민 인권 분야 중점)", descriptionKo: "인권 활동 경험이 있는 서울 시민이면 누구나 지원할 수 있습니다." } })).id;
+    lecturerApplicationId = (
+      await prisma.lecturerApplication.create({
+        data: {
+          roundId: lecturerRoundId, personId: participant.id, fields: ["GENERAL", "MIGRANTS"], consentAt: now(), consentVersion: "lecturer-application-2026-12+36m", submittedAt: now(),
+          background: "2012년부터 서울이주민지원센터에서 통역·상담 자원활동을 했고, 2018년부터는 구청 주민 인권학교 강사로 활동했습니다.\n\n주요 활동: 이주노동자 상담, 다문화가족 인권 교육, 지역 인권 모니터링.",
+          motivation: "현장에서 만난 차별 사례를 바탕으로 공무원과 시민이 인권을 자기 일로 느끼도록 돕는 참여식 강의를 하고 싶습니다.",
+          reviews: { create: { reviewerUserId: hr.id, scores: { activity: 25, understanding: 20, motivation: 15, communication: 10, fields: 8 }, total: 78, submittedAt: now() } },
+        },
+      })
+    ).id;
+
     app = await startApp();
     browser = await launchChromium();
     context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: WIDTHS[0] });
@@ -265,6 +282,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/check-in/${offeringId}?code=${checkInCode}`, "anon-check-in");
     await visit("/verify", "anon-verify");
     await visit("/help", "anon-help");
+    await visit("/lecturers", "anon-lecturers");
     await againInEnglish();
   });
 
@@ -287,6 +305,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/verify/${cert.verificationCode}`, "learner-verified");
     // The learner also heads the division: its read-only view, linked from home.
     await visit("/team", "learner-team");
+    await visit(`/lecturers/rounds/${lecturerRoundId}/apply`, "learner-lecturer-apply");
+    await visit("/lecturer", "learner-lecturer");
     await againInEnglish();
   });
 
@@ -325,6 +345,9 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/academy/offerings/${offeringId}/check-in`, "academy-offering-check-in");
     await visit(`/academy/offerings/${runningClassId}`, "academy-offering-roll");
     await visit(`/academy/offerings/${closedClassId}`, "academy-offering-closed");
+    await visit("/academy/lecturers", "academy-lecturers");
+    await visit(`/academy/lecturers/rounds/${lecturerRoundId}`, "academy-lecturer-round");
+    await visit(`/academy/lecturers/applications/${lecturerApplicationId}`, "academy-lecturer-application");
     await againInEnglish();
   });
 
