@@ -108,7 +108,7 @@ export default function ReviewApplication() {
               <thead>
                 <tr>
                   <th scope="col">{r("criterion")}</th>
-                  {reviews.map((v, i) => <th key={i} scope="col" className="num">{v.reviewerName}</th>)}
+                  {reviews.map((v, i) => <th key={i} scope="col" className="num">{v.mine ? r("you", { name: v.reviewerName }) : v.reviewerName}</th>)}
                 </tr>
               </thead>
               <tbody>
