@@ -26,7 +26,7 @@ export async function ensureTestStage(): Promise<{ courseId: string; slug: strin
             version: 1, contentHash: `test-${uid()}`, titleKo: "인권강사 양성 과정 (심화 시험용)", titleEn: "Human rights lecturer training (test stage)",
             summaryKo: "시험용 단계", summaryEn: "A stage for tests", objectivesKo: ["시험"], objectivesEn: ["Test"], estimatedMinutes: 10,
             passMark: 50, track: "LECTURER", trackStage: stage, publishedAt: now(),
-            lessons: { create: { position: 1, slug: "only", kind: "TEXT", titleKo: "단 하나의 수업", titleEn: "The only lesson", bodyHtmlKo: "<p>본문</p>", bodyHtmlEn: "<p>Body</p>", sourcesKo: [], sourcesEn: [], estimatedMinutes: 10 } },
+            lessons: { create: { position: 1, slug: "only", kind: "TEXT", titleKo: "단 하나의 수업", titleEn: "The only lesson", bodyHtmlKo: "<p>본문</p>", bodyHtmlEn: "<p>Body</p>", sourcesKo: ["서울특별시 인권 기본 조례"], sourcesEn: ["Seoul Human Rights Ordinance"], estimatedMinutes: 10 } },
             questions: {
               create: {
                 position: 1, key: "q1", promptKo: "맞는 것은?", promptEn: "Which is right?", correctKey: "a", explanationKo: "설명", explanationEn: "Because",

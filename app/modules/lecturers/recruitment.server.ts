@@ -146,17 +146,15 @@ export async function listOpenRounds(personId: string | null): Promise<PublicRou
   const rounds = await prisma.lecturerRound.findMany({
     where: { closesAt: { gte: at } },
     orderBy: [{ closesAt: "asc" }, { createdAt: "asc" }],
-    select: {
-      id: true, titleKo: true, titleEn: true, descriptionKo: true, descriptionEn: true, opensAt: true, closesAt: true, places: true, fields: true, retentionMonths: true,
-      applications: { where: { personId: personId ?? "00000000-0000-0000-0000-000000000000" }, select: { id: true, status: true } },
-    },
+    select: { id: true, titleKo: true, titleEn: true, descriptionKo: true, descriptionEn: true, opensAt: true, closesAt: true, places: true, fields: true, retentionMonths: true },
   });
-  return rounds.map(({ applications, ...r }) => ({
-    ...r,
-    open: r.opensAt <= at,
-    myApplicationId: applications[0]?.id ?? null,
-    myStatus: applications[0]?.status ?? null,
-  }));
+  const mine = personId
+    ? await prisma.lecturerApplication.findMany({ where: { personId, roundId: { in: rounds.map((r) => r.id) } }, select: { id: true, roundId: true, status: true } })
+    : [];
+  return rounds.map((r) => {
+    const own = mine.find((a) => a.roundId === r.id);
+    return { ...r, open: r.opensAt <= at, myApplicationId: own?.id ?? null, myStatus: own?.status ?? null };
+  });
 }
 
 /** One round, or null. */
