@@ -70,9 +70,9 @@ export default function LecturersProgramme() {
       </section>
       <section aria-labelledby="stages">
         <h2 id="stages">{p("stagesHeading")}</h2>
-        <ol className="link-list">
+        <ul className="link-list">
           {d.stages.map((s) => <li key={s.courseId}>{p("stage", { stage: s.stage })}: {pick(locale, s.titleKo, s.titleEn)}</li>)}
-        </ol>
+        </ul>
       </section>
       <section aria-labelledby="criteria">
         <h2 id="criteria">{p("criteriaHeading")}</h2>
