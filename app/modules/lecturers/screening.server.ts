@@ -80,7 +80,7 @@ export async function applicationForReviewer(applicationId: string | undefined, 
     where: { id: applicationId },
     include: {
       round: { select: { id: true, titleKo: true, titleEn: true, fields: true } },
-      person: { select: { name: true, email: true } },
+      person: { select: { name: true } },
       reviews: { orderBy: { submittedAt: "asc" }, select: { reviewerUserId: true, scores: true, total: true, comment: true, submittedAt: true } },
       trainee: { select: { status: true } },
     },
