@@ -88,11 +88,14 @@ describe("end to end: a citizen applies, two administrators score, one accepts, 
       await page.goto("/academy/lecturers");
       await page.getByRole("link", { name: new RegExp(`^${roundTitle}`) }).click();
       await page.waitForURL(/\/academy\/lecturers\/rounds\//);
+      await page.locator("table", { hasText: "한지원" }).waitFor();
       if (i === 0) await look("04-round");
       await page.getByRole("link", { name: /한지원의 지원서 심사|한지원/ }).click();
       await page.waitForURL(/\/academy\/lecturers\/applications\//);
+      // The address changes a moment before a client-side navigation draws the page.
+      await page.locator("h1", { hasText: "지원서 심사" }).waitFor();
       if (i === 1) {
-        expect(await page.getByText("다른 심사위원 1명의 점수는 내 점수를 제출한 뒤에 보입니다.").count()).toBe(1);
+        await expect.poll(() => page.getByText("다른 심사위원 1명의 점수는 내 점수를 제출한 뒤에 보입니다.").count()).toBe(1);
         expect(await page.getByRole("table").count()).toBe(0);
       }
       // A score beyond its criterion's scale is refused.
