@@ -7,7 +7,7 @@ import { finishCourse } from "../../../prisma/seed";
 import { createUser, uid } from "../../../test/factories";
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { ensureTestStage } from "../../../test/lecturers";
-import { stageProgress } from "./stages.server";
+import { advanceTraineesAfterCompletion, stageProgress } from "./stages.server";
 
 async function person(name: string) {
   const p = await prisma.person.create({ data: { name, email: `s-${uid()}@test.example`, staffCategory: "CITIZEN" } });
@@ -79,6 +79,23 @@ describe("the lecturer track's stages", () => {
     progress = await stageProgress(p.id);
     expect(progress.stages.every((s) => s.state === "completed")).toBe(true);
     expect((await prisma.lecturerTrainee.findUniqueOrThrow({ where: { id: traineeId } })).status).toBe("PRACTICUM");
+  });
+
+  it("move every trainee whose last stage a completion was, in one statement, and no one else", async () => {
+    const track = await stages();
+    const done = await trainee("모두이수");
+    const short = await trainee("한단계남음");
+    const ids: string[] = [];
+    for (const [who, upTo] of [[done, track.length], [short, track.length - 1]] as const) {
+      for (const s of track.slice(0, upTo)) {
+        const a = await prisma.assignment.create({ data: { personId: who.person.id, courseId: s.courseId, status: "COMPLETED", completedAt: new Date(), completionMode: "IN_PERSON" } });
+        ids.push(a.id);
+      }
+    }
+    expect(await prisma.$transaction((tx) => advanceTraineesAfterCompletion(tx, ids))).toBe(1);
+    expect((await prisma.lecturerTrainee.findUniqueOrThrow({ where: { id: done.traineeId } })).status).toBe("PRACTICUM");
+    expect((await prisma.lecturerTrainee.findUniqueOrThrow({ where: { id: short.traineeId } })).status).toBe("TRAINING");
+    expect(await advanceTraineesAfterCompletion(prisma, [])).toBe(0);
   });
 
   it("close again to a trainee who withdrew", async () => {

@@ -89,17 +89,19 @@ export async function lecturerStageRefusal(tx: Tx, personId: string, courseId: s
 }
 
 /**
- * After an assignment is completed, in the same transaction: a trainee still TRAINING who has now
- * completed every stage of the track moves on to the PRACTICUM. One statement; nothing for a course
- * off the track.
+ * After assignments are completed (online, or a class for a catalog course taken in person), in the
+ * same transaction: each trainee still TRAINING who has now completed every stage of the track moves
+ * on to the PRACTICUM. One statement however many; nothing for courses off the track. Returns how
+ * many trainees moved.
  */
-export async function advanceTraineeAfterCompletion(tx: Tx, assignmentId: string): Promise<boolean> {
-  const moved = await tx.$executeRaw`
+export async function advanceTraineesAfterCompletion(tx: Tx, assignmentIds: string[]): Promise<number> {
+  if (assignmentIds.length === 0) return 0;
+  return tx.$executeRaw`
     WITH latest AS (
       SELECT DISTINCT ON (course_id) course_id, track::text AS track, track_stage FROM course_version ORDER BY course_id, version DESC
     ), done AS (
-      SELECT a.person_id FROM assignment a JOIN latest v ON v.course_id = a.course_id AND v.track = 'LECTURER'
-      WHERE a.id = ${assignmentId}::uuid AND a.status = 'COMPLETED'
+      SELECT DISTINCT a.person_id FROM assignment a JOIN latest v ON v.course_id = a.course_id AND v.track = 'LECTURER'
+      WHERE a.id = ANY(${assignmentIds}::uuid[]) AND a.status = 'COMPLETED'
     )
     UPDATE lecturer_trainee t SET status = 'PRACTICUM'
     FROM done
@@ -108,7 +110,6 @@ export async function advanceTraineeAfterCompletion(tx: Tx, assignmentId: string
         SELECT 1 FROM latest s WHERE s.track = 'LECTURER' AND s.track_stage IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM assignment c WHERE c.person_id = t.person_id AND c.course_id = s.course_id AND c.status = 'COMPLETED')
       )`;
-  return moved > 0;
 }
 
 export type StageLock = { courseId: string } & StageRefusal;
