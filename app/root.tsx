@@ -96,6 +96,7 @@ function Header({ data }: { data: RootData }) {
                 <li><NavLink to="/" end>{t("app.nav.home")}</NavLink></li>
               ) : null}
               <li><NavLink to="/catalog">{t("app.nav.catalog")}</NavLink></li>
+              <li><NavLink to="/lecturers">{t("lecturers.nav")}</NavLink></li>
               {data.user?.roles.includes("HR_OFFICER") ? (
                 <>
                   <li><NavLink to="/hr" end>{t("app.nav.hr")}</NavLink></li>
@@ -126,6 +127,7 @@ function Header({ data }: { data: RootData }) {
                   <li><NavLink to="/academy/cycles">{t("cycles.nav")}</NavLink></li>
                   <li><NavLink to="/academy/offerings">{t("offerings.nav")}</NavLink></li>
                   <li><NavLink to="/academy/lecture-requests">{t("lectureRequests.admin.nav")}</NavLink></li>
+                  <li><NavLink to="/academy/lecturers">{t("lecturers.academyNav")}</NavLink></li>
                 </>
               ) : null}
               {data.user?.roles.includes("LECTURER") ? (

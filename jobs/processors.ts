@@ -16,6 +16,7 @@ import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
 import { applyAccessLogRetention, sealAuditEvents } from "~/modules/audit/chain.server";
 import { applyLeaverRetention } from "~/modules/personnel/retention.server";
+import { applyApplicationRetention } from "~/modules/lecturers/recruitment.server";
 
 const cyclePayload = z.object({ cycleId: z.string().uuid() });
 // A job queued before deliveries were batched carries one row.
@@ -85,11 +86,12 @@ export async function processReminderJob(job: Job) {
   // The audit events written since the last tick join the hash chain; access records past their time go.
   const retained = await applyAccessLogRetention(at);
   const leaversRemoved = await applyLeaverRetention(at);
+  const applicationsErased = await applyApplicationRetention(at);
   const sealed = await sealAuditEvents();
   // The tick's digests (a nation's may be 800,000) go page by page, read back from the outbox.
   for await (const page of tickOutboxPages(result)) await queueDeliveries(page);
   await queueDeliveries([...new Set([...classReminders, ...reports, ...owed, ...lost])]);
-  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, noShows, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved };
+  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, noShows, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved, applicationsErased };
 }
 
 /**

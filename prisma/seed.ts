@@ -17,6 +17,7 @@ import { loadContent } from "~/modules/content/load.server";
 import { closeCycle, openCycle, planCycle } from "~/modules/obligations/cycles.server";
 import { recordPlacements } from "~/modules/org/org.server";
 import { seedYearEvents, spreadOverTheYear } from "./seed-year";
+import { DEMO_APPLICANT, seedLecturerRecruitment } from "./seed-lecturers";
 import { completeLesson, getCourseForLearner, startQuiz, submitQuiz } from "~/modules/learning/learning.server";
 import { closeQueues, enqueueCycleOpened } from "~/utils/queues.server";
 import { now } from "~/utils/clock.server";
@@ -215,6 +216,8 @@ export async function seedDemo(options: { log?: (line: string) => void; complete
   log("Learning dated across the year, so that the view as of a past date shows it filling up");
 
   await seedYearEvents({ today: seededFrom, hrUserId, welfareUnitId: unitIds.get("WEL")!, annualCycleId: opened[0]!, halfCycleId: opened[1]! });
+  const academyUser = await prisma.user.findUniqueOrThrow({ where: { email: "academy@demo.seoul.kr" }, select: { id: true } });
+  await seedLecturerRecruitment({ today: seededFrom, academyUserId: academyUser.id, log });
 
   try {
     for (const id of opened) await enqueueCycleOpened(id);
@@ -263,6 +266,7 @@ export async function finishCourse(personId: string, assignmentId: string) {
 const isMain = import.meta.url === `file://${process.argv[1]}`;
 if (isMain && process.argv.includes("--accounts")) {
   for (const a of DEMO_ACCOUNTS) console.log(`    ${a.email.padEnd(26)} ${a.password.padEnd(18)} ${a.label}`);
+  console.log(`    ${DEMO_APPLICANT.email.padEnd(26)} ${DEMO_APPLICANT.password.padEnd(18)} citizen who applied to be a lecturer`);
 } else if (isMain) {
   await seedDemo();
   await prisma.$disconnect();

@@ -46,6 +46,9 @@ interface Fixture {
   offeringA: string;
   /** A lecture request from a welfare facility. */
   lectureRequestA: string;
+  /** A lecturer recruitment round open now, and the owner's application to it. */
+  roundA: string;
+  applicationA: string;
 }
 
 /** Route file → the address its loader is asked for, and the outcome for each reader in READERS order. */
@@ -55,7 +58,7 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "academy.cycles.tsx": { path: (f) => `/academy/cycles?cycle=${f.cycleA}&do=open`, expect: "lddddoo" },
   "academy.notices.tsx": { path: () => "/academy/notices", expect: "lddddoo" },
   "academy.classes[.csv].tsx": { path: () => "/academy/classes.csv?year=2026", expect: "lddddoo" },
-  "academy.lecturers.tsx": { path: () => "/academy/lecturers", expect: "lddddoo" },
+  "academy.lecturer-feedback.tsx": { path: () => "/academy/lecturer-feedback", expect: "lddddoo" },
   // Lecturers only: none of the readers holds the role.
   "lecturer.feedback.tsx": { path: () => "/lecturer/feedback", expect: "ldddddd" },
   "academy.offerings._index.tsx": { path: () => "/academy/offerings", expect: "lddddoo" },
@@ -125,6 +128,12 @@ const MATRIX: Record<string, { path: (f: Fixture) => string; expect: string }> =
   "verify.$code.tsx": { path: (f) => `/verify/${f.certificateCode}`, expect: "ooooooo" },
   "verify._index.tsx": { path: () => "/verify", expect: "-------" },
   "team.tsx": { path: () => "/team", expect: "ldddddd" },
+  "lecturers._index.tsx": { path: () => "/lecturers", expect: "ooooooo" },
+  "lecturers.rounds.$roundId.apply.tsx": { path: (f) => `/lecturers/rounds/${f.roundA}/apply`, expect: "loodddd" },
+  "lecturer._index.tsx": { path: () => "/lecturer", expect: "loodddd" },
+  "academy.lecturers._index.tsx": { path: () => "/academy/lecturers", expect: "lddddod" },
+  "academy.lecturers.rounds.$roundId.tsx": { path: (f) => `/academy/lecturers/rounds/${f.roundA}`, expect: "lddddod" },
+  "academy.lecturers.applications.$applicationId.tsx": { path: (f) => `/academy/lecturers/applications/${f.applicationA}`, expect: "lddddod" },
 };
 
 /**
@@ -178,6 +187,9 @@ const ACTIONS: Record<string, { path: (f: Fixture) => string; expect: string }> 
   "logout.tsx": { path: () => "/logout", expect: "lllllll" },
   "register.tsx": { path: () => "/register", expect: "ooooooo" },
   "verify._index.tsx": { path: () => "/verify", expect: "ooooooo" },
+  "lecturers.rounds.$roundId.apply.tsx": { path: (f) => `/lecturers/rounds/${f.roundA}/apply`, expect: "loodddd" },
+  "academy.lecturers._index.tsx": { path: () => "/academy/lecturers", expect: "lddddod" },
+  "academy.lecturers.applications.$applicationId.tsx": { path: (f) => `/academy/lecturers/applications/${f.applicationA}`, expect: "lddddod" },
 };
 
 function outcome(res: Response, posted = false): Outcome | `unexpected ${number}` {
@@ -262,7 +274,20 @@ describe("access matrix: every route, every reader, another organization's and a
       },
     });
 
+    const roundA = (
+      await prisma.lecturerRound.create({
+        data: { titleKo: "강사 모집", titleEn: "Lecturers", opensAt: new Date(now().getTime() - 86_400_000), closesAt: new Date(now().getTime() + 86_400_000), places: 5, fields: ["GENERAL"], createdById: academy.id },
+      })
+    ).id;
+    const applicationA = (
+      await prisma.lecturerApplication.create({
+        data: { roundId: roundA, personId: ownerPerson.id, background: "활동", motivation: "동기", fields: ["GENERAL"], consentAt: now(), consentVersion: "v", submittedAt: now() },
+      })
+    ).id;
+
     fixture = {
+      roundA,
+      applicationA,
       cycleA,
       divisionA: a.division.id,
       ownerPerson: ownerPerson.id,

@@ -1,6 +1,7 @@
 import { lectureRequestsEn } from "./lecture-requests";
 import type { ko } from "./ko";
 import { offeringsEn } from "./offerings";
+import { lecturersEn } from "./lecturers";
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
@@ -8,6 +9,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 export const en: Shape<typeof ko> = {
   offerings: offeringsEn,
   lectureRequests: lectureRequestsEn,
+  lecturers: lecturersEn,
   app: {
     name: "Human Rights Education",
     academy: "Seoul Human Rights Academy",

@@ -1,9 +1,11 @@
 import { lectureRequestsKo } from "./lecture-requests";
 import { offeringsKo } from "./offerings";
+import { lecturersKo } from "./lecturers";
 /** Korean, the product's first language. Keys mirror en.ts exactly (checked by a test). */
 export const ko = {
   offerings: offeringsKo,
   lectureRequests: lectureRequestsKo,
+  lecturers: lecturersKo,
   app: {
     name: "인권교육 이수관리",
     academy: "서울시 인권교육원",

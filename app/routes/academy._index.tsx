@@ -44,7 +44,7 @@ export default function AcademyCourses() {
         </Form>
         <p className="actions">
           <a href={`/academy/classes.csv?year=${year}`} download>{y("export", { year })}</a>
-          <Link to={`/academy/lecturers?year=${year}`}>{y("lecturersLink")}</Link>
+          <Link to={`/academy/lecturer-feedback?year=${year}`}>{y("lecturersLink")}</Link>
         </p>
         {classes.length === 0 ? <p className="panel">{y("none", { year })}</p> : (
           <TableRegion labelledBy="classes-caption">

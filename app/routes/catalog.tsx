@@ -1,10 +1,13 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { getCurrentSession } from "~/modules/auth/session.server";
-import { EnrolmentError, enrol, listCatalog } from "~/modules/catalog/catalog.server";
+import { EnrolmentError, StageLockedError, enrol, listCatalog } from "~/modules/catalog/catalog.server";
+import { stageLocksOf, stageProgress } from "~/modules/lecturers/stages.server";
+import { requestTranslator } from "~/utils/locale.server";
+import { FormAlert } from "~/components/form-alert";
 import { isSelfEnrolTrack } from "~/modules/org/coded-sets";
 import { requireLearner } from "~/modules/learning/guard.server";
 import { badRequest } from "~/utils/http.server";
@@ -25,28 +28,37 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filters = filtersFromUrl(new URL(request.url));
   const actor = current ? await loadActor(current) : null;
   const seesAll = seesEveryClass(actor);
-  const [allCourses, offerings] = await Promise.all([
+  const [allCourses, offerings, stages] = await Promise.all([
     listCatalog(current?.user.personId ?? null),
     listUpcomingOfferings({ personId: current?.user.personId ?? null, seesAll }, filters),
+    stageProgress(current?.user.personId ?? null),
   ]);
   // Online courses have no date, place or topic: a filter on those, or on a class format, leaves them out.
   const onlineShown = !filters.format || filters.format === "ONLINE";
   const onlineFiltered = onlineShown && !filters.topic && !filters.district && !filters.from && !filters.to && !filters.audience;
   const q = filters.q?.toLowerCase();
   const courses = onlineFiltered ? allCourses.filter((c) => !q || c.titleKo.toLowerCase().includes(q) || c.titleEn.toLowerCase().includes(q)) : [];
-  return { courses, offerings, filters, canEnrol: Boolean(current?.user.personId), signedIn: Boolean(current) };
+  // The lecturer track's stages: each locked one says why (ADR 033).
+  const stageLocks = Object.fromEntries(stageLocksOf(stages).map((l) => [l.courseId, l]));
+  return { courses, offerings, filters, stageLocks, canEnrol: Boolean(current?.user.personId), signedIn: Boolean(current) };
 }
 
 const EnrolSchema = z.object({ intent: z.literal("enrol"), course: z.string().regex(/^[a-z0-9-]+$/) });
 
 export async function action({ request }: ActionFunctionArgs) {
-  const { personId, userId } = await requireLearner(request);
+  const { personId, userId, locale } = await requireLearner(request);
   const parsed = EnrolSchema.safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) badRequest("enrol");
   try {
     const assignmentId = await enrol(personId, parsed.data.course, userId);
     return redirect(`/learn/${assignmentId}`);
   } catch (e) {
+    if (e instanceof StageLockedError) {
+      const { t } = requestTranslator(request, locale);
+      const r = e.refusal;
+      const formError = r.reason === "notTrainee" ? t("lecturers.catalog.notTrainee") : t("lecturers.catalog.stageLocked", { stage: r.waitingFor });
+      return Response.json({ formError }, { status: 409 });
+    }
     if (e instanceof EnrolmentError) badRequest(e.message);
     throw e;
   }
@@ -54,6 +66,7 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Catalog() {
   const d = useLoaderData<typeof loader>();
+  const refused = useActionData<{ formError?: string }>();
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const tracks = [...new Set(d.courses.map((c) => c.track))];
@@ -61,6 +74,7 @@ export default function Catalog() {
     <>
       <h1>{t("catalog.title")}</h1>
       <p className="lead">{t("catalog.intro")}</p>
+      <FormAlert result={refused} />
       {!d.signedIn ? <p className="notice"><Link to="/login?redirectTo=%2Fcatalog">{t("catalog.signInToEnrol")}</Link></p> : null}
       <OfferingFilters filters={d.filters} />
       <OfferingList offerings={d.offerings} />
@@ -71,9 +85,11 @@ export default function Catalog() {
             {d.courses.filter((c) => c.track === track).map((c) => {
               const title = pick(locale, c.titleKo, c.titleEn);
               const open = isSelfEnrolTrack(c.track);
+              const lock = d.stageLocks[c.courseId];
               return (
                 <li key={c.courseId} className="card">
                   <h3>{title}{c.edition ? ` (${c.edition})` : ""}</h3>
+                  {c.trackStage ? <p className="meta">{t("lecturers.catalog.stage", { stage: c.trackStage })}</p> : null}
                   <p>{pick(locale, c.summaryKo, c.summaryEn)}</p>
                   <p className="meta">{t("home.minutes", { count: c.estimatedMinutes })} · {t("catalog.lessons", { count: c.lessonCount })}</p>
                   <div className="actions">
@@ -82,6 +98,11 @@ export default function Catalog() {
                         {c.assignmentStatus === "COMPLETED" ? t("home.review") : t("home.resume")}
                         <span className="visually-hidden">: {title}</span>
                       </Link>
+                    ) : lock ? (
+                      <p className="meta">
+                        {t("lecturers.trainee.states.locked")}: {lock.reason === "notTrainee" ? t("lecturers.catalog.notTrainee") : t("lecturers.catalog.stageLocked", { stage: lock.waitingFor })}
+                        {lock.reason === "notTrainee" ? <> <Link to="/lecturers">{t("lecturers.catalog.howToApply")}</Link></> : null}
+                      </p>
                     ) : open && d.canEnrol ? (
                       <Form method="post">
                         <input type="hidden" name="intent" value="enrol" />

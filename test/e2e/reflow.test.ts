@@ -20,7 +20,7 @@ import { launchChromium, signIn, startApp } from "./app-server";
 import { expectAccessible } from "./axe";
 import { takeCourse } from "./player";
 import { clockYear } from "../clock";
-import { createAppointedLecturer } from "../lecturers";
+import { createAppointedLecturer, openRound } from "../lecturers";
 import { createLectureRequest, offerLecture } from "~/modules/lecturers/requests.server";
 import { acceptOffer } from "~/modules/lecturers/offers.server";
 
@@ -64,6 +64,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   let participantEmail = "";
   let lecturerEmail = "";
   let lectureRequestId = "";
+  let lecturerRoundId = "";
+  let lecturerApplicationId = "";
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -233,6 +235,19 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     const toAccept = await offerLecture(academyActor, second, { start: `${lectureDay}T15:00`, lecturerPersonId: lecturer.person.id });
     const lecturerActor = await loadActor((await getCurrentSession(getRequest("/", await sessionCookieFor(lecturer.user.id))))!);
     if (!offered.ok || !toAccept.ok || !(await acceptOffer(lecturerActor, toAccept.offerId)).ok) throw new Error("the lecture requests for the pages were not made");
+    // A lecturer recruitment round open now, with a long name, and one application scored once.
+    const round = await openRound(academy.id, ["GENERAL", "CHILDREN_YOUTH", "DISABILITY", "MIGRANTS", "LABOUR", "GENDER_EQUALITY", "OLDER_PEOPLE", "PUBLIC_SERVICE"], 36);
+    lecturerRoundId = (await prisma.lecturerRound.update({ where: { id: round.id }, data: { titleKo: "2027년 상반기 시민 인권강사 양성 과정 교육생 모집 (아동·청소년, 장애인, 이주민 인권 분야 중점)", descriptionKo: "인권 활동 경험이 있는 서울 시민이면 누구나 지원할 수 있습니다." } })).id;
+    lecturerApplicationId = (
+      await prisma.lecturerApplication.create({
+        data: {
+          roundId: lecturerRoundId, personId: participant.id, fields: ["GENERAL", "MIGRANTS"], consentAt: now(), consentVersion: "lecturer-application-2026-12+36m", submittedAt: now(),
+          background: "2012년부터 서울이주민지원센터에서 통역·상담 자원활동을 했고, 2018년부터는 구청 주민 인권학교 강사로 활동했습니다.\n\n주요 활동: 이주노동자 상담, 다문화가족 인권 교육, 지역 인권 모니터링.",
+          motivation: "현장에서 만난 차별 사례를 바탕으로 공무원과 시민이 인권을 자기 일로 느끼도록 돕는 참여식 강의를 하고 싶습니다.",
+          reviews: { create: { reviewerUserId: hr.id, scores: { activity: 25, understanding: 20, motivation: 15, communication: 10, fields: 8 }, total: 78, submittedAt: now() } },
+        },
+      })
+    ).id;
 
     app = await startApp();
     browser = await launchChromium();
@@ -310,6 +325,7 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit("/verify", "anon-verify");
     await visit("/help", "anon-help");
     await visit("/lecturers/request", "anon-lecture-request");
+    await visit("/lecturers", "anon-lecturers");
     await againInEnglish();
   });
 
@@ -332,6 +348,8 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/verify/${cert.verificationCode}`, "learner-verified");
     // The learner also heads the division: its read-only view, linked from home.
     await visit("/team", "learner-team");
+    await visit(`/lecturers/rounds/${lecturerRoundId}/apply`, "learner-lecturer-apply");
+    await visit("/lecturer", "learner-lecturer");
     await againInEnglish();
   });
 
@@ -371,9 +389,12 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
     await visit(`/academy/offerings/${runningClassId}`, "academy-offering-roll");
     await visit(`/academy/offerings/${closedClassId}`, "academy-offering-closed");
     await visit(`/academy?year=${clockYear()}`, "academy-year");
-    await visit(`/academy/lecturers?year=${clockYear()}`, "academy-lecturers");
+    await visit(`/academy/lecturer-feedback?year=${clockYear()}`, "academy-lecturer-feedback");
     await visit("/academy/lecture-requests", "academy-lecture-requests");
     await visit(`/academy/lecture-requests/${lectureRequestId}`, "academy-lecture-request");
+    await visit("/academy/lecturers", "academy-lecturers");
+    await visit(`/academy/lecturers/rounds/${lecturerRoundId}`, "academy-lecturer-round");
+    await visit(`/academy/lecturers/applications/${lecturerApplicationId}`, "academy-lecturer-application");
     await againInEnglish();
   });
 

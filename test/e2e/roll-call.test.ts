@@ -148,7 +148,7 @@ describe("end to end: the lecturer calls the roll, closes it, and the duty shows
     await page.getByRole("heading", { name: "신청자 명단" }).waitFor();
     await page.getByRole("table", { name: "신청 순서대로" }).getByRole("row").filter({ hasText: learners[2]!.name }).waitFor();
 
-    await page.goto("/academy/lecturers?year=2026");
+    await page.goto("/academy/lecturer-feedback?year=2026");
     await page.locator("h1", { hasText: "강사별 설문 결과" }).waitFor();
     // One answer: counted, its scores withheld below the minimum of five.
     const lecturerRow = page.getByRole("row").filter({ hasText: lecturerName });

@@ -8,6 +8,7 @@ import { isUuid } from "~/utils/ids";
 import { isDateKey, seoulDateKey } from "~/utils/i18n";
 import { now } from "~/utils/clock.server";
 import { issueCertificates } from "~/modules/certificates/certificates.server";
+import { advanceTraineesAfterCompletion } from "~/modules/lecturers/stages.server";
 
 /** A signed attendance sheet: a scan (PDF) or a photo (JPEG, PNG). */
 export const MAX_EVIDENCE_BYTES = 10 * 1024 * 1024;
@@ -358,6 +359,8 @@ export async function creditCourseInPerson(tx: Prisma.TransactionClient, session
     RETURNING a.id`;
   const ids = done.map((d) => d.id);
   const certificates = await issueCertificates(tx, ids);
+  // A lecturer trainee whose last stage this was moves on to the practicum (ADR 033).
+  await advanceTraineesAfterCompletion(tx, ids);
   return { completed: ids.length, certificates: certificates.length };
 }
 

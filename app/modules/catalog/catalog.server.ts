@@ -2,6 +2,7 @@ import { prisma } from "~/utils/db.server";
 
 import { isSelfEnrolTrack } from "~/modules/org/coded-sets";
 import { now } from "~/utils/clock.server";
+import { lecturerStageRefusal, type StageRefusal } from "~/modules/lecturers/stages.server";
 
 export interface CatalogCourse {
   courseId: string;
@@ -13,6 +14,8 @@ export interface CatalogCourse {
   summaryKo: string;
   summaryEn: string;
   estimatedMinutes: number;
+  /** On the lecturer track: the stage this course is. */
+  trackStage: number | null;
   lessonCount: number;
   /** The reader's own open or finished enrolment, if any. */
   assignmentId: string | null;
@@ -27,7 +30,7 @@ export async function listCatalog(personId: string | null): Promise<CatalogCours
     )
     SELECT c.id AS "courseId", c.slug, v.track::text AS track, v.edition,
       v.title_ko AS "titleKo", v.title_en AS "titleEn", v.summary_ko AS "summaryKo", v.summary_en AS "summaryEn",
-      v.estimated_minutes AS "estimatedMinutes",
+      v.estimated_minutes AS "estimatedMinutes", v.track_stage AS "trackStage",
       (SELECT count(*)::int FROM lesson l WHERE l.course_version_id = v.id) AS "lessonCount",
       mine.id AS "assignmentId", mine.status::text AS "assignmentStatus"
     FROM course c
@@ -41,6 +44,13 @@ export async function listCatalog(personId: string | null): Promise<CatalogCours
 }
 
 export class EnrolmentError extends Error {}
+
+/** A lecturer-track course refused: the person is not an active trainee, or an earlier stage is open (ADR 033). */
+export class StageLockedError extends EnrolmentError {
+  constructor(readonly refusal: StageRefusal) {
+    super(refusal.reason === "notTrainee" ? "not a trainee" : `stage ${refusal.waitingFor} first`);
+  }
+}
 
 /**
  * Enrol a person in a catalog course. Enrolling twice returns the same
@@ -62,6 +72,8 @@ export async function enrol(personId: string, courseSlug: string, actorUserId: s
       select: { id: true },
     });
     if (existing) return existing.id;
+    const refusal = await lecturerStageRefusal(tx, personId, course.id);
+    if (refusal) throw new StageLockedError(refusal);
     const created = await tx.assignment.create({ data: { personId, courseId: course.id, assignedAt: now() }, select: { id: true } });
     await tx.auditEvent.create({
       data: { actorUserId, action: "catalog.enrol", entityType: "assignment", entityId: created.id, data: { course: courseSlug } },

@@ -122,6 +122,45 @@ export const practicumFileSchema = z
   })
   .strict();
 
+/** The screening scale's total: reviewers' totals are compared out of it (SCREENING_DIVERGENCE_POINTS). */
+export const SCREENING_TOTAL = 100;
+
+/**
+ * content/lecturers/screening.yaml: the stated criteria lecturer applications are scored against
+ * (ADR 033). Each criterion is scored from 0 to its maxScore; the maxima add up to SCREENING_TOTAL.
+ */
+export const screeningFileSchema = z
+  .object({
+    version: z.number().int().positive(),
+    criteria: z
+      .array(
+        z
+          .object({
+            key: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be kebab-case (a-z, 0-9, -)"),
+            title: bilingual,
+            description: bilingual,
+            maxScore: z.number().int().min(1).max(SCREENING_TOTAL),
+          })
+          .strict(),
+      )
+      .min(1, "lists at least one criterion"),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    const keys = new Map<string, number>();
+    f.criteria.forEach((c, i) => {
+      const first = keys.get(c.key);
+      if (first !== undefined) ctx.addIssue({ code: "custom", path: ["criteria", i, "key"], message: `'${c.key}' is also criterion ${first + 1}: one key, one criterion` });
+      else keys.set(c.key, i);
+    });
+    const total = f.criteria.reduce((n, c) => n + c.maxScore, 0);
+    if (total !== SCREENING_TOTAL) {
+      ctx.addIssue({ code: "custom", path: ["criteria"], message: `the criteria's maxScore add up to ${total}, not ${SCREENING_TOTAL}: totals are compared out of ${SCREENING_TOTAL}` });
+    }
+  });
+
+export type ScreeningFile = z.infer<typeof screeningFileSchema>;
+
 export const quizFileSchema = z
   .object({
     /** How many questions one attempt draws from the pool; every question when omitted. */

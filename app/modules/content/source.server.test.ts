@@ -50,6 +50,23 @@ describe("content check", () => {
     }
   });
 
+  it("checks the lecturer screening criteria: their scale adds up to 100, each key once, both languages", () => {
+    expect(readContentTree(REAL).screening?.criteria.reduce((n, c) => n + c.maxScore, 0)).toBe(100);
+    const root = copyOfContent();
+    const path = join(root, "lecturers/screening.yaml");
+    const shipped = readFileSync(path, "utf8");
+    writeFileSync(path, shipped.replace(/^( {6}en: "Whether the applicant understands.*)$/m, "").replace(/^version: 1$/m, "version: 1\nweights: true"));
+    let found = problems(root);
+    expect(found).toContain("lecturers/screening.yaml:5 [weights]: unknown key 'weights'");
+    expect(found.some((p) => p.includes("[criteria.1.description.en]"))).toBe(true);
+    writeFileSync(path, shipped.replace("maxScore: 30", "maxScore: 35").replace("key: fields", "key: activity"));
+    found = problems(root);
+    expect(found.some((p) => p.includes("[criteria.4.key]: 'activity' is also criterion 1"))).toBe(true);
+    expect(found.some((p) => p.includes("add up to 105, not 100"))).toBe(true);
+    rmSync(path);
+    expect(problems(root)).toEqual([]);
+  });
+
   it("names the file and field of a missing field", () => {
     const root = copyOfContent();
     const path = join(root, "courses/annual-civil-servants/course.yaml");

@@ -13,12 +13,14 @@ import {
   obligationFileSchema,
   practicumFileSchema,
   quizFileSchema,
+  screeningFileSchema,
   staffCategoriesFileSchema,
   type CourseFile,
   type GlossaryFile,
   type ObligationFile,
   type PracticumFile,
   type QuizFile,
+  type ScreeningFile,
   type StaffCategoriesFile,
 } from "./schema";
 
@@ -354,6 +356,38 @@ export function readStaffCategories(path: string, root: string): StaffCategorySo
   );
 }
 
+/** Where content/ keeps the lecturer screening criteria (ADR 033). */
+export const SCREENING_FILE = "lecturers/screening.yaml";
+
+/**
+ * content/lecturers/screening.yaml, checked: unknown keys, a key used twice, a missing translation
+ * or maxima that do not add up to the scale's total are refused, each naming its line.
+ */
+export function readScreening(path: string, root: string): ScreeningFile {
+  const file = relative(root, path);
+  let read: ReturnType<typeof readYamlDocument>;
+  try {
+    read = readYamlDocument(path);
+  } catch (e) {
+    throw new ContentInvalidError([{ file, message: `cannot be read: ${(e as Error).message.split("\n")[0]}` }]);
+  }
+  if (read.doc.errors.length > 0) {
+    const first = read.doc.errors[0]!;
+    throw new ContentInvalidError([{ file, line: first.linePos?.[0].line, message: `not valid YAML: ${first.message.split("\n")[0]}` }]);
+  }
+  const parsed = screeningFileSchema.safeParse(read.doc.toJS());
+  if (parsed.success) return parsed.data;
+  throw new ContentInvalidError(
+    parsed.error.issues.flatMap((issue) => {
+      const field = issue.path.join(".") || undefined;
+      if (issue.code === "unrecognized_keys") {
+        return issue.keys.map((key) => ({ file, field: [...issue.path, key].join("."), line: read.lineOf(issue.path, key), message: `unknown key '${key}'` }));
+      }
+      return [{ file, field, line: read.lineOf(issue.path), message: issue.message }];
+    }),
+  );
+}
+
 export interface ContentTree {
   /**
    * The staff categories of staff-categories.yaml, in report order; null when the tree has no such
@@ -366,6 +400,8 @@ export interface ContentTree {
   obligationFiles?: Record<string, string>;
   /** Each obligation with its file and lines, in file order (content:check explains them). */
   obligationSources?: ObligationSource[];
+  /** The lecturer screening criteria; null when the tree has no such file. */
+  screening?: ScreeningFile | null;
 }
 
 /**
@@ -381,6 +417,16 @@ export function readContentTree(root: string): ContentTree {
   if (existsSync(categoriesPath)) {
     try {
       staffCategories = readStaffCategories(categoriesPath, root);
+    } catch (e) {
+      if (e instanceof ContentInvalidError) errors.push(...e.errors);
+      else throw e;
+    }
+  }
+  const screeningPath = join(root, SCREENING_FILE);
+  let screening: ScreeningFile | null = null;
+  if (existsSync(screeningPath)) {
+    try {
+      screening = readScreening(screeningPath, root);
     } catch (e) {
       if (e instanceof ContentInvalidError) errors.push(...e.errors);
       else throw e;
@@ -501,7 +547,7 @@ export function readContentTree(root: string): ContentTree {
   }
   errors.push(...contradictionsBetween(sources));
   if (errors.length > 0) throw new ContentInvalidError(errors);
-  return { staffCategories, courses, obligations, obligationFiles: fileOfCode, obligationSources: sources };
+  return { staffCategories, courses, obligations, obligationFiles: fileOfCode, obligationSources: sources, screening };
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AssignmentStatus, CompletionMode, CycleStatus, JobFamily } from "~
 import { issueCertificate } from "~/modules/certificates/certificates.server";
 import { isUuid } from "~/utils/ids";
 import { now } from "~/utils/clock.server";
+import { advanceTraineesAfterCompletion } from "~/modules/lecturers/stages.server";
 
 /** Thrown when a learner asks for something that is not theirs or does not exist. */
 export class NotFoundError extends Error {
@@ -616,6 +617,8 @@ async function completeAssignment(assignmentId: string): Promise<string> {
     const existing = await tx.certificate.findUnique({ where: { assignmentId }, select: { id: true } });
     if (existing) return existing.id;
     if (updated.count === 0) throw new InvalidSubmissionError("not completable");
+    // The last stage of the lecturer track completed: the trainee moves on to the practicum.
+    await advanceTraineesAfterCompletion(tx, [assignmentId]);
     return issueCertificate(tx, assignmentId);
   });
 }

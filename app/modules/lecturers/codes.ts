@@ -29,3 +29,14 @@ export const PRACTICUM_RETAKE_WAIT_DAYS = 28;
 export const PRACTICUM_MAX_ATTEMPTS = 2;
 /** Screening totals of two reviewers further apart than this (points out of 100) are flagged. */
 export const SCREENING_DIVERGENCE_POINTS = 20;
+
+/** The version of the privacy notice an applicant consents to; the round's retention is recorded beside it. */
+export const LECTURER_CONSENT_VERSION = "lecturer-application-2026-12";
+/** The longest a round may keep its applications, in months. */
+export const MAX_RETENTION_MONTHS = 120;
+/** The shortest reason a decision on an application is given with. */
+export const MIN_DECISION_REASON = 5;
+
+/** Why an application was refused, or a review or decision: the pages word each (app/locales/lecturers.ts). */
+export const DECISIONS = ["accept", "reject"] as const;
+export type Decision = (typeof DECISIONS)[number];

@@ -13,6 +13,7 @@ import { verificationsForMail, type MailLink } from "~/modules/auth/verification
 import { waysIn, type WayIn } from "~/modules/auth/accounts.server";
 import { renderOfferingMail } from "~/modules/offerings/mail.server";
 import { renderLectureRequestMail } from "~/modules/lecturers/mail.server";
+import { renderLecturerDecisionMail } from "~/modules/lecturers/decision-mail.server";
 
 export interface RenderedMail {
   subject: string;
@@ -298,6 +299,8 @@ async function renderOne(template: string, locale: Locale, payload: unknown): Pr
       return renderOfferingMail(locale, payload);
     case "lecture-request":
       return renderLectureRequestMail(locale, payload);
+    case "lecturer-decision":
+      return renderLecturerDecisionMail(locale, payload);
     case "account-signin-failures": {
       const paragraphs = [t("mail.signinFailures.body"), t("mail.signinFailures.advice")];
       return composeMail(locale, t("mail.signinFailures.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.signinFailures.action") });

@@ -4,7 +4,7 @@ import { loadActor, type Actor } from "~/modules/auth/permissions.server";
 import { getCurrentSession } from "~/modules/auth/session.server";
 import { loader as academyLoader } from "~/routes/academy._index";
 import { loader as csvLoader } from "~/routes/academy.classes[.csv]";
-import { loader as lecturersLoader } from "~/routes/academy.lecturers";
+import { loader as lecturersLoader } from "~/routes/academy.lecturer-feedback";
 import { loader as myFeedbackLoader } from "~/routes/lecturer.feedback";
 import { loader as manageLoader } from "~/routes/academy.offerings.$offeringId";
 import { createPerson, createUser, createWorld, uid } from "../../../test/factories";
@@ -168,8 +168,8 @@ describe("the academy's year of classes and the survey per lecturer", () => {
     expect(text).toContain("신청률(%)");
     expect((await load(csvLoader, "/academy/classes.csv?year=2026", lecturerCookie)).status).toBe(403);
 
-    expect((await load(lecturersLoader, "/academy/lecturers?year=2026", lecturerCookie)).status).toBe(403);
-    const lecturers = (await (await load(lecturersLoader, "/academy/lecturers?year=2026", academyCookie)).json()) as { lecturers: Array<{ userId: string | null }> };
+    expect((await load(lecturersLoader, "/academy/lecturer-feedback?year=2026", lecturerCookie)).status).toBe(403);
+    const lecturers = (await (await load(lecturersLoader, "/academy/lecturer-feedback?year=2026", academyCookie)).json()) as { lecturers: Array<{ userId: string | null }> };
     expect(lecturers.lecturers.map((l) => l.userId)).toEqual(expect.arrayContaining([lecturer.userId, otherLecturer.userId]));
 
     const own = (await (await load(myFeedbackLoader, "/lecturer/feedback?year=2026", other)).json()) as { classes: Array<{ id: string }>; overall: { answers: number } };
