@@ -1,4 +1,5 @@
 import type { ko } from "./ko";
+import { practicumEn } from "./practicum";
 import { offeringsEn } from "./offerings";
 
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
@@ -6,6 +7,7 @@ type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 /** English. The type makes a missing or extra key a compile error. */
 export const en: Shape<typeof ko> = {
   offerings: offeringsEn,
+  lecturerPracticum: practicumEn,
   app: {
     name: "Human Rights Education",
     academy: "Seoul Human Rights Academy",

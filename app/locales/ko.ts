@@ -1,7 +1,9 @@
+import { practicumKo } from "./practicum";
 import { offeringsKo } from "./offerings";
 /** Korean, the product's first language. Keys mirror en.ts exactly (checked by a test). */
 export const ko = {
   offerings: offeringsKo,
+  lecturerPracticum: practicumKo,
   app: {
     name: "인권교육 이수관리",
     academy: "서울시 인권교육원",

@@ -12,6 +12,7 @@ import { now } from "~/utils/clock.server";
 import { verificationsForMail, type MailLink } from "~/modules/auth/verification.server";
 import { waysIn, type WayIn } from "~/modules/auth/accounts.server";
 import { renderOfferingMail } from "~/modules/offerings/mail.server";
+import { renderLecturerMail } from "~/modules/lecturers/mail.server";
 
 export interface RenderedMail {
   subject: string;
@@ -295,6 +296,8 @@ async function renderOne(template: string, locale: Locale, payload: unknown): Pr
       return renderScheduledReport(locale, payload);
     case "offering-registration":
       return renderOfferingMail(locale, payload);
+    case "lecturer-programme":
+      return renderLecturerMail(locale, payload);
     case "account-signin-failures": {
       const paragraphs = [t("mail.signinFailures.body"), t("mail.signinFailures.advice")];
       return composeMail(locale, t("mail.signinFailures.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.signinFailures.action") });
