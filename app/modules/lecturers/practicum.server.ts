@@ -3,6 +3,7 @@ import { Prisma, prisma } from "~/utils/db.server";
 import { recordAudit } from "~/modules/audit/audit.server";
 import { practicumFileSchema } from "~/modules/content/schema";
 import { now } from "~/utils/clock.server";
+import { queueDeliveries } from "~/modules/notifications/outbox.server";
 import { isUuid } from "~/utils/ids";
 import { PRACTICUM_MAX_ATTEMPTS, PRACTICUM_RETAKE_WAIT_DAYS } from "./codes";
 import { checkLevels, combine, decideAgreed, exactTotal, FEEDBACK_MAX, FEEDBACK_MIN, points, type Levels, type Rubric } from "./rubric";
@@ -463,4 +464,10 @@ export async function academyPracticums() {
     awaiting: attempts.filter((a) => a.status === "BOOKED").map(row),
     passed,
   };
+}
+
+/** Hand mail written by a committed transaction to the queue; if Redis is away, the worker's tick does it later. */
+export async function deliverSoon(outboxIds: string[]) {
+  if (outboxIds.length === 0) return;
+  await queueDeliveries(outboxIds).catch((e: Error) => console.warn(`[lecturers] delivery queued later: ${e.message}`));
 }
