@@ -30,10 +30,8 @@ export async function action({ request }: ActionFunctionArgs) {
   const intent = form.get("intent");
   const dates = { startsOn: String(form.get("startsOn") ?? ""), endsOn: String(form.get("endsOn") ?? "") };
   const target = String(form.get("id") ?? "");
-  const result =
-    intent === "appoint" ? await appointLecturer(actor.userId, target, dates)
-    : intent === "renew" ? await renewAppointment(actor.userId, target, dates)
-    : ({ ok: false, problem: "notFound" } as const);
+  if (intent !== "appoint" && intent !== "renew") return Response.json({ formError: t("lecturerPracticum.academy.error.notFound"), target } satisfies ActionData, { status: 400 });
+  const result = intent === "appoint" ? await appointLecturer(actor.userId, target, dates) : await renewAppointment(actor.userId, target, dates);
   if (!result.ok) {
     const message = t(`lecturerPracticum.academy.error.${result.problem}`, { need: RENEWAL_CONTINUING_HOURS, hours: "hours" in result ? result.hours : 0 });
     return Response.json({ formError: message, target } satisfies ActionData, { status: result.problem === "notFound" ? 404 : 400 });

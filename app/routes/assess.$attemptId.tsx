@@ -32,6 +32,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await requireRole(request, "ASSESSOR", "ACADEMY_ADMIN", "SYSTEM_ADMIN");
   const { t } = requestTranslator(request, actor.user.locale);
   const id = params.attemptId ?? "";
+  // Whom the attempt is hidden from is decided before the form is read.
+  if (!(await attemptForAssessor(actor.userId, id))) notFound();
   const form = await request.formData();
   const intent = form.get("intent");
   const input = scoreFromForm(form);
