@@ -68,10 +68,10 @@ interface AttemptHistory {
 
 /** Why a trainee may not book now, or null; `retakeFrom` when the wait is what stops them. */
 export function bookingProblem(traineeStatus: string | null, attempts: AttemptHistory[], at: Date): { problem: BookingProblem; retakeFrom?: Date } | null {
-  if (traineeStatus !== "PRACTICUM") return { problem: "notTrainee" };
   const live = attempts.filter((a) => a.status !== "CANCELLED");
-  if (live.some((a) => a.status === "BOOKED" || a.status === "MODERATION")) return { problem: "alreadyBooked" };
   if (live.some((a) => a.status === "PASSED")) return { problem: "alreadyPassed" };
+  if (traineeStatus !== "PRACTICUM") return { problem: "notTrainee" };
+  if (live.some((a) => a.status === "BOOKED" || a.status === "MODERATION")) return { problem: "alreadyBooked" };
   if (live.length >= PRACTICUM_MAX_ATTEMPTS) return { problem: "maxAttempts" };
   const lastFailed = live.filter((a) => a.status === "FAILED" && a.decidedAt).sort((a, b) => b.decidedAt!.getTime() - a.decidedAt!.getTime())[0];
   if (lastFailed) {
