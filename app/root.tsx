@@ -125,7 +125,14 @@ function Header({ data }: { data: RootData }) {
                   <li><NavLink to="/academy/notices">{t("notices.nav")}</NavLink></li>
                   <li><NavLink to="/academy/cycles">{t("cycles.nav")}</NavLink></li>
                   <li><NavLink to="/academy/offerings">{t("offerings.nav")}</NavLink></li>
+                  <li><NavLink to="/academy/practicums">{t("lecturerPracticum.nav.practicums")}</NavLink></li>
                 </>
+              ) : null}
+              {data.user?.roles.includes("ASSESSOR") ? (
+                <li><NavLink to="/assess">{t("lecturerPracticum.nav.assess")}</NavLink></li>
+              ) : null}
+              {data.user?.roles.includes("LECTURER") ? (
+                <li><NavLink to="/lecturer/profile">{t("lecturerPracticum.nav.profile")}</NavLink></li>
               ) : null}
               <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
             </ul>

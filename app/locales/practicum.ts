@@ -4,6 +4,7 @@
  * missing key an error.
  */
 export const practicumKo = {
+  nav: { practicums: "강의 시연·위촉", assess: "시연 채점", profile: "강사 소개" },
   status: { BOOKED: "시연 예정·채점 중", MODERATION: "합의 조정 중", PASSED: "합격", FAILED: "불합격", CANCELLED: "취소" },
   field: {
     GENERAL: "인권 일반", CHILDREN_YOUTH: "아동·청소년", DISABILITY: "장애", MIGRANTS: "이주민", LABOUR: "노동",
@@ -191,6 +192,7 @@ export const practicumKo = {
 type Shape<T> = { [K in keyof T]: T[K] extends string ? string : Shape<T[K]> };
 
 export const practicumEn: Shape<typeof practicumKo> = {
+  nav: { practicums: "Practicums", assess: "Scoring", profile: "Lecturer profile" },
   status: { BOOKED: "Booked, being scored", MODERATION: "In moderation", PASSED: "Passed", FAILED: "Not passed", CANCELLED: "Cancelled" },
   field: {
     GENERAL: "Human rights in general", CHILDREN_YOUTH: "Children and youth", DISABILITY: "Disability", MIGRANTS: "Migrants", LABOUR: "Labour",
