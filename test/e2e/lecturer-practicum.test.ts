@@ -133,7 +133,7 @@ describe("end to end: a trainee's demonstration, scored by two assessors, passed
     await signInAs(trainee.user.email);
     await page.goto("/lecturer/practicum");
     await page.getByRole("heading", { name: /1차 시연: 합격/ }).waitFor();
-    await page.getByText("종합 점수 87점 (합격 기준 70점)").waitFor();
+    await page.getByText(`종합 점수 87점 (합격 기준 ${(await currentRubric())!.passScore}점)`).waitFor();
     expect(await page.getByText(/^평가자 2: /).count()).toBeGreaterThan(0);
     await look("06-trainee-result");
   });

@@ -3,6 +3,7 @@ import { prisma } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { renderTemplate } from "~/modules/notifications/templates.server";
 import { PRACTICUM_RETAKE_WAIT_DAYS } from "./codes";
+import { exactTotal, points } from "./rubric";
 import { academyPracticums, assessorDemonstrations, attemptForAssessor, bookPracticum, currentRubric, moderatePracticum, practicumForTrainee, scorePracticum } from "./practicum.server";
 import { createUser } from "../../../test/factories";
 import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../../../test/lecturers";
@@ -134,10 +135,13 @@ describe("practicum scoring", () => {
     expect((await attemptForAssessor(b.id, t.attemptId))!.scores).toHaveLength(2);
 
     const attempt = await prisma.practicumAttempt.findUniqueOrThrow({ where: { id: t.attemptId } });
-    // 75 and (3·4/4 + 9·3/4)/12 = 81.25: mean 78.1.
-    expect(attempt).toMatchObject({ status: "PASSED", combinedScore: 78 });
+    // 75, and the first criterion a level higher: the mean of the two weighted totals, rounded down.
+    const rubric = (await currentRubric())!;
+    const expected = points((exactTotal(rubric, (await score(3)).levels) + exactTotal(rubric, (await score({ [ks[0]!]: 4 })).levels)) / 2);
+    expect(expected).toBeGreaterThanOrEqual(rubric.passScore);
+    expect(attempt).toMatchObject({ status: "PASSED", combinedScore: expected });
     const mine = await practicumForTrainee(t.user.id);
-    expect(mine!.attempts[0]).toMatchObject({ status: "PASSED", combinedScore: 78 });
+    expect(mine!.attempts[0]).toMatchObject({ status: "PASSED", combinedScore: expected });
     expect(mine!.attempts[0]!.feedback).toHaveLength(2);
     expect(mine!.attempts[0]!.feedback[0]![ks[0]!]).toContain("관찰한 근거");
     const mail = await prisma.outboxEmail.findUniqueOrThrow({ where: { dedupeKey: `practicum-decided:${t.attemptId}` } });

@@ -17,11 +17,14 @@ const DAY = 86_400_000;
  * alone; the two scores combine, or go to moderation; the trainee is told and sees the feedback.
  */
 
-/** The rubric in force: the practicum of the newest lecturer-track course version that has one. */
+/**
+ * The rubric in force: the practicum of the lecturer track's last stage (the demonstration comes
+ * once every stage is done), in its newest version.
+ */
 export async function currentRubric(tx: Tx | typeof prisma = prisma): Promise<Rubric | null> {
   const row = await tx.courseVersion.findFirst({
     where: { track: "LECTURER", practicum: { not: Prisma.AnyNull } },
-    orderBy: [{ course: { createdAt: "desc" } }, { version: "desc" }],
+    orderBy: [{ trackStage: { sort: "desc", nulls: "last" } }, { version: "desc" }],
     select: { practicum: true },
   });
   if (!row?.practicum) return null;
