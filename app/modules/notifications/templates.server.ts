@@ -12,7 +12,7 @@ import { now } from "~/utils/clock.server";
 import { verificationsForMail, type MailLink } from "~/modules/auth/verification.server";
 import { waysIn, type WayIn } from "~/modules/auth/accounts.server";
 import { renderOfferingMail } from "~/modules/offerings/mail.server";
-import { renderLecturerMail } from "~/modules/lecturers/mail.server";
+import { renderLecturerMail } from "~/modules/lecturers/practicum-mail.server";
 
 export interface RenderedMail {
   subject: string;
