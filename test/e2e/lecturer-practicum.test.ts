@@ -8,7 +8,7 @@ import { deliverOutbox } from "~/modules/notifications/outbox.server";
 import { currentRubric } from "~/modules/lecturers/practicum.server";
 import { createUser, TEST_PASSWORD, uid } from "../factories";
 import { storyClock } from "../clock";
-import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../lecturers";
+import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../practicum";
 import { addressOf, startSmtp } from "../smtp";
 import { freePort, launchChromium, signIn, startApp } from "./app-server";
 import { expectAccessible } from "./axe";

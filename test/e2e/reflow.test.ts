@@ -23,7 +23,7 @@ import { clockYear } from "../clock";
 import { appointLecturer } from "~/modules/lecturers/appointments.server";
 import { saveProfile } from "~/modules/lecturers/directory.server";
 import { bookPracticum, scorePracticum, currentRubric } from "~/modules/lecturers/practicum.server";
-import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../lecturers";
+import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../practicum";
 
 const SHOTS = join(process.cwd(), "test-results", "screens", "reflow");
 const PDF = new TextEncoder().encode("%PDF-1.4\n% attendance sheet\n%%EOF\n");

@@ -9,7 +9,7 @@ import { appointLecturer, continuingHours, renewAppointment, runAppointmentTerms
 import { directory, saveProfile } from "./directory.server";
 import { bookPracticum } from "./practicum.server";
 import { createUser } from "../../../test/factories";
-import { createDemonstration, createTrainee } from "../../../test/lecturers";
+import { createDemonstration, createTrainee } from "../../../test/practicum";
 
 const DAY = 86_400_000;
 const day = (offset: number) => seoulDateKey(new Date(now().getTime() + offset * DAY));
@@ -116,8 +116,8 @@ describe("the end of a term", () => {
     expect(await saveProfile(t.user.id, { publicName: "김시민", fields: ["DISABILITY"], districts: ["MAPO"], languages: ["KO", "KSL"], accessibility: ["SIGN_LANGUAGE"], bioKo: "장애인권 강사", bioEn: "", published: true })).toEqual({ ok: true });
     expect((await directory({ field: "DISABILITY", district: "MAPO" })).some((p) => p.publicName === "김시민")).toBe(true);
 
-    const first = await runAppointmentTerms(now());
-    const again = await runAppointmentTerms(now());
+    const first = await runAppointmentTerms(now(), [t.person.id]);
+    const again = await runAppointmentTerms(now(), [t.person.id]);
     const notice = await prisma.outboxEmail.findMany({ where: { dedupeKey: `appointment-ending:${t.appointmentId}` } });
     expect(notice).toHaveLength(1);
     expect(first.notices).toContain(notice[0]!.id);
@@ -126,8 +126,8 @@ describe("the end of a term", () => {
 
     // The day after the last day.
     const after = new Date(now().getTime() + APPOINTMENT_ENDING_NOTICE_DAYS * DAY);
-    await runAppointmentTerms(after);
-    await runAppointmentTerms(after);
+    await runAppointmentTerms(after, [t.person.id]);
+    await runAppointmentTerms(after, [t.person.id]);
     const a = await prisma.lecturerAppointment.findUniqueOrThrow({ where: { id: t.appointmentId } });
     expect(a).toMatchObject({ endReason: "lapsed" });
     expect(a.endedAt!.getTime()).toBe(after.getTime());
@@ -144,7 +144,7 @@ describe("the end of a term", () => {
     const renewed = await renewAppointment(await admin(), t.appointmentId, {});
     if (!renewed.ok) throw new Error(renewed.problem);
     await saveProfile(t.user.id, { publicName: "이갱신", fields: ["GENERAL"], districts: [], languages: ["KO"], accessibility: [], bioKo: "", bioEn: "", published: true });
-    await runAppointmentTerms(now());
+    await runAppointmentTerms(now(), [t.person.id]);
     expect((await prisma.lecturerAppointment.findUniqueOrThrow({ where: { id: t.appointmentId } })).endReason).toBe("renewed");
     expect(await prisma.roleGrant.count({ where: { userId: t.user.id, role: "LECTURER" } })).toBe(1);
     expect((await directory({})).some((p) => p.publicName === "이갱신")).toBe(true);

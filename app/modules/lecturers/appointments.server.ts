@@ -200,14 +200,16 @@ function activeOn(today: string, alias = "x") {
  * renewal follows, else "lapsed"), the LECTURER role goes unless another appointment is active,
  * and the directory profile is unpublished likewise. Each ending is audited in the same statement.
  */
-export async function runAppointmentTerms(at: Date): Promise<{ notices: string[]; ended: number; revoked: number; unpublished: number }> {
+export async function runAppointmentTerms(at: Date, onlyPersonIds: string[] = []): Promise<{ notices: string[]; ended: number; revoked: number; unpublished: number }> {
   const today = seoulDateKey(at);
+  // Everyone, unless told (a test looks at its own people only).
+  const scope = onlyPersonIds.length ? Prisma.sql`AND a.person_id = ANY(${onlyPersonIds}::uuid[])` : Prisma.empty;
   const notices = await prisma.$queryRaw<Array<{ id: string }>>`
     WITH due AS (
       UPDATE lecturer_appointment a SET ending_notice_at = ${at}::timestamptz
       WHERE a.ending_notice_at IS NULL AND a.ended_at IS NULL
         AND a.ends_on >= ${today}::date AND a.ends_on - ${APPOINTMENT_ENDING_NOTICE_DAYS}::int <= ${today}::date
-        AND NOT EXISTS (SELECT 1 FROM lecturer_appointment r WHERE r.renews_id = a.id)
+        AND NOT EXISTS (SELECT 1 FROM lecturer_appointment r WHERE r.renews_id = a.id) ${scope}
       RETURNING a.id, a.person_id
     )
     INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
@@ -220,7 +222,7 @@ export async function runAppointmentTerms(at: Date): Promise<{ notices: string[]
     WITH ended AS (
       UPDATE lecturer_appointment a SET ended_at = ${at}::timestamptz,
         end_reason = CASE WHEN EXISTS (SELECT 1 FROM lecturer_appointment r WHERE r.renews_id = a.id) THEN 'renewed' ELSE 'lapsed' END
-      WHERE a.ended_at IS NULL AND a.ends_on < ${today}::date
+      WHERE a.ended_at IS NULL AND a.ends_on < ${today}::date ${scope}
       RETURNING a.id, a.person_id, a.end_reason
     ),
     gone AS (

@@ -6,7 +6,7 @@ import { PRACTICUM_RETAKE_WAIT_DAYS } from "./codes";
 import { exactTotal, points } from "./rubric";
 import { academyPracticums, assessorDemonstrations, attemptForAssessor, bookPracticum, currentRubric, moderatePracticum, practicumForTrainee, scorePracticum } from "./practicum.server";
 import { createUser } from "../../../test/factories";
-import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../../../test/lecturers";
+import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../../../test/practicum";
 
 const DAY = 86_400_000;
 
