@@ -128,13 +128,18 @@ function Header({ data }: { data: RootData }) {
                   <li><NavLink to="/academy/offerings">{t("offerings.nav")}</NavLink></li>
                   <li><NavLink to="/academy/lecture-requests">{t("lectureRequests.admin.nav")}</NavLink></li>
                   <li><NavLink to="/academy/lecturers">{t("lecturers.academyNav")}</NavLink></li>
+                  <li><NavLink to="/academy/practicums">{t("lecturerPracticum.nav.practicums")}</NavLink></li>
                 </>
+              ) : null}
+              {data.user?.roles.includes("ASSESSOR") ? (
+                <li><NavLink to="/assess">{t("lecturerPracticum.nav.assess")}</NavLink></li>
               ) : null}
               {data.user?.roles.includes("LECTURER") ? (
                 <>
                   <li><NavLink to="/lecturer/requests">{t("lectureRequests.lecturer.title")}</NavLink></li>
                   <li><NavLink to="/lecturer/activity">{t("lectureRequests.activity.title")}</NavLink></li>
                   <li><NavLink to="/lecturer/feedback">{t("offerings.myFeedback.nav")}</NavLink></li>
+                  <li><NavLink to="/lecturer/profile">{t("lecturerPracticum.nav.profile")}</NavLink></li>
                 </>
               ) : null}
               <li><NavLink to="/lecturers/request">{t("lectureRequests.nav")}</NavLink></li>

@@ -11,6 +11,7 @@ import { carryOutPendingFollowUps } from "~/modules/personnel/follow-up.server";
 import { runDueCycleActions } from "~/modules/obligations/cycle-admin.server";
 import { writeOfferingReminders } from "~/modules/offerings/registration.server";
 import { recordNoShows } from "~/modules/offerings/roll.server";
+import { runAppointmentTerms } from "~/modules/lecturers/appointments.server";
 import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
@@ -77,6 +78,8 @@ export async function processReminderJob(job: Job) {
   const result = await runReminderTick(at);
   const classReminders = await writeOfferingReminders(at);
   const noShows = await recordNoShows(at);
+  // Lecturer appointments: the notice before a term ends, and the end after it (ADR 034).
+  const terms = await runAppointmentTerms(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const followUps = await carryOutPendingFollowUps();
   const owed = await createOwedNotices();
@@ -90,8 +93,8 @@ export async function processReminderJob(job: Job) {
   const sealed = await sealAuditEvents();
   // The tick's digests (a nation's may be 800,000) go page by page, read back from the outbox.
   for await (const page of tickOutboxPages(result)) await queueDeliveries(page);
-  await queueDeliveries([...new Set([...classReminders, ...reports, ...owed, ...lost])]);
-  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, noShows, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved, applicationsErased };
+  await queueDeliveries([...new Set([...classReminders, ...terms.notices, ...reports, ...owed, ...lost])]);
+  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, noShows, appointmentNotices: terms.notices.length, appointmentsEnded: terms.ended, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved, applicationsErased };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { lectureRequestsEn } from "./lecture-requests";
 import type { ko } from "./ko";
+import { practicumEn } from "./practicum";
 import { offeringsEn } from "./offerings";
 import { lecturersEn } from "./lecturers";
 
@@ -10,6 +11,7 @@ export const en: Shape<typeof ko> = {
   offerings: offeringsEn,
   lectureRequests: lectureRequestsEn,
   lecturers: lecturersEn,
+  lecturerPracticum: practicumEn,
   app: {
     name: "Human Rights Education",
     academy: "Seoul Human Rights Academy",

@@ -1,4 +1,5 @@
 import { lectureRequestsKo } from "./lecture-requests";
+import { practicumKo } from "./practicum";
 import { offeringsKo } from "./offerings";
 import { lecturersKo } from "./lecturers";
 /** Korean, the product's first language. Keys mirror en.ts exactly (checked by a test). */
@@ -6,6 +7,7 @@ export const ko = {
   offerings: offeringsKo,
   lectureRequests: lectureRequestsKo,
   lecturers: lecturersKo,
+  lecturerPracticum: practicumKo,
   app: {
     name: "인권교육 이수관리",
     academy: "서울시 인권교육원",

@@ -23,6 +23,10 @@ import { clockYear } from "../clock";
 import { createAppointedLecturer, openRound } from "../lecturers";
 import { createLectureRequest, offerLecture } from "~/modules/lecturers/requests.server";
 import { acceptOffer } from "~/modules/lecturers/offers.server";
+import { appointLecturer } from "~/modules/lecturers/appointments.server";
+import { saveProfile } from "~/modules/lecturers/directory.server";
+import { bookPracticum, scorePracticum, currentRubric } from "~/modules/lecturers/practicum.server";
+import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../practicum";
 
 const SHOTS = join(process.cwd(), "test-results", "screens", "reflow");
 const PDF = new TextEncoder().encode("%PDF-1.4\n% attendance sheet\n%%EOF\n");
@@ -409,6 +413,56 @@ describe("reflow: every page fits a phone and 200% zoom", { timeout: 300_000 }, 
   it("a participant's survey of a class whose roll is closed", async () => {
     await signInAs(participantEmail);
     await visit(`/catalog/offerings/${closedClassId}/feedback`, "participant-survey");
+    await againInEnglish();
+  });
+
+  it("the lecturer programme's pages: trainee, assessor, academy, lecturer, the public", async () => {
+    // A trainee booked and scored once; another whose assessors are far apart (moderation); a third passed and appointed.
+    const keys = (await currentRubric())!.criteria.map((c) => c.key);
+    const levels = (n: number) => Object.fromEntries(keys.map((k) => [k, n]));
+    const feedback = Object.fromEntries(keys.map((k) => [k, "관찰한 행동과 제출물에 근거한 피드백입니다."]));
+    const booked = async (t: Awaited<ReturnType<typeof createTrainee>>) => {
+      const demo = await createDemonstration();
+      const r = await bookPracticum(t.user.id, demo.id);
+      if (!r.ok) throw new Error(r.problem);
+      await startDemonstration(demo.id);
+      return r.attemptId;
+    };
+    const scoring = await createTrainee({ name: "채점중" });
+    const scoringId = await booked(scoring);
+    const [a, b] = [await createAssessor(), await createAssessor()];
+    await scorePracticum(a.id, scoringId, { levels: levels(3), feedback });
+    const moderated = await booked(await createTrainee({ name: "조정중" }));
+    await scorePracticum(a.id, moderated, { levels: levels(4), feedback });
+    await scorePracticum(b.id, moderated, { levels: levels(2), feedback });
+    const lecturer = await createTrainee({ name: "강사님" });
+    const passedId = await booked(lecturer);
+    await scorePracticum(a.id, passedId, { levels: levels(4), feedback });
+    await scorePracticum(b.id, passedId, { levels: levels(3), feedback });
+    const academyId = (await prisma.user.findUniqueOrThrow({ where: { email: academyEmail } })).id;
+    const appointed = await appointLecturer(academyId, lecturer.trainee.id, {});
+    if (!appointed.ok) throw new Error(appointed.problem);
+    await saveProfile(lecturer.user.id, { publicName: "강사님", fields: ["GENERAL", "DISABILITY"], districts: ["JUNG"], languages: ["KO", "EN"], accessibility: ["EASY_READ"], bioKo: "인권 일반과 장애 인권을 강의합니다.", bioEn: "General and disability rights.", published: true });
+    const code = (await prisma.lecturerAppointment.findUniqueOrThrow({ where: { id: appointed.appointmentId } })).verificationCode;
+
+    await signInAs(scoring.user.email);
+    await visit("/lecturer/practicum", "lecturer-practicum");
+    await againInEnglish();
+    await signInAs(b.email);
+    await visit("/assess", "assess");
+    await visit(`/assess/${scoringId}`, "assess-score");
+    await againInEnglish();
+    await signInAs(academyEmail);
+    await visit("/academy/practicums", "academy-practicums");
+    await visit(`/assess/${moderated}`, "academy-moderate");
+    await againInEnglish();
+    await signInAs(lecturer.user.email);
+    await visit("/lecturer/practicum", "lecturer-practicum-passed");
+    await visit("/lecturer/profile", "lecturer-profile");
+    await againInEnglish();
+    await context.clearCookies();
+    await visit("/lecturers/directory", "anon-lecturer-directory");
+    await visit(`/verify/${code}`, "anon-lecturer-verified");
     await againInEnglish();
   });
 

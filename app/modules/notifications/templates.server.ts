@@ -14,6 +14,7 @@ import { waysIn, type WayIn } from "~/modules/auth/accounts.server";
 import { renderOfferingMail } from "~/modules/offerings/mail.server";
 import { renderLectureRequestMail } from "~/modules/lecturers/mail.server";
 import { renderLecturerDecisionMail } from "~/modules/lecturers/decision-mail.server";
+import { renderLecturerMail } from "~/modules/lecturers/practicum-mail.server";
 
 export interface RenderedMail {
   subject: string;
@@ -301,6 +302,8 @@ async function renderOne(template: string, locale: Locale, payload: unknown): Pr
       return renderLectureRequestMail(locale, payload);
     case "lecturer-decision":
       return renderLecturerDecisionMail(locale, payload);
+    case "lecturer-programme":
+      return renderLecturerMail(locale, payload);
     case "account-signin-failures": {
       const paragraphs = [t("mail.signinFailures.body"), t("mail.signinFailures.advice")];
       return composeMail(locale, t("mail.signinFailures.subject"), paragraphs, [], { href: `${env.APP_ORIGIN}/forgot-password`, label: t("mail.signinFailures.action") });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "practicum_attempt" ADD COLUMN     "agreed_levels" JSONB;
+
