@@ -134,14 +134,7 @@ function Header({ data }: { data: RootData }) {
               {data.user?.roles.includes("ASSESSOR") ? (
                 <li><NavLink to="/assess">{t("lecturerPracticum.nav.assess")}</NavLink></li>
               ) : null}
-              {data.user?.roles.includes("LECTURER") ? (
-                <>
-                  <li><NavLink to="/lecturer/requests">{t("lectureRequests.lecturer.title")}</NavLink></li>
-                  <li><NavLink to="/lecturer/activity">{t("lectureRequests.activity.title")}</NavLink></li>
-                  <li><NavLink to="/lecturer/feedback">{t("offerings.myFeedback.nav")}</NavLink></li>
-                  <li><NavLink to="/lecturer/profile">{t("lecturerPracticum.nav.profile")}</NavLink></li>
-                </>
-              ) : null}
+              {data.user?.roles.includes("LECTURER") ? <li><NavLink to="/lecturer">{t("lecturers.trainee.nav")}</NavLink></li> : null}
               <li><NavLink to="/lecturers/request">{t("lectureRequests.nav")}</NavLink></li>
               <li><NavLink to="/verify">{t("app.nav.verify")}</NavLink></li>
             </ul>

@@ -171,7 +171,10 @@ export const lecturersKo = {
   },
   trainee: {
     title: "내 인권강사 활동",
-    intro: "지원 현황과 양성 과정의 단계별 진행 상황입니다.",
+    intro: "지원 현황과 양성 과정의 단계별 진행 상황, 강의 시연, 강사로서의 활동을 한곳에서 봅니다.",
+    nav: "내 강사 활동",
+    moreHeading: "강사 활동",
+    more: { requests: "강의 요청과 답변", activity: "강의 일정과 활동 내역", feedback: "내 수업의 설문 결과", profile: "강사 명단에 공개할 정보", practicum: "강의 시연 예약과 결과" },
     applicationsHeading: "내 지원",
     noApplications: "아직 지원한 적이 없습니다.",
     findRounds: "모집 중인 회차 보기",
@@ -381,7 +384,10 @@ export const lecturersEn: Shape<typeof lecturersKo> = {
   },
   trainee: {
     title: "My lecturer programme",
-    intro: "Your applications, and your progress through the training's stages.",
+    intro: "Your applications, your progress through the training's stages, your practicum and your work as a lecturer, in one place.",
+    nav: "My lecturer page",
+    moreHeading: "As a lecturer",
+    more: { requests: "Lecture requests and your answers", activity: "Your lectures and activity", feedback: "Survey results of your classes", profile: "What the directory shows about you", practicum: "Book your practicum and see its result" },
     applicationsHeading: "My applications",
     noApplications: "You have not applied yet.",
     findRounds: "See the open rounds",

@@ -54,7 +54,7 @@ export function PracticumPanel({ data, headingLevel = 2 }: { data: PracticumPane
                 <li key={o.id} className="panel">
                   <p><strong>{title}</strong></p>
                   <p>{when} · {o.place}</p>
-                  <Form method="post">
+                  <Form method="post" action="/lecturer/practicum">
                     <input type="hidden" name="intent" value="book" />
                     <input type="hidden" name="offeringId" value={o.id} />
                     <button type="submit" aria-label={t("lecturerPracticum.trainee.bookLabel", { title, when })}>{t("lecturerPracticum.trainee.book")}</button>
