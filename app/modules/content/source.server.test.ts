@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { contentCopies, problems, REAL } from "../../../test/content-copies";
@@ -32,6 +32,15 @@ describe("content check", () => {
     expect(found.some((p) => p.startsWith("courses/lecturer-advanced/course.yaml [stage]: stage 4 follows stage 2"))).toBe(true);
   });
 
+  it("has the practicum follow the last stage only", () => {
+    const root = copyOfContent();
+    cpSync(join(root, "courses/lecturer-advanced/practicum.yaml"), join(root, "courses/lecturer-trainer/practicum.yaml"));
+    expect(problems(root)).toEqual(["courses/lecturer-trainer/practicum.yaml: the practicum follows the last stage (courses/lecturer-advanced), not stage 1"]);
+    rmSync(join(root, "courses/lecturer-trainer/practicum.yaml"));
+    rmSync(join(root, "courses/lecturer-advanced/practicum.yaml"));
+    expect(problems(root)).toEqual(["courses/lecturer-advanced/practicum.yaml: the lecturer track's last stage needs a practicum: the demonstration lecture that follows the stages"]);
+  });
+
   it("takes the lecturer track's courses in stage order: basic, specialised, advanced", () => {
     const stages = readContentTree(REAL)
       .courses.filter((c) => c.course.track === "lecturer")
@@ -42,7 +51,8 @@ describe("content check", () => {
       [3, "lecturer-advanced"],
     ]);
     for (const c of stages) {
-      expect(c.practicum, c.course.slug).not.toBeNull();
+      // The practicum follows the last stage.
+      expect(c.practicum !== null, c.course.slug).toBe(c.course.stage === 3);
       expect(c.pretest?.questions.length, c.course.slug).toBeGreaterThan(0);
       expect(c.glossary.length, c.course.slug).toBeGreaterThan(0);
       // The lessons, plus ten minutes for the pre-test and the quiz.

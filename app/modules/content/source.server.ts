@@ -204,9 +204,6 @@ export function readCourse(dir: string, root: string): CourseSource {
   }
   const glossary = readOptional(join(dir, "glossary.yaml"), root, glossaryFileSchema, errors);
   const practicum = readOptional(join(dir, "practicum.yaml"), root, practicumFileSchema, errors);
-  if (courseParsed?.success && courseParsed.data.track === "lecturer" && !practicum && !existsSync(join(dir, "practicum.yaml"))) {
-    errors.push({ file: relative(root, join(dir, "practicum.yaml")), message: "the lecturer track needs a practicum" });
-  }
   if (errors.length > 0 || !courseParsed?.success || !quizParsed?.success) throw new ContentInvalidError(errors);
 
   for (const path of filesUnder(dir)) {
@@ -460,6 +457,13 @@ export function readContentTree(root: string): ContentTree {
       });
     }
   });
+  // The practicum follows the track's last stage: its rubric is that stage's, and only that stage has one.
+  const last = stages[stages.length - 1];
+  for (const c of stages) {
+    const file = `courses/${c.course.slug}/practicum.yaml`;
+    if (c === last && !c.practicum) errors.push({ file, message: "the lecturer track's last stage needs a practicum: the demonstration lecture that follows the stages" });
+    if (c !== last && c.practicum) errors.push({ file, message: `the practicum follows the last stage (courses/${last!.course.slug}), not stage ${c.course.stage}` });
+  }
   // One key, one term: the same concept is named the same way in every course.
   const terms = new Map<string, { ko: string; en: string; slug: string }>();
   for (const c of courses) {
