@@ -27,7 +27,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const seesAll = seesEveryClass(actor);
   const [allCourses, offerings] = await Promise.all([
     listCatalog(current?.user.personId ?? null),
-    listUpcomingOfferings({ personId: current?.user.personId ?? null, seesAll }, filters),
+    listUpcomingOfferings({ personId: current?.user.personId ?? null, userId: current?.userId ?? null, seesAll }, filters),
   ]);
   // Online courses have no date, place or topic: a filter on those, or on a class format, leaves them out.
   const onlineShown = !filters.format || filters.format === "ONLINE";
