@@ -290,6 +290,7 @@ describe("end to end: a class of the academy, from scheduling to the oversight r
   it("4b. near the end, an old code is refused; the lecturer marks the third present and closes the roll", async () => {
     await moveTo("15:50:00");
     await firstPhone.goto(firstLink);
+    await firstPhone.locator("h1", { hasText: "체크인할 수 없습니다" }).waitFor();
     await firstPhone.getByRole("alert").filter({ hasText: "코드의 유효 시간이 지났습니다. 강사 화면의 새 코드를 다시 찍어 주세요." }).waitFor();
     expect(await firstPhone.getByRole("button", { name: "체크인" }).count()).toBe(0);
     await look(firstPhone, "10-expired-code");
