@@ -92,6 +92,21 @@ describe("classes in the catalog", () => {
     expect(notTheirs.status).toBe(404);
   });
 
+  it("lists a class written without arrangements (not through the academy's form) with none, not NULL", async () => {
+    const academy = await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] });
+    const tag = uid();
+    const start = new Date(now().getTime() + 3 * DAY);
+    const o = await prisma.offering.create({
+      data: {
+        seriesId: academy.id, titleKo: `직접 기록한 수업 ${tag}`, titleEn: `Written directly ${tag}`, topic: "GENERAL", format: "IN_PERSON",
+        startsAt: start, endsAt: new Date(start.getTime() + 7_200_000), place: "시민청", district: "JUNG", capacity: 5, audience: "PUBLIC",
+        registrationClosesAt: start, cancellationClosesAt: start, createdById: academy.id,
+      },
+    });
+    const listed = await listUpcomingOfferings({ personId: null, seesAll: false }, { q: tag });
+    expect(listed.map((l) => [l.id, l.accessibility])).toEqual([[o.id, []]]);
+  });
+
   it("lets a citizen register for a public class, and answers a second try clearly", async () => {
     const academy = await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] });
     const pub = await scheduled(academy.id, {});
