@@ -215,6 +215,7 @@ export const offeringsKo = {
   },
   checkIn: {
     showTitle: "체크인 QR 코드",
+    refusedTitle: "체크인할 수 없습니다",
     showIntro: "참석자는 휴대폰 카메라로 이 코드를 찍어 체크인합니다. 코드는 {{seconds}}초마다 바뀌고, 찍은 지 오래된 코드는 받지 않습니다.",
     qrLabel: "이 수업의 체크인 QR 코드",
     counts: "체크인 {{checkedIn}}명 / 확정 {{confirmed}}명",
@@ -583,6 +584,7 @@ export const offeringsEn: Shape<typeof offeringsKo> = {
   },
   checkIn: {
     showTitle: "Check-in QR code",
+    refusedTitle: "Cannot check in",
     showIntro: "Participants check in by scanning this code with their phone's camera. It changes every {{seconds}} seconds; a code scanned long ago is refused.",
     qrLabel: "This class's check-in QR code",
     counts: "{{checkedIn}} of {{confirmed}} confirmed checked in",

@@ -30,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const seesAll = seesEveryClass(actor);
   const [allCourses, offerings, stages] = await Promise.all([
     listCatalog(current?.user.personId ?? null),
-    listUpcomingOfferings({ personId: current?.user.personId ?? null, seesAll }, filters),
+    listUpcomingOfferings({ personId: current?.user.personId ?? null, userId: current?.userId ?? null, seesAll }, filters),
     stageProgress(current?.user.personId ?? null),
   ]);
   // Online courses have no date, place or topic: a filter on those, or on a class format, leaves them out.

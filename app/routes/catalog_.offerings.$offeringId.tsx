@@ -23,7 +23,7 @@ const INTENT = { register: "register", cancel: "cancel", bulk: "bulk" } as const
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const current = await getCurrentSession(request);
   const actor = current ? await loadActor(current) : null;
-  const page = await getOfferingPage({ personId: current?.user.personId ?? null, seesAll: seesEveryClass(actor) }, params.offeringId ?? "");
+  const page = await getOfferingPage({ personId: current?.user.personId ?? null, userId: current?.userId ?? null, seesAll: seesEveryClass(actor) }, params.offeringId ?? "");
   if (!page) notFound();
   const o = page.offering;
   const at = now();
@@ -74,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const actor = await loadActor(current);
   const id = params.offeringId ?? "";
   // A class the reader may not see is not there for them, whatever they sent.
-  if (!(await getOfferingPage({ personId: current.user.personId, seesAll: seesEveryClass(actor) }, id))) notFound();
+  if (!(await getOfferingPage({ personId: current.user.personId, userId: current.userId, seesAll: seesEveryClass(actor) }, id))) notFound();
   const { t } = requestTranslator(request, current.user.locale);
   const form = await request.formData();
   const intent = form.get("intent");

@@ -50,7 +50,7 @@ export default function CheckIn() {
   const done = Boolean(result?.message);
   return (
     <>
-      <h1>{d.problem ? t("offerings.checkIn.showTitle") : t("offerings.checkIn.title", { title: pick(locale, d.titleKo, d.titleEn) })}</h1>
+      <h1>{d.problem ? t("offerings.checkIn.refusedTitle") : t("offerings.checkIn.title", { title: pick(locale, d.titleKo, d.titleEn) })}</h1>
       {d.problem ? <p className="alert" role="alert">{t(`offerings.checkIn.outcome.${d.problem}`)}</p> : null}
       <FormAlert result={result} />
       <FormStatus message={result?.message} />

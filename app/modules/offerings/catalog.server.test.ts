@@ -70,6 +70,43 @@ describe("classes in the catalog", () => {
     expect(listed.offerings.map((o: { id: string }) => o.id)).toEqual([pub]);
   });
 
+  it("shows an outside lecturer (an account with no person on the roll) the staff class they teach, and its page", async () => {
+    const academy = await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] });
+    const lecturer = await createUser({ roles: [{ role: "LECTURER" }] });
+    const other = await createUser({ roles: [{ role: "LECTURER" }] });
+    const tag = uid();
+    const theirs = await scheduled(academy.id, { titleKo: `강사 수업 ${tag}`, audience: "ALL_STAFF", lecturerUserIds: [lecturer.id] });
+    await scheduled(academy.id, { titleKo: `다른 강사 수업 ${tag}`, audience: "ALL_STAFF", lecturerUserIds: [other.id] });
+    const seen = async (userId: string) => (await listUpcomingOfferings({ personId: null, userId, seesAll: false }, { q: tag })).map((o) => o.id);
+    expect(await seen(lecturer.id)).toEqual([theirs]);
+    const page = await respond(() =>
+      offeringLoader({ request: getRequest(`/catalog/offerings/${theirs}`), params: { offeringId: theirs }, context: {} }),
+    );
+    expect(page.status).toBe(404);
+    const cookie = await sessionCookieFor(lecturer.id);
+    const mine = await respond(() => offeringLoader({ request: getRequest(`/catalog/offerings/${theirs}`, cookie), params: { offeringId: theirs }, context: {} }));
+    expect(mine.status).toBe(200);
+    expect((await mine.json()).isLecturer).toBe(true);
+    const otherCookie = await sessionCookieFor(other.id);
+    const notTheirs = await respond(() => offeringLoader({ request: getRequest(`/catalog/offerings/${theirs}`, otherCookie), params: { offeringId: theirs }, context: {} }));
+    expect(notTheirs.status).toBe(404);
+  });
+
+  it("lists a class written without arrangements (not through the academy's form) with none, not NULL", async () => {
+    const academy = await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] });
+    const tag = uid();
+    const start = new Date(now().getTime() + 3 * DAY);
+    const o = await prisma.offering.create({
+      data: {
+        seriesId: academy.id, titleKo: `직접 기록한 수업 ${tag}`, titleEn: `Written directly ${tag}`, topic: "GENERAL", format: "IN_PERSON",
+        startsAt: start, endsAt: new Date(start.getTime() + 7_200_000), place: "시민청", district: "JUNG", capacity: 5, audience: "PUBLIC",
+        registrationClosesAt: start, cancellationClosesAt: start, createdById: academy.id,
+      },
+    });
+    const listed = await listUpcomingOfferings({ personId: null, seesAll: false }, { q: tag });
+    expect(listed.map((l) => [l.id, l.accessibility])).toEqual([[o.id, []]]);
+  });
+
   it("lets a citizen register for a public class, and answers a second try clearly", async () => {
     const academy = await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] });
     const pub = await scheduled(academy.id, {});

@@ -10,11 +10,14 @@ import { verdicts, type Verdict } from "./registration.server";
 /**
  * Scheduled classes as the catalog shows them. Who sees a class is decided in the query: a public
  * class by anyone, signed in or not; a class for all staff by people on the roll; a class for
- * some units by people of those units' subtrees; any class by someone registered for it, and by
- * HR officers (who register their people) and the academy.
+ * some units by people of those units' subtrees; any class by someone registered for it, by its
+ * own lecturers (whose account may have no person on the roll: an outside lecturer), and by HR
+ * officers (who register their people) and the academy.
  */
 export interface Viewer {
   personId: string | null;
+  /** The signed-in account: a class that lists it as a lecturer is theirs to see. */
+  userId?: string | null;
   /** HR officers and the academy see every class. */
   seesAll: boolean;
 }
@@ -54,6 +57,7 @@ function viewerCtes(viewer: Viewer) {
 
 function visible(viewer: Viewer) {
   return Prisma.sql`(o.audience = 'PUBLIC' OR ${viewer.seesAll}
+    OR ${viewer.userId ?? null}::uuid = ANY(o.lecturer_user_ids)
     OR EXISTS (SELECT 1 FROM offering_registration r WHERE r.offering_id = o.id AND r.person_id = ${viewer.personId}::uuid)
     OR (EXISTS (SELECT 1 FROM me WHERE me.org_unit_id IS NOT NULL)
       AND (o.audience = 'ALL_STAFF' OR o.audience_unit_ids && (SELECT units FROM mine))))`;
