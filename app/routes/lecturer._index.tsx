@@ -47,7 +47,7 @@ export default function LecturerHome() {
       {d.practicum ? <PracticumPanel data={d.practicum} /> : null}
       {d.offers ? <LectureOffersSection offers={d.offers} /> : null}
       {d.lecturer || d.practicum ? (
-        <nav aria-labelledby="lecturer-more">
+        <section aria-labelledby="lecturer-more">
           <h2 id="lecturer-more">{t("lecturers.trainee.moreHeading")}</h2>
           <ul>
             {d.practicum ? <li><Link to="/lecturer/practicum">{more("practicum")}</Link></li> : null}
@@ -60,7 +60,7 @@ export default function LecturerHome() {
               </>
             ) : null}
           </ul>
-        </nav>
+        </section>
       ) : null}
     </>
   );
