@@ -60,6 +60,8 @@ export async function requireExport(request: Request, format: "csv" | "xlsx") {
   if (!grant || grant.report !== "compliance") {
     const cycles = await listCycles(actor.hrScopeUnitIds);
     const wanted = url.searchParams.get("cycle");
+    // A cycle the reader is not offered (another city's) is not there for them, as on /hr.
+    if (wanted && !cycles.some((c) => c.id === wanted)) throw json({ error: "not-found" }, { status: 404 });
     const cycle = cycles.find((c) => c.id === wanted) ?? defaultCycle(cycles, seoulDateKey(now()));
     if (!cycle) throw json({ error: "not-found" }, { status: 404 });
     throw redirect(downloadFormHref({ report: "compliance", format, cycleId: cycle.id }), 303);
