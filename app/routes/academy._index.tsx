@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { courseOutcomes } from "~/modules/reporting/learning-gain.server";
@@ -8,6 +8,7 @@ import { now } from "~/utils/clock.server";
 import { formatDate, pick, seoulYear, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 import { TableRegion } from "~/components/table-region";
+import { YearFilter } from "~/components/year-filter";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "과정 운영 현황", "Course outcomes");
 
@@ -33,15 +34,7 @@ export default function AcademyCourses() {
       <section aria-labelledby="classes-heading">
         <h2 id="classes-heading">{y("title")}</h2>
         <p className="lead">{y("intro")}</p>
-        <Form method="get" className="filters">
-          <div>
-            <label htmlFor="year">{y("year")}</label>
-            <select id="year" name="year" defaultValue={year}>
-              {years.map((v) => <option key={v} value={v}>{y("yearValue", { year: v })}</option>)}
-            </select>
-          </div>
-          <div><button type="submit" className="secondary">{y("show")}</button></div>
-        </Form>
+        <YearFilter year={year} years={years} />
         <p className="actions">
           <a href={`/academy/classes.csv?year=${year}`} download>{y("export", { year })}</a>
           <Link to={`/academy/lecturer-feedback?year=${year}`}>{y("lecturersLink")}</Link>

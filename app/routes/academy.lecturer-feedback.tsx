@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { feedbackByLecturer, MIN_ANSWERS, offeringYears, yearFrom } from "~/modules/offerings/reports.server";
@@ -7,6 +7,7 @@ import { now } from "~/utils/clock.server";
 import { seoulYear } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 import { TableRegion } from "~/components/table-region";
+import { YearFilter } from "~/components/year-filter";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "강사별 설문 결과", "Survey results by lecturer");
 
@@ -29,15 +30,7 @@ export default function LecturerResults() {
       <p><Link to={`/academy?year=${d.year}`}>{l("back")}</Link></p>
       <h1>{l("title")}</h1>
       <p className="lead">{l("intro", { min: d.min })}</p>
-      <Form method="get" className="filters">
-        <div>
-          <label htmlFor="year">{t("offerings.year.year")}</label>
-          <select id="year" name="year" defaultValue={d.year}>
-            {d.years.map((v) => <option key={v} value={v}>{t("offerings.year.yearValue", { year: v })}</option>)}
-          </select>
-        </div>
-        <div><button type="submit" className="secondary">{t("offerings.year.show")}</button></div>
-      </Form>
+      <YearFilter year={d.year} years={d.years} />
       {d.lecturers.length === 0 ? <p className="panel">{l("none", { year: d.year })}</p> : (
         <>
           <TableRegion labelledBy="lecturers-caption">

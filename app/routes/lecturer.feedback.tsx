@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { feedbackByLecturer, lecturerClasses, MIN_ANSWERS, yearFrom } from "~/modules/offerings/reports.server";
@@ -7,6 +7,7 @@ import { now } from "~/utils/clock.server";
 import { formatDate, pick, seoulYear, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
 import { TableRegion } from "~/components/table-region";
+import { YearFilter } from "~/components/year-filter";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "내 강의의 설문 결과", "Survey results of my classes");
 
@@ -30,15 +31,7 @@ export default function MyFeedback() {
     <>
       <h1>{m("title")}</h1>
       <p className="lead">{m("intro", { min: d.min })}</p>
-      <Form method="get" className="filters">
-        <div>
-          <label htmlFor="year">{t("offerings.year.year")}</label>
-          <select id="year" name="year" defaultValue={d.year}>
-            {d.years.map((v) => <option key={v} value={v}>{t("offerings.year.yearValue", { year: v })}</option>)}
-          </select>
-        </div>
-        <div><button type="submit" className="secondary">{t("offerings.year.show")}</button></div>
-      </Form>
+      <YearFilter year={d.year} years={d.years} />
       {d.classes.length === 0 || !d.overall ? <p className="panel">{m("none", { year: d.year })}</p> : (
         <>
           <p className="panel">{m("overall", { year: d.year, classes: d.overall.classes, participants: d.overall.participants, answers: d.overall.answers })}</p>
