@@ -80,8 +80,10 @@ echo
 total_passed=0; total_failed=0; total_skipped=0
 for entry in "${summaries[@]}"; do
   label="${entry%%|*}"; file="${entry#*|}"
-  if [[ -f "$file" ]]; then line="$(cat "$file")"; else line="Tests: 0 passed, 1 failed, 0 skipped (no summary)"; status=1; fi
+  if [[ -f "$file" ]]; then line="$(head -n 1 "$file")"; else line="Tests: 0 passed, 1 failed, 0 skipped (no summary)"; status=1; fi
   printf '  %-34s %s\n' "$label" "$line"
+  # The failed tests' names, which the reporter writes under its line.
+  if [[ -f "$file" ]]; then tail -n +2 "$file" | sed 's/^/  /'; fi
   read -r p f s < <(sed -E 's/^Tests: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$line")
   total_passed=$((total_passed + p)); total_failed=$((total_failed + f)); total_skipped=$((total_skipped + s))
 done
