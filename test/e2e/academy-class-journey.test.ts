@@ -1,6 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import jsQR from "jsqr";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
@@ -13,6 +12,7 @@ import { seoul } from "../clock";
 import { addressOf, startSmtp } from "../smtp";
 import { freePort, launchChromium, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
+import { qrOnScreen } from "./qr";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-academy-class-journey");
 const DAY = 86_400_000;
@@ -129,29 +129,6 @@ describe("end to end: a class of the academy, from scheduling to the oversight r
     const mail = smtp.received.filter((m) => addressOf(m) === address.toLowerCase()).at(-1);
     expect(mail, `a mail to ${address}`).toBeTruthy();
     return mail!;
-  }
-
-  /**
-   * What the QR code on the lecturer's screen says, read from the pixels the screen shows: the
-   * code's screenshot decoded in the page into RGBA, then read as a QR code.
-   */
-  async function qrOnScreen(page: Page): Promise<string> {
-    const png = (await page.locator(".check-in-qr svg").screenshot()).toString("base64");
-    const image = await page.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const canvas = document.createElement("canvas");
-      canvas.width = img.naturalWidth;
-      canvas.height = img.naturalHeight;
-      const ctx = canvas.getContext("2d")!;
-      ctx.drawImage(img, 0, 0);
-      const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-      return { width: canvas.width, height: canvas.height, data: Array.from(data) };
-    }, png);
-    const read = jsQR(Uint8ClampedArray.from(image.data), image.width, image.height)?.data;
-    expect(read, "a QR code on the lecturer's screen").toBeTruthy();
-    return read!;
   }
 
   let academy: Page;
