@@ -261,6 +261,10 @@ describe("end to end: a citizen becomes a lecturer and teaches a facility's staf
     await page.getByRole("status").filter({ hasText: "예약했습니다." }).waitFor();
     await page.getByRole("heading", { name: /1차 시연: 시연 예정·채점 중/ }).waitFor();
     await look(page, "10-booked");
+    // The trainee gives the class: they are its lecturer.
+    const demo = await prisma.offering.findUniqueOrThrow({ where: { id: demoId }, select: { lecturerUserIds: true } });
+    const user = await prisma.user.findUniqueOrThrow({ where: { email: citizenEmail }, select: { id: true } });
+    expect(demo.lecturerUserIds).toContain(user.id);
   });
 
   it("5. on the demonstration's day two assessors score it alone, and the combined result passes", async () => {
