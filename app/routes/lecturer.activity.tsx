@@ -51,7 +51,9 @@ export default function LecturerActivity() {
       <section aria-labelledby="feedback-heading">
         <h2 id="feedback-heading">{k("feedback")}</h2>
         <p className="meta">{k("feedbackHint")}</p>
-        {d.feedback.answers === 0 ? <p className="panel">{k("noFeedback")}</p> : (
+        {d.feedback.answers === 0 ? <p className="panel">{k("noFeedback")}</p> : d.feedback.satisfaction === null ? (
+          <p className="panel">{k("tooFewFeedback", { count: d.feedback.answers, min: d.minAnswers })}</p>
+        ) : (
           <dl className="facts">
             <dt>{k("answers")}</dt><dd>{d.feedback.answers}</dd>
             <dt>{k("satisfaction")}</dt><dd>{mean(d.feedback.satisfaction)}</dd>

@@ -58,16 +58,14 @@ describe("a lecturer's activity and the academy's monthly statement", () => {
     const page = (await (await respond(() => activityLoader({ request: getRequest("/lecturer/activity", cookie), params: {}, context: {} }))).json()) as {
       year: number;
       upcoming: Array<{ id: string }>;
-      feedback: { answers: number; satisfaction: number; usefulness: number; accessibility: number };
+      feedback: { answers: number; satisfaction: number | null; usefulness: number | null; accessibility: number | null };
       months: Array<{ month: number; lectures: number; minutes: number }>;
       total: { lectures: number; minutes: number };
     };
     expect(page.year).toBe(2026);
     expect(page.upcoming.map((o) => o.id)).toEqual([next.id]);
-    expect(page.feedback.answers).toBe(3);
-    expect(page.feedback.satisfaction).toBeCloseTo(4);
-    expect(page.feedback.usefulness).toBeCloseTo(3);
-    expect(page.feedback.accessibility).toBeCloseTo(4);
+    // Three answers: counted, but no means, as the lecturer knows who came.
+    expect(page.feedback).toEqual({ answers: 3, satisfaction: null, usefulness: null, accessibility: null });
     expect(page.months).toHaveLength(12);
     expect(page.months[2]).toEqual({ month: 3, lectures: 2, minutes: 210 });
     expect(page.months[6]).toEqual({ month: 7, lectures: 1, minutes: 60 });
@@ -75,6 +73,20 @@ describe("a lecturer's activity and the academy's monthly statement", () => {
     expect(page.total).toEqual({ lectures: 3, minutes: 270 });
     const learner = await sessionCookieFor((await createUser()).id);
     expect((await respond(() => activityLoader({ request: getRequest("/lecturer/activity", learner), params: {}, context: {} }))).status).toBe(403);
+  });
+
+  it("shows the means of the answers from five answers on", async () => {
+    const me = await createAppointedLecturer();
+    await taughtClass(me.user.id, "2026-04-10T10:00:00", 120, { answers: [[5, 4, 3], [4, 4, 5], [3, 2, 4]] });
+    await taughtClass(me.user.id, "2026-05-10T10:00:00", 60, { answers: [[4, 4, 4], [4, 1, 4]] });
+    const cookie = await sessionCookieFor(me.user.id);
+    const page = (await (await respond(() => activityLoader({ request: getRequest("/lecturer/activity", cookie), params: {}, context: {} }))).json()) as {
+      feedback: { answers: number; satisfaction: number; usefulness: number; accessibility: number };
+    };
+    expect(page.feedback.answers).toBe(5);
+    expect(page.feedback.satisfaction).toBeCloseTo(4);
+    expect(page.feedback.usefulness).toBeCloseTo(3);
+    expect(page.feedback.accessibility).toBeCloseTo(4);
   });
 
   it("exports one row per appointed lecturer and month, formulas neutralised, for the academy only", async () => {

@@ -3,11 +3,13 @@ import type { Actor } from "~/modules/auth/permissions.server";
 import { now } from "~/utils/clock.server";
 import { csvStream } from "~/utils/csv";
 import { seoulDayStart, seoulYear, TIME_ZONE } from "~/utils/i18n";
+import { MIN_ANSWERS } from "~/modules/offerings/reports.server";
 import { hoursOf } from "./request-codes";
 
 /**
  * A lecturer's activity (ADR 035): their upcoming classes, what participants of their classes
- * answered (means, no names), the hours they taught this year and their activity by month, and the
+ * answered (means, no names, and only from MIN_ANSWERS answers on: the lecturer knows who came,
+ * so fewer answers would be one person's, as on the survey results per class, ADR 031), the hours they taught this year and their activity by month, and the
  * academy's statement of every appointed lecturer's months for paying fees. A class counts as
  * taught once its roll is closed (the record that it took place), in the Seoul month it started.
  */
@@ -43,7 +45,10 @@ export async function lecturerActivity(actor: Pick<Actor, "userId">) {
       WHERE ${ownClasses(actor)} AND o.status = 'SCHEDULED' AND o.roll_closed_at IS NULL AND o.ends_at >= ${now()}::timestamptz
       ORDER BY o.starts_at, o.id LIMIT 50`,
     prisma.$queryRaw<Array<{ answers: number; satisfaction: number | null; usefulness: number | null; accessibility: number | null }>>`
-      SELECT count(*)::int AS answers, avg(f.satisfaction)::float8 AS satisfaction, avg(f.usefulness)::float8 AS usefulness, avg(f.accessibility)::float8 AS accessibility
+      SELECT count(*)::int AS answers,
+        CASE WHEN count(*) >= ${MIN_ANSWERS} THEN avg(f.satisfaction)::float8 END AS satisfaction,
+        CASE WHEN count(*) >= ${MIN_ANSWERS} THEN avg(f.usefulness)::float8 END AS usefulness,
+        CASE WHEN count(*) >= ${MIN_ANSWERS} THEN avg(f.accessibility)::float8 END AS accessibility
       FROM offering_feedback f JOIN offering o ON o.id = f.offering_id
       WHERE ${ownClasses(actor)}`,
     prisma.$queryRaw<MonthActivity[]>`
@@ -53,7 +58,7 @@ export async function lecturerActivity(actor: Pick<Actor, "userId">) {
       GROUP BY m.month ORDER BY m.month`,
   ]);
   const total = months.reduce((s, m) => ({ lectures: s.lectures + m.lectures, minutes: s.minutes + m.minutes }), { lectures: 0, minutes: 0 });
-  return { year, upcoming, feedback: feedback ?? { answers: 0, satisfaction: null, usefulness: null, accessibility: null }, months, total };
+  return { year, upcoming, minAnswers: MIN_ANSWERS, feedback: feedback ?? { answers: 0, satisfaction: null, usefulness: null, accessibility: null }, months, total };
 }
 
 export interface StatementRow {
