@@ -94,12 +94,16 @@ describe("second factor for staff who sign in with a password", () => {
     expect(await prisma.auditEvent.count({ where: { action: "second-factor.recovery-code-used", entityId: admin.id } })).toBe(1);
   });
 
-  it("is not asked of learners, nor of someone signing in through the identity provider", async () => {
+  it("is not asked of learners nor lecturers, nor of someone signing in through the identity provider; it is of assessors", async () => {
     const unit = await createUnit("DIVISION");
     const learner = await createUser({ personId: (await createPerson(unit.id)).id });
     const { res } = await passwordStep(learner.email);
     expect(res.headers.get("Location")).toBe("/");
     expect(cookieOf(res, "hre_session")).toBeTruthy();
+    expect(await secondFactorState((await createUser({ roles: [{ role: "LECTURER" }] })).id)).toBe("not-required");
+    // An assessor's scores decide who is appointed.
+    const assessor = await createUser({ roles: [{ role: "ASSESSOR" }] });
+    expect((await passwordStep(assessor.email)).res.headers.get("Location")).toBe("/login/two-factor");
     const ssoOfficer = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: unit.id }] });
     await prisma.user.update({ where: { id: ssoOfficer.id }, data: { passwordHash: null } });
     expect(await secondFactorState(ssoOfficer.id)).toBe("not-required");

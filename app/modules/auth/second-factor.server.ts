@@ -13,12 +13,13 @@ import { takeToken } from "./throttle.server";
 
 /**
  * A second factor for staff who sign in with a password of ours: HR officers
- * and administrators see and change many people's records. Time-based
+ * and administrators see and change many people's records, and assessors
+ * decide whether a trainee becomes a lecturer. Time-based
  * one-time passwords (RFC 6238: 30-second steps, 6 digits, SHA-1, which every
  * authenticator app reads), with ten single-use recovery codes. People who
  * sign in through the city's identity provider rely on the provider's own.
  */
-export const SECOND_FACTOR_ROLES: readonly Role[] = ["HR_OFFICER", "ACADEMY_ADMIN", "SYSTEM_ADMIN"];
+export const SECOND_FACTOR_ROLES: readonly Role[] = ["HR_OFFICER", "ACADEMY_ADMIN", "SYSTEM_ADMIN", "ASSESSOR"];
 const STEP_SECONDS = 30;
 const DIGITS = 6;
 /** Codes from the step before and after are accepted, for clocks a little apart. */
