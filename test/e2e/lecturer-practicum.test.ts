@@ -76,6 +76,14 @@ describe("end to end: a trainee's demonstration, scored by two assessors, passed
     await page.getByRole("status").filter({ hasText: "예약했습니다." }).waitFor();
     await page.getByRole("heading", { name: /1차 시연: 시연 예정·채점 중/ }).waitFor();
     await look("02-trainee-booked");
+    // A change of plan: the booking is cancelled before the deadline, and the class booked again.
+    await page.getByRole("button", { name: `${demoTitle} 예약 취소` }).click();
+    await page.getByRole("status").filter({ hasText: "예약을 취소했습니다." }).waitFor();
+    await page.getByText("아직 예약한 시연이 없습니다.").waitFor();
+    await look("02b-trainee-cancelled");
+    await page.getByRole("button", { name: new RegExp(`^${demoTitle}.* 예약$`) }).click();
+    await page.getByRole("status").filter({ hasText: "예약했습니다." }).waitFor();
+    await page.getByRole("heading", { name: /1차 시연: 시연 예정·채점 중/ }).waitFor();
     const offering = await prisma.offering.findUniqueOrThrow({ where: { id: demoId } });
     expect(offering.lecturerUserIds).toContain(trainee.user.id);
   });

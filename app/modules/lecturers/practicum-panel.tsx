@@ -19,6 +19,8 @@ export interface PracticumPanelData {
     status: string;
     offering: { titleKo: string; titleEn: string; startsAt: Date | string; place: string };
     combinedScore: number | null;
+    /** Until when a booking may be cancelled; null when it may not. */
+    cancelUntil: Date | string | null;
     moderated: boolean;
     feedback: Array<Record<string, string>>;
   }>;
@@ -26,8 +28,8 @@ export interface PracticumPanelData {
 
 /**
  * The trainee's practicum: booking a demonstration class, and each attempt with its result and
- * the written feedback per criterion. A part of the lecturer's own page; the form posts intent
- * "book" to the page it is on.
+ * the written feedback per criterion. A part of the lecturer's own page; its forms post intent
+ * "book" or "cancel" to /lecturer/practicum.
  */
 export function PracticumPanel({ data, headingLevel = 2 }: { data: PracticumPanelData; headingLevel?: 2 | 3 }) {
   const { t, i18n } = useTranslation();
@@ -83,6 +85,16 @@ export function PracticumPanel({ data, headingLevel = 2 }: { data: PracticumPane
                 </>
               ) : null}
             </dl>
+            {a.cancelUntil ? (
+              <Form method="post" action="/lecturer/practicum">
+                <p className="meta">{t("lecturerPracticum.trainee.cancelUntil", { date: formatDate(a.cancelUntil, locale, true) })}</p>
+                <input type="hidden" name="intent" value="cancel" />
+                <input type="hidden" name="attemptId" value={a.id} />
+                <button type="submit" className="secondary" aria-label={t("lecturerPracticum.trainee.cancelLabel", { title: pick(locale, a.offering.titleKo, a.offering.titleEn) })}>
+                  {t("lecturerPracticum.trainee.cancel")}
+                </button>
+              </Form>
+            ) : null}
             {a.moderated ? <p>{t("lecturerPracticum.trainee.moderated")}</p> : null}
             {a.feedback.length === 0 ? (
               a.status === "BOOKED" || a.status === "MODERATION" ? <p className="meta">{t("lecturerPracticum.trainee.waiting")}</p> : null

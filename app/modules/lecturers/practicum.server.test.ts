@@ -4,7 +4,7 @@ import { now } from "~/utils/clock.server";
 import { renderTemplate } from "~/modules/notifications/templates.server";
 import { PRACTICUM_RETAKE_WAIT_DAYS } from "./codes";
 import { exactTotal, points } from "./rubric";
-import { academyPracticums, assessorDemonstrations, attemptForAssessor, bookPracticum, currentRubric, moderatePracticum, practicumForTrainee, scorePracticum } from "./practicum.server";
+import { academyPracticums, assessorDemonstrations, attemptForAssessor, bookPracticum, cancelPracticum, currentRubric, moderatePracticum, practicumForTrainee, scorePracticum } from "./practicum.server";
 import { createUser } from "../../../test/factories";
 import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../../../test/practicum";
 
@@ -60,6 +60,39 @@ describe("practicum booking", () => {
     // A class on another topic, or one that has begun, is no demonstration to book.
     await prisma.offering.update({ where: { id: other.id }, data: { topic: "GENERAL" } });
     expect(await bookPracticum(second.user.id, other.id)).toEqual({ ok: false, problem: "notAvailable" });
+  });
+
+  it("cancels a booking before the class's deadline: not an attempt, the class open again, audited; refused after it and for anyone else", async () => {
+    const t = await createTrainee();
+    const demo = await createDemonstration();
+    const booked = await bookPracticum(t.user.id, demo.id);
+    if (!booked.ok) throw new Error(booked.problem);
+    const panel = await practicumForTrainee(t.user.id);
+    expect(panel?.attempts[0]?.cancelUntil).toEqual(demo.cancellationClosesAt);
+
+    const stranger = await createTrainee();
+    expect(await cancelPracticum(stranger.user.id, booked.attemptId)).toEqual({ ok: false, problem: "notFound" });
+    expect(await cancelPracticum(t.user.id, "not-a-uuid")).toEqual({ ok: false, problem: "notFound" });
+    expect(await cancelPracticum(t.user.id, booked.attemptId)).toEqual({ ok: true });
+    expect(await prisma.practicumAttempt.count({ where: { traineeId: t.trainee.id } })).toBe(0);
+    expect((await prisma.offering.findUniqueOrThrow({ where: { id: demo.id } })).lecturerUserIds).not.toContain(t.user.id);
+    const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "practicum.cancel", entityId: booked.attemptId } });
+    expect(audit.data).toMatchObject({ offeringId: demo.id, attempt: 1 });
+    // Cancelling twice finds nothing.
+    expect(await cancelPracticum(t.user.id, booked.attemptId)).toEqual({ ok: false, problem: "notFound" });
+
+    // The class is open again, and the next booking is still the first attempt.
+    const again = await bookPracticum(t.user.id, demo.id);
+    if (!again.ok) throw new Error(again.problem);
+    expect((await prisma.practicumAttempt.findUniqueOrThrow({ where: { id: again.attemptId } })).attempt).toBe(1);
+    // Past the class's cancellation deadline (a day before it), it stays.
+    await prisma.offering.update({ where: { id: demo.id }, data: { cancellationClosesAt: new Date(now().getTime() - 60_000) } });
+    expect(await cancelPracticum(t.user.id, again.attemptId)).toEqual({ ok: false, problem: "closed" });
+    expect((await practicumForTrainee(t.user.id))?.attempts[0]?.cancelUntil).toBeNull();
+    // Once the class has started and it is being scored, it is no booking to cancel.
+    await prisma.offering.update({ where: { id: demo.id }, data: { cancellationClosesAt: demo.cancellationClosesAt } });
+    await prisma.practicumAttempt.update({ where: { id: again.attemptId }, data: { status: "MODERATION" } });
+    expect(await cancelPracticum(t.user.id, again.attemptId)).toEqual({ ok: false, problem: "state" });
   });
 
   it("allows one retake, not before the wait after the failed attempt's decision", async () => {

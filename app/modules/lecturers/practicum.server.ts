@@ -114,6 +114,42 @@ export async function bookPracticum(userId: string, offeringId: string): Promise
   });
 }
 
+export type CancelProblem = "notFound" | "state" | "closed";
+
+/**
+ * Cancel a booked demonstration before the class's cancellation deadline (and before it starts). Nothing has been scored then (scores are taken once the class has started), so the booking
+ * is removed rather than kept as an attempt: it does not count toward the attempts allowed, and
+ * the next booking takes its number. The trainee leaves the class's lecturers; the audit keeps what
+ * was booked and when.
+ */
+export async function cancelPracticum(userId: string, attemptId: string): Promise<{ ok: true } | { ok: false; problem: CancelProblem }> {
+  if (!isUuid(attemptId)) return { ok: false, problem: "notFound" };
+  return prisma.$transaction(async (tx) => {
+    const at = now();
+    const [row] = await tx.$queryRaw<Array<{ id: string; status: string; attempt: number; bookedAt: Date; offeringId: string; closesAt: Date; traineeId: string }>>`
+      SELECT a.id, a.status::text AS status, a.attempt, a.booked_at AS "bookedAt", a.offering_id AS "offeringId", a.trainee_id AS "traineeId",
+        LEAST(o.cancellation_closes_at, o.starts_at) AS "closesAt"
+      FROM practicum_attempt a
+      JOIN lecturer_trainee t ON t.id = a.trainee_id
+      JOIN app_user u ON u.person_id = t.person_id AND u.id = ${userId}::uuid
+      JOIN offering o ON o.id = a.offering_id
+      WHERE a.id = ${attemptId}::uuid
+      FOR UPDATE OF a, o`;
+    if (!row) return { ok: false as const, problem: "notFound" as const };
+    if (row.status !== "BOOKED") return { ok: false as const, problem: "state" as const };
+    if (at >= row.closesAt) return { ok: false as const, problem: "closed" as const };
+    await tx.practicumAttempt.delete({ where: { id: row.id } });
+    await tx.$executeRaw`
+      UPDATE offering SET lecturer_user_ids = array_remove(lecturer_user_ids, ${userId}::uuid), updated_at = ${at}::timestamptz
+      WHERE id = ${row.offeringId}::uuid`;
+    await recordAudit(
+      { actorUserId: userId, action: "practicum.cancel", entityType: "practicum_attempt", entityId: row.id, data: { traineeId: row.traineeId, offeringId: row.offeringId, attempt: row.attempt, bookedAt: row.bookedAt.toISOString() } },
+      tx,
+    );
+    return { ok: true as const };
+  });
+}
+
 // ---------------------------------------------------------------------------
 // Who may score: an assessor, never of their own trainee
 // ---------------------------------------------------------------------------
@@ -386,7 +422,7 @@ export async function practicumForTrainee(userId: string) {
       decidedAt: true,
       bookedAt: true,
       moderationNote: true,
-      offering: { select: { titleKo: true, titleEn: true, startsAt: true, endsAt: true, place: true, onlineUrl: true, format: true } },
+      offering: { select: { titleKo: true, titleEn: true, startsAt: true, endsAt: true, place: true, onlineUrl: true, format: true, cancellationClosesAt: true } },
       scores: { orderBy: { submittedAt: "asc" }, select: { feedback: true } },
     },
   });
@@ -410,8 +446,10 @@ export async function practicumForTrainee(userId: string) {
     criteria: rubric?.criteria.map((c) => ({ key: c.key, title: c.title })) ?? [],
     attempts: attempts.map((a) => {
       const decided = a.status === "PASSED" || a.status === "FAILED";
+      const cancelUntil = new Date(Math.min(a.offering.cancellationClosesAt.getTime(), a.offering.startsAt.getTime()));
       return {
         id: a.id,
+        cancelUntil: a.status === "BOOKED" && at < cancelUntil ? cancelUntil : null,
         attempt: a.attempt,
         status: a.status,
         offering: a.offering,
