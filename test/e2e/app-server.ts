@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { clockForChild } from "~/utils/clock.server";
+import { resetEnvCache } from "~/utils/env.server";
 import { freePort } from "../ports";
 import { currentTotpCode } from "../totp";
 
@@ -75,4 +76,29 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole("button", { name: enrolling ? "설정 마치기" : "확인", exact: true }).click();
   if (enrolling) await page.getByRole("link", { name: "보관했습니다. 계속하기" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/login"));
+}
+
+/**
+ * A free port for the app whose origin this process takes as its own APP_ORIGIN too, so the mail a
+ * test delivers in the worker's place links to the app under test; `restore` puts the old one back.
+ */
+export async function ownOrigin(): Promise<{ port: number; restore: () => void }> {
+  const port = await freePort();
+  const saved = process.env.APP_ORIGIN;
+  process.env.APP_ORIGIN = `http://127.0.0.1:${port}`;
+  resetEnvCache();
+  return {
+    port,
+    restore: () => {
+      if (saved === undefined) delete process.env.APP_ORIGIN;
+      else process.env.APP_ORIGIN = saved;
+      resetEnvCache();
+    },
+  };
+}
+
+/** A Korean page at a phone's width (375 px) in a context of its own. */
+export async function phonePage(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: "ko-KR", baseURL: origin, viewport: { width: 375, height: 740 } });
+  return { context, page: await context.newPage() };
 }

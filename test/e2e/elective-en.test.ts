@@ -62,6 +62,9 @@ describe("end to end, in English: a citizen-facing elective from the catalog", {
     if (await pretest.count()) {
       await pretest.click();
       await page.waitForURL(/\/pretest$/);
+      // The address changes a moment before a client-side navigation draws the page.
+      await page.locator("h1", { hasText: "Pre-test" }).waitFor();
+      await page.getByRole("group").first().waitFor();
       await expectAccessible(page, "03-pretest");
       for (const group of await page.getByRole("group").all()) await group.getByRole("radio").last().check();
       await page.getByRole("button", { name: "Submit answers" }).click();

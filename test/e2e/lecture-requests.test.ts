@@ -7,7 +7,7 @@ import { register } from "~/modules/offerings/registration.server";
 import { createPerson, createUnit, createUser, TEST_PASSWORD, uid } from "../factories";
 import { storyClock } from "../clock";
 import { createAppointedLecturer } from "../lecturers";
-import { launchChromium, signIn, startApp } from "./app-server";
+import { launchChromium, phonePage, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-lecture-requests");
@@ -30,8 +30,7 @@ describe("end to end: a facility asks for a lecture, the academy offers it, the 
     lecturer = await createAppointedLecturer({ name: lecturerName, fields: ["DISABILITY"], districts: ["MAPO"] });
     app = await startApp();
     browser = await launchChromium();
-    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: { width: 375, height: 740 } });
-    page = await context.newPage();
+    ({ context, page } = await phonePage(browser, app.origin));
   }, 120_000);
 
   afterAll(async () => {

@@ -4,7 +4,6 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { now, setClock } from "~/utils/clock.server";
-import { resetEnvCache } from "~/utils/env.server";
 import { seoulDateKey, seoulYear } from "~/utils/i18n";
 import { deliverOutbox } from "~/modules/notifications/outbox.server";
 import { currentRubric } from "~/modules/lecturers/practicum.server";
@@ -15,7 +14,7 @@ import { seoul } from "../clock";
 import { openRound } from "../lecturers";
 import { createAssessor, createDemonstration } from "../practicum";
 import { addressOf, startSmtp } from "../smtp";
-import { freePort, launchChromium, signIn, startApp } from "./app-server";
+import { launchChromium, ownOrigin, phonePage, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
 import { takeCourse } from "./player";
 import { qrOnScreen } from "./qr";
@@ -44,7 +43,7 @@ describe("end to end: a citizen becomes a lecturer and teaches a facility's staf
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let savedOrigin: string | undefined;
+  let restoreOrigin: (() => void) | undefined;
 
   const tag = uid();
   const citizenName = `윤시민${tag.slice(0, 3)}`;
@@ -113,23 +112,19 @@ describe("end to end: a citizen becomes a lecturer and teaches a facility's staf
     await openCycle(cycle.id, null);
     cycleId = cycle.id;
 
-    port = await freePort();
-    savedOrigin = process.env.APP_ORIGIN;
-    process.env.APP_ORIGIN = `http://127.0.0.1:${port}`;
-    resetEnvCache();
+    const origin = await ownOrigin();
+    restoreOrigin = origin.restore;
+    port = origin.port;
     await startTheApp();
     browser = await launchChromium();
-    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: { width: 375, height: 740 } });
-    page = await context.newPage();
+    ({ context, page } = await phonePage(browser, app.origin));
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
     await smtp?.stop();
-    if (savedOrigin === undefined) delete process.env.APP_ORIGIN;
-    else process.env.APP_ORIGIN = savedOrigin;
-    resetEnvCache();
+    restoreOrigin?.();
   });
 
   /** Nothing scrolls sideways at a phone's width or at 200% zoom; axe at 375 px. */

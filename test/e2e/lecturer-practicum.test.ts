@@ -3,14 +3,13 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { resetEnvCache } from "~/utils/env.server";
 import { deliverOutbox } from "~/modules/notifications/outbox.server";
 import { currentRubric } from "~/modules/lecturers/practicum.server";
 import { createUser, TEST_PASSWORD, uid } from "../factories";
 import { storyClock } from "../clock";
 import { createAssessor, createDemonstration, createTrainee, startDemonstration } from "../practicum";
 import { addressOf, startSmtp } from "../smtp";
-import { freePort, launchChromium, signIn, startApp } from "./app-server";
+import { launchChromium, ownOrigin, phonePage, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-lecturer-practicum");
@@ -23,7 +22,7 @@ describe("end to end: a trainee's demonstration, scored by two assessors, passed
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let savedOrigin: string | undefined;
+  let restoreOrigin: (() => void) | undefined;
   let trainee: Awaited<ReturnType<typeof createTrainee>>;
   let demoTitle = "";
   let demoId = "";
@@ -40,23 +39,19 @@ describe("end to end: a trainee's demonstration, scored by two assessors, passed
     demoId = demo.id;
     for (let i = 0; i < 2; i++) assessors.push((await createAssessor()).email);
     academyEmail = (await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] })).email;
-    const port = await freePort();
-    savedOrigin = process.env.APP_ORIGIN;
-    process.env.APP_ORIGIN = `http://127.0.0.1:${port}`;
-    resetEnvCache();
+    const origin = await ownOrigin();
+    restoreOrigin = origin.restore;
+    const port = origin.port;
     app = await startApp({}, port);
     browser = await launchChromium();
-    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: { width: 375, height: 740 } });
-    page = await context.newPage();
+    ({ context, page } = await phonePage(browser, app.origin));
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
     await smtp?.stop();
-    if (savedOrigin === undefined) delete process.env.APP_ORIGIN;
-    else process.env.APP_ORIGIN = savedOrigin;
-    resetEnvCache();
+    restoreOrigin?.();
   });
 
   /** Nothing scrolls sideways at a phone's width or at 200% zoom; axe at 375 px. */

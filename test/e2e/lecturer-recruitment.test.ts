@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createUser, TEST_PASSWORD, uid } from "../factories";
 import { ensureTestStage, openRound } from "../lecturers";
-import { launchChromium, signIn, startApp } from "./app-server";
+import { launchChromium, phonePage, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-lecturer-recruitment");
@@ -33,8 +33,7 @@ describe("end to end: a citizen applies, two administrators score, one accepts, 
     roundTitle = round.titleKo;
     app = await startApp();
     browser = await launchChromium();
-    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: { width: 375, height: 740 } });
-    page = await context.newPage();
+    ({ context, page } = await phonePage(browser, app.origin));
   }, 120_000);
 
   afterAll(async () => {

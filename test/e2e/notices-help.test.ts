@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createPerson, createUser, createWorld, TEST_PASSWORD, uid } from "../factories";
 import { storyClock } from "../clock";
-import { launchChromium, signIn, startApp } from "./app-server";
+import { launchChromium, phonePage, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-notices-help");
@@ -37,8 +37,7 @@ describe("end to end: the academy posts a notice a learner reads; the help page 
     academyEmail = (await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] })).email;
     app = await startApp(CONTACT);
     browser = await launchChromium();
-    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: { width: 375, height: 740 } });
-    page = await context.newPage();
+    ({ context, page } = await phonePage(browser, app.origin));
   }, 120_000);
 
   afterAll(async () => {

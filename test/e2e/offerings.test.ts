@@ -3,12 +3,11 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
-import { resetEnvCache } from "~/utils/env.server";
 import { deliverOutbox } from "~/modules/notifications/outbox.server";
 import { createPerson, createUser, createWorld, TEST_PASSWORD, uid } from "../factories";
 import { storyClock } from "../clock";
 import { addressOf, startSmtp } from "../smtp";
-import { freePort, launchChromium, signIn, startApp } from "./app-server";
+import { launchChromium, ownOrigin, phonePage, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-offerings");
@@ -25,7 +24,7 @@ describe("end to end: a class with three seats, four people, a waiting list that
   let obligationTitle: string;
   const learners: Array<{ email: string; personEmail: string; name: string }> = [];
   const title = `장애인 인권 함께 배우기 ${uid()}`;
-  let savedOrigin: string | undefined;
+  let restoreOrigin: (() => void) | undefined;
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -38,23 +37,19 @@ describe("end to end: a class with three seats, four people, a waiting list that
     }
     academyEmail = (await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] })).email;
     // The app and the mail this process delivers in the worker's place name the same site.
-    const port = await freePort();
-    savedOrigin = process.env.APP_ORIGIN;
-    process.env.APP_ORIGIN = `http://127.0.0.1:${port}`;
-    resetEnvCache();
+    const origin = await ownOrigin();
+    restoreOrigin = origin.restore;
+    const port = origin.port;
     app = await startApp({}, port);
     browser = await launchChromium();
-    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: { width: 375, height: 740 } });
-    page = await context.newPage();
+    ({ context, page } = await phonePage(browser, app.origin));
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await app?.stop();
     await smtp?.stop();
-    if (savedOrigin === undefined) delete process.env.APP_ORIGIN;
-    else process.env.APP_ORIGIN = savedOrigin;
-    resetEnvCache();
+    restoreOrigin?.();
   });
 
   /** Nothing scrolls sideways at a phone's width or at 200% zoom; axe at 375 px. */

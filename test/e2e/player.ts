@@ -84,8 +84,14 @@ export async function takeCourse(page: Page, pages: CoursePages, check: (name: s
   if (await pretest.count()) {
     await pretest.click();
     await page.waitForURL(/\/pretest$/);
+    // A client-side navigation changes the address a moment before it draws the page: wait for
+    // the pre-test itself before listing its questions.
+    await page.locator("h1", { hasText: "사전 점검" }).waitFor();
+    await page.getByRole("group").first().waitFor();
     await check(pages.pretest);
-    for (const group of await page.getByRole("group").all()) await group.getByRole("radio").first().check();
+    const groups = await page.getByRole("group").all();
+    for (const group of groups) await group.getByRole("radio").first().check();
+    for (const group of groups) expect(await group.getByRole("radio").first().isChecked()).toBe(true);
     await page.getByRole("button", { name: "답안 제출" }).click();
     await page.waitForURL(/\/quiz\/[^/]+$/);
     await expect.poll(() => page.locator("h1").textContent()).toBe("사전 점검 결과");

@@ -6,7 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { now } from "~/utils/clock.server";
 import { createPerson, createUser, createWorld, openTestCycle, TEST_PASSWORD, uid } from "../factories";
 import { storyClock } from "../clock";
-import { launchChromium, signIn, startApp } from "./app-server";
+import { launchChromium, phonePage, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens-roll-call");
@@ -77,8 +77,7 @@ describe("end to end: the lecturer calls the roll, closes it, and the duty shows
     }
     app = await startApp();
     browser = await launchChromium();
-    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: { width: 375, height: 740 } });
-    page = await context.newPage();
+    ({ context, page } = await phonePage(browser, app.origin));
   }, 120_000);
 
   afterAll(async () => {

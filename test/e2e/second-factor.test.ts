@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { createUser, createWorld, TEST_PASSWORD } from "../factories";
 import { currentTotpCode } from "../totp";
-import { launchChromium, signIn, startApp } from "./app-server";
+import { launchChromium, phonePage, signIn, startApp } from "./app-server";
 import { expectAccessible as checkPage } from "./axe";
 
 const SHOTS = join(process.cwd(), "test-results", "screens", "second-factor");
@@ -33,8 +33,7 @@ describe("end to end: an HR officer's second step of sign-in", { timeout: 120_00
     app = await startApp();
     browser = await launchChromium();
     // A phone: the QR code, the key and the codes fit without sideways scrolling.
-    context = await browser.newContext({ locale: "ko-KR", baseURL: app.origin, viewport: { width: 375, height: 740 } });
-    page = await context.newPage();
+    ({ context, page } = await phonePage(browser, app.origin));
   }, 120_000);
 
   afterAll(async () => {
