@@ -12,6 +12,7 @@ import { runDueCycleActions } from "~/modules/obligations/cycle-admin.server";
 import { writeOfferingReminders } from "~/modules/offerings/registration.server";
 import { recordNoShows } from "~/modules/offerings/roll.server";
 import { runAppointmentTerms } from "~/modules/lecturers/appointments.server";
+import { expireLectureRequests } from "~/modules/lecturers/requests.server";
 import { now } from "~/utils/clock.server";
 import { purgeExpiredVerifications } from "~/modules/auth/verification.server";
 import { purgeThrottleEvents } from "~/modules/auth/throttle.server";
@@ -65,7 +66,8 @@ export async function processMailJob(job: Job, token?: string) {
 /**
  * reminders queue: every 15 minutes, carry out the academy's cycle actions
  * scheduled for today or earlier (ADR 022), send due reminders and the day-before reminders of
- * classes (ADR 027) and the no-shows of classes that ended, finish what applied
+ * classes (ADR 027) and the no-shows of classes that ended, close lecture requests whose dates
+ * passed without a lecturer (ADR 035), finish what applied
  * personnel files still owe (their people's assignments and notices), write
  * notices a lost job never wrote, re-create any lost delivery work, and forget
  * expired links.
@@ -80,6 +82,8 @@ export async function processReminderJob(job: Job) {
   const noShows = await recordNoShows(at);
   // Lecturer appointments: the notice before a term ends, and the end after it (ADR 034).
   const terms = await runAppointmentTerms(at);
+  // Lecture requests whose dates passed without a lecturer close, and the requester is told (ADR 035).
+  const expired = await expireLectureRequests(at);
   const reports = inSendWindow(at) ? await queueScheduledReports(at) : [];
   const followUps = await carryOutPendingFollowUps();
   const owed = await createOwedNotices();
@@ -93,8 +97,8 @@ export async function processReminderJob(job: Job) {
   const sealed = await sealAuditEvents();
   // The tick's digests (a nation's may be 800,000) go page by page, read back from the outbox.
   for await (const page of tickOutboxPages(result)) await queueDeliveries(page);
-  await queueDeliveries([...new Set([...classReminders, ...terms.notices, ...reports, ...owed, ...lost])]);
-  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, noShows, appointmentNotices: terms.notices.length, appointmentsEnded: terms.ended, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved, applicationsErased };
+  await queueDeliveries([...new Set([...classReminders, ...terms.notices, ...expired.mail, ...reports, ...owed, ...lost])]);
+  return { ...result, batches: undefined, cycleActions, classReminders: classReminders.length, noShows, appointmentNotices: terms.notices.length, appointmentsEnded: terms.ended, requestsExpired: expired.closed, reports: reports.length, importFollowUps: followUps, owedNotices: owed.length, reconciled: lost.length, sealed, retained, leaversRemoved, applicationsErased };
 }
 
 /**

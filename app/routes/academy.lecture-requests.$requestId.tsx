@@ -3,7 +3,8 @@ import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { requireRole } from "~/modules/auth/permissions.server";
-import { deliverSoon, getLectureRequest, offerLecture, offerTime, rankLecturers, withdrawOffer } from "~/modules/lecturers/requests.server";
+import { closeLectureRequest, deliverSoon, getLectureRequest, offerLecture, offerTime, rankLecturers, withdrawOffer } from "~/modules/lecturers/requests.server";
+import { EXPIRED } from "~/modules/lecturers/request-codes";
 import { toSeoulLocal } from "~/modules/offerings/offerings.server";
 import { now } from "~/utils/clock.server";
 import { formatDate, pick, type AppLocale } from "~/utils/i18n";
@@ -15,8 +16,8 @@ import { TableRegion } from "~/components/table-region";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "강의 신청", "Lecture request");
 
-const INTENT = { offer: "offer", withdraw: "withdraw" } as const;
-const DONE = ["offered", "withdrawn"] as const;
+const INTENT = { offer: "offer", withdraw: "withdraw", close: "close" } as const;
+const DONE = ["offered", "withdrawn", "closed"] as const;
 
 /** The first whole hour that is ahead of now and inside the window, as a datetime-local value. */
 function firstStart(from: Date): string {
@@ -75,6 +76,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await deliverSoon(result.mail);
     return redirect(`/academy/lecture-requests/${id}?done=withdrawn`);
   }
+  if (intent === INTENT.close) {
+    const result = await closeLectureRequest(actor, id, String(form.get("reason") ?? ""));
+    if (!result.ok) return fail(result.problem);
+    await deliverSoon(result.mail);
+    return redirect(`/academy/lecture-requests/${id}?done=closed`);
+  }
   return Response.json({ formError: t("lectureRequests.error.invalid") } satisfies ActionData, { status: 400 });
 }
 
@@ -94,6 +101,7 @@ export default function LectureRequest() {
       {d.done ? <p className="success" role="status">{k(`done.${d.done}`)}</p> : null}
       <FormAlert result={result} />
       {r.offeringId ? <p><Link className="button" to={`/academy/offerings/${r.offeringId}`}>{k("offering")}</Link></p> : null}
+      {r.closedAt ? <p className="panel">{k("closedOn", { date: formatDate(r.closedAt, locale, true), reason: r.closeReason === EXPIRED ? k("expiredReason") : r.closeReason })}</p> : null}
 
       <section aria-labelledby="details-heading" className="panel">
         <h2 id="details-heading">{k("details")}</h2>
@@ -209,6 +217,19 @@ export default function LectureRequest() {
           </TableRegion>
         )}
       </section>
+
+      {d.open ? (
+        <section aria-labelledby="close-heading">
+          <h2 id="close-heading">{k("close")}</h2>
+          <p className="meta">{k("closeHint")}</p>
+          <Form method="post">
+            <input type="hidden" name="intent" value={INTENT.close} />
+            <label htmlFor="close-reason">{k("closeReason")}</label>
+            <textarea id="close-reason" name="reason" rows={3} minLength={5} maxLength={500} required />
+            <button type="submit" className="secondary" disabled={busy}>{k("closeSubmit")}</button>
+          </Form>
+        </section>
+      ) : null}
     </>
   );
 }

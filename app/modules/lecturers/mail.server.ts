@@ -3,17 +3,18 @@ import { z } from "zod";
 import type { Locale } from "~/generated/prisma/enums";
 import { prisma } from "~/utils/db.server";
 import { getEnv } from "~/utils/env.server";
-import { translator } from "~/utils/i18n";
+import { formatDate, translator } from "~/utils/i18n";
 import { composeMail, type RenderedMail } from "~/modules/notifications/templates.server";
 import { classTime } from "~/modules/offerings/mail.server";
+import { EXPIRED } from "./request-codes";
 
 /**
  * The mails of lecture requests (template "lecture-request", ADR 035): to the requester (received,
- * scheduled), to the lecturer (offered, withdrawn) and to the administrator who made the offer
+ * scheduled, closed without a lecture), to the lecturer (offered, withdrawn) and to the administrator who made the offer
  * (accepted, declined). Each reads the current state and sends nothing once it no longer holds.
  */
 const payloadSchema = z.union([
-  z.object({ requestId: z.string().uuid(), kind: z.enum(["received", "scheduled"]) }),
+  z.object({ requestId: z.string().uuid(), kind: z.enum(["received", "scheduled", "closed"]) }),
   z.object({ offerId: z.string().uuid(), kind: z.enum(["offered", "withdrawn", "accepted", "declined"]) }),
 ]);
 
@@ -31,6 +32,12 @@ export async function renderLectureRequestMail(locale: Locale, payload: unknown)
     if (p.kind === "scheduled" && (r.status !== "SCHEDULED" || !r.offering || r.offering.status !== "SCHEDULED")) return null;
     const vars = { organisation: r.organizationName };
     const items = [k("organisation", vars), k("topic", { topic: t(`offerings.topic.${r.topic}`) }), k("size", { count: r.audienceSize })];
+    if (p.kind === "closed") {
+      if (r.status !== "CANCELLED" || !r.closedAt) return null;
+      const window = k("window", { from: formatDate(r.preferredFrom, locale, true), to: formatDate(r.preferredTo, locale, true) });
+      const body = r.closeReason === EXPIRED ? k("closed.expired", vars) : k("closed.body", { ...vars, reason: r.closeReason });
+      return composeMail(locale, k("closed.subject"), [k("greeting", { name: r.contactName }), body], [...items, window], { href: `${env.APP_ORIGIN}/lecturers/request`, label: k("closed.action") });
+    }
     if (p.kind === "received") {
       return composeMail(locale, k("received.subject"), [k("greeting", { name: r.contactName }), k("received.body", vars)], items, { href: `${env.APP_ORIGIN}/lecturers/request`, label: k("received.action") });
     }

@@ -10,7 +10,8 @@ import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/h
 import { storyClock } from "../../../test/clock";
 import { createAppointedLecturer, facilityRequest } from "../../../test/lecturers";
 import { acceptOffer, declineOffer, lecturerOffersSection } from "./offers.server";
-import { createLectureRequest, offerLecture, offerTime, rankLecturers, withdrawOffer } from "./requests.server";
+import { closeLectureRequest, createLectureRequest, expireLectureRequests, offerLecture, offerTime, rankLecturers, withdrawOffer } from "./requests.server";
+import { action as academyAction } from "~/routes/academy.lecture-requests.$requestId";
 
 async function actorFor(userId: string): Promise<Actor> {
   const session = await getCurrentSession(getRequest("/", await sessionCookieFor(userId)));
@@ -125,6 +126,57 @@ describe("matching a request with a lecturer, offering it and the lecturer's ans
     expect(await prisma.auditEvent.count({ where: { entityId: id, action: { in: ["lecture_request.offer", "lecture_request.withdraw_offer"] } } })).toBe(2);
     // Offered again after the withdrawal: the same row, awaiting an answer again.
     expect(await offer("2026-12-17T10:00")).toMatchObject({ ok: true, offerId });
+  });
+
+  it("the academy closes a request with a reason: the requester is told, awaiting offers withdrawn; refused without a reason or once scheduled", async () => {
+    const lecturer = await createAppointedLecturer();
+    const id = await newRequest({ organizationName: `닫는 복지관 ${uid()}` });
+    const offered = await offerLecture(academy, id, { start: "2026-12-15T10:00", lecturerPersonId: lecturer.person.id });
+    if (!offered.ok) throw new Error(offered.problem);
+    expect(await closeLectureRequest(academy, id, "짧음")).toEqual({ ok: false, problem: "reason" });
+    expect(await closeLectureRequest(await actorFor(lecturer.user.id), id, "강사를 구할 수 없습니다")).toEqual({ ok: false, problem: "notFound" });
+
+    // Through the page: a POST with the reason.
+    const cookie = await sessionCookieFor(academy.userId);
+    const res = await respond(() => academyAction({ request: postForm(`/academy/lecture-requests/${id}`, { intent: "close", reason: "그 주에는 수어 통역이 가능한 강사가 없습니다" }, cookie), params: { requestId: id }, context: {} }));
+    expect(res.status).toBe(302);
+    const row = await prisma.lectureRequest.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ status: "CANCELLED", closeReason: "그 주에는 수어 통역이 가능한 강사가 없습니다" });
+    expect(row.closedAt).not.toBeNull();
+    expect((await prisma.lectureOffer.findUniqueOrThrow({ where: { id: offered.offerId } })).status).toBe("WITHDRAWN");
+    const toRequester = await prisma.outboxEmail.findUniqueOrThrow({ where: { dedupeKey: `lecture-request-closed:${id}` } });
+    expect(toRequester.toAddress).toBe(row.contactEmail);
+    const mail = await renderTemplate(toRequester.template, toRequester.locale, toRequester.payload);
+    expect(mail?.subject).toBe("강의 신청을 마감했습니다");
+    expect(mail?.text).toContain("그 주에는 수어 통역이 가능한 강사가 없습니다");
+    const toLecturer = await prisma.outboxEmail.findFirstOrThrow({ where: { template: "lecture-request", payload: { equals: { offerId: offered.offerId, kind: "withdrawn" } } } });
+    expect(toLecturer.toAddress).toBe(lecturer.user.email);
+    expect(await prisma.auditEvent.count({ where: { action: "lecture_request.close", entityId: id, actorUserId: academy.userId } })).toBe(1);
+    // Closed once: again is refused, and the page shows when and why.
+    expect(await closeLectureRequest(academy, id, "다시 마감합니다")).toEqual({ ok: false, problem: "closed" });
+    const page = (await (await respond(() => academyLoader({ request: getRequest(`/academy/lecture-requests/${id}`, cookie), params: { requestId: id }, context: {} }))).json()) as { open: boolean };
+    expect(page.open).toBe(false);
+  });
+
+  it("the worker closes requests whose dates passed without a lecturer, once, and tells the requester in their words", async () => {
+    const lecturer = await createAppointedLecturer();
+    const past = await newRequest({ organizationName: `지난 신청 ${uid()}` });
+    const offered = await offerLecture(academy, past, { start: "2026-12-15T10:00", lecturerPersonId: lecturer.person.id });
+    if (!offered.ok) throw new Error(offered.problem);
+    const later = await newRequest({ organizationName: `다음 달 신청 ${uid()}`, from: "2027-01-11T09:00", to: "2027-01-15T18:00" });
+    // The first window (14 to 18 December) has ended; the second has not.
+    const at = new Date("2026-12-19T00:00:00+09:00");
+    const first = await expireLectureRequests(at, [past, later]);
+    expect(first.closed).toBe(1);
+    expect(first.mail).toHaveLength(2);
+    expect(await prisma.lectureRequest.findUniqueOrThrow({ where: { id: past } })).toMatchObject({ status: "CANCELLED", closeReason: "expired" });
+    expect((await prisma.lectureRequest.findUniqueOrThrow({ where: { id: later } })).status).toBe("RECEIVED");
+    expect((await prisma.lectureOffer.findUniqueOrThrow({ where: { id: offered.offerId } })).status).toBe("WITHDRAWN");
+    const toRequester = await prisma.outboxEmail.findUniqueOrThrow({ where: { dedupeKey: `lecture-request-closed:${past}` } });
+    expect((await renderTemplate(toRequester.template, toRequester.locale, toRequester.payload))?.text).toContain("희망 일정 안에 강의를 맡을 강사를 찾지 못해");
+    expect(await prisma.auditEvent.count({ where: { action: "lecture_request.close", entityId: past, actorUserId: null, reason: "expired" } })).toBe(1);
+    // The next tick finds nothing more to close or to send.
+    expect(await expireLectureRequests(at, [past, later])).toEqual({ closed: 0, mail: [] });
   });
 
   it("accepting schedules the class once, for the duty the topic fits, and withdraws the other offers", async () => {

@@ -36,3 +36,6 @@ export function dutyForTopic(topic: string): string {
 export function hoursOf(minutes: number): number {
   return Math.round((minutes / 60) * 100) / 100;
 }
+
+/** The close reason of a request whose window ended before a lecturer accepted it. */
+export const EXPIRED = "expired";

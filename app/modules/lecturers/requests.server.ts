@@ -12,7 +12,7 @@ import { isUuid } from "~/utils/ids";
 import { isDateKey, seoulDateKey, seoulDayStart, seoulYear } from "~/utils/i18n";
 import { plainText, stripInvisible } from "~/utils/text";
 import { LECTURER_FIELDS, REQUESTER_KINDS } from "./codes";
-import { AUDIENCE_MAX, AUDIENCE_MIN, DURATION_MAX, DURATION_MIN, dutyForTopic, REQUEST_STATUSES, REQUEST_TOPICS, WINDOW_MAX_DAYS, type OfferProblem } from "./request-codes";
+import { AUDIENCE_MAX, AUDIENCE_MIN, DURATION_MAX, DURATION_MIN, dutyForTopic, EXPIRED, REQUEST_STATUSES, REQUEST_TOPICS, WINDOW_MAX_DAYS, type OfferProblem } from "./request-codes";
 
 /**
  * Lecture requests (ADR 035): a public body, company, welfare facility or group asks for a lecture
@@ -387,3 +387,82 @@ export async function withdrawOffer(actor: Pick<Actor, "roles" | "userId">, requ
     return { ok: true as const, mail };
   });
 }
+
+// ---------------------------------------------------------------------------
+// Closing a request without a lecture
+// ---------------------------------------------------------------------------
+
+export type CloseProblem = "notFound" | "closed" | "reason";
+
+/**
+ * One statement for both ways a request closes without a lecture: the academy's (one request, its
+ * reason) and the window's end (every open request whose latest end has passed). The requests
+ * become CANCELLED with when and why; offers still awaiting an answer are withdrawn; the requester
+ * and each of those lecturers get a mail through the outbox (keyed, so never twice); each closing
+ * is audited. Returns the outbox rows written.
+ */
+async function closeRequests(tx: Tx | typeof prisma, which: Prisma.Sql, reason: string, at: Date, actorUserId: string | null): Promise<{ closed: number; mail: string[] }> {
+  const [row] = await tx.$queryRaw<Array<{ closed: number; mail: string[] }>>`
+    WITH closed AS (
+      UPDATE lecture_request r SET status = 'CANCELLED', closed_at = ${at}::timestamptz, close_reason = ${reason}
+      WHERE r.status IN ('RECEIVED', 'OFFERED') AND ${which}
+      RETURNING r.id, r.contact_email, r.requested_by_user_id
+    ),
+    withdrawn AS (
+      UPDATE lecture_offer f SET status = 'WITHDRAWN', answered_at = ${at}::timestamptz
+      FROM closed c WHERE f.request_id = c.id AND f.status = 'OFFERED'
+      RETURNING f.id, f.request_id, f.lecturer_person_id, f.offered_at
+    ),
+    to_requesters AS (
+      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+      SELECT 'lecture-request-closed:' || c.id, c.contact_email, 'lecture-request', COALESCE(u.locale, 'ko'::"Locale"),
+        jsonb_build_object('requestId', c.id, 'kind', 'closed')
+      FROM closed c LEFT JOIN app_user u ON u.id = c.requested_by_user_id
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id
+    ),
+    to_lecturers AS (
+      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
+      SELECT 'lecture-offer-withdrawn:' || w.id || ':' || floor(extract(epoch FROM w.offered_at) * 1000)::bigint,
+        COALESCE(u.email, p.email), 'lecture-request', COALESCE(u.locale, 'ko'::"Locale"), jsonb_build_object('offerId', w.id, 'kind', 'withdrawn')
+      FROM withdrawn w JOIN person p ON p.id = w.lecturer_person_id LEFT JOIN app_user u ON u.person_id = p.id
+      ON CONFLICT (dedupe_key) DO NOTHING
+      RETURNING id
+    ),
+    audited AS (
+      INSERT INTO audit_event (actor_user_id, action, entity_type, entity_id, reason, data)
+      SELECT ${actorUserId}::uuid, 'lecture_request.close', 'lecture_request', c.id::text, ${reason},
+        jsonb_build_object('withdrawnOffers', (SELECT count(*) FROM withdrawn w WHERE w.request_id = c.id))
+      FROM closed c
+    )
+    SELECT (SELECT count(*) FROM closed)::int AS closed,
+      ARRAY(SELECT id::text FROM to_requesters UNION ALL SELECT id::text FROM to_lecturers) AS mail`;
+  return { closed: row?.closed ?? 0, mail: row?.mail ?? [] };
+}
+
+/**
+ * The academy closes a request it will not serve (no lecturer for its field, a time it cannot
+ * meet), with a reason the requester is told. A request whose lecture is scheduled is closed by
+ * cancelling the class instead.
+ */
+export async function closeLectureRequest(actor: Pick<Actor, "roles" | "userId">, requestId: string, reasonText: string): Promise<{ ok: true; mail: string[] } | { ok: false; problem: CloseProblem }> {
+  const reason = plainText(reasonText);
+  if (reason.length < 5 || reason.length > 500) return { ok: false, problem: "reason" };
+  return prisma.$transaction(async (tx) => {
+    const r = await lockRequest(tx, actor, requestId);
+    if (!r) return { ok: false as const, problem: "notFound" as const };
+    if (r.status !== "RECEIVED" && r.status !== "OFFERED") return { ok: false as const, problem: "closed" as const };
+    const { mail } = await closeRequests(tx, Prisma.sql`r.id = ${r.id}::uuid`, reason, now(), actor.userId);
+    return { ok: true as const, mail };
+  });
+}
+
+/**
+ * The worker's tick: requests still open when their window has ended close by themselves, so the
+ * academy's list holds only what can still happen and the requester is not left waiting.
+ */
+export async function expireLectureRequests(at: Date, onlyIds: string[] = []): Promise<{ closed: number; mail: string[] }> {
+  const scope = onlyIds.length ? Prisma.sql`AND r.id = ANY(${onlyIds}::uuid[])` : Prisma.empty;
+  return closeRequests(prisma, Prisma.sql`r.preferred_to < ${at}::timestamptz ${scope}`, EXPIRED, at, null);
+}
+
