@@ -882,6 +882,11 @@ export const en: Shape<typeof ko> = {
     homeLink: "See my unit's progress",
   },
   hr: {
+    underUnit: "{{unit}} and the units under it.",
+    wholeScope: "Show your whole scope",
+    topOnly: "Your scope has {{count}} units, so only its top two levels are shown (at most {{max}} at a time). Follow “units under” to see further down; the download lists everyone with their unit.",
+    subUnits: "{{count}} units under",
+    subUnitsOf: "Show the {{count}} units under {{unit}}",
     chartCaption: "Completion rate of the top two levels of units ({{rate}}% overall). The table below has every number.",
     asOf: "As of",
     asOfHint: "Leave empty for now.",

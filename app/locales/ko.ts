@@ -878,6 +878,11 @@ export const ko = {
     homeLink: "우리 부서 이수 현황 보기",
   },
   hr: {
+    underUnit: "{{unit}}과(와) 그 아래 부서입니다.",
+    wholeScope: "담당 범위 전체 보기",
+    topOnly: "담당 범위에 부서가 {{count}}개 있어 위의 두 단계만 보입니다(한 번에 최대 {{max}}개). ‘하위 부서’를 눌러 그 아래를 봅니다. 내려받기 파일에는 모든 사람이 부서와 함께 있습니다.",
+    subUnits: "하위 부서 {{count}}",
+    subUnitsOf: "{{unit}}의 하위 부서 {{count}}개 보기",
     chartCaption: "상위 두 단계 조직의 이수율 (전체 {{rate}}%). 자세한 숫자는 아래 표에 있습니다.",
     asOf: "기준일",
     asOfHint: "비워 두면 현재 기준입니다.",

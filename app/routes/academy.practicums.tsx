@@ -117,7 +117,7 @@ export default function AcademyPracticums() {
                   <input type="hidden" name="intent" value="appoint" />
                   <input type="hidden" name="id" value={p.traineeId} />
                   <DateFields prefix={`appoint-${p.traineeId}`} hint={t("lecturerPracticum.academy.datesHint", { years: APPOINTMENT_TERM_YEARS })} />
-                  <p><button type="submit" aria-label={t("lecturerPracticum.academy.appointLabel", { name: p.name })}>{t("lecturerPracticum.academy.appoint")}</button></p>
+                  <p><button type="submit" className="primary" aria-label={t("lecturerPracticum.academy.appointLabel", { name: p.name })}>{t("lecturerPracticum.academy.appoint")}</button></p>
                 </Form>
               </li>
             ))}
@@ -141,7 +141,7 @@ export default function AcademyPracticums() {
                     <input type="hidden" name="intent" value="renew" />
                     <input type="hidden" name="id" value={a.id} />
                     <DateFields prefix={`renew-${a.id}`} hint={t("lecturerPracticum.academy.renewStartHint", { years: APPOINTMENT_TERM_YEARS })} />
-                    <p><button type="submit" aria-label={t("lecturerPracticum.academy.renewLabel", { name: a.name })}>{t("lecturerPracticum.academy.renew")}</button></p>
+                    <p><button type="submit" className="primary" aria-label={t("lecturerPracticum.academy.renewLabel", { name: a.name })}>{t("lecturerPracticum.academy.renew")}</button></p>
                   </Form>
                 )}
               </li>

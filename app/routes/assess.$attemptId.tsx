@@ -112,7 +112,7 @@ export default function AssessAttempt() {
               </div>
             );
           })}
-          <p><button type="submit" disabled={busy}>{t("lecturerPracticum.assess.submit")}</button></p>
+          <p><button type="submit" className="primary" disabled={busy}>{t("lecturerPracticum.assess.submit")}</button></p>
         </Form>
       ) : null}
       {a.mayModerate ? (
@@ -125,7 +125,7 @@ export default function AssessAttempt() {
               <LevelFieldset key={c.key} criterion={c} prefix="agreed" legend={t("lecturerPracticum.assess.agreedLegend", { title: pick(locale, c.title.ko, c.title.en) })} error={err(`level.${c.key}`)} />
             ))}
             <TextAreaField name="note" label={t("lecturerPracticum.assess.note")} hint={t("lecturerPracticum.assess.noteHint")} error={err("note")} rows={4} maxLength={2000} required />
-            <p><button type="submit" disabled={busy}>{t("lecturerPracticum.assess.moderate")}</button></p>
+            <p><button type="submit" className="primary" disabled={busy}>{t("lecturerPracticum.assess.moderate")}</button></p>
           </Form>
         </section>
       ) : null}

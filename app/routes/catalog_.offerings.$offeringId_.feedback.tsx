@@ -74,7 +74,7 @@ export default function ClassFeedback() {
             </fieldset>
           ))}
           <TextAreaField name="comment" label={t("offerings.feedback.comment")} error={result?.fieldErrors?.comment} maxLength={2000} rows={4} />
-          <div><button type="submit" disabled={busy}>{t("offerings.feedback.submit")}</button></div>
+          <div><button type="submit" className="primary" disabled={busy}>{t("offerings.feedback.submit")}</button></div>
         </Form>
       )}
     </>

@@ -3,7 +3,8 @@ import { pageTitle } from "~/utils/meta";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useTranslation } from "react-i18next";
 import { RateChart } from "~/components/rate-chart";
-import { categoryCompliance, unitCompliance } from "~/modules/compliance/compliance.server";
+import { categoryCompliance, unitComplianceView } from "~/modules/compliance/compliance.server";
+import { isUuid } from "~/utils/ids";
 import { countsAsOf } from "~/modules/compliance/counts.server";
 import { readAsOf, requireHrCycle } from "~/modules/compliance/guard.server";
 import { purposeAction, readViewPurpose, recordReportView } from "~/modules/audit/access.server";
@@ -18,14 +19,24 @@ import { staffCategoryName } from "~/modules/org/staff-category-names";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "이수 현황", "Compliance");
 
+/**
+ * The most units the table shows at once. A scope with more (a city's thousands) shows its top two
+ * levels and each unit leads to the units under it (?under=), so the page stays one screenful of
+ * work for the server and the officer whatever the size of the city.
+ */
+const MAX_ROWS = 500;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   const { actor, cycles, cycle } = await requireHrCycle(request);
   const params = new URL(request.url).searchParams;
   const purpose = await readViewPurpose(actor, params);
   const { asOf, asOfParam } = readAsOf(params);
-  const [units, categories] = cycle
-    ? await Promise.all([unitCompliance(actor, cycle.id, asOf), categoryCompliance(actor, cycle.id, asOf)])
-    : [[], []];
+  const underParam = params.get("under");
+  const under = underParam && isUuid(underParam) ? underParam : null;
+  const [view, categories] = cycle
+    ? await Promise.all([unitComplianceView(actor, cycle.id, asOf, { under, maxRows: MAX_ROWS }), categoryCompliance(actor, cycle.id, asOf)])
+    : [{ rows: [], extent: null }, []];
+  const units = view.rows;
   const categoryNames = await staffCategoryNames();
   // Today's figures are the cycle's counts as of a moment (ADR 036); as of a date, that date.
   const countedAt = cycle && !asOf ? await countsAsOf(cycle.id) : null;
@@ -44,6 +55,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
     cycles,
     cycle,
     units,
+    extent: view.extent,
+    // A unit outside the officer's scope shows nothing, as if it were not there.
+    under: under ? (units[0] ?? null) : null,
+    maxRows: MAX_ROWS,
     categories,
     categoryNames,
     countedAt,
@@ -125,6 +140,13 @@ export default function Compliance() {
             rows={d.units.filter((u) => u.depth <= 1 && u.assigned > 0).map((u) => ({ label: pick(locale, u.nameKo, u.nameEn), rate: u.ratePercent }))}
             caption={t("hr.chartCaption", { rate: totalRate ?? 0 })}
           />
+          {d.under ? (
+            <p>
+              {t("hr.underUnit", { unit: pick(locale, d.under.nameKo, d.under.nameEn) })}{" "}
+              <Link to={`/hr?cycle=${d.cycle.id}${carried}`}>{t("hr.wholeScope")}</Link>
+            </p>
+          ) : null}
+          {d.extent?.topOnly ? <p className="meta">{t("hr.topOnly", { count: d.extent.units, max: d.maxRows })}</p> : null}
           <TableRegion labelledBy="compliance-caption" stickyFirst>
             <table>
               <caption id="compliance-caption">
@@ -147,6 +169,14 @@ export default function Compliance() {
                         {u.assigned > 0 ? (
                           <Link to={`/hr/units/${u.unitId}?cycle=${d.cycle!.id}${carried}`} aria-label={pending > 0 ? t("hr.drill", { unit: name }) : undefined}>{name}</Link>
                         ) : name}
+                        {d.extent?.topOnly && u.depth > 0 && u.subUnits > 0 ? (
+                          <>
+                            {" "}
+                            <Link className="meta" to={`/hr?cycle=${d.cycle!.id}&under=${u.unitId}${carried}`} aria-label={t("hr.subUnitsOf", { unit: name, count: u.subUnits })}>
+                              {t("hr.subUnits", { count: u.subUnits })}
+                            </Link>
+                          </>
+                        ) : null}
                       </th>
                       <CountCells counts={u} />
                     </tr>

@@ -57,7 +57,7 @@ export default function OrgChart() {
           <label htmlFor="q">{t("chart.search")}</label>
           <input id="q" name="q" type="search" defaultValue={d.q} />
         </div>
-        <div><button type="submit">{t("chart.show")}</button></div>
+        <div><button type="submit" className="secondary">{t("chart.show")}</button></div>
       </Form>
       <section aria-labelledby="chart-heading">
         <h2 id="chart-heading">{d.asOf ? t("chart.asOfTitle", { date: d.asOf }) : t("chart.todayTitle")}</h2>

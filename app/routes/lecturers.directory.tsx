@@ -39,7 +39,7 @@ export default function LecturerDirectory() {
           {select("district", DISTRICTS, (c) => t(`offerings.district.${c}`))}
           {select("language", LECTURER_LANGUAGES, (c) => t(`lecturerPracticum.language.${c}`))}
         </div>
-        <p><button type="submit">{d("apply")}</button></p>
+        <p><button type="submit" className="secondary">{d("apply")}</button></p>
       </Form>
       <p role="status">{t("lecturerPracticum.directory.count", { count: lecturers.length })}</p>
       {lecturers.length === 0 ? <p className="panel">{d("none")}</p> : (

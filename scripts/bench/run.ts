@@ -319,13 +319,14 @@ async function measureAll(n: number, last: boolean): Promise<Result[]> {
        ),
        up AS (SELECT x AS unit_id, sum(o.assigned) assigned, sum(o.completed) completed, sum(o.in_person) in_person, sum(o.in_progress) in_progress,
                 sum(o.not_started) not_started, sum(o.exempted) exempted, sum(o.overdue) overdue
-              FROM own o JOIN tree t ON t.id = o.unit_id, unnest(t.path) x GROUP BY x)
-       SELECT t.id AS "unitId", u.code, u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind, t.depth,
+              FROM own o JOIN tree t ON t.id = o.unit_id, unnest(t.path) x GROUP BY x),
+       kids AS (SELECT path[depth] AS id, count(*)::int AS n FROM tree WHERE depth > 0 GROUP BY 1)
+       SELECT t.id AS "unitId", u.code, u.name_ko AS "nameKo", u.name_en AS "nameEn", u.kind::text AS kind, t.depth, COALESCE(kids.n, 0) AS "subUnits",
          COALESCE(up.assigned, 0)::int AS assigned, COALESCE(up.completed, 0)::int AS completed, COALESCE(up.in_person, 0)::int AS "inPerson",
          COALESCE(up.in_progress, 0)::int AS "inProgress", COALESCE(up.not_started, 0)::int AS "notStarted",
          COALESCE(up.exempted, 0)::int AS exempted, COALESCE(up.overdue, 0)::int AS overdue,
          CASE WHEN up.assigned - up.exempted > 0 THEN round(100.0 * up.completed / (up.assigned - up.exempted))::int END AS "ratePercent"
-       FROM tree t JOIN org_unit u ON u.id = t.id LEFT JOIN up ON up.unit_id = t.id ORDER BY t.sort_key`,
+       FROM tree t JOIN org_unit u ON u.id = t.id LEFT JOIN up ON up.unit_id = t.id LEFT JOIN kids ON kids.id = t.id ORDER BY t.sort_key`,
       [root, asOf ?? BENCH_NOW, asOf !== null, ids.annual],
     );
   const same = (p: unknown, b: unknown) => canonical(p) === canonical(b);

@@ -80,7 +80,10 @@ export async function takeCourse(page: Page, pages: CoursePages, check: (name: s
   const assignmentId = /\/learn\/([^/?#]+)$/.exec(new URL(page.url()).pathname)?.[1];
   if (!assignmentId) throw new Error(`not on a course page: ${page.url()}`);
 
-  const pretest = page.getByRole("link", { name: "사전 점검 후 학습 시작" });
+  // A client-side navigation changes the address a moment before it draws the page: wait for the
+  // course page's way in (with or without the pre-test) before asking which one it offers.
+  await page.getByRole("link", { name: /^(사전 점검 후 )?학습 시작$/ }).first().waitFor();
+  const pretest = page.getByRole("link", { name: "사전 점검 후 학습 시작", exact: true });
   if (await pretest.count()) {
     await pretest.click();
     await page.waitForURL(/\/pretest$/);
@@ -98,7 +101,7 @@ export async function takeCourse(page: Page, pages: CoursePages, check: (name: s
     await check(pages.pretestResult);
     await page.getByRole("link", { name: "학습 시작" }).click();
   } else {
-    await page.getByRole("link", { name: "학습 시작" }).click();
+    await page.getByRole("link", { name: "학습 시작", exact: true }).click();
   }
   const tabs = await readLessonsByKeyboard(page, { done: /학습 완료/, toQuiz: "평가로" }, (n) => check(pages.lesson(n)));
   await check(pages.quiz);

@@ -16,7 +16,9 @@ import { now } from "~/utils/clock.server";
 import { seoulDateKey, seoulDayStart } from "~/utils/i18n";
 import { storyClock } from "../../../test/clock";
 import { defaultCycle } from "./guard.server";
-import { listCycles } from "./compliance.server";
+import { listCycles, unitComplianceView } from "./compliance.server";
+import { loadActor } from "~/modules/auth/permissions.server";
+import { getCurrentSession } from "~/modules/auth/session.server";
 
 describe("HR officer's compliance view", () => {
   let hrCookie: string;
@@ -56,6 +58,32 @@ describe("HR officer's compliance view", () => {
     expect(byCode[world.bureau.code]).toMatchObject({ assigned: 3, completed: 1, ratePercent: 33, depth: 0 });
     expect(data.units.find((u: { unitId: string }) => u.unitId === team.id)).toMatchObject({ assigned: 1, completed: 0, depth: 2 });
     expect(data.categories).toEqual([{ staffCategory: "CIVIL_SERVANT", grade: 7, assigned: 3, completed: 1, inPerson: 0, exempted: 0, ratePercent: 33 }]);
+  });
+
+  it("shows a large scope's top two levels, and the units under one of them on asking, never outside the scope", async () => {
+    const actor = await loadActor((await getCurrentSession(getRequest("/hr", hrCookie)))!);
+    const whole = await unitComplianceView(actor, cycleId, null, { under: null, maxRows: 500 });
+    expect(whole.extent).toEqual({ units: whole.rows.length, topOnly: false });
+    expect(whole.rows.find((u) => u.unitId === team.id)).toMatchObject({ depth: 2, subUnits: 0 });
+    expect(whole.rows.find((u) => u.code === world.division.code)).toMatchObject({ subUnits: 1 });
+
+    // Fewer rows allowed than the scope has units: the bureau and the units directly under it.
+    const top = await unitComplianceView(actor, cycleId, null, { under: null, maxRows: 2 });
+    expect(top.extent).toEqual({ units: whole.rows.length, topOnly: true });
+    expect(top.rows).toHaveLength(2);
+    expect(top.rows[0]).toMatchObject({ code: world.bureau.code, depth: 0, assigned: 3 });
+    expect(top.rows.every((u) => u.depth <= 1)).toBe(true);
+
+    // Under the division, through the page: the division at the top, its team under it, counted the same.
+    const res = await respond(() => hrLoader({ request: getRequest(`/hr?cycle=${cycleId}&under=${world.division.id}`, hrCookie), params: {}, context: {} }));
+    const data = await res.json();
+    expect(data.under).toMatchObject({ unitId: world.division.id });
+    expect(data.units.map((u: { unitId: string; depth: number }) => [u.unitId, u.depth])).toEqual([[world.division.id, 0], [team.id, 1]]);
+    expect(data.units[0]).toMatchObject({ assigned: 3, completed: 1 });
+    // A unit outside the officer's scope shows nothing.
+    const outside = await (await respond(() => hrLoader({ request: getRequest(`/hr?cycle=${cycleId}&under=${world.otherBureau.id}`, hrCookie), params: {}, context: {} }))).json();
+    expect(outside.units).toEqual([]);
+    expect(outside.under).toBeNull();
   });
 
   it("reads the records as they stood on a past date", async () => {

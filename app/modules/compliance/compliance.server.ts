@@ -27,6 +27,27 @@ export interface UnitCompliance {
   exempted: number;
   overdue: number;
   ratePercent: number | null;
+  /** Units directly under this one (in the tree read: today's, or that date's). */
+  subUnits: number;
+}
+
+/**
+ * What part of the rolled-up tree a page shows: the subtree of `under` (a unit in the officer's
+ * scope; else the whole scope), all of it when it has at most `maxRows` units, else its top unit(s)
+ * and the units directly under them, the first `maxRows` in code order. Depths are then counted
+ * from the top of what is shown.
+ */
+export interface UnitView {
+  under: string | null;
+  maxRows: number;
+}
+
+/** How much of the subtree a view shows (see UnitView). */
+export interface UnitViewExtent {
+  /** Units in the subtree asked for. */
+  units: number;
+  /** True when only its top two levels are shown (or fewer than those, capped at maxRows). */
+  topOnly: boolean;
 }
 
 export interface CycleOption {
@@ -85,8 +106,18 @@ async function topLevelUnits(unitIds: string[]): Promise<string[]> {
  * cycleStates). Overdue means past the deadline and the cycle's grace period.
  * The rate leaves exempted people out of the denominator.
  */
-export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date | null = null): Promise<UnitCompliance[]> {
-  if (actor.hrScopeUnitIds.length === 0) return [];
+export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date | null = null, view?: UnitView): Promise<UnitCompliance[]> {
+  return (await unitComplianceView(actor, cycleId, asOf, view)).rows;
+}
+
+/** unitCompliance, and with a view, how much of the subtree it shows. */
+export async function unitComplianceView(
+  actor: Actor,
+  cycleId: string,
+  asOf: Date | null = null,
+  view?: UnitView,
+): Promise<{ rows: UnitCompliance[]; extent: UnitViewExtent | null }> {
+  if (actor.hrScopeUnitIds.length === 0) return { rows: [], extent: null };
   // Each unit's own counts are summed into every unit on its path from the scope root
   // (unnest of its ancestors): units x depth rows, never units x units.
   // Today the tree is org_unit as it is (ended units left out); as of a date it is the units'
@@ -128,7 +159,21 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
         count(*) FILTER (WHERE state IN ('ASSIGNED', 'IN_PROGRESS') AND due_at + (SELECT grace FROM at) < (SELECT t FROM at))::int AS overdue
       FROM states GROUP BY unit_id
     ),`;
-  return prisma.$queryRaw<UnitCompliance[]>`
+  // The rows shown: all of them, or (a view) the subtree asked for, whole or its top two levels.
+  const shown = view
+    ? Prisma.sql`,
+    sub AS MATERIALIZED (
+      SELECT units.* FROM units WHERE ${view.under ? Prisma.sql`${view.under}::uuid = ANY(units.ancestors)` : Prisma.sql`TRUE`}
+    ),
+    extent AS (SELECT min(depth) AS top, count(*)::int AS n FROM sub),
+    shown AS MATERIALIZED (
+      SELECT sub.id, sub.depth - extent.top AS depth, sub.sort_key, extent.n, extent.n > ${view.maxRows} AS top_only
+      FROM sub, extent WHERE extent.n <= ${view.maxRows} OR sub.depth <= extent.top + 1
+      ORDER BY sub.sort_key LIMIT ${view.maxRows}
+    )`
+    : Prisma.sql`,
+    shown AS (SELECT units.id, units.depth, units.sort_key, NULL::int AS n, NULL::boolean AS top_only FROM units)`;
+  const rows = await prisma.$queryRaw<Array<UnitCompliance & { extentUnits: number | null; topOnly: boolean | null }>>`
     WITH RECURSIVE ${tree}
     ${direct}
     rolled AS (
@@ -140,18 +185,27 @@ export async function unitCompliance(actor: Actor, cycleId: string, asOf: Date |
       JOIN units des ON des.id = d.unit_id
       CROSS JOIN LATERAL unnest(des.ancestors) AS anc(id)
       GROUP BY anc.id
-    )
+    ),
+    -- How many units lie directly under each: one pass over the tree read.
+    kids AS (
+      SELECT units.ancestors[cardinality(units.ancestors) - 1] AS id, count(*)::int AS n
+      FROM units WHERE cardinality(units.ancestors) > 1 GROUP BY 1
+    )${shown}
     SELECT u.id AS "unitId", u.code, ${names},
-      units.depth,
+      shown.depth, COALESCE(kids.n, 0) AS "subUnits", shown.n AS "extentUnits", shown.top_only AS "topOnly",
       COALESCE(c.assigned, 0) AS assigned, COALESCE(c.completed, 0) AS completed,
       COALESCE(c.in_person, 0) AS "inPerson",
       COALESCE(c.in_progress, 0) AS "inProgress", COALESCE(c.not_started, 0) AS "notStarted",
       COALESCE(c.exempted, 0) AS exempted, COALESCE(c.overdue, 0) AS overdue,
       CASE WHEN COALESCE(c.assigned, 0) - COALESCE(c.exempted, 0) > 0
         THEN round(100.0 * c.completed / (c.assigned - c.exempted))::int END AS "ratePercent"
-    FROM units JOIN org_unit u ON u.id = units.id
+    FROM shown JOIN units ON units.id = shown.id JOIN org_unit u ON u.id = units.id
     LEFT JOIN rolled c ON c.unit_id = u.id
-    ORDER BY units.sort_key`;
+    LEFT JOIN kids ON kids.id = u.id
+    ORDER BY shown.sort_key`;
+  const first = rows[0];
+  const extent = view ? { units: first?.extentUnits ?? 0, topOnly: first?.topOnly ?? false } : null;
+  return { rows: rows.map(({ extentUnits: _n, topOnly: _t, ...row }) => row), extent };
 }
 
 export interface CategoryCompliance {

@@ -59,7 +59,7 @@ export function PracticumPanel({ data, headingLevel = 2 }: { data: PracticumPane
                   <Form method="post" action="/lecturer/practicum">
                     <input type="hidden" name="intent" value="book" />
                     <input type="hidden" name="offeringId" value={o.id} />
-                    <button type="submit" aria-label={t("lecturerPracticum.trainee.bookLabel", { title, when })}>{t("lecturerPracticum.trainee.book")}</button>
+                    <button type="submit" className="primary" aria-label={t("lecturerPracticum.trainee.bookLabel", { title, when })}>{t("lecturerPracticum.trainee.book")}</button>
                   </Form>
                 </li>
               );

@@ -50,7 +50,7 @@ export function ProfilePanel({ profile, errors = {} }: { profile: ProfilePanelDa
         <input type="checkbox" name="published" defaultChecked={profile.published} />
         <span>{f("published")}</span>
       </label>
-      <p><button type="submit">{f("save")}</button></p>
+      <p><button type="submit" className="primary">{f("save")}</button></p>
     </Form>
   );
 }
