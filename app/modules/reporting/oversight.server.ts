@@ -189,17 +189,24 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
     owner_then AS (
       SELECT DISTINCT ON (t, id) t, id, inst, sort_key FROM owner_then_paths ORDER BY t, id, cardinality(sort_key)
     ),
-    facts AS (
-      SELECT o.inst, a.cycle_id, p.staff_category,
+    -- The year's assignments reduced to counts per unit (where each person sat when their cycle is
+    -- read) before any tree is joined: the recursive CTEs above are estimated at a few hundred rows
+    -- whatever the chart, so a million people must never meet them row by row.
+    unit_facts AS MATERIALIZED (
+      SELECT ${placed.unit} AS unit_id, yc.t, a.cycle_id, p.staff_category,
         CASE WHEN sc.graded THEN p.grade END AS grade,
-        a.status, a.completion_mode
+        a.status, a.completion_mode, count(*)::int AS n
       FROM assignment a
       JOIN year_cycles yc ON yc.id = a.cycle_id
       JOIN person p ON p.id = a.person_id
       JOIN staff_category sc ON sc.code = p.staff_category
       ${placed.join}
-      JOIN owner_then o ON o.id = ${placed.unit} AND o.t = yc.t
       WHERE ${placed.counted}
+      GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ),
+    facts AS MATERIALIZED (
+      SELECT o.inst, f.cycle_id, f.staff_category, f.grade, f.status, f.completion_mode, f.n
+      FROM unit_facts f JOIN owner_then o ON o.id = f.unit_id AND o.t = f.t
     ),
     -- Today's institutions, and any institution of the past that people counted under.
     institutions AS (
@@ -211,10 +218,10 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
     ),
     agg AS (
       SELECT inst, cycle_id, staff_category, grade, GROUPING(staff_category, grade) AS level,
-        count(*)::int AS assigned,
-        count(*) FILTER (WHERE status = 'EXEMPTED')::int AS exempted,
-        count(*) FILTER (WHERE status = 'COMPLETED')::int AS completed,
-        count(*) FILTER (WHERE status = 'COMPLETED' AND completion_mode = 'IN_PERSON')::int AS in_person
+        sum(n)::int AS assigned,
+        COALESCE(sum(n) FILTER (WHERE status = 'EXEMPTED'), 0)::int AS exempted,
+        COALESCE(sum(n) FILTER (WHERE status = 'COMPLETED'), 0)::int AS completed,
+        COALESCE(sum(n) FILTER (WHERE status = 'COMPLETED' AND completion_mode = 'IN_PERSON'), 0)::int AS in_person
       FROM facts
       GROUP BY GROUPING SETS ((inst, cycle_id, staff_category, grade), (inst, cycle_id, staff_category), (inst, cycle_id))
     )
