@@ -213,8 +213,10 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
       SELECT id, sort_key FROM owner WHERE id = inst
       UNION
       SELECT DISTINCT ON (ot.id) ot.id, COALESCE(o.sort_key, ot.sort_key) FROM owner_then ot LEFT JOIN owner o ON o.id = ot.id
-      WHERE ot.id = ot.inst AND NOT EXISTS (SELECT 1 FROM owner x WHERE x.id = ot.id AND x.id = x.inst)
-        AND EXISTS (SELECT 1 FROM facts f WHERE f.inst = ot.id)
+      -- IN and NOT IN over a subquery are hashed once; a correlated EXISTS against these CTEs,
+      -- estimated at a row each, became a loop over today's units per unit of the past.
+      WHERE ot.id = ot.inst AND ot.id NOT IN (SELECT x.id FROM owner x WHERE x.id = x.inst)
+        AND ot.id IN (SELECT f.inst FROM facts f)
     ),
     agg AS (
       SELECT inst, cycle_id, staff_category, grade, GROUPING(staff_category, grade) AS level,
