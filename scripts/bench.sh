@@ -22,6 +22,11 @@ if [[ "$(psql "$admin_url" -X -q -t -A -c "select 1 from pg_database where datna
   psql "$admin_url" -X -q -v ON_ERROR_STOP=1 -c "create database \"$bench_db\"" >/dev/null
 fi
 
+# A plan gone wrong at a nation's size stops with an error rather than filling the disk with
+# temporary files (setting it needs a superuser; without one the bench runs without the limit).
+psql "$admin_url" -X -q -c "alter database \"$bench_db\" set temp_file_limit = '${BENCH_TEMP_FILE_LIMIT:-5GB}'" >/dev/null 2>&1 \
+  || echo "bench: could not set temp_file_limit on $bench_db (not a superuser); running without it" >&2
+
 step "Benchmark"
 export DATABASE_URL="$bench_url"
 # The queues of the measures that run the worker (P4 sending) live in a Redis database of their
