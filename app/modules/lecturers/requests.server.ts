@@ -395,14 +395,15 @@ export async function withdrawOffer(actor: Pick<Actor, "roles" | "userId">, requ
 export type CloseProblem = "notFound" | "closed" | "reason";
 
 /**
- * One statement for both ways a request closes without a lecture: the academy's (one request, its
+ * One transaction for both ways a request closes without a lecture: the academy's (one request, its
  * reason) and the window's end (every open request whose latest end has passed). The requests
  * become CANCELLED with when and why; offers still awaiting an answer are withdrawn; the requester
  * and each of those lecturers get a mail through the outbox (keyed, so never twice); each closing
- * is audited. Returns the outbox rows written.
+ * is audited (the lecturers' mail through writeOfferMail, as a withdrawal by hand). Returns the
+ * outbox rows written.
  */
-async function closeRequests(tx: Tx | typeof prisma, which: Prisma.Sql, reason: string, at: Date, actorUserId: string | null): Promise<{ closed: number; mail: string[] }> {
-  const [row] = await tx.$queryRaw<Array<{ closed: number; mail: string[] }>>`
+async function closeRequests(tx: Tx, which: Prisma.Sql, reason: string, at: Date, actorUserId: string | null): Promise<{ closed: number; mail: string[] }> {
+  const [row] = await tx.$queryRaw<Array<{ closed: number; mail: string[]; withdrawn: string[] }>>`
     WITH closed AS (
       UPDATE lecture_request r SET status = 'CANCELLED', closed_at = ${at}::timestamptz, close_reason = ${reason}
       WHERE r.status IN ('RECEIVED', 'OFFERED') AND ${which}
@@ -421,14 +422,6 @@ async function closeRequests(tx: Tx | typeof prisma, which: Prisma.Sql, reason: 
       ON CONFLICT (dedupe_key) DO NOTHING
       RETURNING id
     ),
-    to_lecturers AS (
-      INSERT INTO outbox_email (dedupe_key, to_address, template, locale, payload)
-      SELECT 'lecture-offer-withdrawn:' || w.id || ':' || floor(extract(epoch FROM w.offered_at) * 1000)::bigint,
-        COALESCE(u.email, p.email), 'lecture-request', COALESCE(u.locale, 'ko'::"Locale"), jsonb_build_object('offerId', w.id, 'kind', 'withdrawn')
-      FROM withdrawn w JOIN person p ON p.id = w.lecturer_person_id LEFT JOIN app_user u ON u.person_id = p.id
-      ON CONFLICT (dedupe_key) DO NOTHING
-      RETURNING id
-    ),
     audited AS (
       INSERT INTO audit_event (actor_user_id, action, entity_type, entity_id, reason, data)
       SELECT ${actorUserId}::uuid, 'lecture_request.close', 'lecture_request', c.id::text, ${reason},
@@ -436,8 +429,10 @@ async function closeRequests(tx: Tx | typeof prisma, which: Prisma.Sql, reason: 
       FROM closed c
     )
     SELECT (SELECT count(*) FROM closed)::int AS closed,
-      ARRAY(SELECT id::text FROM to_requesters UNION ALL SELECT id::text FROM to_lecturers) AS mail`;
-  return { closed: row?.closed ?? 0, mail: row?.mail ?? [] };
+      ARRAY(SELECT id::text FROM to_requesters) AS mail, ARRAY(SELECT id::text FROM withdrawn) AS withdrawn`;
+  // The withdrawn offers' lecturers are told as when the academy withdraws one.
+  const toLecturers = await writeOfferMail(tx, row?.withdrawn ?? [], "withdrawn");
+  return { closed: row?.closed ?? 0, mail: [...(row?.mail ?? []), ...toLecturers] };
 }
 
 /**
@@ -463,6 +458,6 @@ export async function closeLectureRequest(actor: Pick<Actor, "roles" | "userId">
  */
 export async function expireLectureRequests(at: Date, onlyIds: string[] = []): Promise<{ closed: number; mail: string[] }> {
   const scope = onlyIds.length ? Prisma.sql`AND r.id = ANY(${onlyIds}::uuid[])` : Prisma.empty;
-  return closeRequests(prisma, Prisma.sql`r.preferred_to < ${at}::timestamptz ${scope}`, EXPIRED, at, null);
+  return prisma.$transaction((tx) => closeRequests(tx, Prisma.sql`r.preferred_to < ${at}::timestamptz ${scope}`, EXPIRED, at, null));
 }
 
