@@ -114,6 +114,13 @@ async function main() {
       process.exit(1);
     });
     console.log(`Published: ${report.created.join(", ") || "nothing new"}; unchanged: ${report.unchanged.join(", ") || "none"}`);
+    for (const w of report.unitsNotInChart) {
+      console.warn(
+        `Warning: ${w.file} names unit(s) ${w.codes.join(", ")} that the organization chart does not hold (or holds closed); ` +
+          `its cycles cannot be opened until the chart is loaded with them or the file is corrected.\n` +
+          `  경고: ${w.file}에 적힌 조직 ${w.codes.join(", ")}이(가) 조직도에 없거나 폐지되었습니다. 조직도에 올리거나 파일을 고치기 전에는 이 의무의 주기를 열 수 없습니다.`,
+      );
+    }
     if (report.joinersAssigned !== undefined) console.log(`Assigned ${report.joinersAssigned} person(s) who joined within the window of a duty owed on joining`);
     if (report.staffCategories.length) console.log(`Staff categories: ${report.staffCategories.join(", ")}${report.removedStaffCategories.length ? `; removed: ${report.removedStaffCategories.join(", ")}` : ""}`);
     await prisma.$disconnect();

@@ -234,6 +234,9 @@ export default function AcademyCycles() {
         return (
           <section key={o.id} aria-labelledby={`${captionId}-h`}>
             <h2 id={`${captionId}-h`}>{title}</h2>
+            {o.unitsNotInChart.length > 0 ? (
+              <p className="alert" role="note">{t("cycles.unitsNotInChart", { codes: o.unitsNotInChart.join(", ") })}</p>
+            ) : null}
             {o.cycles.length === 0 ? <p>{t("cycles.noCycles")}</p> : (
               <TableRegion labelledBy={captionId}>
                 <table>

@@ -1,3 +1,4 @@
+import { Fragment } from "react";
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import type { PurposeError } from "~/modules/audit/purpose";
@@ -7,7 +8,7 @@ import { PurposeFields } from "~/components/purpose-fields";
 import { purposeAction, readViewPurpose, recordReportView } from "~/modules/audit/access.server";
 import { requireRole } from "~/modules/auth/permissions.server";
 import { oversightReturn, oversightYears, reportScopeRoots, type Counts } from "~/modules/reporting/oversight.server";
-import { COUNT_COLUMNS, institutionName, percent, periodLabel, rankLabel } from "~/modules/reporting/oversight-labels";
+import { COUNT_COLUMNS, cycleFacts, institutionName, percent, periodLabel, rankLabel } from "~/modules/reporting/oversight-labels";
 import { notFound } from "~/utils/http.server";
 import { formatDate, pick, seoulYear, type AppLocale } from "~/utils/i18n";
 import { pageTitle } from "~/utils/meta";
@@ -124,12 +125,12 @@ export default function OversightReturnPage() {
                     <div key={c.cycleId} className="return-cycle">
                       <h3>{obligation}</h3>
                       <dl className="facts">
-                        <dt>{t("oversight.legalBasis")}</dt>
-                        <dd>{pick(locale, c.legalBasisKo, c.legalBasisEn)}</dd>
-                        <dt>{t("oversight.periodCol")}</dt>
-                        <dd>{period}</dd>
-                        <dt>{t("oversight.deadline")}</dt>
-                        <dd>{formatDate(c.dueAt, locale, true)}</dd>
+                        {cycleFacts(t, locale, c).map(([label, value]) => (
+                          <Fragment key={label}>
+                            <dt>{label}</dt>
+                            <dd>{value}</dd>
+                          </Fragment>
+                        ))}
                       </dl>
                       <TableRegion label={`${obligation} · ${period}`} stickyFirst>
                         <table className="return-table">

@@ -288,6 +288,7 @@ ${audience("CITY, BUREAU, DIVISION, TEAM")}routes:
     course: annual-civil-servants
     minMinutes: 60
 deadline: "11-30"
+inPersonShare: 30
 `,
     );
     write(
@@ -360,6 +361,7 @@ deadline: "12-31"
     expect(loaded.out).toMatch(new RegExp(`인천광역시\\(${unit.city}\\) 및 그 하위 조직 소속 전원\\([^)\n]*투자·출연기관 직원[^)\n]* 제외\\), 매년 1회, 11월 30일까지`));
     expect(loaded.out).toMatch(new RegExp(`everyone in Incheon Metropolitan City \\(${unit.city}\\) and the units under it except [^\n]*affiliated organization staff[^\n]*, once a year, by 30 November`));
     expect(loaded.out).toMatch(new RegExp(`인천광역시\\(${unit.city}\\) 및 그 하위 조직 소속 전원\\([^)\n]* 제외\\), 들어온 날부터 60일 이내 1회`));
+    expect(loaded.out).toContain("in each institution, at least 30% of a cycle's completions in person (checked in the oversight return)");
     expect(loaded.out).toMatch(/(^|[^(])SEOUL 및 그 하위 조직 소속 전원\(|서울특별시\(SEOUL\) 및 그 하위 조직 소속 전원\(/m);
     for (const f of seoulFiles) expect(loaded.out).toContain(`(obligations/${f})`);
     const duties = await prisma.obligation.findMany({ where: { code: { in: Object.values(codes) } }, include: { routes: { include: { course: { select: { slug: true } } } } } });

@@ -205,7 +205,14 @@ function explainIn(o: ObligationFile, courses: CourseTitles, configured: Configu
     minutes.size === 1
       ? amount([...minutes][0]!)
       : o.routes.map((r) => `${amount(r.minMinutes ?? 0)} (${routeWho(r).join(", ")})`).join("; ");
-  lines.push(`${ko ? "얼마나" : "How much"}: ${much}`);
+  const share = o.inPersonShare;
+  const target =
+    share === undefined
+      ? ""
+      : ko
+        ? `; 기관마다 주기별 이수자의 ${share}% 이상은 집합교육으로 이수 (감독 보고서에서 확인)`
+        : `; in each institution, at least ${share}% of a cycle's completions in person (checked in the oversight return)`;
+  lines.push(`${ko ? "얼마나" : "How much"}: ${much}${target}`);
 
   // What counts: online, in person, an equivalent course elsewhere; a shared session.
   const online = o.routes.some((r) => !r.modes || r.modes.includes("online"));

@@ -2,7 +2,7 @@ import { prisma } from "~/utils/db.server";
 import { STAFF_CATEGORIES_FILE, ungradedMessage, type ContentTree, type CourseSource, type StaffCategorySource } from "./source.server";
 import { JOB_FAMILY_BY_SPELLING, TRACK_BY_SPELLING } from "~/modules/org/coded-sets";
 import { gradeRange, type ObligationFile } from "./schema";
-import { assertAudiencesNamed } from "~/modules/obligations/audience.server";
+import { assertAudiencesNamed, unitsNotInChart } from "~/modules/obligations/audience.server";
 import { assignAudiences } from "~/modules/obligations/cycles.server";
 import { now } from "~/utils/clock.server";
 
@@ -19,6 +19,8 @@ export interface LoadReport {
   removedStaffCategories: string[];
   /** People assigned to open cycles of duties owed on joining, when such a file was loaded. */
   joinersAssigned?: number;
+  /** Unit codes the loaded files name that today's chart lacks, by obligation: their cycles cannot open until the chart holds them. */
+  unitsNotInChart: Array<{ obligation: string; file: string; codes: string[] }>;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface LoadReport {
  * error, because learners' progress is pinned to it.
  */
 export async function loadContent(tree: ContentTree): Promise<LoadReport> {
-  const report: LoadReport = { created: [], unchanged: [], obligations: [], staffCategories: [], removedStaffCategories: [] };
+  const report: LoadReport = { created: [], unchanged: [], obligations: [], staffCategories: [], removedStaffCategories: [], unitsNotInChart: [] };
   const fileOf = (code: string) => `content/${tree.obligationFiles?.[code] ?? `obligations (code '${code}')`}`;
   // Before anything is written: a duty naming no units may not fall on every city in the database.
   await assertAudiencesNamed(
@@ -46,6 +48,10 @@ export async function loadContent(tree: ContentTree): Promise<LoadReport> {
   for (const o of tree.obligations) {
     await loadObligation(o);
     report.obligations.push(o.code);
+  }
+  if (tree.obligations.length > 0) {
+    const missing = await unitsNotInChart(tree.obligations.map((o) => o.code));
+    report.unitsNotInChart = [...missing].map(([obligation, codes]) => ({ obligation, file: fileOf(obligation), codes }));
   }
   if (removed.length > 0) {
     await prisma.staffCategory.deleteMany({ where: { code: { in: removed } } });
@@ -206,6 +212,7 @@ async function loadObligation(o: ObligationFile) {
       audienceExceptCodes: o.audience.except ?? [],
       graceDays: o.gracePeriodDays,
       sharedSessions: o.sharedSessions,
+      inPersonSharePercent: o.inPersonShare ?? null,
     };
     const row = await tx.obligation.upsert({ where: { code: o.code }, create: { code: o.code, ...data }, update: data });
     await tx.obligationRoute.deleteMany({ where: { obligationId: row.id } });

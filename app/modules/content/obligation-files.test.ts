@@ -84,6 +84,29 @@ describe("content:check in plain words", () => {
   });
 });
 
+describe("an in-person share (ADR 038)", () => {
+  const WITH_SHARE = NEW_HIRES.replace("modes: [online]", "modes: [online, in_person]") + "inPersonShare: 30\n";
+
+  it("reads the share back as each institution's target", () => {
+    const root = copyOfContent();
+    writeFileSync(join(root, "obligations/new-hires.yaml"), WITH_SHARE);
+    const { ko, en } = explained(root)("new-hires");
+    expect(en).toContain("How much: at least 60 minutes; in each institution, at least 30% of a cycle's completions in person (checked in the oversight return)");
+    expect(ko).toContain("얼마나: 최소 60분; 기관마다 주기별 이수자의 30% 이상은 집합교육으로 이수");
+    expect(problems(root)).toEqual([]);
+  });
+
+  it("refuses a share no route could meet, naming the routes, and a share outside 1 to 100", () => {
+    const root = copyOfContent();
+    writeFileSync(join(root, "obligations/new-hires.yaml"), NEW_HIRES + "inPersonShare: 30\n");
+    expect(problems(root)).toEqual([
+      "obligations/new-hires.yaml:18 [inPersonShare]: contradicts the routes (line 13): every route says modes: [online], so no completion could be in person; allow in_person on a route or remove inPersonShare",
+    ]);
+    writeFileSync(join(root, "obligations/new-hires.yaml"), WITH_SHARE.replace("inPersonShare: 30", "inPersonShare: 130"));
+    expect(problems(root)).toEqual(["obligations/new-hires.yaml:18 [inPersonShare]: must be at most 100"]);
+  });
+});
+
 describe("an obligation file that contradicts itself or another", () => {
   function withNewHires(text: string): string[] {
     const root = copyOfContent();

@@ -352,6 +352,17 @@ export const obligationFileSchema = z
     gracePeriodDays: z.number().int().min(0).max(90).default(0),
     /** Whether one in-person session may count toward this and other duties that allow it. */
     sharedSessions: z.boolean().default(false),
+    /**
+     * The least share, in percent, of each institution's completions of a cycle that should be in
+     * person: a target for the institution that the oversight return checks (ADR 038). Whether one
+     * person may do it online is said per route, with modes.
+     */
+    inPersonShare: z
+      .number({ invalid_type_error: "must be a whole percentage, 1 to 100" })
+      .int("must be a whole percentage, 1 to 100")
+      .min(1, "must be at least 1: leave it out when the ordinance sets no in-person share")
+      .max(100, "must be at most 100")
+      .optional(),
   })
   .strict()
   .superRefine((o, ctx) => {
@@ -385,6 +396,17 @@ export const obligationFileSchema = z
       for (const period of ["H1", "H2"] as const) {
         const covered = o.routes.some((r) => !r.period || r.period === period);
         if (!covered) ctx.addIssue({ code: "custom", path: ["routes"], message: `no course is routed for ${period}` });
+      }
+    }
+    if (o.inPersonShare !== undefined) {
+      const inPerson = o.routes.findIndex((r) => !r.modes || r.modes.includes("in_person"));
+      if (inPerson < 0) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["inPersonShare"],
+          message: "contradicts the routes: every route says modes: [online], so no completion could be in person; allow in_person on a route or remove inPersonShare",
+          params: { also: ["routes"] },
+        });
       }
     }
     const listedTwice = (values: readonly string[], path: Array<string | number>, what: string) => {

@@ -47,3 +47,21 @@ export async function assertAudiencesNamed(codes: string[], fileOf: (code: strin
   const refused = codes.filter((c) => !pinnedCodes.has(c));
   if (refused.length > 0) throw new ObligationAudienceError(refused.map((c) => noAudienceMessage(fileOf(c), roots)).join("\n"), roots);
 }
+
+/**
+ * The unit codes each obligation's file names (audience.units and audience.except) that today's
+ * organization chart does not hold, or holds only as a closed unit: by obligation code, only those
+ * with any. A duty loaded before its city's chart names units the chart does not have yet; opening
+ * a cycle of it then would assign nobody, or leave in people the file leaves out, so opening is
+ * refused until the chart or the file is put right, and the year's page says which (ADR 038).
+ */
+export async function unitsNotInChart(obligationCodes?: string[]): Promise<Map<string, string[]>> {
+  const rows = await prisma.$queryRaw<Array<{ code: string; missing: string[] }>>`
+    SELECT o.code, array_agg(DISTINCT n.unit_code ORDER BY n.unit_code) AS missing
+    FROM obligation o
+    CROSS JOIN LATERAL unnest(o.audience_unit_codes || o.audience_except_codes) AS n(unit_code)
+    WHERE (${obligationCodes ?? null}::text[] IS NULL OR o.code = ANY(${obligationCodes ?? null}::text[]))
+      AND NOT EXISTS (SELECT 1 FROM org_unit u WHERE u.code = n.unit_code AND u.ended_at IS NULL)
+    GROUP BY o.code`;
+  return new Map(rows.map((r) => [r.code, r.missing]));
+}

@@ -67,6 +67,30 @@ describe("the academy's year", () => {
     expect((await cycleHistory([cycle.id])).map((e) => e.action)).toEqual(["cycle.open"]);
   });
 
+  it("refuses to open a duty whose file names units the chart lacks, says which on the year's page, and opens once the chart has them", async () => {
+    const w = await novemberWorld();
+    const year = clockYear() + 1;
+    await createPerson(w.division.id);
+    const code = `NEWCITY-${w.city.code}`;
+    // Loaded before its city's chart: the file names the city and leaves out a bureau, neither there yet.
+    await prisma.obligation.update({ where: { id: w.obligation.id }, data: { audienceUnitCodes: [w.city.code, code], audienceExceptCodes: [`${code}-X`] } });
+    const [label] = await planYear(w.obligation.code, year, w.actor.id);
+    const cycle = await prisma.cycle.findFirstOrThrow({ where: { obligationId: w.obligation.id, label } });
+    expect((await listYear(year)).find((o) => o.id === w.obligation.id)!.unitsNotInChart).toEqual([code, `${code}-X`]);
+    const e = (await openForAcademy(cycle.id, w.actor.id).catch((err: unknown) => err)) as CycleActionError;
+    expect([e.code, e.params]).toEqual(["unitsNotInChart", { obligation: w.obligation.code, codes: `${code}, ${code}-X` }]);
+    expect(await prisma.assignment.count({ where: { cycleId: cycle.id } })).toBe(0);
+    expect((await prisma.cycle.findUniqueOrThrow({ where: { id: cycle.id } })).status).toBe("PLANNED");
+
+    // A closed unit is no better than a missing one; once both are in today's chart, it opens.
+    const city = await prisma.orgUnit.create({ data: { code, nameKo: "새 시", nameEn: "New city", kind: "CITY", endedAt: now() } });
+    expect((await listYear(year)).find((o) => o.id === w.obligation.id)!.unitsNotInChart).toEqual([code, `${code}-X`]);
+    await prisma.orgUnit.update({ where: { id: city.id }, data: { endedAt: null } });
+    await prisma.orgUnit.create({ data: { code: `${code}-X`, nameKo: "제외 국", nameEn: "Left-out bureau", kind: "BUREAU", parentId: city.id } });
+    expect((await listYear(year)).find((o) => o.id === w.obligation.id)!.unitsNotInChart).toEqual([]);
+    expect(await openForAcademy(cycle.id, w.actor.id)).toBe(1);
+  });
+
   it("extends for one unit's subtree with a reason, never past the period, and refuses a close with work in flight until confirmed", async () => {
     const w = await novemberWorld();
     const year = clockYear() + 1;

@@ -5,6 +5,7 @@ import { now } from "~/utils/clock.server";
 import { isDateKey, seoulDateKey, seoulDayStart } from "~/utils/i18n";
 import { audienceOf, closeCycle, CycleActionError, extendCycle, openCycle, planCycle, reopenCycle, workInFlight, type Extension } from "./cycles.server";
 import { staffCategoryNames } from "~/modules/org/staff-categories.server";
+import { unitsNotInChart } from "./audience.server";
 
 /**
  * The academy's year: every obligation with its cycles of a year, planning
@@ -52,11 +53,14 @@ export async function listYear(year: number) {
         FROM assignment WHERE cycle_id = ANY(${ids}::uuid[]) GROUP BY cycle_id`
     : [];
   const byCycle = new Map(counts.map((c) => [c.cycle_id, c]));
+  const notInChart = await unitsNotInChart();
   return obligations.map((o) => {
     const planned = new Set(o.cycles.map((c) => c.period));
     return {
       ...o,
       missingPeriods: periodsOf(o.cycleKind).filter((p) => !planned.has(p)),
+      /** Units the file names that today's chart lacks: its cycles cannot be opened until they are there. */
+      unitsNotInChart: notInChart.get(o.code) ?? [],
       cycles: o.cycles.map((c) => {
         const n = byCycle.get(c.id);
         return { ...c, assigned: n?.assigned ?? 0, inProgress: n?.in_progress ?? 0, completed: n?.completed ?? 0 };

@@ -4,7 +4,7 @@ import { getEnv } from "~/utils/env.server";
 import { isDateKey, seoulDateKey, seoulDayEnd } from "~/utils/i18n";
 import { subtreeScope } from "~/modules/org/org.server";
 import { now } from "~/utils/clock.server";
-import { assertAudiencesNamed, ObligationAudienceError } from "./audience.server";
+import { assertAudiencesNamed, ObligationAudienceError, unitsNotInChart } from "./audience.server";
 
 export class CycleStateError extends Error {}
 
@@ -33,6 +33,8 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
       throw new CycleAudienceError(e.message, { obligation: obligation.code, count: e.roots.length });
     });
   }
+  const missing = (await unitsNotInChart([obligation.code])).get(obligation.code);
+  if (missing) throw new CycleActionError("unitsNotInChart", { obligation: obligation.code, codes: missing.join(", ") });
   const at = now();
   const created = (await assignAudiences([cycleId], at))[cycleId] ?? 0;
   await prisma.$transaction(async (tx) => {
@@ -232,7 +234,7 @@ export async function planCycle(obligationCode: string, year: number, period: ""
   const window = cycleWindow(year, period, obligation.deadlines as Record<string, string>, obligation.joiningWithinDays);
   return prisma.cycle.upsert({
     where: { obligationId_label: { obligationId: obligation.id, label: window.label } },
-    create: { obligationId: obligation.id, graceDays: obligation.graceDays, ...window },
+    create: { obligationId: obligation.id, graceDays: obligation.graceDays, inPersonSharePercent: obligation.inPersonSharePercent, ...window },
     update: {},
   });
 }

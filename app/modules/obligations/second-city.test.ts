@@ -59,10 +59,12 @@ routes:
     course: disability-rights-h2
     period: H2
 deadline: { H1: "05-31", H2: "11-30" }
+inPersonShare: 30
 `,
     );
     const report = await loadContent(readContentTree(dir));
     expect(report.obligations).toEqual([`busan-annual-${tag}`, `busan-disability-${tag}`]);
+    expect(report.unitsNotInChart).toEqual([]);
 
     const driver = await createPerson(corp.id, "AFFILIATED_STAFF", "기관사");
     const carer = await createPerson(centre.id, "WELFARE_FACILITY_STAFF", "사회복지사");
@@ -72,6 +74,8 @@ deadline: { H1: "05-31", H2: "11-30" }
     expect(await openCycle(annual.id, null)).toBe(1);
     const h1 = await planCycle(`busan-disability-${tag}`, 2026, "H1");
     expect(h1.dueAt.toISOString()).toBe("2026-05-31T14:59:59.999Z");
+    // The institution's in-person target is kept on the cycle as planned (ADR 038); the annual duty sets none.
+    expect([h1.inPersonSharePercent, annual.inPersonSharePercent]).toEqual([30, null]);
     expect(await openCycle(h1.id, null)).toBe(1);
     await expect(planCycle(`busan-disability-${tag}`, 2026, "")).rejects.toThrow("does not have period");
 
@@ -149,6 +153,29 @@ deadline: "12-31"
     await expect(openCycle(cycle.id, null)).rejects.toThrow(new RegExp(`obligation 'unnamed-${tag}'.*names no units`));
     expect(await assignAudiences([cycle.id], now())).toEqual({});
     expect(await prisma.assignment.count({ where: { personId: { in: staff.map((p) => p.id) } } })).toBe(0);
+  });
+
+  it("load a duty naming units the chart does not hold yet, and say which, so the chart can follow", async () => {
+    const early = join(dir, "early");
+    cpSync(join(dir, "courses"), join(early, "courses"), { recursive: true });
+    mkdirSync(join(early, "obligations"));
+    writeFileSync(
+      join(early, "obligations", "incheon.yaml"),
+      `code: incheon-${tag}
+title: { ko: "인천 인권교육", en: "Incheon human rights education" }
+legalBasis: { ko: "인천광역시 인권 기본 조례", en: "Incheon Human Rights Ordinance" }
+cycle: annual
+audience: { unitKinds: [CITY, BUREAU], units: [INCHEON-${tag}], except: [INCHEON-${tag}-WELFARE] }
+routes:
+  - staffCategories: [CIVIL_SERVANT]
+    course: elective-impact-assessment
+deadline: "11-30"
+`,
+    );
+    const report = await loadContent(readContentTree(early));
+    expect(report.unitsNotInChart).toEqual([
+      { obligation: `incheon-${tag}`, file: "content/obligations/incheon.yaml", codes: [`INCHEON-${tag}`, `INCHEON-${tag}-WELFARE`] },
+    ]);
   });
 
   it("give a person who joins an open cycle late a fair deadline", async () => {

@@ -1,5 +1,5 @@
-import { pick, type AppLocale } from "~/utils/i18n";
-import type { Counts, RankRow, ReturnInstitution } from "./oversight.server";
+import { formatDate, pick, type AppLocale } from "~/utils/i18n";
+import type { Counts, RankRow, ReturnCycle, ReturnInstitution } from "./oversight.server";
 
 /** How the oversight return reads, shared by the page, the XLSX and the PDF so they say the same. */
 
@@ -40,4 +40,33 @@ export function countCells(c: Counts): Array<number | null> {
 
 export function institutionName(locale: AppLocale, i: Pick<ReturnInstitution, "nameKo" | "nameEn">): string {
   return pick(locale, i.nameKo, i.nameEn);
+}
+
+/**
+ * What the return says of a cycle above its table, the same on the page, in the XLSX and in the
+ * PDF: the legal basis, the period, the deadline, and the institution's in-person target and
+ * whether its completions meet it (ADR 038).
+ */
+export function cycleFacts(
+  t: Translate,
+  locale: AppLocale,
+  c: Pick<ReturnCycle, "legalBasisKo" | "legalBasisEn" | "period" | "inPersonTargetPercent"> & {
+    startsOn: Date | string;
+    endsOn: Date | string;
+    dueAt: Date | string;
+    total: Pick<Counts, "inPersonSharePercent">;
+  },
+): Array<[string, string]> {
+  const facts: Array<[string, string]> = [
+    [t("oversight.legalBasis"), pick(locale, c.legalBasisKo, c.legalBasisEn)],
+    [t("oversight.periodCol"), periodLabel(t, locale, c)],
+    [t("oversight.deadline"), formatDate(c.dueAt, locale, true)],
+  ];
+  const target = c.inPersonTargetPercent;
+  if (target !== null) {
+    const share = c.total.inPersonSharePercent;
+    const key = share === null ? "inPersonTargetNone" : share >= target ? "inPersonTargetMet" : "inPersonTargetMissed";
+    facts.push([t("oversight.inPersonTarget"), t(`oversight.${key}`, { target: `${target}%`, share: percent(share, locale) })]);
+  }
+  return facts;
 }

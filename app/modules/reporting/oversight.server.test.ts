@@ -17,7 +17,7 @@ import { createPerson, createUnit, createUser, createWorld, uid } from "../../..
 import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { storyClock } from "../../../test/clock";
 import { now } from "~/utils/clock.server";
-import { rankLabel } from "./oversight-labels";
+import { cycleFacts, rankLabel } from "./oversight-labels";
 import { oversightReturn, type OversightReturn, type ReturnCycle } from "./oversight.server";
 
 const t = translator("ko");
@@ -309,6 +309,31 @@ describe("oversight return", () => {
     expect(texts.join("\n")).toContain("이수 기한|2026년 12월 31일");
     for (const sheet of workbook.worksheets) {
       sheet.eachRow((row) => expect((row.values as unknown[]).join("|")).not.toContain(world.otherBureau.nameKo));
+    }
+  });
+
+  it("says under each cycle whether the institution meets the duty's in-person share, on the page and in the XLSX (ADR 038)", async () => {
+    // As planned from a file with inPersonShare: 60; kept on the cycle so a later file edit leaves this year alone.
+    await prisma.cycle.update({ where: { id: annual.id }, data: { inPersonSharePercent: 60 } });
+    try {
+      const facts = (c: ReturnCycle | undefined) => Object.fromEntries(cycleFacts(t, "ko", c!));
+      const ret = await oversightReturn(officer, 2026);
+      // The bureau: 2 of its 4 completions in person; the agency: its one completion; the facility: nobody yet.
+      expect(facts(cycleOf(ret, world.bureau.id, annual.id))["집합교육 목표"]).toBe("이수자의 60% 이상 — 미달 (50.0%)");
+      expect(facts(cycleOf(ret, units.agency.id, annual.id))["집합교육 목표"]).toBe("이수자의 60% 이상 — 달성 (100.0%)");
+      expect(facts(cycleOf(ret, units.facility.id, annual.id))["집합교육 목표"]).toBe("이수자의 60% 이상 — 아직 이수자 없음");
+      expect(facts(cycleOf(ret, units.facility.id, h1.id))["집합교육 목표"]).toBeUndefined();
+      expect(Object.fromEntries(cycleFacts(translator("en"), "en", cycleOf(ret, world.bureau.id, annual.id)!))["In-person target"]).toBe(
+        "at least 60% of completions — not met (50.0%)",
+      );
+
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.load((await (await download("xlsx")).arrayBuffer()) as ArrayBuffer);
+      const texts: string[] = [];
+      workbook.getWorksheet(world.bureau.nameKo)!.eachRow((row) => texts.push((row.values as unknown[]).join("|")));
+      expect(texts).toContain("|집합교육 목표|이수자의 60% 이상 — 미달 (50.0%)");
+    } finally {
+      await prisma.cycle.update({ where: { id: annual.id }, data: { inPersonSharePercent: null } });
     }
   });
 

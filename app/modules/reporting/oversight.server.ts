@@ -8,7 +8,7 @@ import { formatDate, pick, type AppLocale } from "~/utils/i18n";
 import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt } from "~/modules/org/org.server";
 import { INSTITUTION_KINDS } from "~/modules/org/coded-sets";
-import { COUNT_COLUMNS, countCells, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
+import { COUNT_COLUMNS, countCells, cycleFacts, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
 import { now } from "~/utils/clock.server";
 
 /**
@@ -71,6 +71,8 @@ export interface ReturnCycle {
   startsOn: Date;
   endsOn: Date;
   dueAt: Date;
+  /** The least in-person share of completions the obligation sets each institution, in percent, as the cycle was planned; null: none. */
+  inPersonTargetPercent: number | null;
   rows: RankRow[];
   total: Counts;
 }
@@ -123,6 +125,7 @@ interface FlatRow {
   startsOn: Date | null;
   endsOn: Date | null;
   dueAt: Date | null;
+  inPersonTargetPercent: number | null;
   staffCategory: string | null;
   categoryKo: string | null;
   categoryEn: string | null;
@@ -231,7 +234,7 @@ export async function oversightReturn(actor: Actor, year: number, roots?: string
       c.id AS "cycleId", c.label, c.period, c.status::text AS "cycleStatus",
       ob.code AS "obligationCode", ob.title_ko AS "obligationTitleKo", ob.title_en AS "obligationTitleEn",
       ob.legal_basis_ko AS "legalBasisKo", ob.legal_basis_en AS "legalBasisEn",
-      c.starts_on AS "startsOn", c.ends_on AS "endsOn", c.due_at AS "dueAt",
+      c.starts_on AS "startsOn", c.ends_on AS "endsOn", c.due_at AS "dueAt", c.in_person_share_percent AS "inPersonTargetPercent",
       g.staff_category AS "staffCategory", sc.name_ko AS "categoryKo", sc.name_en AS "categoryEn",
       sc.graded, sc.sort_order AS "categoryOrder", g.grade, g.level,
       COALESCE(g.assigned, 0) AS assigned, COALESCE(g.exempted, 0) AS exempted,
@@ -303,6 +306,7 @@ function assemble(flat: FlatRow[]): ReturnInstitution[] {
         startsOn: r.startsOn!,
         endsOn: r.endsOn!,
         dueAt: r.dueAt!,
+        inPersonTargetPercent: r.inPersonTargetPercent,
         rows: [],
         total: countsOf(r),
       };
@@ -455,9 +459,7 @@ export function oversightXlsxStream(ret: OversightReturn, locale: AppLocale, t: 
         for (const c of inst.cycles) {
           for (const [label, value] of [
             [t("oversight.obligation"), pick(locale, c.obligationTitleKo, c.obligationTitleEn)],
-            [t("oversight.legalBasis"), pick(locale, c.legalBasisKo, c.legalBasisEn)],
-            [t("oversight.periodCol"), periodLabel(t, locale, c)],
-            [t("oversight.deadline"), formatDate(c.dueAt, locale, true)],
+            ...cycleFacts(t, locale, c),
           ] as Array<[string, string]>) {
             const row = sheet.addRow([xlsxText(label), xlsxText(value)]);
             row.getCell(1).font = bold;
@@ -639,9 +641,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
       if (doc.y + tableHeight > bottom() && tableHeight < bottom() - PAGE_MARGIN) doc.addPage();
       doc.moveDown(0.8);
       tagged("H3", () => doc.font(bold).fontSize(12).fillColor("#133760").text(pick(locale, c.obligationTitleKo, c.obligationTitleEn), PAGE_MARGIN, doc.y, { width: width() }));
-      fact(t("oversight.legalBasis"), pick(locale, c.legalBasisKo, c.legalBasisEn));
-      fact(t("oversight.periodCol"), periodLabel(t, locale, c));
-      fact(t("oversight.deadline"), formatDate(c.dueAt, locale, true));
+      for (const [label, value] of cycleFacts(t, locale, c)) fact(label, value);
       doc.moveDown(0.4);
       doc.font(body).fontSize(9).fillColor("#111111");
       const table = doc.table({
