@@ -75,7 +75,9 @@ export async function freePortIn(from: number, to: number): Promise<number> {
 /** server.ts from the production build, on the bench's clock, until it answers /healthz. */
 export async function startWebServer(port: number, env: Record<string, string> = {}): Promise<{ origin: string; stop: () => Promise<void>; output: () => string }> {
   const origin = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  // BENCH_WEB_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_WEB_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WEB_PROFILE}`] : [];
+  const child: ChildProcess = spawn(process.execPath, [...profile, "--import", "tsx", "server.ts"], {
     env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", APP_ORIGIN: origin, ...clockForChild(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

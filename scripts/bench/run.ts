@@ -384,6 +384,9 @@ async function measureAll(n: number, last: boolean): Promise<Result[]> {
     () => unitBound(null, ids.city),
     { agree: same, reset: forgetCounts },
   );
+  // The first reader's measure ends with the counts forgotten: count again, so the category views
+  // below read what a page finds, as the unit views above did.
+  await counts.refreshCounts(ids.annual, { wait: true });
   const categoryBound = (asOf: Date | null) =>
     rows(
       `SELECT p.staff_category::text AS "staffCategory", p.grade, count(*)::int AS assigned,
