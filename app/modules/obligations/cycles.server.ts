@@ -59,6 +59,12 @@ export async function openCycle(cycleId: string, actorUserId: string | null): Pr
  * The audience's units are the subtrees the file names (less those it leaves out, `except`), of
  * the kinds it names; a route naming grades reaches only people of those grades (ADR 032).
  *
+ * Someone who comes into an open cycle's audience late (hired, moved in) is
+ * added only while the cycle's period lasts, on `at`'s Seoul day: a cycle
+ * left open after its period (for its grace, or until the academy closes it)
+ * takes nobody new. The first opening assigns the whole audience whenever it
+ * happens.
+ *
  * A duty owed on joining (ADR 026) is owed by those of its audience who joined
  * during its cycle's year and whose time to do it had not run out when the
  * cycle opened (`at` for a cycle not yet opened): people who were there long
@@ -143,10 +149,12 @@ export function audienceOf(cycleIds: string[], at: Date = now()): Prisma.Sql {
       LEFT JOIN joining_cycles jc ON jc.cycle_id = c.id
       LEFT JOIN entries e ON e.cycle_id = c.id AND e.person_id = p.id
     ),
+    -- Once a cycle is open, someone who joins it late is added only while its period lasts: a
+    -- new hire of December does not owe the first half, and one of January not last year.
     audience AS (
       SELECT cycle_id, person_id, course_id, org_unit_id, staff_category, opened_at, due_at, within_days, joined_on
       FROM candidates
-      WHERE within_days IS NULL
+      WHERE (within_days IS NULL AND (opened_at IS NULL OR (${at}::timestamptz AT TIME ZONE 'Asia/Seoul')::date <= ends_on))
         OR (joined_on BETWEEN starts_on AND ends_on
           AND joined_on + within_days >= (COALESCE(opened_at, ${at}::timestamptz) AT TIME ZONE 'Asia/Seoul')::date)
     )`;
