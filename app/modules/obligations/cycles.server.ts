@@ -288,20 +288,23 @@ export async function workInFlight(cycleId: string, db: Db = prisma): Promise<{ 
  */
 export async function closeCycle(cycleId: string, actorUserId: string | null, opts: { ifInProgress?: "close" | "refuse" | "confirmed"; db?: Db } = {}) {
   const run = async (tx: Db) => {
-    const cycle = await tx.cycle.findUnique({ where: { id: cycleId }, select: { status: true } });
-    if (cycle?.status !== "OPEN") throw new CycleActionError("notOpenToClose");
-    // Counted only when the caller asked to be stopped by it: the plain close stays one update.
+    // Counted only when the caller asked to be stopped by it: the plain close is one statement.
     const flight = opts.ifInProgress === "refuse" || opts.ifInProgress === "confirmed" ? await workInFlight(cycleId, tx) : null;
     if (opts.ifInProgress === "refuse" && flight && flight.inProgress > 0) throw new CycleActionError("inProgress", { count: flight.inProgress });
-    const updated = await tx.cycle.updateMany({
-      where: { id: cycleId, status: "OPEN" },
-      data: { status: "CLOSED", closedAt: now() },
-    });
-    if (updated.count === 0) throw new CycleActionError("notOpenToClose");
-    await recordAudit({ actorUserId, action: "cycle.close", entityType: "cycle", entityId: cycleId, ...(flight ? { data: { ...flight } } : {}) }, tx);
+    // Closing and its audit event in one statement; no row: the cycle was not open (or not there).
+    const closed = await tx.$queryRaw<Array<{ id: bigint }>>`
+      WITH closed AS (
+        UPDATE cycle SET status = 'CLOSED', closed_at = ${now()} WHERE id = ${cycleId}::uuid AND status = 'OPEN' RETURNING id
+      )
+      INSERT INTO audit_event (actor_user_id, action, entity_type, entity_id, data)
+      SELECT ${actorUserId}::uuid, 'cycle.close', 'cycle', closed.id::text, ${flight ? JSON.stringify(flight) : null}::jsonb FROM closed
+      RETURNING id`;
+    if (closed.length === 0) throw new CycleActionError("notOpenToClose");
     return flight;
   };
-  return opts.db ? run(opts.db) : prisma.$transaction(run);
+  if (opts.db) return run(opts.db);
+  // Without the count, one statement needs no transaction around it.
+  return opts.ifInProgress === "refuse" || opts.ifInProgress === "confirmed" ? prisma.$transaction(run) : run(prisma);
 }
 
 /** Reopen a closed cycle, with a reason: its people can work on it again, and it counts as running. */

@@ -6,6 +6,7 @@ import { prisma } from "~/utils/db.server";
 import { readContentTree } from "~/modules/content/source.server";
 import { loadContent } from "~/modules/content/load.server";
 import { createPerson, createUnit, uid } from "../../../test/factories";
+import { clockYear } from "../../../test/clock";
 import { now } from "~/utils/clock.server";
 import { assignAudiences, openCycle, planCycle } from "./cycles.server";
 import { ObligationAudienceError } from "./audience.server";
@@ -182,7 +183,7 @@ deadline: "11-30"
     const busan = await createUnit("CITY", null, "부산");
     const corp = await createUnit("AFFILIATED_ORG", busan.id, "공사");
     await prisma.obligation.update({ where: { code: `busan-annual-${tag}` }, data: { audienceUnitCodes: [busan.code] } });
-    const cycle = await planCycle(`busan-annual-${tag}`, 2027, "");
+    const cycle = await planCycle(`busan-annual-${tag}`, clockYear(), "");
     await prisma.cycle.update({ where: { id: cycle.id }, data: { dueAt: new Date(now().getTime() + 5 * 86400_000) } });
     await createPerson(corp.id, "AFFILIATED_STAFF", "먼저");
     await openCycle(cycle.id, null);
