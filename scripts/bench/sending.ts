@@ -27,7 +27,9 @@ export const PREFIX = "bench-send";
 
 /** The worker, serving only the mail queue (no schedules: no tick runs on the bench city). */
 export function startMailWorker(env: Record<string, string>, name = "worker"): { stop: () => Promise<void>; output: () => string; child: ChildProcess } {
-  const child = spawn(process.execPath, ["--import", "tsx", "jobs/worker.ts"], {
+  // BENCH_WORKER_PROFILE=<dir>: the worker writes a V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_WORKER_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WORKER_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "jobs/worker.ts"], {
     env: { ...process.env, NODE_ENV: "production", WORKER_QUEUES: "mail", ...clockForChild(), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

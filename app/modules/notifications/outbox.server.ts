@@ -260,7 +260,7 @@ export async function deliverOutboxBatch(outboxIds: string[]): Promise<BatchDeli
   }
 
   const domain = new URL(getEnv().APP_ORIGIN).hostname;
-  const mark = groupedSentMarks();
+  const mark = markSent;
   await Promise.all(
     toSend.map(async ({ row, mail }) => {
       await inFlight.take();
@@ -333,7 +333,10 @@ async function backToPending(rows: DeliveryFailure[]): Promise<void> {
  * SENT marks written together: the first message accepted is marked at once,
  * and those accepted while a mark is being written go in the next statement.
  * Each call resolves once its row is marked (or rejects if the mark could not
- * be written while the database was away).
+ * be written while the database was away). One for the process (`markSent`),
+ * so that the marks of every mail job running at once share statements: with
+ * a few messages accepted per job between two marks, per-job groups made
+ * nearly one statement per message.
  */
 function groupedSentMarks(): (outboxId: string, messageId: string) => Promise<void> {
   let waiting: Array<{ outboxId: string; messageId: string; done: (error?: unknown) => void }> = [];
@@ -365,6 +368,8 @@ function groupedSentMarks(): (outboxId: string, messageId: string) => Promise<vo
       if (!writing) void write();
     });
 }
+
+const markSent = groupedSentMarks();
 
 /** A counting semaphore: at most `size` holders at once, served in the order they asked. */
 class Slots {

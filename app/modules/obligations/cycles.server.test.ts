@@ -71,7 +71,7 @@ describe("half-year cycles", () => {
       data: {
         code: `test-late-${uid()}`, titleKo: "장애인 인권교육", titleEn: "Disability rights education", legalBasisKo: "조례", legalBasisEn: "Ordinance",
         cycleKind: "HALF_YEAR", unitKinds: ["WELFARE_FACILITY"], audienceRootId: root.id, deadlines: { H1: "06-30", H2: "12-31" },
-        routes: { create: [{ staffCategory: "WELFARE_FACILITY_STAFF", period: "H1", courseId: h1Course.id }, { staffCategory: "WELFARE_FACILITY_STAFF", period: "H2", courseId: h2Course.id }] },
+        routes: { create: [{ staffCategory: "WELFARE_FACILITY_STAFF", period: "H1", courseId: h1Course!.id }, { staffCategory: "WELFARE_FACILITY_STAFF", period: "H2", courseId: h2Course!.id }] },
       },
     });
     const [h1, h2] = await Promise.all((["H1", "H2"] as const).map((p) => prisma.cycle.create({ data: { obligationId: obligation.id, ...cycleWindow(2026, p, { H1: "06-30", H2: "12-31" }) } })));
