@@ -41,6 +41,8 @@ describe("end to end: the oversight return and the report access log", { timeout
     ];
     await createPerson(world.otherBureau.id, "CIVIL_SERVANT", "바깥사람");
     const { cycle } = await openTestCycle(world.obligation.id, undefined, 2026);
+    // Planned from a file with inPersonShare: 60 (ADR 038).
+    await prisma.cycle.update({ where: { id: cycle.id }, data: { inPersonSharePercent: 60 } });
     for (const [i, mode] of [[0, "IN_PERSON"], [1, "ONLINE"], [3, "IN_PERSON"]] as const) {
       await prisma.assignment.update({
         where: { cycleId_personId: { cycleId: cycle.id, personId: people[i]!.id } },
@@ -79,6 +81,9 @@ describe("end to end: the oversight return and the report access log", { timeout
     const agency = page.getByRole("region", { name: new RegExp(agencyName) });
     expect(await agency.getByRole("row", { name: /합계/ }).textContent()).toMatch(/1\s*0\s*1\s*100\.0%\s*1\s*100\.0%/);
     expect(await page.locator("main").textContent()).not.toContain("다른국");
+    // The institution's in-person target, stated under the cycle with whether it is met.
+    expect(await bureau.textContent()).toContain("집합교육 목표이수자의 60% 이상 — 미달 (50.0%)");
+    expect(await agency.textContent()).toContain("집합교육 목표이수자의 60% 이상 — 달성 (100.0%)");
 
     await page.emulateMedia({ media: "print" });
     await page.screenshot({ path: join(SHOTS, "02-oversight-print.png"), fullPage: true });
