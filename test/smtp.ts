@@ -1,6 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { simpleParser, type ParsedMail } from "mailparser";
 import { SMTPServer } from "smtp-server";
+import { expect } from "vitest";
+import { deliverOutbox } from "~/modules/notifications/outbox.server";
+import { prisma } from "~/utils/db.server";
 import { resetEnvCache } from "~/utils/env.server";
 import { closeMailTransport } from "~/utils/mail.server";
 
@@ -27,6 +30,20 @@ export async function startSmtp() {
   closeMailTransport();
   return {
     received,
+    /**
+     * Deliver the newest outbox row to `address` whose dedupe key starts with `dedupePrefix`, as the
+     * worker would, and return the mail as this server received it.
+     */
+    delivered: async (address: string, dedupePrefix: string): Promise<ParsedMail> => {
+      const row = await prisma.outboxEmail.findFirstOrThrow({
+        where: { toAddress: address.toLowerCase(), dedupeKey: { startsWith: dedupePrefix } },
+        orderBy: { createdAt: "desc" },
+      });
+      expect(await deliverOutbox(row.id)).toBe("sent");
+      const mail = received.filter((m) => addressOf(m) === address.toLowerCase()).at(-1);
+      expect(mail, `a mail to ${address}`).toBeTruthy();
+      return mail!;
+    },
     stop: async () => {
       closeMailTransport();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -123,13 +123,7 @@ describe("end to end: a class of the academy, from scheduling to the oversight r
   const look = (page: Page, name: string) => expectReflowAndAccessible(page, SHOTS, name);
 
   /** Deliver the newest mail of this kind to this address, as the worker would, and return what arrived. */
-  async function delivered(address: string, dedupePrefix: string) {
-    const row = await prisma.outboxEmail.findFirstOrThrow({ where: { toAddress: address.toLowerCase(), dedupeKey: { startsWith: dedupePrefix } }, orderBy: { createdAt: "desc" } });
-    expect(await deliverOutbox(row.id)).toBe("sent");
-    const mail = smtp.received.filter((m) => addressOf(m) === address.toLowerCase()).at(-1);
-    expect(mail, `a mail to ${address}`).toBeTruthy();
-    return mail!;
-  }
+  const delivered = (address: string, dedupePrefix: string) => smtp.delivered(address, dedupePrefix);
 
   let academy: Page;
 

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/utils/db.server";
 import { now, setClock } from "~/utils/clock.server";
 import { seoulDateKey, seoulYear } from "~/utils/i18n";
-import { deliverOutbox } from "~/modules/notifications/outbox.server";
 import { currentRubric } from "~/modules/lecturers/practicum.server";
 import { openCycle, planCycle } from "~/modules/obligations/cycles.server";
 import { inSendWindow } from "~/modules/notifications/send-window.server";
@@ -13,7 +12,7 @@ import { createPerson, createUnit, createUser, TEST_PASSWORD, uid } from "../fac
 import { seoul } from "../clock";
 import { openRound } from "../lecturers";
 import { createAssessor, createDemonstration } from "../practicum";
-import { addressOf, startSmtp } from "../smtp";
+import { startSmtp } from "../smtp";
 import { launchChromium, ownOrigin, phonePage, signIn, startApp } from "./app-server";
 import { expectReflowAndAccessible } from "./axe";
 import { takeCourse } from "./player";
@@ -143,13 +142,7 @@ describe("end to end: a citizen becomes a lecturer and teaches a facility's staf
   }
 
   /** Deliver the newest mail of this kind to this address, as the worker would, and return what arrived. */
-  async function delivered(address: string, dedupePrefix: string) {
-    const row = await prisma.outboxEmail.findFirstOrThrow({ where: { toAddress: address.toLowerCase(), dedupeKey: { startsWith: dedupePrefix } }, orderBy: { createdAt: "desc" } });
-    expect(await deliverOutbox(row.id)).toBe("sent");
-    const mail = smtp.received.filter((m) => addressOf(m) === address.toLowerCase()).at(-1);
-    expect(mail, `a mail to ${address}`).toBeTruthy();
-    return mail!;
-  }
+  const delivered = (address: string, dedupePrefix: string) => smtp.delivered(address, dedupePrefix);
 
   it("1. a citizen registers, proves the address, and applies to the open round", async () => {
     await context.clearCookies();

@@ -20,6 +20,14 @@ describe("a second city's obligations", () => {
   const dir = mkdtempSync(join(tmpdir(), "busan-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const tag = uid();
+  /** A content tree under `dir` with the courses and one obligation file. */
+  const treeWith = (name: string, file: string, body: string) => {
+    const root = join(dir, name);
+    cpSync(join(dir, "courses"), join(root, "courses"), { recursive: true });
+    mkdirSync(join(root, "obligations"));
+    writeFileSync(join(root, "obligations", file), body);
+    return root;
+  };
 
   it("load from files and assign their own audience with their own deadlines", async () => {
     const busan = await createUnit("CITY", null, "부산광역시");
@@ -118,11 +126,9 @@ deadline: "12-31"
   it("refuse a duty naming no units while the database holds more than one city, and assign it to no one", async () => {
     const first = await createUnit("CITY", null, "첫째 시");
     const second = await createUnit("CITY", null, "둘째 시");
-    const open = join(dir, "open");
-    cpSync(join(dir, "courses"), join(open, "courses"), { recursive: true });
-    mkdirSync(join(open, "obligations"));
-    writeFileSync(
-      join(open, "obligations", "everyone.yaml"),
+    const open = treeWith(
+      "open",
+      "everyone.yaml",
       `code: everyone-${tag}
 title: { ko: "모두의 의무", en: "Everyone's duty" }
 legalBasis: { ko: "조례", en: "Ordinance" }
@@ -157,11 +163,9 @@ deadline: "12-31"
   });
 
   it("load a duty naming units the chart does not hold yet, and say which, so the chart can follow", async () => {
-    const early = join(dir, "early");
-    cpSync(join(dir, "courses"), join(early, "courses"), { recursive: true });
-    mkdirSync(join(early, "obligations"));
-    writeFileSync(
-      join(early, "obligations", "incheon.yaml"),
+    const early = treeWith(
+      "early",
+      "incheon.yaml",
       `code: incheon-${tag}
 title: { ko: "인천 인권교육", en: "Incheon human rights education" }
 legalBasis: { ko: "인천광역시 인권 기본 조례", en: "Incheon Human Rights Ordinance" }
