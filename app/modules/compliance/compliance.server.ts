@@ -10,6 +10,7 @@ import type { Actor } from "~/modules/auth/permissions.server";
 import { placedAt, subtreeScope, unitTreeAt, unitWasInScope } from "~/modules/org/org.server";
 import { assignmentState, cycleStates } from "./states.server";
 import { ensureCounts } from "./counts.server";
+import { sheetDrained } from "~/utils/xlsx.server";
 
 export interface UnitCompliance {
   unitId: string;
@@ -426,7 +427,8 @@ export function complianceCsvStream(actor: Actor, cycleId: string, locale: AppLo
 
 /**
  * XLSX through exceljs's streaming writer: rows are committed as they are
- * written, so memory stays flat. The cells come from the same query as the
+ * written, and each batch waits for the zip and the reader to take the one
+ * before (`sheetDrained`), so memory stays flat. The cells come from the same query as the
  * CSV's, written and neutralised by the database, through one cursor.
  */
 export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppLocale, t: Translate, sheetName: string, asOf: Date | null = null) {
@@ -442,6 +444,9 @@ export function complianceXlsxStream(actor: Actor, cycleId: string, locale: AppL
       if (actor.hrScopeUnitIds.length > 0) {
         for await (const batch of cursorBatches<{ cells: Array<string | number | null> }>(query, EXPORT_BATCH)) {
           for (const r of batch) sheet.addRow(r.cells).commit();
+          await sheetDrained(sheet, out);
+          // The reader went away: stop reading (leaving the loop closes the cursor).
+          if (out.destroyed) return;
         }
       }
       sheet.commit();
