@@ -390,7 +390,7 @@ export const en: Shape<typeof ko> = {
   catalog: {
     noElectives: "You have not chosen any elective yet.",
     title: "Human Rights Academy catalog",
-    intro: "Online courses of the Seoul Human Rights Academy. Anyone may take an elective; mandatory courses are assigned to the people who owe them.",
+    intro: "Online courses of {{academy}}. Anyone may take an elective; mandatory courses are assigned to the people who owe them.",
     signInToEnrol: "Sign in to enrol in an elective.",
     lessons: "{{count}} lessons",
     enrol: "Enrol",

@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRouteLoaderData } from "@remix-run/react";
+import type { ContactData } from "~/components/contact-line";
 import { useTranslation } from "react-i18next";
 import { z } from "zod";
 import { getCurrentSession } from "~/modules/auth/session.server";
@@ -70,10 +71,12 @@ export default function Catalog() {
   const { t, i18n } = useTranslation();
   const locale = i18n.language as AppLocale;
   const tracks = [...new Set(d.courses.map((c) => c.track))];
+  // The academy's own name comes from the deployment's settings (ACADEMY_NAME_*), as in the footer.
+  const root = useRouteLoaderData<{ contact?: ContactData }>("root");
   return (
     <>
       <h1>{t("catalog.title")}</h1>
-      <p className="lead">{t("catalog.intro")}</p>
+      <p className="lead">{t("catalog.intro", { academy: root?.contact?.academy ?? t("app.academy") })}</p>
       <FormAlert result={refused} />
       {!d.signedIn ? <p className="notice"><Link to="/login?redirectTo=%2Fcatalog">{t("catalog.signInToEnrol")}</Link></p> : null}
       <OfferingFilters filters={d.filters} />
