@@ -14,9 +14,17 @@ import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = ({ matches }) => pageTitle(matches, "보고서 내려받기", "Download a report");
 
-/** The file asked for, if this person may have it: the compliance list is for HR officers, the return also for system administrators. */
+/**
+ * The file asked for, if this person may have it: the compliance list and the hours are for HR
+ * officers, the return also for system administrators, the lecturers' activity for the academy.
+ */
 async function resolve(actor: Actor, target: DownloadTarget | null) {
   if (!target) notFound();
+  if (target.report === "lecturerActivity") {
+    if (!actor.roles.has("ACADEMY_ADMIN")) throw json({ error: "forbidden" }, { status: 403 });
+    return { target, cycle: null, back: "/academy/lecture-requests" };
+  }
+  if (target.report === "oversight" && !actor.roles.has("HR_OFFICER") && !actor.roles.has("SYSTEM_ADMIN")) throw json({ error: "forbidden" }, { status: 403 });
   if (target.report === "compliance") {
     if (!actor.roles.has("HR_OFFICER")) throw json({ error: "forbidden" }, { status: 403 });
     const cycle = (await listCycles()).find((c) => c.id === target.cycleId);
@@ -33,7 +41,7 @@ async function resolve(actor: Actor, target: DownloadTarget | null) {
 }
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
+  const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN", "ACADEMY_ADMIN");
   return resolve(actor, parseDownloadTarget(new URL(request.url).searchParams));
 }
 
@@ -43,7 +51,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
  * comes back (400) saying what is missing.
  */
 export async function action({ request }: ActionFunctionArgs) {
-  const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN");
+  const actor = await requireRole(request, "HR_OFFICER", "SYSTEM_ADMIN", "ACADEMY_ADMIN");
   const form = await request.formData();
   const { target } = await resolve(actor, parseDownloadTarget(form));
   // The purpose declared for this visit to the reports, else the one chosen on this form.
@@ -56,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
       { status: 400 },
     );
   }
-  const scope = target.report === "oversight" ? await reportScopeRoots(actor) : actor.hrScopeUnitIds;
+  const scope = target.report === "oversight" ? await reportScopeRoots(actor) : target.report === "lecturerActivity" ? [] : actor.hrScopeUnitIds;
   return redirect(await recordDownload(actor, target, purpose.purpose, purpose.note, scope), 303);
 }
 
@@ -72,7 +80,9 @@ export default function Download() {
         (d.target.asOf ? ` · ${t("hr.asOfCaption", { date: d.target.asOf })}` : "")
       : d.target.report === "hours"
         ? t("hoursExport.file", { year: d.target.year, format })
-        : t("download.oversight", { year: d.target.report === "oversight" ? d.target.year : "", format });
+        : d.target.report === "lecturerActivity"
+          ? t("download.lecturerActivity", { year: d.target.year, format })
+          : t("download.oversight", { year: d.target.report === "oversight" ? d.target.year : "", format });
   return (
     <>
       <p className="meta"><Link to={d.back}>{t("download.back")}</Link></p>

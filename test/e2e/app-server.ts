@@ -99,6 +99,6 @@ export async function ownOrigin(): Promise<{ port: number; restore: () => void }
 
 /** A Korean page at a phone's width (375 px) in a context of its own. */
 export async function phonePage(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: "ko-KR", baseURL: origin, viewport: { width: 375, height: 740 } });
+  const context = await browser.newContext({ locale: "ko-KR", baseURL: origin, viewport: { width: 375, height: 740 }, acceptDownloads: true });
   return { context, page: await context.newPage() };
 }

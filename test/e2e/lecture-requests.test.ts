@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,5 +123,24 @@ describe("end to end: a facility asks for a lecture, the academy offers it, the 
     const o = await prisma.offering.findUniqueOrThrow({ where: { id: request.offeringId! }, include: { obligation: true } });
     expect(o).toMatchObject({ capacity: 30, audience: "PUBLIC", lecturerUserIds: [lecturer.user.id], place: "서울 마포구 월드컵로 10, 2층 강당" });
     expect(o.obligation?.code).toBe("disability-rights");
+  });
+
+  it("the academy downloads the lecturers' activity for their fees, saying why, and the access log keeps it", async () => {
+    await signInAs(academyEmail);
+    await page.goto("/academy/lecture-requests");
+    await page.getByRole("button", { name: "CSV 받기" }).click();
+    await page.waitForURL(/\/hr\/download\?report=lecturerActivity&format=csv&year=2026$/);
+    await page.locator("h1", { hasText: "보고서 내려받기" }).waitFor();
+    expect(await page.locator("main").textContent()).toContain("인권강사 월별 강의 실적: 2026년 (CSV)");
+    await look("08-activity-download");
+    await page.getByLabel("열람·내려받기 목적").selectOption("AUDIT_REQUEST");
+    const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "목적을 기록하고 내려받기" }).click()]);
+    expect(file.suggestedFilename()).toBe("lecturer-activity-2026.csv");
+    const text = readFileSync((await file.path())!, "utf8");
+    // The appointed lecturer has a row for December (the lecture accepted above is given next week).
+    expect(text.split("\r\n").find((l) => l.includes(lecturer.person.email) && l.startsWith('"2026","12",'))).toBeTruthy();
+    const academy = await prisma.user.findUniqueOrThrow({ where: { email: academyEmail } });
+    const logged = await prisma.auditEvent.findFirstOrThrow({ where: { actorUserId: academy.id, action: "report.export" }, orderBy: { id: "desc" } });
+    expect([logged.entityType, logged.entityId, logged.reason]).toEqual(["lecturer_activity_year", "2026", "AUDIT_REQUEST"]);
   });
 });

@@ -16,14 +16,16 @@ import { DEFAULT_VIEW_PURPOSE, parsePurpose, type Purpose } from "./purpose";
 /** The audit actions that make up the report access log. */
 export const ACCESS_ACTIONS = ["report.view", "report.export", "report.scheduled", "accesslog.view", "accesslog.export"] as const;
 
-export type ReportName = "compliance" | "unit" | "team" | "oversight" | "accessLog" | "hours";
+export type ReportName = "compliance" | "unit" | "team" | "oversight" | "accessLog" | "hours" | "lecturerActivity";
 
 export type DownloadTarget =
   /** asOf: the list as it stood at the end of that Seoul day (YYYY-MM-DD); absent for now. */
   | { report: "compliance"; format: "csv" | "xlsx"; cycleId: string; asOf?: string }
   | { report: "oversight"; format: "xlsx" | "pdf"; year: number }
   /** Continuous-learning hours per person, year and course, for the HR system. */
-  | { report: "hours"; format: "csv"; year: number };
+  | { report: "hours"; format: "csv"; year: number }
+  /** The appointed lecturers' lectures by month, with their names and addresses, for the academy's fees. */
+  | { report: "lecturerActivity"; format: "csv"; year: number };
 
 /** Which file is asked for, from a form or a query string; null when it names no file we make. */
 export function parseDownloadTarget(fields: { get(name: string): FormDataEntryValue | null }): DownloadTarget | null {
@@ -40,7 +42,7 @@ export function parseDownloadTarget(fields: { get(name: string): FormDataEntryVa
     const year = Number(fields.get("year"));
     return Number.isInteger(year) && year >= 2000 && year <= 2999 ? { report, format, year } : null;
   }
-  if (report === "hours" && format === "csv") {
+  if ((report === "hours" || report === "lecturerActivity") && format === "csv") {
     const year = Number(fields.get("year"));
     return Number.isInteger(year) && year >= 2000 && year <= 2999 ? { report, format, year } : null;
   }
@@ -58,14 +60,19 @@ export function downloadFormHref(target: DownloadTarget): string {
 }
 
 function fileHref(target: DownloadTarget, accessId: bigint): string {
-  const path =
-    target.report === "compliance" ? `/hr/export.${target.format}` : target.report === "hours" ? `/hr/hours.${target.format}` : `/hr/oversight.${target.format}`;
+  const path = {
+    compliance: `/hr/export.${target.format}`,
+    hours: `/hr/hours.${target.format}`,
+    oversight: `/hr/oversight.${target.format}`,
+    lecturerActivity: `/academy/lecturers/activity.${target.format}`,
+  }[target.report];
   return `${path}?access=${accessId}`;
 }
 
 function entityOf(target: DownloadTarget): { entityType: string; entityId: string } {
   if (target.report === "compliance") return { entityType: "cycle", entityId: target.cycleId };
-  return { entityType: target.report === "hours" ? "hours_year" : "oversight_year", entityId: String(target.year) };
+  const entityType = { hours: "hours_year", oversight: "oversight_year", lecturerActivity: "lecturer_activity_year" }[target.report];
+  return { entityType, entityId: String(target.year) };
 }
 
 /**

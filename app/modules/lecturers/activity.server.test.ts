@@ -3,7 +3,8 @@ import { prisma } from "~/utils/db.server";
 import { loader as csvLoader } from "~/routes/academy.lecturers.activity[.csv]";
 import { loader as activityLoader } from "~/routes/lecturer.activity";
 import { createPerson, createUnit, createUser, uid } from "../../../test/factories";
-import { getRequest, respond, sessionCookieFor } from "../../../test/http";
+import { action as downloadAction } from "~/routes/hr.download";
+import { getRequest, postForm, respond, sessionCookieFor } from "../../../test/http";
 import { storyClock } from "../../../test/clock";
 import { createAppointedLecturer } from "../../../test/lecturers";
 
@@ -95,8 +96,22 @@ describe("a lecturer's activity and the academy's monthly statement", () => {
     await taughtClass(sly.user.id, "2026-03-11T10:00:00", 120);
     const academy = await createUser({ roles: [{ role: "ACADEMY_ADMIN" }] });
     const cookie = await sessionCookieFor(academy.id);
-    const res = await respond(() => csvLoader({ request: getRequest("/academy/lecturers/activity.csv?year=2026", cookie), params: {}, context: {} }));
+    // The file names people: without a recorded purpose, the form that asks why (ADR 009).
+    const unasked = await respond(() => csvLoader({ request: getRequest("/academy/lecturers/activity.csv?year=2026", cookie), params: {}, context: {} }));
+    expect([unasked.status, unasked.headers.get("Location")]).toEqual([303, "/hr/download?report=lecturerActivity&format=csv&year=2026"]);
+    const download = async (year: number, as = cookie) => {
+      const posted = await respond(() =>
+        downloadAction({ request: postForm("/hr/download", { report: "lecturerActivity", format: "csv", year: String(year), purpose: "AUDIT_REQUEST" }, as), params: {}, context: {} }),
+      );
+      if (posted.status !== 303) return posted;
+      const location = posted.headers.get("Location")!;
+      expect(location).toMatch(/^\/academy\/lecturers\/activity\.csv\?access=\d+$/);
+      return respond(() => csvLoader({ request: getRequest(location, as), params: {}, context: {} }));
+    };
+    const res = await download(2026);
     expect(res.status).toBe(200);
+    const logged = await prisma.auditEvent.findFirstOrThrow({ where: { actorUserId: academy.id, action: "report.export" }, orderBy: { id: "desc" } });
+    expect([logged.entityType, logged.entityId, logged.reason]).toEqual(["lecturer_activity_year", "2026", "AUDIT_REQUEST"]);
     expect(res.headers.get("Content-Disposition")).toContain("lecturer-activity-2026.csv");
     const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await res.arrayBuffer());
     expect(text.startsWith("\uFEFF\"연도\",\"월\",\"위촉 번호\"")).toBe(true);
@@ -107,9 +122,12 @@ describe("a lecturer's activity and the academy's monthly statement", () => {
     expect(mine[2]!.endsWith(`"2","210","3.5"`)).toBe(true);
     expect(mine[0]!.endsWith(`"0","0","0"`)).toBe(true);
     // A year outside the lecturer's term has no rows for them.
-    const before = await (await respond(() => csvLoader({ request: getRequest("/academy/lecturers/activity.csv?year=2020", cookie), params: {}, context: {} }))).text();
+    const before = await (await download(2020)).text();
     expect(before).not.toContain(sly.person.email);
     const lecturerCookie = await sessionCookieFor(sly.user.id);
     expect((await respond(() => csvLoader({ request: getRequest("/academy/lecturers/activity.csv?year=2026", lecturerCookie), params: {}, context: {} }))).status).toBe(403);
+    // An HR officer may not ask for it either.
+    const hr = await createUser({ roles: [{ role: "HR_OFFICER", orgUnitId: (await createUnit("CITY")).id }] });
+    expect((await download(2026, await sessionCookieFor(hr.id))).status).toBe(403);
   });
 });
