@@ -1,3 +1,4 @@
+import { redirect } from "@remix-run/node";
 import { Prisma, prisma } from "~/utils/db.server";
 import { csvStream } from "~/utils/csv";
 import { isDateKey, pick, seoulDayStart, TIME_ZONE, type AppLocale } from "~/utils/i18n";
@@ -90,6 +91,18 @@ export async function recordDownload(actor: Actor, target: DownloadTarget, purpo
     data: { ...target, scope, ...(note ? { note } : {}) },
   });
   return fileHref(target, id);
+}
+
+/**
+ * For a file route of a year's CSV: the year a recorded download of this person allows (?access=),
+ * or a redirect (thrown) to the form that asks why, for the year asked (?year=) or this year.
+ */
+export async function claimYearDownload(actor: Actor, url: URL, report: "hours" | "lecturerActivity", thisYear: number): Promise<number> {
+  const grant = await claimDownload(actor, url.searchParams.get("access"), report, "csv");
+  if (grant && grant.report === report) return grant.year;
+  const asked = Number(url.searchParams.get("year"));
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2999 ? asked : thisYear;
+  throw redirect(downloadFormHref({ report, format: "csv", year }), 303);
 }
 
 /** How long the file link of a recorded download works. */
