@@ -303,7 +303,8 @@ export async function boundImport(db: pg.Client, f: PersonnelFile, apply: boolea
       [at],
     );
     // The open cycles' audience, as a cycle's opening assigns it, with a late joiner's fair deadline (at the end of a
-    // Seoul day); then one notice per person.
+    // Seoul day), only while the cycle's period lasts (a cycle left open after it takes nobody new); then one
+    // notice per person.
     await db.query(
       `INSERT INTO assignment (cycle_id, person_id, course_id, due_at, assigned_at)
        SELECT c.id, p.id, r.course_id, CASE WHEN c.opened_at IS NULL THEN c.due_at
@@ -312,7 +313,7 @@ export async function boundImport(db: pg.Client, f: PersonnelFile, apply: boolea
        JOIN obligation_route r ON r.obligation_id = o.id AND (r.period = '' OR r.period = c.period)
        JOIN person p ON p.staff_category = r.staff_category AND p.status = 'ACTIVE'
        JOIN org_unit u ON u.id = p.org_unit_id AND u.kind = ANY(o.unit_kinds)
-       WHERE c.status = 'OPEN'
+       WHERE c.status = 'OPEN' AND (c.opened_at IS NULL OR ($1::timestamptz AT TIME ZONE 'Asia/Seoul')::date <= c.ends_on)
        ON CONFLICT (cycle_id, person_id) DO NOTHING`,
       [at, lateJoinerDays],
     );
