@@ -16,7 +16,8 @@ export async function sheetDrained(sheet: ExcelJS.Worksheet, out: Writable): Pro
   for (const stream of [...entries, out]) await drained(stream);
 }
 
-function drained(stream: Writable): Promise<void> {
+/** Resolves once `stream` has drained below its high-water mark, or closed; at once when it needs no drain. */
+export function drained(stream: Writable): Promise<void> {
   if (!stream.writableNeedDrain || stream.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {

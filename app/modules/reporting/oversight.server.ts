@@ -10,6 +10,7 @@ import { placedAt } from "~/modules/org/org.server";
 import { INSTITUTION_KINDS } from "~/modules/org/coded-sets";
 import { COUNT_COLUMNS, countCells, cycleFacts, institutionName, percent, periodLabel, rankLabel, type Translate } from "./oversight-labels";
 import { now } from "~/utils/clock.server";
+import { drained } from "~/utils/xlsx.server";
 
 /**
  * The oversight return: for one calendar year, per institution, per
@@ -718,16 +719,7 @@ export function oversightPdfStream(ret: OversightReturn, locale: AppLocale, t: T
   const readerKeepsUp = async () => {
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (!out.destroyed && doc.readableLength > PDF_READ_AHEAD) {
-      await new Promise<void>((resolve) => {
-        if (!out.writableNeedDrain) return setImmediate(resolve);
-        const done = () => {
-          out.off("drain", done);
-          out.off("close", done);
-          resolve();
-        };
-        out.once("drain", done);
-        out.once("close", done);
-      });
+      await (out.writableNeedDrain ? drained(out) : new Promise<void>((resolve) => setImmediate(resolve)));
     }
   };
 
